@@ -1,0 +1,92 @@
+#include "analysis/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+namespace gpusim {
+
+double percentile_sorted(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0.0;
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult& r) {
+  const RunSpec& run = sc.workloads.run;
+  RunMetrics m;
+  m.window_s = run.duration.v - run.warmup.v;
+  m.kernels = r.kernels;
+  m.simulated_s = r.end_time;
+  const auto& ws = sc.workloads.streams;
+  std::vector<std::vector<double>> latencies(ws.size());
+  std::vector<std::set<std::string>> where(ws.size());
+  m.workloads.resize(ws.size());
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    m.workloads[w].name = ws[w].name;
+    m.workloads[w].streams = ws[w].count;
+    if (ws[w].sla) m.workloads[w].sla_s = ws[w].sla->v;
+  }
+  for (std::size_t s = 0; s < plan.streams.size(); ++s) {
+    where[plan.streams[s].workload].insert(sc.platform.devices[plan.device_of[s]].name);
+  }
+  std::vector<std::uint64_t> met(ws.size(), 0);
+  for (const auto& rec : r.requests) {
+    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
+    const int w = plan.streams[rec.stream].workload;
+    WorkloadMetrics& wm = m.workloads[w];
+    ++wm.generated;
+    switch (rec.status) {
+      case RequestStatus::COMPLETED: {
+        ++wm.completed;
+        const double lat = rec.finish - rec.arrival;
+        latencies[w].push_back(lat);
+        if (ws[w].sla && lat <= ws[w].sla->v * (1 + 1e-12)) ++met[w];
+        break;
+      }
+      case RequestStatus::DROPPED:
+        ++wm.dropped;
+        break;
+      case RequestStatus::UNFINISHED:
+        ++wm.unfinished;
+        break;
+    }
+  }
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    WorkloadMetrics& wm = m.workloads[w];
+    wm.devices.assign(where[w].begin(), where[w].end());
+    auto& lat = latencies[w];
+    std::sort(lat.begin(), lat.end());
+    if (!lat.empty()) {
+      wm.latency.mean = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
+      wm.latency.p50 = percentile_sorted(lat, 0.50);
+      wm.latency.p95 = percentile_sorted(lat, 0.95);
+      wm.latency.p99 = percentile_sorted(lat, 0.99);
+      wm.latency.max = lat.back();
+    }
+    wm.throughput_rps = static_cast<double>(wm.completed) / m.window_s;
+    wm.achieved_flops = static_cast<double>(wm.completed) * ws[w].request_flops().v / m.window_s;
+    if (ws[w].sla && wm.generated > 0) {
+      wm.sla_attainment = static_cast<double>(met[w]) / static_cast<double>(wm.generated);
+    }
+  }
+  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
+    const auto& dev = sc.platform.devices[d];
+    DeviceMetrics dm;
+    dm.name = dev.name;
+    dm.type = dev.spec.name;
+    dm.node = dev.node;
+    dm.sharing = std::string(to_string(dev.sharing));
+    dm.streams = static_cast<int>(std::count(plan.device_of.begin(), plan.device_of.end(), static_cast<int>(d)));
+    dm.utilization = r.devices[d].compute_busy / m.window_s;
+    dm.bandwidth_utilization = r.devices[d].bandwidth_busy / m.window_s;
+    dm.memory_bytes = plan.memory_used[d];
+    dm.memory_capacity = dev.spec.memory.v;
+    dm.kernels = r.devices[d].kernels;
+    m.devices.push_back(dm);
+  }
+  return m;
+}
+
+}  // namespace gpusim

@@ -1,0 +1,58 @@
+#pragma once
+/// Metrics computed from a simulation's raw records: per workload and per device.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/sim_result.hpp"
+
+namespace gpusim {
+
+/// Latency distribution in seconds. Percentiles use the nearest-rank method: the ceil(q x n)-th
+/// smallest completed latency.
+struct LatencyStats {
+  double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
+};
+
+struct WorkloadMetrics {
+  std::string name;
+  int streams = 0;
+  std::vector<std::string> devices;  ///< where its instances run, sorted, unique
+  std::uint64_t generated = 0;       ///< arrivals in the measured window
+  std::uint64_t completed = 0;
+  std::uint64_t dropped = 0;         ///< refused by a full device queue
+  std::uint64_t unfinished = 0;      ///< still queued or running at the end of the drain
+  double throughput_rps = 0;         ///< completed / window
+  LatencyStats latency;
+  std::optional<double> sla_s;
+  std::optional<double> sla_attainment;  ///< completed within the SLA / generated
+  double achieved_flops = 0;             ///< FLOP/s of completed requests over the window
+};
+
+struct DeviceMetrics {
+  std::string name, type, node, sharing;
+  int streams = 0;
+  double utilization = 0;            ///< compute busy fraction over the window
+  double bandwidth_utilization = 0;  ///< memory-bus busy fraction over the window
+  double memory_bytes = 0;           ///< placed weights + activations
+  double memory_capacity = 0;        ///< device memory
+  std::uint64_t kernels = 0;
+};
+
+struct RunMetrics {
+  double window_s = 0;  ///< duration - warmup
+  std::vector<WorkloadMetrics> workloads;
+  std::vector<DeviceMetrics> devices;
+  std::uint64_t kernels = 0;
+  double simulated_s = 0;
+};
+
+RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult& r);
+
+/// Nearest-rank percentile of sorted values (q in (0, 1]); 0 for an empty list.
+double percentile_sorted(const std::vector<double>& sorted, double q);
+
+}  // namespace gpusim

@@ -1,0 +1,147 @@
+#include "analysis/report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analysis/table.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
+
+namespace gpusim {
+namespace {
+
+std::string ms(double seconds) { return fmt::format("{:.2f}", seconds * 1e3); }
+std::string pct(double fraction) { return fmt::format("{:.1f}", fraction * 100.0); }
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+}  // namespace
+
+void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
+  out << fmt::format("gpusim: {} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
+                     "warm-up\n\n",
+                     info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s, m.window_s,
+                     info.warmup_s);
+  Table wt({"workload", "streams", "devices", "generated", "completed", "dropped", "unfinished", "req/s",
+            "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "SLA ms", "SLA met %", "TFLOP/s"},
+           {false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true});
+  for (const auto& w : m.workloads) {
+    wt.add({w.name, std::to_string(w.streams), join(w.devices), std::to_string(w.generated),
+            std::to_string(w.completed), std::to_string(w.dropped), std::to_string(w.unfinished),
+            fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.mean), ms(w.latency.p50), ms(w.latency.p95),
+            ms(w.latency.p99), ms(w.latency.max), w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
+            w.sla_attainment ? pct(*w.sla_attainment) : "-", fmt::format("{:.3f}", w.achieved_flops / 1e12)});
+  }
+  out << "Workloads\n";
+  wt.print(out, "  ");
+  Table dt({"device", "type", "node", "sharing", "streams", "compute util %", "bandwidth util %", "memory used GB",
+            "memory GB", "kernels"},
+           {false, false, false, false, true, true, true, true, true, true});
+  for (const auto& d : m.devices) {
+    dt.add({d.name, d.type, d.node, d.sharing, std::to_string(d.streams), pct(d.utilization),
+            pct(d.bandwidth_utilization), fmt::format("{:.2f}", d.memory_bytes / 1e9),
+            fmt::format("{:.1f}", d.memory_capacity / 1e9), std::to_string(d.kernels)});
+  }
+  out << "\nDevices\n";
+  dt.print(out, "  ");
+}
+
+nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
+  using nlohmann::json;
+  json j;
+  j["run"] = {{"platform", info.platform_file}, {"workloads", info.workloads_file}, {"scheduler", info.scheduler},
+              {"seed", info.seed},          {"duration_s", info.duration_s},    {"warmup_s", info.warmup_s},
+              {"window_s", m.window_s},     {"kernels", m.kernels},             {"simulated_s", m.simulated_s}};
+  j["workloads"] = json::array();
+  for (const auto& w : m.workloads) {
+    json o{{"name", w.name},
+           {"streams", w.streams},
+           {"devices", w.devices},
+           {"generated", w.generated},
+           {"completed", w.completed},
+           {"dropped", w.dropped},
+           {"unfinished", w.unfinished},
+           {"throughput_rps", w.throughput_rps},
+           {"latency_ms",
+            {{"mean", w.latency.mean * 1e3},
+             {"p50", w.latency.p50 * 1e3},
+             {"p95", w.latency.p95 * 1e3},
+             {"p99", w.latency.p99 * 1e3},
+             {"max", w.latency.max * 1e3}}},
+           {"sla_ms", w.sla_s ? json(*w.sla_s * 1e3) : json(nullptr)},
+           {"sla_attainment", w.sla_attainment ? json(*w.sla_attainment) : json(nullptr)},
+           {"achieved_flops", w.achieved_flops}};
+    j["workloads"].push_back(o);
+  }
+  j["devices"] = json::array();
+  for (const auto& d : m.devices) {
+    j["devices"].push_back({{"name", d.name},
+                            {"type", d.type},
+                            {"node", d.node},
+                            {"sharing", d.sharing},
+                            {"streams", d.streams},
+                            {"utilization", d.utilization},
+                            {"bandwidth_utilization", d.bandwidth_utilization},
+                            {"memory_bytes", d.memory_bytes},
+                            {"memory_capacity_bytes", d.memory_capacity},
+                            {"kernels", d.kernels}});
+  }
+  return j;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  if (path == "-") {
+    std::cout << content << std::flush;
+    return;
+  }
+  const std::filesystem::path target(path);
+  const std::filesystem::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    if (!f) throw ConfigError(fmt::format("{}: error: cannot write file", path));
+    f << content;
+    if (!f.flush()) throw ConfigError(fmt::format("{}: error: write failed", path));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw ConfigError(fmt::format("{}: error: cannot write file", path));
+  }
+}
+
+void write_csv(const std::string& dir, const RunMetrics& m) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw ConfigError(fmt::format("{}: error: cannot create directory ({})", dir, ec.message()));
+  std::ostringstream w;
+  w << "name,streams,generated,completed,dropped,unfinished,throughput_rps,latency_mean_ms,latency_p50_ms,"
+       "latency_p95_ms,latency_p99_ms,latency_max_ms,sla_ms,sla_attainment,achieved_flops\n";
+  for (const auto& x : m.workloads) {
+    w << fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{},{},{:.6e}\n", x.name, x.streams,
+                     x.generated, x.completed, x.dropped, x.unfinished, x.throughput_rps, x.latency.mean * 1e3,
+                     x.latency.p50 * 1e3, x.latency.p95 * 1e3, x.latency.p99 * 1e3, x.latency.max * 1e3,
+                     x.sla_s ? fmt::format("{:g}", *x.sla_s * 1e3) : "",
+                     x.sla_attainment ? fmt::format("{:.6f}", *x.sla_attainment) : "", x.achieved_flops);
+  }
+  std::ostringstream d;
+  d << "name,type,node,sharing,streams,utilization,bandwidth_utilization,memory_bytes,memory_capacity_bytes,"
+       "kernels\n";
+  for (const auto& x : m.devices) {
+    d << fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.0f},{:.0f},{}\n", x.name, x.type, x.node, x.sharing,
+                     x.streams, x.utilization, x.bandwidth_utilization, x.memory_bytes, x.memory_capacity,
+                     x.kernels);
+  }
+  write_file_atomically((std::filesystem::path(dir) / "workloads.csv").string(), w.str());
+  write_file_atomically((std::filesystem::path(dir) / "devices.csv").string(), d.str());
+}
+
+}  // namespace gpusim

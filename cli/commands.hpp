@@ -1,0 +1,25 @@
+#pragma once
+/// The gpusim commands, called by main() after argument parsing. Each returns the exit code.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gpusim {
+
+struct RunOptions {
+  std::string platform;
+  std::string workloads;
+  std::string json;
+  std::string csv_dir;
+  std::optional<unsigned long long> seed;
+  std::string scheduler;
+  std::vector<std::string> scheduler_params;
+  std::string catalog;
+};
+
+int command_run(const RunOptions& o);
+int command_list_devices(const std::string& catalog_dir);
+int command_list_schedulers();
+
+}  // namespace gpusim

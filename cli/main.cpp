@@ -1,0 +1,71 @@
+// gpusim command line: parses arguments, runs one command, and is the only place that chooses an exit
+// code (0 success, 2 bad input or a policy breach, 1 an internal error).
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "core/logging.hpp"
+
+#ifndef GPUSIM_VERSION
+#define GPUSIM_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace gpusim;
+  CLI::App app{
+      "gpusim: a multi-task GPU scheduler and contention simulator.\n"
+      "Counting: one MAC is one multiply-accumulate; FLOPs = 2 x MACs. Units: k/M/G/T are powers of 10,\n"
+      "Ki/Mi/Gi powers of 2; every dimensioned value in YAML carries its unit (19.5Tf, 900GBps, 16GiB, 33ms)."};
+  app.set_version_flag("--version", std::string("gpusim ") + GPUSIM_VERSION);
+  app.require_subcommand(1);
+  bool quiet = false;
+  bool verbose = false;
+  app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
+  app.add_flag("-v,--verbose", verbose, "debug logging on stderr");
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "simulate workloads on a platform and print metrics");
+  run_cmd->add_option("platform", run.platform, "platform YAML (nodes, devices, sharing)")->required();
+  run_cmd->add_option("workloads", run.workloads, "workloads YAML (streams, arrivals, SLAs, run settings)")
+      ->required();
+  run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
+  run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
+  run_cmd->add_option("--seed", run.seed, "override run.seed");
+  run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
+  run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
+  run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
+
+  std::string what;
+  std::string catalog;
+  auto* list_cmd = app.add_subcommand("list", "list catalog devices or scheduling policies");
+  list_cmd->add_option("what", what, "devices | schedulers")->required()->check(CLI::IsMember({"devices", "schedulers"}));
+  list_cmd->add_option("--catalog", catalog, "device catalog directory (default: the bundled one)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+
+  try {
+    if (*run_cmd) return command_run(run);
+    if (*list_cmd) return what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    std::cerr << (msg.find("error: ") == std::string::npos ? "error: " + msg : msg) << '\n';
+    return 2;
+  } catch (const PolicyError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gpusim: internal error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,196 @@
+#include "core/yaml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+namespace gpusim {
+
+ConfigError error_at(const std::string& file, const YAML::Mark& mark, const std::string& message) {
+  if (mark.line < 0) return ConfigError(fmt::format("{}: error: {}", file, message));
+  return ConfigError(fmt::format("{}:{}:{}: error: {}", file, mark.line + 1, mark.column + 1, message));
+}
+
+ConfigError error_at(const std::string& file, const YAML::Node& node, const std::string& message) {
+  return error_at(file, node.Mark(), message);
+}
+
+SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
+  return SourceLoc{file, node.Mark().line + 1, node.Mark().column + 1};
+}
+
+std::string SourceLoc::str() const {
+  if (line <= 0) return file;
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
+ConfigError SourceLoc::error(const std::string& message) const {
+  return ConfigError(fmt::format("{}: error: {}", str(), message));
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(fmt::format("{}: error: cannot open file", path));
+  try {
+    YAML::Node root = YAML::Load(in);
+    if (!root.IsDefined() || root.IsNull()) throw ConfigError(fmt::format("{}: error: file is empty", path));
+    return root;
+  } catch (const YAML::Exception& e) {
+    // e.msg is yaml-cpp's message without its own location prefix.
+    throw error_at(path, e.mark, fmt::format("malformed YAML: {}", e.msg));
+  }
+}
+
+MapReader::MapReader(const YAML::Node& node, std::string file, std::string what)
+    : node_(node), file_(std::move(file)), what_(std::move(what)) {
+  if (!node_.IsMap()) throw error_at(file_, node_, fmt::format("{} must be a mapping of key: value", what_));
+}
+
+namespace {
+// Looks a key up without creating it (operator[] on a non-const node may insert).
+YAML::Node lookup(const YAML::Node& map, const std::string& key) { return map[key]; }
+}  // namespace
+
+bool MapReader::has(const std::string& key) const { return static_cast<bool>(lookup(node_, key)); }
+
+YAML::Node MapReader::required(const std::string& key) {
+  used_.insert(key);
+  YAML::Node n = lookup(node_, key);
+  if (!n || n.IsNull()) throw error_at(file_, node_, fmt::format("{}: missing required key '{}'", what_, key));
+  return n;
+}
+
+std::optional<YAML::Node> MapReader::optional(const std::string& key) {
+  used_.insert(key);
+  YAML::Node n = lookup(node_, key);
+  if (!n || n.IsNull()) return std::nullopt;
+  return n;
+}
+
+std::string scalar_of(const std::string& file, const YAML::Node& node, const std::string& key) {
+  if (!node.IsScalar()) throw error_at(file, node, fmt::format("'{}' must be a single value", key));
+  return node.Scalar();
+}
+
+void require_sequence(const std::string& file, const YAML::Node& node, const std::string& key) {
+  if (!node.IsSequence()) throw error_at(file, node, fmt::format("'{}' must be a list", key));
+}
+
+double quantity_of(const std::string& file, const YAML::Node& node, Dimension d, const std::string& key) {
+  const std::string text = scalar_of(file, node, key);
+  try {
+    return parse_quantity(text, d);
+  } catch (const std::invalid_argument& e) {
+    throw error_at(file, node, fmt::format("'{}': {}", key, e.what()));
+  }
+}
+
+std::string MapReader::required_string(const std::string& key) { return scalar_of(file_, required(key), key); }
+
+std::string MapReader::string_or(const std::string& key, const std::string& fallback) {
+  auto n = optional(key);
+  return n ? scalar_of(file_, *n, key) : fallback;
+}
+
+double MapReader::required_quantity(const std::string& key, Dimension d) {
+  return quantity_of(file_, required(key), d, key);
+}
+
+double MapReader::quantity_or(const std::string& key, Dimension d, double fallback) {
+  auto n = optional(key);
+  return n ? quantity_of(file_, *n, d, key) : fallback;
+}
+
+namespace {
+double check_positive(const std::string& file, const YAML::Node& n, double v, const std::string& key) {
+  if (!(v > 0.0)) throw error_at(file, n, fmt::format("'{}' must be greater than zero (got '{}')", key, n.Scalar()));
+  return v;
+}
+}  // namespace
+
+double MapReader::required_positive(const std::string& key, Dimension d) {
+  YAML::Node n = required(key);
+  return check_positive(file_, n, quantity_of(file_, n, d, key), key);
+}
+
+double MapReader::positive_or(const std::string& key, Dimension d, double fallback) {
+  auto n = optional(key);
+  return n ? check_positive(file_, *n, quantity_of(file_, *n, d, key), key) : fallback;
+}
+
+namespace {
+long long int_of(const std::string& file, const YAML::Node& n, const std::string& key, long long min_value) {
+  const std::string text = scalar_of(file, n, key);
+  size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty()) {
+    throw error_at(file, n, fmt::format("'{}' must be a whole number (got '{}')", key, text));
+  }
+  if (v < min_value) throw error_at(file, n, fmt::format("'{}' must be at least {} (got {})", key, min_value, v));
+  return v;
+}
+}  // namespace
+
+long long MapReader::required_int(const std::string& key, long long min_value) {
+  return int_of(file_, required(key), key, min_value);
+}
+
+long long MapReader::int_or(const std::string& key, long long min_value, long long fallback) {
+  auto n = optional(key);
+  return n ? int_of(file_, *n, key, min_value) : fallback;
+}
+
+double MapReader::number_or(const std::string& key, double lo, double hi, double fallback) {
+  auto n = optional(key);
+  if (!n) return fallback;
+  const std::string text = scalar_of(file_, *n, key);
+  size_t used = 0;
+  double v = std::numeric_limits<double>::quiet_NaN();
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty()) {
+    throw error_at(file_, *n, fmt::format("'{}' must be a plain number (got '{}')", key, text));
+  }
+  if (!(v >= lo && v <= hi)) {
+    throw error_at(file_, *n, fmt::format("'{}' must be between {} and {} (got {})", key, lo, hi, text));
+  }
+  return v;
+}
+
+bool MapReader::bool_or(const std::string& key, bool fallback) {
+  auto n = optional(key);
+  if (!n) return fallback;
+  const std::string text = scalar_of(file_, *n, key);
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  throw error_at(file_, *n, fmt::format("'{}' must be true or false (got '{}')", key, text));
+}
+
+void MapReader::finish() const {
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (seen.count(key)) {
+      throw error_at(file_, kv.first, fmt::format("{}: duplicate key '{}'", what_, key));
+    }
+    seen.emplace(key, kv.first.Mark());
+    if (!used_.count(key)) {
+      std::string known;
+      for (const auto& k : used_) known += (known.empty() ? "" : ", ") + k;
+      throw error_at(file_, kv.first, fmt::format("{}: unknown key '{}' (known: {})", what_, key, known));
+    }
+  }
+}
+
+}  // namespace gpusim

@@ -1,0 +1,208 @@
+#include "platforms/catalog.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/yaml_reader.hpp"
+#include "platforms/device_fields.hpp"
+
+#ifndef GPUSIM_CATALOG_DIR
+#define GPUSIM_CATALOG_DIR "platforms/catalog"
+#endif
+
+namespace gpusim {
+
+std::optional<FlopRate> DeviceSpec::peak(Precision p) const {
+  auto it = peaks.find(p);
+  if (it == peaks.end()) return std::nullopt;
+  return it->second;
+}
+
+FlopRate DeviceSpec::achievable(Precision p) const {
+  auto pk = peak(p);
+  return pk ? *pk * compute_efficiency : FlopRate{0.0};
+}
+
+const MigProfile* DeviceSpec::mig_profile(const std::string& profile_name) const {
+  for (const auto& m : mig_profiles) {
+    if (m.name == profile_name) return &m;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::map<Precision, double> read_precision_map(const std::string& file, const YAML::Node& node,
+                                               const std::string& key, bool with_unit) {
+  MapReader m(node, file, key);
+  std::map<Precision, double> out;
+  for (Precision p : all_precisions()) {
+    const std::string name(to_string(p));
+    auto n = m.optional(name);
+    if (!n) continue;
+    double v = 0;
+    if (with_unit) {
+      v = quantity_of(file, *n, Dimension::FLOP_RATE, key + "." + name);
+    } else {
+      v = n->as<double>(0.0);
+    }
+    if (!(v > 0)) throw error_at(file, *n, fmt::format("'{}.{}' must be greater than zero", key, name));
+    out[p] = v;
+  }
+  m.finish();
+  return out;
+}
+
+std::vector<MigProfile> read_mig_profiles(const std::string& file, const YAML::Node& node) {
+  require_sequence(file, node, "mig_profiles");
+  std::vector<MigProfile> out;
+  for (const auto& item : node) {
+    MapReader m(item, file, "MIG profile");
+    MigProfile p;
+    p.name = m.required_string("name");
+    p.compute_slices = static_cast<int>(m.required_int("compute_slices", 1));
+    p.memory_slices = static_cast<int>(m.required_int("memory_slices", 1));
+    p.sm_count = static_cast<int>(m.required_int("sm_count", 1));
+    p.memory = Bytes{m.required_positive("memory", Dimension::BYTES)};
+    p.max_instances = static_cast<int>(m.required_int("max_instances", 1));
+    m.finish();
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
+  const std::string& file = m.file();
+  auto str = [&](const char* key, std::string& out) {
+    if (auto n = m.optional(key)) out = scalar_of(file, *n, key);
+  };
+  auto integer = [&](const char* key, int& out) {
+    if (!is_override && !m.has(key)) {
+      m.required(key);  // throws "missing required key"
+    }
+    out = static_cast<int>(m.int_or(key, 1, out));
+  };
+  auto qty = [&](const char* key, Dimension dim, double& out, bool required) {
+    if (required && !is_override) {
+      out = m.required_positive(key, dim);
+    } else {
+      out = m.positive_or(key, dim, out);
+    }
+  };
+  str("vendor", d.vendor);
+  str("architecture", d.architecture);
+  str("form_factor", d.form_factor);
+  str("memory_type", d.memory_type);
+  integer("sm_count", d.sm_count);
+  integer("fp32_lanes_per_sm", d.fp32_lanes_per_sm);
+  qty("boost_clock", Dimension::HERTZ, d.boost_clock.v, true);
+  qty("base_clock", Dimension::HERTZ, d.base_clock.v, false);
+  if (auto n = m.optional("tensor_macs_per_sm_per_clock")) {
+    d.tensor_macs_per_sm_per_clock = read_precision_map(file, *n, "tensor_macs_per_sm_per_clock", false);
+  }
+  if (auto n = m.optional("peaks")) {
+    for (const auto& [p, v] : read_precision_map(file, *n, "peaks", true)) d.peaks[p] = FlopRate{v};
+  } else if (!is_override) {
+    m.required("peaks");
+  }
+  if (!is_override && !d.peaks.count(Precision::FP32)) {
+    throw error_at(file, m.node(), fmt::format("device '{}': peaks must include fp32", d.name));
+  }
+  qty("memory", Dimension::BYTES, d.memory.v, true);
+  qty("memory_bandwidth", Dimension::BYTE_RATE, d.memory_bandwidth.v, true);
+  qty("l2_cache", Dimension::BYTES, d.l2_cache.v, true);
+  qty("pcie_bandwidth", Dimension::BYTE_RATE, d.pcie_bandwidth.v, true);
+  qty("tdp", Dimension::WATTS, d.tdp.v, true);
+  qty("idle_power", Dimension::WATTS, d.idle_power.v, true);
+  if (auto n = m.optional("efficiency")) {
+    MapReader e(*n, file, "efficiency");
+    d.compute_efficiency = e.number_or("compute", 0.01, 1.0, d.compute_efficiency);
+    d.memory_efficiency = e.number_or("memory", 0.01, 1.0, d.memory_efficiency);
+    e.finish();
+  }
+  if (auto n = m.optional("launch_overhead")) {
+    d.launch_overhead = Seconds{quantity_of(file, *n, Dimension::SECONDS, "launch_overhead")};
+    if (d.launch_overhead.v < 0) throw error_at(file, *n, "'launch_overhead' must not be negative");
+  }
+  if (auto n = m.optional("thermal")) {
+    MapReader t(*n, file, "thermal");
+    d.thermal.ambient = Celsius{t.quantity_or("ambient", Dimension::CELSIUS, d.thermal.ambient.v)};
+    d.thermal.resistance = KelvinPerWatt{t.positive_or("resistance", Dimension::KELVIN_PER_WATT, d.thermal.resistance.v)};
+    d.thermal.time_constant = Seconds{t.positive_or("time_constant", Dimension::SECONDS, d.thermal.time_constant.v)};
+    d.thermal.limit = Celsius{t.quantity_or("limit", Dimension::CELSIUS, d.thermal.limit.v)};
+    t.finish();
+  }
+  if (auto n = m.optional("mig_profiles")) d.mig_profiles = read_mig_profiles(file, *n);
+  if (auto n = m.optional("sources")) {
+    require_sequence(file, *n, "sources");
+    d.sources.clear();
+    for (const auto& s : *n) d.sources.push_back(scalar_of(file, s, "sources"));
+  }
+  str("notes", d.notes);
+  if (d.base_clock.v == 0) d.base_clock = d.boost_clock;
+  if (d.idle_power >= d.tdp) {
+    throw error_at(file, m.node(), fmt::format("device '{}': idle_power must be below tdp", d.name));
+  }
+}
+
+DeviceSpec parse_device_file(const std::string& path) {
+  YAML::Node root = load_yaml_file(path);
+  MapReader m(root, path, "catalog entry");
+  DeviceSpec d;
+  d.file = path;
+  d.name = m.required_string("name");
+  const std::string stem = std::filesystem::path(path).stem().string();
+  if (d.name != stem) {
+    throw error_at(path, m.required("name"), fmt::format("name '{}' must match the file name '{}'", d.name, stem));
+  }
+  read_device_fields(m, d, false);
+  if (d.sources.empty()) throw error_at(path, root, fmt::format("device '{}': 'sources' must cite at least one source", d.name));
+  m.finish();
+  return d;
+}
+
+std::string Catalog::default_dir() {
+  if (const char* env = std::getenv("GPUSIM_CATALOG")) return env;
+  return GPUSIM_CATALOG_DIR;
+}
+
+Catalog Catalog::load(const std::string& dir) {
+  Catalog c;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw ConfigError(fmt::format("{}: error: device catalog directory not found", dir));
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) c.add_file(f);
+  return c;
+}
+
+void Catalog::add_file(const std::string& path) {
+  DeviceSpec d = parse_device_file(path);
+  if (find(d.name)) throw ConfigError(fmt::format("{}: error: duplicate catalog entry '{}'", path, d.name));
+  devices_.push_back(std::move(d));
+}
+
+const DeviceSpec* Catalog::find(const std::string& name) const {
+  for (const auto& d : devices_) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+std::string Catalog::names() const {
+  std::string out;
+  for (const auto& d : devices_) out += (out.empty() ? "" : ", ") + d.name;
+  return out;
+}
+
+}  // namespace gpusim

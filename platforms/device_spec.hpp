@@ -1,0 +1,69 @@
+#pragma once
+/// A device type from the catalog: the numbers the simulator needs, each in SI units.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/precision.hpp"
+#include "core/units.hpp"
+
+namespace gpusim {
+
+/// One MIG profile of a product (NVIDIA MIG user guide tables).
+struct MigProfile {
+  std::string name;  ///< "1g.5gb"
+  int compute_slices = 0;
+  int memory_slices = 0;
+  int sm_count = 0;
+  Bytes memory;
+  int max_instances = 0;
+};
+
+/// RC thermal model constants.
+struct ThermalSpec {
+  Celsius ambient{35.0};
+  KelvinPerWatt resistance{0.16};
+  Seconds time_constant{60.0};
+  Celsius limit{85.0};
+};
+
+/// A catalog entry (platforms/catalog/NAME.yaml).
+struct DeviceSpec {
+  std::string name;
+  std::string vendor;
+  std::string architecture;
+  std::string form_factor;
+  int sm_count = 0;
+  int fp32_lanes_per_sm = 0;
+  Hertz boost_clock;
+  Hertz base_clock;
+  std::map<Precision, double> tensor_macs_per_sm_per_clock;
+  std::map<Precision, FlopRate> peaks;  ///< dense datasheet peaks; absent = unsupported
+  Bytes memory;
+  std::string memory_type;
+  ByteRate memory_bandwidth;
+  Bytes l2_cache;
+  ByteRate pcie_bandwidth;
+  Watts tdp;
+  Watts idle_power;
+  double compute_efficiency = 0.7;
+  double memory_efficiency = 0.85;
+  Seconds launch_overhead{5e-6};
+  ThermalSpec thermal;
+  std::vector<MigProfile> mig_profiles;
+  std::vector<std::string> sources;
+  std::string notes;
+  std::string file;  ///< where it was read from
+
+  /// Peak for a precision, or nothing when the device does not support it.
+  std::optional<FlopRate> peak(Precision p) const;
+  /// Peak x compute efficiency.
+  FlopRate achievable(Precision p) const;
+  /// Memory bandwidth x memory efficiency.
+  ByteRate achievable_bandwidth() const { return memory_bandwidth * memory_efficiency; }
+  const MigProfile* mig_profile(const std::string& profile_name) const;
+};
+
+}  // namespace gpusim

@@ -1,0 +1,168 @@
+#include "platforms/parse_platform.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "core/yaml_reader.hpp"
+#include "platforms/device_fields.hpp"
+
+namespace gpusim {
+
+std::string_view to_string(SharingMode m) {
+  switch (m) {
+    case SharingMode::TIME_SLICE:
+      return "time-slice";
+    case SharingMode::MPS:
+      return "mps";
+    case SharingMode::MIG:
+      return "mig";
+  }
+  return "?";
+}
+
+namespace {
+
+SharingMode parse_sharing(const std::string& file, const YAML::Node& node) {
+  const std::string text = scalar_of(file, node, "sharing");
+  if (text == "time-slice") return SharingMode::TIME_SLICE;
+  if (text == "mps") return SharingMode::MPS;
+  if (text == "mig") return SharingMode::MIG;
+  throw error_at(file, node, fmt::format("unknown sharing mode '{}' (known: time-slice, mps, mig)", text));
+}
+
+// A MIG partition must use the product's own profiles, within its slice budget (7 compute slices,
+// 8 memory slices on A100/H100/H200) and each profile's instance limit.
+void validate_mig(const std::string& file, const YAML::Node& node, const DeviceInstance& dev) {
+  const DeviceSpec& s = dev.spec;
+  if (s.mig_profiles.empty()) {
+    throw error_at(file, node, fmt::format("device '{}': {} does not support MIG", dev.name, s.name));
+  }
+  int compute = 0;
+  int memory = 0;
+  int max_compute = 0;
+  int max_memory = 0;
+  std::map<std::string, int> uses;
+  // The largest profile uses the whole GPU: its slice counts are the budget.
+  for (const auto& p : s.mig_profiles) {
+    max_compute = std::max(max_compute, p.compute_slices);
+    max_memory = std::max(max_memory, p.memory_slices);
+  }
+  for (size_t i = 0; i < dev.mig_partition.size(); ++i) {
+    const std::string& name = dev.mig_partition[i];
+    const MigProfile* p = s.mig_profile(name);
+    if (!p) {
+      std::string known;
+      for (const auto& q : s.mig_profiles) known += (known.empty() ? "" : ", ") + q.name;
+      throw error_at(file, node[i], fmt::format("device '{}': unknown MIG profile '{}' for {} (known: {})", dev.name,
+                                                name, s.name, known));
+    }
+    if (++uses[name] > p->max_instances) {
+      throw error_at(file, node[i], fmt::format("device '{}': at most {} instance(s) of MIG profile '{}' on {}",
+                                                dev.name, p->max_instances, name, s.name));
+    }
+    compute += p->compute_slices;
+    memory += p->memory_slices;
+  }
+  if (compute > max_compute || memory > max_memory) {
+    throw error_at(file, node,
+                   fmt::format("device '{}': MIG partition needs {} compute and {} memory slices, {} has {} and {}",
+                               dev.name, compute, memory, s.name, max_compute, max_memory));
+  }
+}
+
+void parse_device(const std::string& file, const YAML::Node& node, const std::string& node_name,
+                  std::optional<ByteRate> node_pcie, const Catalog& catalog, PlatformSpec& out,
+                  std::set<std::string>& names) {
+  MapReader m(node, file, "device");
+  const std::string base_name = m.required_string("name");
+  const YAML::Node type_node = m.required("type");
+  const std::string type = scalar_of(file, type_node, "type");
+  const DeviceSpec* spec = catalog.find(type);
+  if (!spec) {
+    throw error_at(file, type_node,
+                   fmt::format("device '{}': unknown catalog entry '{}' (known: {})", base_name, type, catalog.names()));
+  }
+  const long long count = m.int_or("count", 1, 1);
+  DeviceInstance proto;
+  proto.node = node_name;
+  proto.spec = *spec;
+  proto.loc = loc_of(file, node);
+  if (auto o = m.optional("overrides")) {
+    MapReader ov(*o, file, fmt::format("overrides of device '{}'", base_name));
+    read_device_fields(ov, proto.spec, true);
+    ov.finish();
+  }
+  if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s);
+  proto.pcie_bandwidth = node_pcie.value_or(proto.spec.pcie_bandwidth);
+  proto.pcie_bandwidth = ByteRate{m.positive_or("pcie_bandwidth", Dimension::BYTE_RATE, proto.pcie_bandwidth.v)};
+  if (auto pc = m.optional("power_cap")) {
+    const double cap = quantity_of(file, *pc, Dimension::WATTS, "power_cap");
+    if (!(cap > proto.spec.idle_power.v)) {
+      throw error_at(file, *pc, fmt::format("device '{}': power_cap must be above the idle power ({} W)", base_name,
+                                            proto.spec.idle_power.v));
+    }
+    proto.power_cap = Watts{cap};
+  }
+  proto.queue_limit = static_cast<int>(m.int_or("queue_limit", 0, 0));
+  auto mig = m.optional("mig");
+  if (mig) {
+    require_sequence(file, *mig, "mig");
+    for (const auto& p : *mig) proto.mig_partition.push_back(scalar_of(file, p, "mig"));
+  }
+  m.finish();
+  if (proto.sharing == SharingMode::MIG) {
+    if (!mig || proto.mig_partition.empty()) {
+      throw error_at(file, node, fmt::format("device '{}': sharing 'mig' needs a 'mig' list of profiles", base_name));
+    }
+    proto.name = base_name;
+    validate_mig(file, *mig, proto);
+  } else if (mig) {
+    throw error_at(file, *mig, fmt::format("device '{}': 'mig' is only valid with sharing: mig", base_name));
+  }
+  for (long long i = 0; i < count; ++i) {
+    DeviceInstance d = proto;
+    d.name = count == 1 ? base_name : fmt::format("{}{}", base_name, i);
+    if (!names.insert(d.name).second) {
+      throw error_at(file, node, fmt::format("duplicate device name '{}'", d.name));
+    }
+    out.devices.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
+PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
+  YAML::Node root = load_yaml_file(path);
+  MapReader top(root, path, "platform");
+  PlatformSpec out;
+  out.file = path;
+  out.memory_headroom = top.number_or("memory_headroom", 0.05, 1.0, out.memory_headroom);
+  YAML::Node nodes = top.required("nodes");
+  require_sequence(path, nodes, "nodes");
+  if (nodes.size() == 0) throw error_at(path, nodes, "'nodes' must list at least one node");
+  std::set<std::string> node_names;
+  std::set<std::string> device_names;
+  for (const auto& n : nodes) {
+    MapReader nm(n, path, "node");
+    const YAML::Node name_node = nm.required("name");
+    const std::string name = scalar_of(path, name_node, "name");
+    if (!node_names.insert(name).second) throw error_at(path, name_node, fmt::format("duplicate node name '{}'", name));
+    std::optional<ByteRate> pcie;
+    if (auto p = nm.optional("pcie_bandwidth")) {
+      pcie = ByteRate{quantity_of(path, *p, Dimension::BYTE_RATE, "pcie_bandwidth")};
+      if (!(pcie->v > 0)) throw error_at(path, *p, "'pcie_bandwidth' must be greater than zero");
+    }
+    YAML::Node devs = nm.required("devices");
+    require_sequence(path, devs, "devices");
+    if (devs.size() == 0) throw error_at(path, devs, fmt::format("node '{}': 'devices' is empty", name));
+    nm.finish();
+    out.nodes.push_back(name);
+    for (const auto& d : devs) parse_device(path, d, name, pcie, catalog, out, device_names);
+  }
+  top.finish();
+  return out;
+}
+
+}  // namespace gpusim

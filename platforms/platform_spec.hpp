@@ -1,0 +1,37 @@
+#pragma once
+/// The validated platform: nodes and their devices, resolved against the catalog.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/source_loc.hpp"
+#include "core/units.hpp"
+#include "platforms/device_spec.hpp"
+
+namespace gpusim {
+
+enum class SharingMode { TIME_SLICE, MPS, MIG };
+std::string_view to_string(SharingMode m);
+
+/// One simulated device.
+struct DeviceInstance {
+  std::string name;  ///< unique across the platform
+  std::string node;
+  DeviceSpec spec;   ///< catalog entry with overrides applied
+  SharingMode sharing = SharingMode::TIME_SLICE;
+  std::vector<std::string> mig_partition;  ///< profile names when sharing is MIG
+  std::optional<Watts> power_cap;
+  ByteRate pcie_bandwidth;  ///< host link of this device
+  int queue_limit = 0;      ///< requests waiting on the device; 0 = unbounded
+  SourceLoc loc;
+};
+
+struct PlatformSpec {
+  std::string file;
+  std::vector<std::string> nodes;
+  std::vector<DeviceInstance> devices;
+  double memory_headroom = 0.8;  ///< usable fraction of device memory
+};
+
+}  // namespace gpusim

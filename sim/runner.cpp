@@ -1,0 +1,143 @@
+#include "sim/runner.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include "core/errors.hpp"
+#include "sim/simgrid_engine.hpp"
+
+namespace gpusim {
+namespace {
+
+// Message from child to parent: one status byte, then the payload (result bytes or error text).
+enum class Outcome : char { OK = 'R', CONFIG = 'C', POLICY = 'P', INTERNAL = 'I' };
+
+void write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+  std::string data;
+  bool open = true;
+};
+
+Child spawn(const std::function<SimResult()>& job) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string msg;
+    try {
+      msg = static_cast<char>(Outcome::OK) + serialize(job());
+    } catch (const ConfigError& e) {
+      msg = static_cast<char>(Outcome::CONFIG) + std::string(e.what());
+    } catch (const PolicyError& e) {
+      msg = static_cast<char>(Outcome::POLICY) + std::string(e.what());
+    } catch (const std::exception& e) {
+      msg = static_cast<char>(Outcome::INTERNAL) + std::string(e.what());
+    }
+    write_all(fds[1], msg);
+    ::close(fds[1]);
+    std::fflush(nullptr);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  return Child{pid, fds[0], {}, true};
+}
+
+SimResult finish(Child& c) {
+  int status = 0;
+  while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    throw std::runtime_error(fmt::format("simulation process died with signal {} ({})", WTERMSIG(status),
+                                         strsignal(WTERMSIG(status))));
+  }
+  if (c.data.empty()) throw std::runtime_error("simulation process exited without a result");
+  const auto outcome = static_cast<Outcome>(c.data[0]);
+  std::string payload = c.data.substr(1);
+  switch (outcome) {
+    case Outcome::OK:
+      return deserialize(payload);
+    case Outcome::CONFIG:
+      throw ConfigError(payload);
+    case Outcome::POLICY:
+      throw PolicyError(payload);
+    case Outcome::INTERNAL:
+      break;
+  }
+  throw std::runtime_error(payload);
+}
+
+// Reads whatever the open children have written; returns when at least one pipe closed.
+void pump(std::vector<Child*>& running) {
+  std::vector<pollfd> fds;
+  for (auto* c : running) fds.push_back(pollfd{c->fd, POLLIN, 0});
+  while (::poll(fds.data(), fds.size(), -1) < 0 && errno == EINTR) {
+  }
+  char buf[1 << 16];
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    const ssize_t n = ::read(running[i]->fd, buf, sizeof buf);
+    if (n > 0) {
+      running[i]->data.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      ::close(running[i]->fd);
+      running[i]->open = false;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel) {
+  if (parallel == 0) parallel = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<Child> children(jobs.size());
+  std::vector<SimResult> results(jobs.size());
+  std::size_t next = 0;
+  std::size_t done = 0;
+  std::vector<Child*> running;
+  while (done < jobs.size()) {
+    while (next < jobs.size() && running.size() < parallel) {
+      children[next] = spawn(jobs[next]);
+      running.push_back(&children[next]);
+      ++next;
+    }
+    pump(running);
+    for (auto it = running.begin(); it != running.end();) {
+      if ((*it)->open) {
+        ++it;
+        continue;
+      }
+      const std::size_t index = static_cast<std::size_t>(*it - children.data());
+      results[index] = finish(**it);  // rethrows the child's error; remaining children are reaped by exit
+      ++done;
+      it = running.erase(it);
+    }
+  }
+  return results;
+}
+
+SimResult run_simulation(const Scenario& sc, const Plan& plan) {
+  return run_parallel({[&sc, &plan] { return simulate(sc, plan); }}, 1).front();
+}
+
+}  // namespace gpusim

@@ -1,0 +1,312 @@
+// The SimGrid adapter: the only file of gpusim that includes SimGrid.
+//
+// Each device is two SimGrid hosts joined by one link: the GPU host executes the compute part of a kernel,
+// a memory pseudo-host terminates the bytes, and the link between them is the memory bus (HBM/GDDR). A
+// kernel is one L07 parallel task over both hosts, so alone it takes max(compute, bytes / bandwidth) and
+// co-running kernels share both resources (the solver's max-min sharing). No actors: arrivals are kernel
+// timers, and a kernel's completion callback starts the next kernel of its request.
+
+#include "sim/simgrid_engine.hpp"
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u.hpp>
+#include <sys/resource.h>
+#include <xbt/log.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <random>
+
+#include "core/logging.hpp"
+
+namespace gpusim {
+namespace {
+
+namespace sg = simgrid::s4u;
+using simgrid::kernel::timer::Timer;
+
+// Compute is expressed in device-nanoseconds of full-device work: a GPU host runs 1e9 units per second
+// at its boost clock, and a kernel of F FLOPs at precision p needs F / (peak_p x efficiency) x 1e9 units.
+// Kernels of different precisions then share the SMs by time, as they do on the hardware.
+constexpr double kWorkUnitsPerSecond = 1e9;
+
+// SplitMix64 mixes the run seed with a stream index so each stream gets an independent generator.
+std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t stream) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// A uniform double in [0, 1) from the top 53 bits: portable across standard libraries.
+double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+class Simulation {
+ public:
+  Simulation(const Scenario& sc, const Plan& plan) : sc_(sc), plan_(plan) {}
+
+  SimResult run();
+
+ private:
+  // Requests of a lane run one after the other. A time-sliced device has one lane for all its streams
+  // (one context at a time, FIFO); an MPS device has one lane per stream (streams run concurrently).
+  struct Lane {
+    std::deque<std::uint32_t> waiting;
+    bool busy = false;
+    sg::ExecPtr exec;  // kept alive until it completes
+  };
+  struct Device {
+    const DeviceInstance* spec = nullptr;
+    sg::Host* gpu = nullptr;
+    sg::Host* mem = nullptr;
+    sg::Link* bus = nullptr;
+    std::size_t waiting = 0;  // requests queued on all lanes
+    DeviceRecord record;
+  };
+  struct Stream {
+    const StreamSpec* spec = nullptr;
+    int device = 0;
+    int lane = 0;
+    std::mt19937_64 rng;
+    double phase = 0;
+    std::uint64_t arrivals = 0;
+    double next_arrival = 0;
+    std::vector<double> kernel_work;   // per kernel: compute units
+    std::vector<double> kernel_bytes;  // per kernel: bytes on the memory bus
+  };
+
+  void build_platform();
+  void schedule_first_arrival(std::uint32_t s);
+  void schedule_next_arrival(std::uint32_t s);
+  void on_arrival(std::uint32_t s);
+  void start_request(int lane_id, std::uint32_t req);
+  void launch_kernel(std::uint32_t req);
+  void on_kernel_done(std::uint32_t req);
+  void account(double dt);
+
+  const Scenario& sc_;
+  const Plan& plan_;
+  std::vector<Device> devices_;
+  std::vector<Lane> lanes_;
+  std::vector<Stream> streams_;
+  std::vector<std::uint32_t> next_kernel_;  // per request
+  SimResult result_;
+  double window_begin_ = 0;
+  double window_end_ = 0;
+  double horizon_ = 0;
+};
+
+void Simulation::build_platform() {
+  auto* zone = sg::create_full_zone("gpusim");
+  for (const auto& d : sc_.platform.devices) {
+    Device dev;
+    dev.spec = &d;
+    dev.gpu = zone->create_host(d.name, kWorkUnitsPerSecond);
+    dev.mem = zone->create_host(d.name + ".mem", 1.0);
+    dev.bus = zone->create_link(d.name + ".bus", d.spec.achievable_bandwidth().v)->set_latency(0)->seal();
+    zone->add_route(dev.gpu->get_netpoint(), dev.mem->get_netpoint(), nullptr, nullptr, {sg::LinkInRoute(dev.bus)},
+                    true);
+    devices_.push_back(dev);
+  }
+  zone->seal();
+}
+
+void Simulation::schedule_first_arrival(std::uint32_t s) {
+  Stream& st = streams_[s];
+  const ArrivalSpec& a = st.spec->arrival;
+  switch (a.kind) {
+    case ArrivalKind::PERIODIC:
+      // Cameras are not synchronised: each stream starts at a random phase within its first period.
+      st.phase = uniform01(st.rng) / a.rate.v;
+      st.next_arrival = st.phase;
+      break;
+    case ArrivalKind::POISSON:
+      st.next_arrival = -std::log1p(-uniform01(st.rng)) / a.rate.v;
+      break;
+    case ArrivalKind::TRACE:
+      st.next_arrival = a.trace.front().v;
+      break;
+  }
+  if (st.next_arrival < sc_.workloads.run.duration.v) Timer::set(st.next_arrival, [this, s] { on_arrival(s); });
+}
+
+void Simulation::schedule_next_arrival(std::uint32_t s) {
+  Stream& st = streams_[s];
+  const ArrivalSpec& a = st.spec->arrival;
+  switch (a.kind) {
+    case ArrivalKind::PERIODIC:
+      st.next_arrival = st.phase + static_cast<double>(st.arrivals) / a.rate.v;
+      break;
+    case ArrivalKind::POISSON:
+      st.next_arrival += -std::log1p(-uniform01(st.rng)) / a.rate.v;
+      break;
+    case ArrivalKind::TRACE:
+      if (st.arrivals >= a.trace.size()) return;
+      st.next_arrival = a.trace[st.arrivals].v;
+      break;
+  }
+  if (st.next_arrival < sc_.workloads.run.duration.v) Timer::set(st.next_arrival, [this, s] { on_arrival(s); });
+}
+
+void Simulation::on_arrival(std::uint32_t s) {
+  Stream& st = streams_[s];
+  ++st.arrivals;
+  const auto req = static_cast<std::uint32_t>(result_.requests.size());
+  RequestRecord r;
+  r.stream = s;
+  r.arrival = sg::Engine::get_clock();
+  result_.requests.push_back(r);
+  next_kernel_.push_back(0);
+  Device& dev = devices_[st.device];
+  Lane& lane = lanes_[st.lane];
+  if (!lane.busy) {
+    start_request(st.lane, req);
+  } else if (dev.spec->queue_limit > 0 && dev.waiting >= static_cast<std::size_t>(dev.spec->queue_limit)) {
+    result_.requests[req].status = RequestStatus::DROPPED;
+  } else {
+    lane.waiting.push_back(req);
+    ++dev.waiting;
+  }
+  schedule_next_arrival(s);
+}
+
+void Simulation::start_request(int lane_id, std::uint32_t req) {
+  lanes_[lane_id].busy = true;
+  result_.requests[req].start = sg::Engine::get_clock();
+  next_kernel_[req] = 0;
+  launch_kernel(req);
+}
+
+// Starts kernel next_kernel_[req] after the device's launch overhead.
+void Simulation::launch_kernel(std::uint32_t req) {
+  const Stream& st = streams_[result_.requests[req].stream];
+  const double overhead = devices_[st.device].spec->spec.launch_overhead.v;
+  auto go = [this, req] {
+    const Stream& s = streams_[result_.requests[req].stream];
+    const Device& dev = devices_[s.device];
+    const std::uint32_t k = next_kernel_[req];
+    auto exec = sg::Exec::init();
+    exec->set_hosts({dev.gpu, dev.mem});
+    exec->set_flops_amounts({s.kernel_work[k], 0.0});
+    exec->set_bytes_amounts({0.0, s.kernel_bytes[k], 0.0, 0.0});
+    exec->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(req)));
+    lanes_[s.lane].exec = exec;
+    exec->start();
+  };
+  if (overhead > 0) {
+    Timer::set(sg::Engine::get_clock() + overhead, go);
+  } else {
+    go();
+  }
+}
+
+void Simulation::on_kernel_done(std::uint32_t req) {
+  const Stream& st = streams_[result_.requests[req].stream];
+  Device& dev = devices_[st.device];
+  ++result_.kernels;
+  ++dev.record.kernels;
+  if (++next_kernel_[req] < st.kernel_work.size()) {
+    launch_kernel(req);
+    return;
+  }
+  RequestRecord& r = result_.requests[req];
+  r.finish = sg::Engine::get_clock();
+  r.status = RequestStatus::COMPLETED;
+  Lane& lane = lanes_[st.lane];
+  lane.exec = nullptr;
+  lane.busy = false;
+  if (!lane.waiting.empty()) {
+    const std::uint32_t next = lane.waiting.front();
+    lane.waiting.pop_front();
+    --dev.waiting;
+    start_request(st.lane, next);
+  }
+}
+
+// Integrates utilisation over the measured window; called by SimGrid each time the clock advances,
+// before the activities that ended at the new date are removed, so the load is the one of the interval.
+void Simulation::account(double dt) {
+  const double now = sg::Engine::get_clock();
+  const double from = std::max(now - dt, window_begin_);
+  const double to = std::min(now, window_end_);
+  if (to <= from) return;
+  const double span = to - from;
+  for (auto& d : devices_) {
+    d.record.compute_busy += std::min(1.0, d.gpu->get_load() / d.gpu->get_speed()) * span;
+    d.record.bandwidth_busy += std::min(1.0, d.bus->get_usage() / d.bus->get_bandwidth()) * span;
+  }
+}
+
+SimResult Simulation::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  xbt_log_control_set("root.thres:critical");
+  sg::Engine engine("gpusim");
+  sg::Engine::set_config("host/model:ptask_L07");
+  sg::Engine::set_config("network/model:CM02");
+  sg::Engine::set_config("network/crosstraffic:0");
+  set_sim_clock([] { return sg::Engine::get_clock(); });
+  build_platform();
+
+  const RunSpec& run = sc_.workloads.run;
+  window_begin_ = run.warmup.v;
+  window_end_ = run.duration.v;
+  horizon_ = run.duration.v + run.drain.v;
+
+  // Lanes: one per time-sliced (or MIG, until its physics land) device, one per stream on MPS devices.
+  std::vector<int> device_lane(devices_.size(), -1);
+  streams_.resize(plan_.streams.size());
+  for (std::size_t s = 0; s < plan_.streams.size(); ++s) {
+    Stream& st = streams_[s];
+    st.spec = &sc_.workloads.streams[plan_.streams[s].workload];
+    st.device = plan_.device_of[s];
+    st.rng.seed(mix_seed(run.seed, s));
+    const DeviceInstance& d = *devices_[st.device].spec;
+    if (d.sharing == SharingMode::MPS) {
+      st.lane = static_cast<int>(lanes_.size());
+      lanes_.emplace_back();
+    } else {
+      if (device_lane[st.device] < 0) {
+        device_lane[st.device] = static_cast<int>(lanes_.size());
+        lanes_.emplace_back();
+      }
+      st.lane = device_lane[st.device];
+    }
+    const double compute_rate = d.spec.achievable(st.spec->precision).v;
+    for (const auto& k : st.spec->kernels) {
+      st.kernel_work.push_back(k.flops.v / compute_rate * kWorkUnitsPerSecond);
+      st.kernel_bytes.push_back(k.bytes.v);
+    }
+  }
+  result_.devices.resize(devices_.size());
+
+  sg::Activity::on_completion_cb([this](const sg::Activity& a) {
+    on_kernel_done(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(a.get_data<void>())));
+  });
+  sg::Engine::on_time_advance_cb([this](double dt) { account(dt); });
+  for (std::uint32_t s = 0; s < streams_.size(); ++s) schedule_first_arrival(s);
+
+  logger("sim")->info("simulating {} stream(s) on {} device(s) for {} s (+{} s drain)", streams_.size(),
+                      devices_.size(), run.duration.v, run.drain.v);
+  engine.run_until(horizon_);
+  result_.end_time = sg::Engine::get_clock();
+  set_sim_clock(nullptr);
+
+  for (std::size_t d = 0; d < devices_.size(); ++d) result_.devices[d] = devices_[d].record;
+  result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  result_.peak_rss_kib = usage.ru_maxrss;
+  return std::move(result_);
+}
+
+}  // namespace
+
+SimResult simulate(const Scenario& sc, const Plan& plan) {
+  Simulation sim(sc, plan);
+  return sim.run();
+}
+
+}  // namespace gpusim

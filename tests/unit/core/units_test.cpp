@@ -1,0 +1,43 @@
+#include <gtest/gtest.h>
+
+#include "core/units.hpp"
+
+using namespace gpusim;
+
+TEST(Units, ParsesSuffixesInSiUnits) {
+  EXPECT_DOUBLE_EQ(parse_quantity("19.5Tf", Dimension::FLOP_RATE), 19.5e12);
+  EXPECT_DOUBLE_EQ(parse_quantity("900GBps", Dimension::BYTE_RATE), 900e9);
+  EXPECT_DOUBLE_EQ(parse_quantity("16GiB", Dimension::BYTES), 16.0 * 1024 * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(parse_quantity("33ms", Dimension::SECONDS), 0.033);
+  EXPECT_DOUBLE_EQ(parse_quantity("30/s", Dimension::PER_SECOND), 30.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("120/min", Dimension::PER_SECOND), 2.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("70W", Dimension::WATTS), 70.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("1410MHz", Dimension::HERTZ), 1.41e9);
+  EXPECT_DOUBLE_EQ(parse_quantity("4.1GFLOP", Dimension::FLOPS), 4.1e9);
+  EXPECT_DOUBLE_EQ(parse_quantity("5us", Dimension::SECONDS), 5e-6);
+}
+
+TEST(Units, BareNumberIsOnlyAllowedForZero) {
+  EXPECT_DOUBLE_EQ(parse_quantity("0", Dimension::BYTES), 0.0);
+  EXPECT_THROW(parse_quantity("16", Dimension::BYTES), std::invalid_argument);
+}
+
+TEST(Units, WrongDimensionIsRejected) {
+  EXPECT_THROW(parse_quantity("16GiB", Dimension::SECONDS), std::invalid_argument);
+  EXPECT_THROW(parse_quantity("900GBps", Dimension::BYTES), std::invalid_argument);
+  EXPECT_THROW(parse_quantity("fast", Dimension::SECONDS), std::invalid_argument);
+  // Binary prefixes are for bytes only.
+  EXPECT_THROW(parse_quantity("1Gif", Dimension::FLOPS), std::invalid_argument);
+}
+
+TEST(Units, StrongTypesDivideIntoSeconds) {
+  const Seconds t = Flops{19.5e12} / FlopRate{19.5e12};
+  EXPECT_DOUBLE_EQ(t.v, 1.0);
+  const Seconds m = Bytes{1555e9} / ByteRate{1555e9 / 2};
+  EXPECT_DOUBLE_EQ(m.v, 2.0);
+}
+
+TEST(Units, FormatsWithSiPrefix) {
+  EXPECT_EQ(format_si(1.95e13, "FLOP/s"), "19.5 TFLOP/s");
+  EXPECT_EQ(format_si(0.0, "B"), "0 B");
+}

@@ -1,0 +1,13 @@
+#pragma once
+/// workloads.yaml -> WorkloadSpec (the only place that reads a workloads file's YAML).
+
+#include <string>
+
+#include "workloads/workload_spec.hpp"
+
+namespace gpusim {
+
+/// Parses and validates a workloads file. ConfigError "FILE:LINE:COL: error: ...".
+WorkloadSpec parse_workloads(const std::string& path);
+
+}  // namespace gpusim
