@@ -1,0 +1,134 @@
+// Engine tests against hand-computed values. The A100-PCIe-40GB datasheet gives 19.5 TFLOP/s FP32 and
+// 1555 GB/s; each test fixes the efficiencies, so expected times follow from those two numbers alone.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "analysis/metrics.hpp"
+#include "scenario_builder.hpp"
+
+using namespace gpusim;
+using namespace gpusim::test;
+
+namespace {
+
+constexpr double kPeakFp32 = 19.5e12;  // A100 datasheet, FP32
+constexpr double kBandwidth = 1555e9;  // A100 40GB datasheet
+
+Scenario one_device(SharingMode mode, double ce, double me, double overhead) {
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(ce, me, overhead), mode));
+  sc.workloads.run.duration = Seconds{10.0};
+  sc.workloads.run.drain = Seconds{10.0};
+  return sc;
+}
+
+double latency(const RequestRecord& r) { return r.finish - r.arrival; }
+
+}  // namespace
+
+TEST(Engine, ComputeBoundKernelTakesFlopsOverPeakTimesEfficiency) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  // 13.65 GFLOP at 19.5 TFLOP/s x 0.7 = 13.65 TFLOP/s -> 1 ms; 1 MB at 1399.5 GB/s -> 0.71 us.
+  sc.workloads.streams.push_back(stream("c", 13.65e9, 1e6, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 1u);
+  ASSERT_EQ(r.requests[0].status, RequestStatus::COMPLETED);
+  EXPECT_NEAR(latency(r.requests[0]), 13.65e9 / (kPeakFp32 * 0.7), 1e-9);
+  EXPECT_NEAR(latency(r.requests[0]), 1e-3, 1e-9);
+}
+
+TEST(Engine, MemoryBoundKernelTakesBytesOverBandwidthTimesEfficiency) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  // 1.3995 GB at 1555 GB/s x 0.9 = 1399.5 GB/s -> 1 ms; 1 GFLOP of compute would take 73 us.
+  sc.workloads.streams.push_back(stream("m", 1e9, 1.3995e9, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_NEAR(latency(r.requests[0]), 1.3995e9 / (kBandwidth * 0.9), 1e-9);
+  EXPECT_NEAR(latency(r.requests[0]), 1e-3, 1e-9);
+}
+
+TEST(Engine, LaunchOverheadIsPaidOncePerKernel) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 5e-6);
+  // 10 kernels of 0.1 ms compute each, plus 10 x 5 us of launch overhead = 1.05 ms.
+  sc.workloads.streams.push_back(stream("c", 1.365e9, 1e3, 10, at_times({0.5})));
+  const SimResult r = run(sc);
+  EXPECT_NEAR(latency(r.requests[0]), 10 * (1.365e9 / (kPeakFp32 * 0.7)) + 10 * 5e-6, 1e-9);
+  EXPECT_EQ(r.kernels, 10u);
+}
+
+TEST(Engine, TwoMemoryBoundKernelsTogetherTakeTwiceAsLong) {
+  // MPS lets the two streams' kernels run at the same time; they split the memory bandwidth.
+  Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.workloads.streams.push_back(stream("m1", 0, 1.3995e9, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m2", 0, 1.3995e9, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 2e-3, 1e-9);
+}
+
+TEST(Engine, ComputeBoundAndMemoryBoundKernelsOverlap) {
+  // A 1 ms compute-bound kernel (73 us of bytes) and a 1 ms memory-bound kernel (73 us of compute):
+  // alone each takes 1 ms; together each is slowed only by the other's small share of its bottleneck.
+  Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.workloads.streams.push_back(stream("c", 13.65e9, 0.10205e9, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m", 1e9, 1.3995e9, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  const double makespan = std::max(r.requests[0].finish, r.requests[1].finish) - 0.5;
+  // Both progress at the same rate x (max-min fairness); compute binds: x (1 ms + 1e9 / 13.65e12 s) = 1,
+  // bandwidth gives x (0.10205e9 / 1399.5e9 s + 1 ms) <= 1 with slack. Makespan 1.0733 ms, not 2 ms.
+  const double coupled = 13.65e9 / (kPeakFp32 * 0.7) + 1e9 / (kPeakFp32 * 0.7);
+  EXPECT_NEAR(makespan, coupled, 1e-9);
+}
+
+TEST(Engine, TimeSlicedDeviceServesRequestsOneAtATimeInArrivalOrder) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 1, at_times({0.5001})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(r.requests[0].finish, 0.501, 1e-9);
+  EXPECT_NEAR(r.requests[1].start, 0.501, 1e-9);  // waited for the first one
+  EXPECT_NEAR(r.requests[1].finish, 0.502, 1e-9);
+}
+
+TEST(Engine, UtilisationOfAPeriodicStreamIsRateTimesServiceTime) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.workloads.run.duration = Seconds{20.0};
+  sc.workloads.run.warmup = Seconds{2.0};
+  // 1 ms of compute at 100 requests/s: 10 % compute utilisation; bytes 0.13995 GB -> 0.1 ms -> 1 %.
+  sc.workloads.streams.push_back(stream("c", 13.65e9, 0.13995e9, 1, periodic(100)));
+  Plan plan;
+  const SimResult r = run(sc, &plan);
+  const RunMetrics m = compute_metrics(sc, plan, r);
+  EXPECT_NEAR(m.devices[0].utilization, 0.10, 0.001);
+  EXPECT_NEAR(m.devices[0].bandwidth_utilization, 0.01, 0.0002);
+  EXPECT_NEAR(m.workloads[0].throughput_rps, 100.0, 0.1);
+  EXPECT_NEAR(m.workloads[0].latency.max, 1e-3, 1e-9);  // periodic at 10 % load never queues
+}
+
+TEST(Engine, QueueLimitDropsRequestsThatFindItFull) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.platform.devices[0].queue_limit = 1;
+  // Three requests at once, each 1 ms: one runs, one waits, the third finds the queue full.
+  sc.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 1, at_times({0.5, 0.5, 0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 3u);
+  EXPECT_EQ(r.requests[0].status, RequestStatus::COMPLETED);
+  EXPECT_EQ(r.requests[1].status, RequestStatus::COMPLETED);
+  EXPECT_EQ(r.requests[2].status, RequestStatus::DROPPED);
+}
+
+TEST(Engine, RequestsStillQueuedAfterTheDrainAreUnfinished) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.workloads.run.duration = Seconds{1.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  // 0.4 s per request, three arrivals at 0.1 s: only the first two finish by t = 1 s.
+  sc.workloads.streams.push_back(stream("a", 0.4 * 13.65e12, 1e3, 1, at_times({0.1, 0.1, 0.1})));
+  const SimResult r = run(sc);
+  EXPECT_EQ(r.requests[0].status, RequestStatus::COMPLETED);
+  EXPECT_EQ(r.requests[1].status, RequestStatus::COMPLETED);
+  EXPECT_EQ(r.requests[2].status, RequestStatus::UNFINISHED);
+}

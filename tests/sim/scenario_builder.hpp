@@ -1,0 +1,80 @@
+#pragma once
+// Builds scenarios in code for engine tests: one catalog device (with explicit efficiencies so the
+// expected times are computed from datasheet numbers in the test itself) and streams of kernels.
+
+#include <string>
+#include <vector>
+
+#include "platforms/catalog.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario.hpp"
+
+namespace gpusim::test {
+
+/// The A100-PCIe-40GB catalog entry with efficiencies and launch overhead set by the test.
+inline DeviceSpec a100(double compute_eff, double memory_eff, double launch_overhead_s) {
+  DeviceSpec d = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/A100-PCIe-40GB.yaml");
+  d.compute_efficiency = compute_eff;
+  d.memory_efficiency = memory_eff;
+  d.launch_overhead = Seconds{launch_overhead_s};
+  return d;
+}
+
+inline DeviceInstance device(const DeviceSpec& spec, SharingMode mode, const std::string& name = "gpu0") {
+  DeviceInstance d;
+  d.name = name;
+  d.node = "node0";
+  d.spec = spec;
+  d.sharing = mode;
+  d.pcie_bandwidth = spec.pcie_bandwidth;
+  return d;
+}
+
+/// A stream whose requests are `kernels` identical kernels of (flops, bytes).
+inline StreamSpec stream(const std::string& name, double flops, double bytes, int kernels, ArrivalSpec arrival,
+                         Precision p = Precision::FP32) {
+  StreamSpec s;
+  s.name = name;
+  s.precision = p;
+  s.kernels.assign(kernels, KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{bytes}});
+  s.arrival = std::move(arrival);
+  s.model = "explicit";
+  return s;
+}
+
+inline ArrivalSpec at_times(std::vector<double> times) {
+  ArrivalSpec a;
+  a.kind = ArrivalKind::TRACE;
+  for (double t : times) a.trace.push_back(Seconds{t});
+  return a;
+}
+
+inline ArrivalSpec poisson(double rate) {
+  ArrivalSpec a;
+  a.kind = ArrivalKind::POISSON;
+  a.rate = PerSecond{rate};
+  return a;
+}
+
+inline ArrivalSpec periodic(double rate) {
+  ArrivalSpec a;
+  a.kind = ArrivalKind::PERIODIC;
+  a.rate = PerSecond{rate};
+  return a;
+}
+
+/// Places every stream on device 0 (or round-robin over the devices) and runs it in a child process.
+inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr) {
+  Plan plan;
+  plan.scheduler = "test";
+  plan.streams = expand_streams(sc.workloads);
+  plan.memory_used.assign(sc.platform.devices.size(), 0.0);
+  for (std::size_t i = 0; i < plan.streams.size(); ++i) {
+    plan.device_of.push_back(static_cast<int>(i % sc.platform.devices.size()));
+  }
+  SimResult r = run_simulation(sc, plan);
+  if (plan_out) *plan_out = plan;
+  return r;
+}
+
+}  // namespace gpusim::test
