@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       "Ki/Mi/Gi powers of 2; every dimensioned value in YAML carries its unit (19.5Tf, 900GBps, 16GiB, 33ms)."};
   app.set_version_flag("--version", std::string("gpusim ") + GPUSIM_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // -q/-v also after the subcommand
   bool quiet = false;
   bool verbose = false;
   app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
@@ -38,12 +39,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
+  run_cmd->footer(
+      "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
+      "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
+      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).");
 
   std::string what;
   std::string catalog;
   auto* list_cmd = app.add_subcommand("list", "list catalog devices or scheduling policies");
   list_cmd->add_option("what", what, "devices | schedulers")->required()->check(CLI::IsMember({"devices", "schedulers"}));
   list_cmd->add_option("--catalog", catalog, "device catalog directory (default: the bundled one)");
+  list_cmd->footer("Examples:\n  gpusim list devices\n  gpusim list schedulers");
 
   try {
     app.parse(argc, argv);

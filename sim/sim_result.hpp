@@ -28,7 +28,7 @@ struct DeviceRecord {
 struct SimResult {
   std::vector<RequestRecord> requests;
   std::vector<DeviceRecord> devices;
-  double end_time = 0;        ///< simulated time when the run stopped
+  double end_time = 0;        ///< simulated time of the last arrival or kernel completion
   std::uint64_t kernels = 0;  ///< kernels completed (whole run)
   double wall_seconds = 0;    ///< host time spent simulating
   long peak_rss_kib = 0;      ///< of the simulating process

@@ -97,6 +97,7 @@ class Simulation {
   double window_begin_ = 0;
   double window_end_ = 0;
   double horizon_ = 0;
+  double last_event_ = 0;  // last arrival or kernel completion
 };
 
 void Simulation::build_platform() {
@@ -158,6 +159,7 @@ void Simulation::on_arrival(std::uint32_t s) {
   RequestRecord r;
   r.stream = s;
   r.arrival = sg::Engine::get_clock();
+  last_event_ = r.arrival;
   result_.requests.push_back(r);
   next_kernel_.push_back(0);
   Device& dev = devices_[st.device];
@@ -208,6 +210,7 @@ void Simulation::on_kernel_done(std::uint32_t req) {
   Device& dev = devices_[st.device];
   ++result_.kernels;
   ++dev.record.kernels;
+  last_event_ = sg::Engine::get_clock();
   if (++next_kernel_[req] < st.kernel_work.size()) {
     launch_kernel(req);
     return;
@@ -291,7 +294,7 @@ SimResult Simulation::run() {
   logger("sim")->info("simulating {} stream(s) on {} device(s) for {} s (+{} s drain)", streams_.size(),
                       devices_.size(), run.duration.v, run.drain.v);
   engine.run_until(horizon_);
-  result_.end_time = sg::Engine::get_clock();
+  result_.end_time = last_event_;
   set_sim_clock(nullptr);
 
   for (std::size_t d = 0; d < devices_.size(); ++d) result_.devices[d] = devices_[d].record;
