@@ -18,11 +18,17 @@ std::vector<StreamInstance> expand_streams(const WorkloadSpec& w) {
 Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d) {
   const FlopRate compute = d.spec.achievable(s.precision);
   const ByteRate bw = d.spec.achievable_bandwidth();
+  const double items = s.fanout ? s.fanout->expected() : 1.0;
   Seconds total;
-  for (const auto& k : s.kernels) {
-    const Seconds tc = compute.v > 0 ? k.flops / compute : Seconds{k.flops.v > 0 ? 1e30 : 0.0};
-    const Seconds tm = k.bytes / bw;
-    total += std::max(tc, tm) + d.spec.launch_overhead;
+  for (const auto& st : s.stages) {
+    const double b = st.per_item ? items * s.batch : s.batch;
+    if (b <= 0) continue;
+    for (const auto& k : st.kernels) {
+      const Flops f = k.flops * b;
+      const Bytes m = k.weight_bytes + k.bytes * b;
+      const Seconds tc = compute.v > 0 ? f / compute : Seconds{f.v > 0 ? 1e30 : 0.0};
+      total += std::max(tc, m / bw) + d.spec.launch_overhead;
+    }
   }
   return total;
 }

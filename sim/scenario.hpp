@@ -32,8 +32,9 @@ struct Plan {
 /// Expands every workload's `count` into stream instances, in file order.
 std::vector<StreamInstance> expand_streams(const WorkloadSpec& w);
 
-/// Predicted time of one request alone on a device: sum over kernels of the roofline
-/// max(flops / (peak x eff), bytes / (bandwidth x eff)) plus the launch overhead of each kernel.
+/// Predicted time of one request alone on a device: sum over its stages' kernels (at the stage's batch,
+/// with the mean fan-out) of the roofline max(flops / (peak x eff), bytes / (bandwidth x eff)) plus the
+/// launch overhead of each kernel.
 Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d);
 
 /// Builds the views, asks the policy for a placement and checks its contract.

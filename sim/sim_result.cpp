@@ -59,6 +59,7 @@ class Reader {
 std::string serialize(const SimResult& r) {
   Writer w;
   w.put_vector(r.requests);
+  w.put_vector(r.stages);
   w.put_vector(r.devices);
   w.put(r.end_time);
   w.put(r.kernels);
@@ -71,6 +72,7 @@ SimResult deserialize(const std::string& bytes) {
   Reader rd(bytes);
   SimResult r;
   r.requests = rd.get_vector<RequestRecord>();
+  r.stages = rd.get_vector<StageRecord>();
   r.devices = rd.get_vector<DeviceRecord>();
   r.end_time = rd.get<double>();
   r.kernels = rd.get<std::uint64_t>();

@@ -18,6 +18,15 @@ struct RequestRecord {
   double finish = -1;
 };
 
+/// One stage of a multi-stage request (recorded only for pipelines).
+struct StageRecord {
+  std::uint32_t request = 0;  ///< index into SimResult::requests
+  std::uint16_t stage = 0;    ///< index into StreamSpec::stages
+  std::uint16_t batch = 0;    ///< samples the stage ran on
+  double start = 0;
+  double finish = 0;
+};
+
 /// Integrals over the measured window [warmup, duration].
 struct DeviceRecord {
   double compute_busy = 0;    ///< integral of compute utilisation (0..1) over time, in seconds
@@ -27,6 +36,7 @@ struct DeviceRecord {
 
 struct SimResult {
   std::vector<RequestRecord> requests;
+  std::vector<StageRecord> stages;
   std::vector<DeviceRecord> devices;
   double end_time = 0;        ///< simulated time of the last arrival or kernel completion
   std::uint64_t kernels = 0;  ///< kernels completed (whole run)

@@ -66,6 +66,12 @@ class Simulation {
     std::size_t waiting = 0;  // requests queued on all lanes
     DeviceRecord record;
   };
+  // A kernel's demand at batch b: compute work_per_sample x b, bytes bytes_fixed + bytes_per_sample x b.
+  struct KernelCost {
+    double work_per_sample = 0;
+    double bytes_fixed = 0;
+    double bytes_per_sample = 0;
+  };
   struct Stream {
     const StreamSpec* spec = nullptr;
     int device = 0;
@@ -74,8 +80,15 @@ class Simulation {
     double phase = 0;
     std::uint64_t arrivals = 0;
     double next_arrival = 0;
-    std::vector<double> kernel_work;   // per kernel: compute units
-    std::vector<double> kernel_bytes;  // per kernel: bytes on the memory bus
+    std::vector<std::vector<KernelCost>> stage_kernels;  // per stage, per kernel
+    bool record_stages = false;                          // pipelines record each stage
+  };
+  // Progress of a request through its stages and kernels.
+  struct Progress {
+    std::uint32_t kernel = 0;
+    std::uint16_t stage = 0;
+    std::uint16_t items = 1;  // fan-out of this request
+    std::uint32_t stage_record = 0;
   };
 
   void build_platform();
@@ -83,7 +96,10 @@ class Simulation {
   void schedule_next_arrival(std::uint32_t s);
   void on_arrival(std::uint32_t s);
   void start_request(int lane_id, std::uint32_t req);
+  bool enter_stage(std::uint32_t req, std::uint16_t stage);
+  void finish_request(std::uint32_t req);
   void launch_kernel(std::uint32_t req);
+  int draw_items(Stream& st);
   void on_kernel_done(std::uint32_t req);
   void account(double dt);
 
@@ -92,7 +108,7 @@ class Simulation {
   std::vector<Device> devices_;
   std::vector<Lane> lanes_;
   std::vector<Stream> streams_;
-  std::vector<std::uint32_t> next_kernel_;  // per request
+  std::vector<Progress> progress_;  // per request
   SimResult result_;
   double window_begin_ = 0;
   double window_end_ = 0;
@@ -161,7 +177,9 @@ void Simulation::on_arrival(std::uint32_t s) {
   r.arrival = sg::Engine::get_clock();
   last_event_ = r.arrival;
   result_.requests.push_back(r);
-  next_kernel_.push_back(0);
+  Progress p;
+  p.items = static_cast<std::uint16_t>(st.spec->fanout ? draw_items(st) : 1);
+  progress_.push_back(p);
   Device& dev = devices_[st.device];
   Lane& lane = lanes_[st.lane];
   if (!lane.busy) {
@@ -175,25 +193,86 @@ void Simulation::on_arrival(std::uint32_t s) {
   schedule_next_arrival(s);
 }
 
+// Items (faces) of one request: the sum of one draw per frame of the batch, each capped at the maximum.
+int Simulation::draw_items(Stream& st) {
+  const FanoutSpec& f = *st.spec->fanout;
+  int total = 0;
+  for (int frame = 0; frame < st.spec->batch; ++frame) {
+    int k = 0;
+    switch (f.kind) {
+      case FanoutSpec::Kind::FIXED:
+        k = static_cast<int>(f.mean);
+        break;
+      case FanoutSpec::Kind::UNIFORM:
+        k = f.min + static_cast<int>(uniform01(st.rng) * (f.max - f.min + 1));
+        break;
+      case FanoutSpec::Kind::POISSON: {
+        // Inversion by sequential search: exact and portable for the small means of a fan-out.
+        const double u = uniform01(st.rng);
+        double p = std::exp(-f.mean);
+        double cdf = p;
+        while (u > cdf && k < f.max) {
+          ++k;
+          p *= f.mean / k;
+          cdf += p;
+        }
+        break;
+      }
+    }
+    total += std::min(k, f.max);
+  }
+  return std::min(total, 65535 / std::max(1, st.spec->batch));
+}
+
 void Simulation::start_request(int lane_id, std::uint32_t req) {
   lanes_[lane_id].busy = true;
   result_.requests[req].start = sg::Engine::get_clock();
-  next_kernel_[req] = 0;
-  launch_kernel(req);
+  if (!enter_stage(req, 0)) finish_request(req);
 }
 
-// Starts kernel next_kernel_[req] after the device's launch overhead.
+// Moves a request to the first stage at or after `stage` that has work, and launches its first kernel.
+// Returns false when no stage is left.
+bool Simulation::enter_stage(std::uint32_t req, std::uint16_t stage) {
+  Progress& p = progress_[req];
+  const Stream& st = streams_[result_.requests[req].stream];
+  const StreamSpec& spec = *st.spec;
+  for (; stage < spec.stages.size(); ++stage) {
+    if (spec.stage_batch(spec.stages[stage], p.items) > 0 && !st.stage_kernels[stage].empty()) break;
+  }
+  if (stage >= spec.stages.size()) return false;
+  p.stage = stage;
+  p.kernel = 0;
+  if (st.record_stages) {
+    p.stage_record = static_cast<std::uint32_t>(result_.stages.size());
+    StageRecord rec;
+    rec.request = req;
+    rec.stage = stage;
+    rec.batch = static_cast<std::uint16_t>(spec.stage_batch(spec.stages[stage], p.items));
+    rec.start = sg::Engine::get_clock();
+    result_.stages.push_back(rec);
+  }
+  launch_kernel(req);
+  return true;
+}
+
+// Starts the current kernel of a request after the device's launch overhead.
 void Simulation::launch_kernel(std::uint32_t req) {
   const Stream& st = streams_[result_.requests[req].stream];
   const double overhead = devices_[st.device].spec->spec.launch_overhead.v;
   auto go = [this, req] {
     const Stream& s = streams_[result_.requests[req].stream];
     const Device& dev = devices_[s.device];
-    const std::uint32_t k = next_kernel_[req];
+    const Progress& p = progress_[req];
+    const double b = s.spec->stage_batch(s.spec->stages[p.stage], p.items);
+    const KernelCost& k = s.stage_kernels[p.stage][p.kernel];
+    if (k.work_per_sample == 0 && k.bytes_fixed + k.bytes_per_sample * b == 0) {
+      on_kernel_done(req);  // nothing for SimGrid to do: only the launch was paid
+      return;
+    }
     auto exec = sg::Exec::init();
     exec->set_hosts({dev.gpu, dev.mem});
-    exec->set_flops_amounts({s.kernel_work[k], 0.0});
-    exec->set_bytes_amounts({0.0, s.kernel_bytes[k], 0.0, 0.0});
+    exec->set_flops_amounts({k.work_per_sample * b, 0.0});
+    exec->set_bytes_amounts({0.0, k.bytes_fixed + k.bytes_per_sample * b, 0.0, 0.0});
     exec->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(req)));
     lanes_[s.lane].exec = exec;
     exec->start();
@@ -211,10 +290,18 @@ void Simulation::on_kernel_done(std::uint32_t req) {
   ++result_.kernels;
   ++dev.record.kernels;
   last_event_ = sg::Engine::get_clock();
-  if (++next_kernel_[req] < st.kernel_work.size()) {
+  Progress& p = progress_[req];
+  if (++p.kernel < st.stage_kernels[p.stage].size()) {
     launch_kernel(req);
     return;
   }
+  if (st.record_stages) result_.stages[p.stage_record].finish = last_event_;
+  if (!enter_stage(req, static_cast<std::uint16_t>(p.stage + 1))) finish_request(req);
+}
+
+void Simulation::finish_request(std::uint32_t req) {
+  const Stream& st = streams_[result_.requests[req].stream];
+  Device& dev = devices_[st.device];
   RequestRecord& r = result_.requests[req];
   r.finish = sg::Engine::get_clock();
   r.status = RequestStatus::COMPLETED;
@@ -278,10 +365,15 @@ SimResult Simulation::run() {
       st.lane = device_lane[st.device];
     }
     const double compute_rate = d.spec.achievable(st.spec->precision).v;
-    for (const auto& k : st.spec->kernels) {
-      st.kernel_work.push_back(k.flops.v / compute_rate * kWorkUnitsPerSecond);
-      st.kernel_bytes.push_back(k.bytes.v);
+    for (const auto& stage : st.spec->stages) {
+      std::vector<KernelCost> costs;
+      for (const auto& k : stage.kernels) {
+        // A kernel with no work at all would only cost its launch: keep it, it is a real launch.
+        costs.push_back(KernelCost{k.flops.v / compute_rate * kWorkUnitsPerSecond, k.weight_bytes.v, k.bytes.v});
+      }
+      st.stage_kernels.push_back(std::move(costs));
     }
+    st.record_stages = st.spec->stages.size() > 1;
   }
   result_.devices.resize(devices_.size());
 

@@ -3,25 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "core/yaml_reader.hpp"
+#include "workloads/model_source.hpp"
 
 namespace gpusim {
-
-Flops StreamSpec::request_flops() const {
-  Flops total;
-  for (const auto& k : kernels) total += k.flops;
-  return total;
-}
-
-Bytes StreamSpec::request_bytes() const {
-  Bytes total;
-  for (const auto& k : kernels) total += k.bytes;
-  return total;
-}
 
 namespace {
 
@@ -79,33 +69,122 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
 }
 
 // Explicit descriptor, per sample at batch 1: `flops`, `bytes` (traffic, weights included), `weights`
-// (or `params`), `activations`, `kernels`. For a batch b: flops x b, traffic = weights + (bytes -
-// weights) x b (weights are read once per request), activation memory x b.
-void parse_explicit_model(const std::string& file, const YAML::Node& node, StreamSpec& s) {
-  MapReader m(node, file, fmt::format("model of workload '{}'", s.name));
+// (or `params`), `activations`, `kernels`. The work is split evenly over the kernels; weights are read
+// once per invocation, so at batch b a request moves weights + (bytes - weights) x b bytes.
+StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, const std::string& owner,
+                               Precision precision) {
+  MapReader m(node, file, fmt::format("model of '{}'", owner));
+  StageSpec st;
   const double flops = m.required_positive("flops", Dimension::FLOPS);
   const YAML::Node bytes_node = m.required("bytes");
   const double bytes = quantity_of(file, bytes_node, Dimension::BYTES, "bytes");
   if (!(bytes > 0)) throw error_at(file, bytes_node, "'bytes' must be greater than zero");
   double weights = m.quantity_or("weights", Dimension::BYTES, -1.0);
-  s.params = m.number_or("params", 0, 1e15, 0.0);
-  if (weights < 0) weights = s.params * bytes_per_element(s.precision);
+  st.params = m.number_or("params", 0, 1e15, 0.0);
+  if (weights < 0) weights = st.params * bytes_per_element(precision);
   if (weights > bytes) {
-    throw error_at(file, bytes_node, fmt::format("'bytes' ({} B) must include the weights ({} B), which are read "
-                                                 "at least once per request", bytes, weights));
+    throw error_at(file, bytes_node, fmt::format("'bytes' ({:g} B) must include the weights ({:g} B), which are "
+                                                 "read at least once per request",
+                                                 bytes, weights));
   }
-  if (s.params == 0) s.params = weights / bytes_per_element(s.precision);
-  const double activations = m.quantity_or("activations", Dimension::BYTES, 0.0);
-  if (activations < 0) throw error_at(file, m.required("activations"), "'activations' must not be negative");
+  if (st.params == 0) st.params = weights / bytes_per_element(precision);
+  double activations = 0;
+  if (auto a = m.optional("activations")) {
+    activations = quantity_of(file, *a, Dimension::BYTES, "activations");
+    if (activations < 0) throw error_at(file, *a, "'activations' must not be negative");
+  }
   const int kernels = static_cast<int>(m.int_or("kernels", 1, 1));
   m.finish();
-  const double b = s.batch;
-  const double req_flops = flops * b;
-  const double req_bytes = weights + (bytes - weights) * b;
-  s.kernels.assign(kernels, KernelSpec{Flops{req_flops / kernels}, Bytes{req_bytes / kernels}, Bytes{req_bytes / kernels}});
-  s.weight_bytes = Bytes{weights};
-  s.activation_bytes = Bytes{activations * b};
-  s.model = "explicit";
+  const double n = kernels;
+  st.kernels.assign(kernels, KernelSpec{Flops{flops / n}, Bytes{(bytes - weights) / n}, Bytes{weights / n},
+                                        Bytes{bytes / n}});
+  st.weight_bytes = Bytes{weights};
+  st.activation_bytes = Bytes{activations};
+  st.model = "explicit";
+  return st;
+}
+
+// `model:` is either an explicit descriptor (a mapping) or a reference: an ONNX path or zoo:NAME.
+StageSpec parse_model(const std::string& file, const YAML::Node& node, const std::string& owner, Precision p) {
+  if (node.IsMap()) return parse_explicit_model(file, node, owner, p);
+  const std::string ref = scalar_of(file, node, "model");
+  const std::string base = std::filesystem::path(file).parent_path().string();
+  return stage_from_model(ref, base, p, loc_of(file, node));
+}
+
+// faces_per_frame: a whole number, or {kind: poisson, mean: M, max: N} or {kind: uniform, min: A, max: B}.
+FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
+  FanoutSpec f;
+  if (node.IsScalar()) {
+    const std::string text = node.Scalar();
+    std::size_t used = 0;
+    long long v = -1;
+    try {
+      v = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || v < 0) throw error_at(file, node, "'faces_per_frame' must be a whole number >= 0 or a distribution");
+    f.kind = FanoutSpec::Kind::FIXED;
+    f.mean = static_cast<double>(v);
+    f.min = f.max = static_cast<int>(v);
+    return f;
+  }
+  MapReader m(node, file, "faces_per_frame");
+  const YAML::Node kind_node = m.required("kind");
+  const std::string kind = scalar_of(file, kind_node, "kind");
+  if (kind == "poisson") {
+    f.kind = FanoutSpec::Kind::POISSON;
+    f.mean = m.number_or("mean", 0.0, 1e4, -1.0);
+    if (f.mean <= 0) throw error_at(file, node, "faces_per_frame: poisson needs 'mean' greater than zero");
+    f.max = static_cast<int>(m.int_or("max", 1, static_cast<long long>(std::ceil(3 * f.mean)) + 3));
+  } else if (kind == "uniform") {
+    f.kind = FanoutSpec::Kind::UNIFORM;
+    f.min = static_cast<int>(m.required_int("min", 0));
+    const YAML::Node max_node = m.required("max");
+    f.max = static_cast<int>(m.required_int("max", 0));
+    if (f.max < f.min) throw error_at(file, max_node, "faces_per_frame: 'max' must be at least 'min'");
+    f.mean = 0.5 * (f.min + f.max);
+  } else {
+    throw error_at(file, kind_node, fmt::format("unknown faces_per_frame kind '{}' (known: poisson, uniform)", kind));
+  }
+  m.finish();
+  return f;
+}
+
+std::vector<StageSpec> parse_pipeline(const std::string& file, const YAML::Node& node, const std::string& owner,
+                                      Precision p) {
+  require_sequence(file, node, "pipeline");
+  if (node.size() == 0) throw error_at(file, node, "'pipeline' must list at least one stage");
+  std::vector<StageSpec> stages;
+  for (const auto& item : node) {
+    MapReader m(item, file, "stage");
+    const YAML::Node name_node = m.required("name");
+    const std::string name = scalar_of(file, name_node, "name");
+    for (const auto& other : stages) {
+      if (other.name == name) throw error_at(file, name_node, fmt::format("duplicate stage name '{}'", name));
+    }
+    StageSpec st = parse_model(file, m.required("model"), owner + "/" + name, p);
+    st.name = name;
+    st.per_item = m.bool_or("per_face", false);
+    if (auto after = m.optional("after")) {
+      require_sequence(file, *after, "after");
+      for (const auto& a : *after) {
+        const std::string dep = scalar_of(file, a, "after");
+        int index = -1;
+        for (std::size_t i = 0; i < stages.size(); ++i) {
+          if (stages[i].name == dep) index = static_cast<int>(i);
+        }
+        if (index < 0) {
+          throw error_at(file, a, fmt::format("stage '{}': 'after' names '{}', which is not an earlier stage", name, dep));
+        }
+        st.after.push_back(index);
+      }
+    }
+    m.finish();
+    stages.push_back(std::move(st));
+  }
+  return stages;
 }
 
 StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
@@ -119,7 +198,9 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   if (auto p = m.optional("precision")) {
     const std::string text = scalar_of(file, *p, "precision");
     auto prec = parse_precision(text);
-    if (!prec) throw error_at(file, *p, fmt::format("unknown precision '{}' (known: fp64, fp32, tf32, fp16, bf16, int8, int4)", text));
+    if (!prec) {
+      throw error_at(file, *p, fmt::format("unknown precision '{}' (known: fp64, fp32, tf32, fp16, bf16, int8, int4)", text));
+    }
     s.precision = *prec;
     s.precision_loc = loc_of(file, *p);
   }
@@ -130,7 +211,24 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
     s.sla = Seconds{v};
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
-  parse_explicit_model(file, m.required("model"), s);
+  auto model = m.optional("model");
+  auto pipeline = m.optional("pipeline");
+  if (model && pipeline) throw error_at(file, *pipeline, "a workload has either 'model' or 'pipeline', not both");
+  if (!model && !pipeline) throw error_at(file, node, fmt::format("workload '{}': missing 'model' or 'pipeline'", s.name));
+  if (model) {
+    s.stages.push_back(parse_model(file, *model, s.name, s.precision));
+    s.stages.back().name = s.name;
+  } else {
+    s.stages = parse_pipeline(file, *pipeline, s.name, s.precision);
+  }
+  auto fan = m.optional("faces_per_frame");
+  if (fan) s.fanout = parse_fanout(file, *fan);
+  const bool any_per_item =
+      std::any_of(s.stages.begin(), s.stages.end(), [](const StageSpec& st) { return st.per_item; });
+  if (any_per_item && !fan) {
+    throw error_at(file, node, fmt::format("workload '{}': a stage is per_face, so 'faces_per_frame' is needed", s.name));
+  }
+  if (fan && !any_per_item) throw error_at(file, *fan, "'faces_per_frame' is only used by stages with per_face: true");
   m.finish();
   return s;
 }

@@ -22,11 +22,40 @@ struct ArrivalSpec {
   std::string trace_file;
 };
 
-/// One kernel of a request, at the stream's batch and precision.
+/// One kernel: a per-sample part that scales with the batch and a fixed part (weights) read once per
+/// invocation. At batch b it executes flops x b FLOPs and moves weight_bytes + bytes x b bytes.
 struct KernelSpec {
-  Flops flops;
-  Bytes bytes;        ///< memory traffic (HBM/GDDR)
-  Bytes working_set;  ///< bytes the kernel touches (for the L2 model)
+  Flops flops;         ///< per sample
+  Bytes bytes;         ///< activation traffic per sample (reads + writes)
+  Bytes weight_bytes;  ///< weights streamed once per invocation
+  Bytes working_set;   ///< bytes one sample's invocation touches (activations + weights), for the L2 model
+
+  Flops flops_at(int batch) const { return flops * batch; }
+  Bytes bytes_at(int batch) const { return weight_bytes + bytes * batch; }
+};
+
+/// How many items (faces) one frame fans out to: a fixed count, Poisson or uniform, capped at `max`.
+struct FanoutSpec {
+  enum class Kind { FIXED, POISSON, UNIFORM };
+  Kind kind = Kind::FIXED;
+  double mean = 1;  ///< fixed count, or Poisson mean
+  int min = 0;      ///< uniform lower bound
+  int max = 1;      ///< upper bound of any draw (memory is sized for it)
+  double expected() const;
+};
+
+/// One stage of a stream: a model run once per request, or once per fan-out item.
+struct StageSpec {
+  std::string name;
+  std::string model;               ///< "explicit", an ONNX path or zoo:NAME
+  std::vector<KernelSpec> kernels;  ///< in order
+  Bytes weight_bytes;              ///< resident weights
+  Bytes activation_bytes;          ///< peak activation memory per sample
+  double params = 0;               ///< parameter count
+  bool per_item = false;           ///< batch = fan-out items x the stream's batch
+  std::vector<int> after;          ///< stages that must finish first (indices, all earlier)
+
+  Flops flops_per_sample() const;
 };
 
 /// A named stream of requests; `count` identical instances of it are simulated.
@@ -35,21 +64,22 @@ struct StreamSpec {
   int count = 1;
   int batch = 1;
   Precision precision = Precision::FP32;
-  std::string model;            ///< what the work comes from ("explicit", a path, zoo:NAME)
-  std::vector<KernelSpec> kernels;  ///< one request, in order
-  Bytes weight_bytes;           ///< resident weights of one instance
-  Bytes activation_bytes;       ///< peak activation memory of one request
-  double params = 0;            ///< parameter count (information)
+  std::vector<StageSpec> stages;    ///< topological order; a plain model is one stage
+  std::optional<FanoutSpec> fanout;  ///< needed when a stage is per_item
   ArrivalSpec arrival;
   std::optional<Seconds> sla;   ///< end-to-end latency target
   int priority = 0;             ///< larger = more important
   SourceLoc loc;                ///< the stream's entry
   SourceLoc precision_loc;      ///< the precision value (or the entry)
 
+  /// Expected FLOPs and bytes of one request (mean fan-out).
   Flops request_flops() const;
   Bytes request_bytes() const;
-  /// Device memory one instance needs: weights + activations.
-  Bytes memory_bytes() const { return weight_bytes + activation_bytes; }
+  /// Device memory one instance needs: all stages' weights + the largest stage's activations at its
+  /// largest batch.
+  Bytes memory_bytes() const;
+  /// Batch of a stage for a request that fanned out to `items`.
+  int stage_batch(const StageSpec& st, int items) const { return st.per_item ? items * batch : batch; }
 };
 
 struct RunSpec {

@@ -36,9 +36,12 @@ inline StreamSpec stream(const std::string& name, double flops, double bytes, in
   StreamSpec s;
   s.name = name;
   s.precision = p;
-  s.kernels.assign(kernels, KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{bytes}});
+  StageSpec st;
+  st.name = name;
+  st.model = "explicit";
+  st.kernels.assign(kernels, KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{bytes}});
+  s.stages.push_back(std::move(st));
   s.arrival = std::move(arrival);
-  s.model = "explicit";
   return s;
 }
 

@@ -1,0 +1,15 @@
+#pragma once
+/// Turns a model reference from workloads.yaml (an ONNX path or zoo:NAME) into a stage's kernels.
+
+#include <string>
+
+#include "core/source_loc.hpp"
+#include "workloads/workload_spec.hpp"
+
+namespace gpusim {
+
+/// Loads `ref` (relative paths are relative to `base_dir`) at batch 1 and precision `p`, and groups its
+/// layers into kernels (see fuse_layers in model_source.cpp). Errors point at `loc`.
+StageSpec stage_from_model(const std::string& ref, const std::string& base_dir, Precision p, const SourceLoc& loc);
+
+}  // namespace gpusim
