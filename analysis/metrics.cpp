@@ -7,6 +7,22 @@
 
 namespace gpusim {
 
+namespace {
+
+LatencyStats stats_of(std::vector<double>& v) {
+  LatencyStats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  s.p50 = percentile_sorted(v, 0.50);
+  s.p95 = percentile_sorted(v, 0.95);
+  s.p99 = percentile_sorted(v, 0.99);
+  s.max = v.back();
+  return s;
+}
+
+}  // namespace
+
 double percentile_sorted(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0.0;
   const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
@@ -56,19 +72,37 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   for (std::size_t w = 0; w < ws.size(); ++w) {
     WorkloadMetrics& wm = m.workloads[w];
     wm.devices.assign(where[w].begin(), where[w].end());
-    auto& lat = latencies[w];
-    std::sort(lat.begin(), lat.end());
-    if (!lat.empty()) {
-      wm.latency.mean = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
-      wm.latency.p50 = percentile_sorted(lat, 0.50);
-      wm.latency.p95 = percentile_sorted(lat, 0.95);
-      wm.latency.p99 = percentile_sorted(lat, 0.99);
-      wm.latency.max = lat.back();
-    }
+    wm.latency = stats_of(latencies[w]);
     wm.throughput_rps = static_cast<double>(wm.completed) / m.window_s;
     wm.achieved_flops = static_cast<double>(wm.completed) * ws[w].request_flops().v / m.window_s;
     if (ws[w].sla && wm.generated > 0) {
       wm.sla_attainment = static_cast<double>(met[w]) / static_cast<double>(wm.generated);
+    }
+  }
+  // Pipelines: per-stage statistics over the stages of measured requests that completed.
+  struct StageAcc {
+    std::vector<double> latency, done_at;
+    double batch = 0;
+  };
+  std::vector<std::vector<StageAcc>> acc(ws.size());
+  for (std::size_t w = 0; w < ws.size(); ++w) acc[w].resize(ws[w].stages.size() > 1 ? ws[w].stages.size() : 0);
+  for (const auto& st : r.stages) {
+    const RequestRecord& rec = r.requests[st.request];
+    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v || rec.status != RequestStatus::COMPLETED) continue;
+    StageAcc& a = acc[plan.streams[rec.stream].workload][st.stage];
+    a.latency.push_back(st.finish - st.start);
+    a.done_at.push_back(st.finish - rec.arrival);
+    a.batch += st.batch;
+  }
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    for (std::size_t k = 0; k < acc[w].size(); ++k) {
+      StageMetrics sm;
+      sm.name = ws[w].stages[k].name;
+      sm.runs = acc[w][k].latency.size();
+      sm.mean_batch = sm.runs ? acc[w][k].batch / static_cast<double>(sm.runs) : 0.0;
+      sm.latency = stats_of(acc[w][k].latency);
+      sm.done_at = stats_of(acc[w][k].done_at);
+      m.workloads[w].stages.push_back(sm);
     }
   }
   for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {

@@ -17,6 +17,15 @@ struct LatencyStats {
   double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
 };
 
+/// One stage of a pipeline: its own execution time, and how long after the request's arrival it ended.
+struct StageMetrics {
+  std::string name;
+  std::uint64_t runs = 0;  ///< invocations of measured requests
+  double mean_batch = 0;   ///< samples per invocation (faces for per-face stages)
+  LatencyStats latency;    ///< stage start to stage end
+  LatencyStats done_at;    ///< request arrival to stage end
+};
+
 struct WorkloadMetrics {
   std::string name;
   int streams = 0;
@@ -30,6 +39,7 @@ struct WorkloadMetrics {
   std::optional<double> sla_s;
   std::optional<double> sla_attainment;  ///< completed within the SLA / generated
   double achieved_flops = 0;             ///< FLOP/s of completed requests over the window
+  std::vector<StageMetrics> stages;      ///< pipelines only
 };
 
 struct DeviceMetrics {

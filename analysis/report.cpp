@@ -23,6 +23,11 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+nlohmann::json latency_json(const LatencyStats& l) {
+  return {{"mean", l.mean * 1e3}, {"p50", l.p50 * 1e3}, {"p95", l.p95 * 1e3}, {"p99", l.p99 * 1e3},
+          {"max", l.max * 1e3}};
+}
+
 }  // namespace
 
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
@@ -42,6 +47,21 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   }
   out << "Workloads\n";
   wt.print(out, "  ");
+  Table st({"workload", "stage", "runs", "mean batch", "mean ms", "p95 ms", "p99 ms", "done at p50 ms",
+            "done at p99 ms"},
+           {false, false, true, true, true, true, true, true, true});
+  bool any_stage = false;
+  for (const auto& w : m.workloads) {
+    for (const auto& s : w.stages) {
+      any_stage = true;
+      st.add({w.name, s.name, std::to_string(s.runs), fmt::format("{:.2f}", s.mean_batch), ms(s.latency.mean),
+              ms(s.latency.p95), ms(s.latency.p99), ms(s.done_at.p50), ms(s.done_at.p99)});
+    }
+  }
+  if (any_stage) {
+    out << "\nPipeline stages (stage time, and time from the frame's arrival to the stage's end)\n";
+    st.print(out, "  ");
+  }
   Table dt({"device", "type", "node", "sharing", "streams", "compute util %", "bandwidth util %", "memory used GB",
             "memory GB", "kernels"},
            {false, false, false, false, true, true, true, true, true, true});
@@ -70,15 +90,20 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
            {"dropped", w.dropped},
            {"unfinished", w.unfinished},
            {"throughput_rps", w.throughput_rps},
-           {"latency_ms",
-            {{"mean", w.latency.mean * 1e3},
-             {"p50", w.latency.p50 * 1e3},
-             {"p95", w.latency.p95 * 1e3},
-             {"p99", w.latency.p99 * 1e3},
-             {"max", w.latency.max * 1e3}}},
+           {"latency_ms", latency_json(w.latency)},
            {"sla_ms", w.sla_s ? json(*w.sla_s * 1e3) : json(nullptr)},
            {"sla_attainment", w.sla_attainment ? json(*w.sla_attainment) : json(nullptr)},
            {"achieved_flops", w.achieved_flops}};
+    if (!w.stages.empty()) {
+      o["stages"] = json::array();
+      for (const auto& s : w.stages) {
+        o["stages"].push_back({{"name", s.name},
+                               {"runs", s.runs},
+                               {"mean_batch", s.mean_batch},
+                               {"latency_ms", latency_json(s.latency)},
+                               {"done_at_ms", latency_json(s.done_at)}});
+      }
+    }
     j["workloads"].push_back(o);
   }
   j["devices"] = json::array();
