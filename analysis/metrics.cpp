@@ -45,7 +45,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     if (ws[w].sla) m.workloads[w].sla_s = ws[w].sla->v;
   }
   for (std::size_t s = 0; s < plan.streams.size(); ++s) {
-    where[plan.streams[s].workload].insert(sc.platform.devices[plan.device_of[s]].name);
+    where[plan.streams[s].workload].insert(plan.units[plan.unit_of[s]].name);
   }
   std::vector<std::uint64_t> met(ws.size(), 0);
   for (const auto& rec : r.requests) {
@@ -105,18 +105,19 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
       m.workloads[w].stages.push_back(sm);
     }
   }
-  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
-    const auto& dev = sc.platform.devices[d];
+  for (std::size_t d = 0; d < plan.units.size(); ++d) {
+    const Unit& unit = plan.units[d];
+    const auto& dev = sc.platform.devices[unit.device];
     DeviceMetrics dm;
-    dm.name = dev.name;
+    dm.name = unit.name;
     dm.type = dev.spec.name;
     dm.node = dev.node;
     dm.sharing = std::string(to_string(dev.sharing));
-    dm.streams = static_cast<int>(std::count(plan.device_of.begin(), plan.device_of.end(), static_cast<int>(d)));
+    dm.streams = static_cast<int>(std::count(plan.unit_of.begin(), plan.unit_of.end(), static_cast<int>(d)));
     dm.utilization = r.devices[d].compute_busy / m.window_s;
     dm.bandwidth_utilization = r.devices[d].bandwidth_busy / m.window_s;
     dm.memory_bytes = plan.memory_used[d];
-    dm.memory_capacity = dev.spec.memory.v;
+    dm.memory_capacity = unit.memory.v;
     dm.kernels = r.devices[d].kernels;
     m.devices.push_back(dm);
   }

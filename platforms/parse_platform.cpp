@@ -32,46 +32,6 @@ SharingMode parse_sharing(const std::string& file, const YAML::Node& node) {
   throw error_at(file, node, fmt::format("unknown sharing mode '{}' (known: time-slice, mps, mig)", text));
 }
 
-// A MIG partition must use the product's own profiles, within its slice budget (7 compute slices,
-// 8 memory slices on A100/H100/H200) and each profile's instance limit.
-void validate_mig(const std::string& file, const YAML::Node& node, const DeviceInstance& dev) {
-  const DeviceSpec& s = dev.spec;
-  if (s.mig_profiles.empty()) {
-    throw error_at(file, node, fmt::format("device '{}': {} does not support MIG", dev.name, s.name));
-  }
-  int compute = 0;
-  int memory = 0;
-  int max_compute = 0;
-  int max_memory = 0;
-  std::map<std::string, int> uses;
-  // The largest profile uses the whole GPU: its slice counts are the budget.
-  for (const auto& p : s.mig_profiles) {
-    max_compute = std::max(max_compute, p.compute_slices);
-    max_memory = std::max(max_memory, p.memory_slices);
-  }
-  for (size_t i = 0; i < dev.mig_partition.size(); ++i) {
-    const std::string& name = dev.mig_partition[i];
-    const MigProfile* p = s.mig_profile(name);
-    if (!p) {
-      std::string known;
-      for (const auto& q : s.mig_profiles) known += (known.empty() ? "" : ", ") + q.name;
-      throw error_at(file, node[i], fmt::format("device '{}': unknown MIG profile '{}' for {} (known: {})", dev.name,
-                                                name, s.name, known));
-    }
-    if (++uses[name] > p->max_instances) {
-      throw error_at(file, node[i], fmt::format("device '{}': at most {} instance(s) of MIG profile '{}' on {}",
-                                                dev.name, p->max_instances, name, s.name));
-    }
-    compute += p->compute_slices;
-    memory += p->memory_slices;
-  }
-  if (compute > max_compute || memory > max_memory) {
-    throw error_at(file, node,
-                   fmt::format("device '{}': MIG partition needs {} compute and {} memory slices, {} has {} and {}",
-                               dev.name, compute, memory, s.name, max_compute, max_memory));
-  }
-}
-
 void parse_device(const std::string& file, const YAML::Node& node, const std::string& node_name,
                   std::optional<ByteRate> node_pcie, const Catalog& catalog, PlatformSpec& out,
                   std::set<std::string>& names) {
@@ -107,17 +67,25 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
   }
   proto.queue_limit = static_cast<int>(m.int_or("queue_limit", 0, 0));
   auto mig = m.optional("mig");
-  if (mig) {
+  if (mig && mig->IsScalar() && mig->Scalar() == "auto") {
+    proto.mig_auto = true;
+  } else if (mig) {
     require_sequence(file, *mig, "mig");
     for (const auto& p : *mig) proto.mig_partition.push_back(scalar_of(file, p, "mig"));
   }
   m.finish();
   if (proto.sharing == SharingMode::MIG) {
-    if (!mig || proto.mig_partition.empty()) {
-      throw error_at(file, node, fmt::format("device '{}': sharing 'mig' needs a 'mig' list of profiles", base_name));
+    if (!mig || (!proto.mig_auto && proto.mig_partition.empty())) {
+      throw error_at(file, node, fmt::format("device '{}': sharing 'mig' needs a 'mig' list of profiles (or "
+                                             "'mig: auto')", base_name));
     }
-    proto.name = base_name;
-    validate_mig(file, *mig, proto);
+    if (proto.spec.mig_profiles.empty()) {
+      throw error_at(file, *mig, fmt::format("device '{}': {} does not support MIG", base_name, proto.spec.name));
+    }
+    if (!proto.mig_auto) {
+      const std::string problem = check_mig_partition(proto.spec, proto.mig_partition);
+      if (!problem.empty()) throw error_at(file, *mig, fmt::format("device '{}': {}", base_name, problem));
+    }
   } else if (mig) {
     throw error_at(file, *mig, fmt::format("device '{}': 'mig' is only valid with sharing: mig", base_name));
   }
@@ -132,6 +100,40 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
 }
 
 }  // namespace
+
+// A MIG partition must use the product's own profiles, within its slice budget (7 compute slices,
+// 8 memory slices on A100/H100/H200: the largest profile's counts) and each profile's instance limit.
+std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::string>& partition) {
+  if (s.mig_profiles.empty()) return fmt::format("{} does not support MIG", s.name);
+  if (partition.empty()) return "the MIG partition is empty";
+  int max_compute = 0;
+  int max_memory = 0;
+  for (const auto& p : s.mig_profiles) {
+    max_compute = std::max(max_compute, p.compute_slices);
+    max_memory = std::max(max_memory, p.memory_slices);
+  }
+  int compute = 0;
+  int memory = 0;
+  std::map<std::string, int> uses;
+  for (const auto& name : partition) {
+    const MigProfile* p = s.mig_profile(name);
+    if (!p) {
+      std::string known;
+      for (const auto& q : s.mig_profiles) known += (known.empty() ? "" : ", ") + q.name;
+      return fmt::format("unknown MIG profile '{}' for {} (known: {})", name, s.name, known);
+    }
+    if (++uses[name] > p->max_instances) {
+      return fmt::format("at most {} instance(s) of MIG profile '{}' on {}", p->max_instances, name, s.name);
+    }
+    compute += p->compute_slices;
+    memory += p->memory_slices;
+  }
+  if (compute > max_compute || memory > max_memory) {
+    return fmt::format("MIG partition needs {} compute and {} memory slices, {} has {} and {}", compute, memory,
+                       s.name, max_compute, max_memory);
+  }
+  return "";
+}
 
 PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
   YAML::Node root = load_yaml_file(path);

@@ -20,12 +20,17 @@ struct DeviceInstance {
   std::string node;
   DeviceSpec spec;   ///< catalog entry with overrides applied
   SharingMode sharing = SharingMode::TIME_SLICE;
-  std::vector<std::string> mig_partition;  ///< profile names when sharing is MIG
+  std::vector<std::string> mig_partition;  ///< profile names when sharing is MIG (fixed layout)
+  bool mig_auto = false;                   ///< `mig: auto`: the scheduler chooses the partition
   std::optional<Watts> power_cap;
   ByteRate pcie_bandwidth;  ///< host link of this device
   int queue_limit = 0;      ///< requests waiting on the device; 0 = unbounded
   SourceLoc loc;
 };
+
+/// Checks a MIG partition against the product's profiles, slice budget (the largest profile's compute
+/// and memory slices) and instance limits. Returns an error message, or "" when the partition is valid.
+std::string check_mig_partition(const DeviceSpec& spec, const std::vector<std::string>& partition);
 
 struct PlatformSpec {
   std::string file;

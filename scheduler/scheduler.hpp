@@ -1,7 +1,10 @@
 #pragma once
-/// The scheduling-policy interface. Policies see read-only views of streams and devices, never
-/// SimGrid or YAML, and decide where each stream runs and in which order a device serves requests.
+/// The scheduling-policy interface. Policies see read-only views of streams, devices and requests,
+/// never SimGrid or YAML, and decide: the MIG partition of devices left to them, where each stream runs,
+/// the MPS share of each stream, which arriving requests are admitted, and the order a device serves its
+/// waiting requests. Every decision has a default, so a policy overrides only what it is about.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,38 +21,95 @@ namespace gpusim {
 struct StreamView {
   int id = 0;                 ///< index into the list given to place()
   std::string workload;       ///< workload name
+  int workload_index = 0;     ///< index of the workload in the file
   int instance = 0;           ///< 0..count-1
   Precision precision = Precision::FP32;
-  Flops request_flops;
-  Bytes request_bytes;
+  Flops request_flops;        ///< expected FLOPs of one request
+  Bytes request_bytes;        ///< expected memory traffic of one request
   Bytes memory;               ///< device memory one instance needs
+  Bytes weights;              ///< of which weights (shared by instances of the same workload on a device)
   PerSecond rate;             ///< mean arrival rate
   std::optional<Seconds> sla;
   int priority = 0;
-  /// Predicted service time of one request alone on each device (roofline), by device id.
+  /// Predicted service time of one request alone on each execution unit (roofline), by unit id.
   std::vector<Seconds> isolated_time;
 };
 
-/// One device as a policy sees it.
+/// One execution unit as a policy sees it: a whole device, or one MIG slice of a device.
 struct DeviceView {
-  int id = 0;
-  std::string name;
-  std::string type;
+  int id = 0;                 ///< index into the list given to place()
+  int device = 0;             ///< physical device index
+  std::string name;           ///< "gpu0", or "gpu0/3g.20gb#1" for a MIG slice
+  std::string type;           ///< catalog entry
   std::string sharing;        ///< "time-slice", "mps", "mig"
+  std::string mig_profile;    ///< empty unless a MIG slice
+  double sm_fraction = 1.0;   ///< share of the device's SMs this unit has
   Bytes memory_capacity;      ///< usable memory (capacity x headroom)
-  FlopRate peak_fp32;
-  ByteRate bandwidth;
+  FlopRate peak_fp32;         ///< of this unit
+  ByteRate bandwidth;         ///< of this unit
+  Bytes l2_cache;             ///< of this unit
 };
 
-/// A scheduling policy. Contracts are checked by the engine; a breach is a PolicyError.
+/// A physical device whose MIG partition the policy may choose (platform `mig: auto`).
+struct MigChoice {
+  int device = 0;
+  std::string type;
+  std::vector<std::string> profiles;  ///< the product's profiles, smallest first
+  std::vector<int> profile_sms;       ///< SMs of each profile
+  std::vector<double> profile_memory; ///< bytes of each profile
+  std::vector<int> max_instances;     ///< per profile
+};
+
+/// A request as a policy sees it when it arrives or waits.
+struct RequestView {
+  std::uint32_t id = 0;
+  int stream = 0;                    ///< StreamView::id
+  Seconds arrival;
+  std::optional<Seconds> deadline;   ///< arrival + SLA
+  int priority = 0;
+  Seconds predicted_service;         ///< alone on its unit
+};
+
+/// A unit's state at a decision time.
+struct UnitState {
+  int unit = 0;
+  Seconds now;
+  int running = 0;          ///< requests in service
+  int waiting = 0;          ///< requests queued
+  Seconds busy_until;       ///< predicted end of the work queued and running, alone
+};
+
+/// A scheduling policy. Contracts are checked by the engine; a breach is a PolicyError naming the
+/// policy and the simulated time.
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
 
-  /// Chooses a device for every stream, before the run. Returns one device id per stream (same order
-  /// as `streams`), or -1 for a stream no device can take (the run then stops with a clear error).
-  /// Contract: every id is a valid device; the streams placed on a device fit its memory_capacity.
-  virtual std::vector<int> place(const std::vector<StreamView>& streams, const std::vector<DeviceView>& devices) = 0;
+  /// Chooses MIG partitions for devices the platform leaves to the policy (`mig: auto`): one list of
+  /// profile names per entry of `choices`. Contract: profiles of that product, within its slice budget.
+  /// Default: the largest profile (the whole GPU as one slice).
+  virtual std::vector<std::vector<std::string>> partition(const std::vector<StreamView>& streams,
+                                                          const std::vector<MigChoice>& choices);
+
+  /// Chooses a unit for every stream, before the run. Returns one unit id per stream (same order as
+  /// `streams`), or -1 for a stream no unit can take (the run then stops with a clear error).
+  /// Contract: every id is a valid unit; the streams placed on a unit fit its memory_capacity (weights
+  /// of one workload are counted once per unit).
+  virtual std::vector<int> place(const std::vector<StreamView>& streams, const std::vector<DeviceView>& units) = 0;
+
+  /// MPS active-thread share (0, 1] of each stream on an `mps` unit, given the placement. Default 1 (no cap).
+  virtual std::vector<double> mps_shares(const std::vector<StreamView>& streams,
+                                         const std::vector<DeviceView>& units, const std::vector<int>& placement);
+
+  /// True when the engine must call admit() and pick(); false keeps first-come-first-served.
+  virtual bool per_request() const { return false; }
+
+  /// Called when a request arrives at its unit: false drops it. Default: admit.
+  virtual bool admit(const RequestView& request, const UnitState& unit);
+
+  /// Called when a lane of `unit` is free: the index in `waiting` (arrival order) of the request to
+  /// serve next. Contract: a valid index. Default: 0 (FIFO).
+  virtual std::size_t pick(const UnitState& unit, const std::vector<RequestView>& waiting);
 };
 
 template <>
@@ -57,7 +117,7 @@ inline std::string Registry<Scheduler>::kind_name() {
   return "scheduler";
 }
 
-/// Registers a policy class under a name: GPUSIM_REGISTER_SCHEDULER(RoundRobin, "round-robin", "...", {params}).
+/// Registers a policy class: GPUSIM_REGISTER_SCHEDULER(RoundRobin, "round-robin", "summary", {param docs}).
 #define GPUSIM_REGISTER_SCHEDULER(Type, name, summary, ...)                                                     \
   [[maybe_unused]] static const bool Type##_registered = ::gpusim::Registry<::gpusim::Scheduler>::instance().add( \
       name, summary, __VA_ARGS__, [](const ::gpusim::Params& p) { return std::make_unique<Type>(p); })

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "core/logging.hpp"
 #include "sim/scenario.hpp"
@@ -9,15 +11,34 @@ namespace gpusim {
 
 std::vector<StreamInstance> expand_streams(const WorkloadSpec& w) {
   std::vector<StreamInstance> out;
-  for (size_t i = 0; i < w.streams.size(); ++i) {
+  for (std::size_t i = 0; i < w.streams.size(); ++i) {
     for (int k = 0; k < w.streams[i].count; ++k) out.push_back({static_cast<int>(i), k});
   }
   return out;
 }
 
-Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d) {
-  const FlopRate compute = d.spec.achievable(s.precision);
-  const ByteRate bw = d.spec.achievable_bandwidth();
+std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std::vector<std::string>& partition) {
+  std::vector<Unit> out;
+  if (partition.empty()) {
+    out.push_back(Unit{device_index, d.name, "", 1.0, 1.0, d.spec.memory, d.spec.l2_cache});
+    return out;
+  }
+  int memory_slices = 0;
+  for (const auto& p : d.spec.mig_profiles) memory_slices = std::max(memory_slices, p.memory_slices);
+  std::map<std::string, int> seen;
+  for (const auto& name : partition) {
+    const MigProfile* p = d.spec.mig_profile(name);
+    const double mem_share = static_cast<double>(p->memory_slices) / memory_slices;
+    out.push_back(Unit{device_index, fmt::format("{}/{}#{}", d.name, name, seen[name]++), name,
+                       static_cast<double>(p->sm_count) / d.spec.sm_count, mem_share, p->memory,
+                       d.spec.l2_cache * mem_share});
+  }
+  return out;
+}
+
+Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, const Unit& u) {
+  const FlopRate compute = d.spec.achievable(s.precision) * u.sm_fraction;
+  const ByteRate bw = d.spec.achievable_bandwidth() * u.bw_fraction;
   const double items = s.fanout ? s.fanout->expected() : 1.0;
   Seconds total;
   for (const auto& st : s.stages) {
@@ -33,12 +54,71 @@ Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d) {
   return total;
 }
 
+double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& streams,
+                   const std::vector<int>& unit_of, int unit) {
+  double total = 0;
+  std::set<int> workloads_with_weights;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    if (unit_of[i] != unit) continue;
+    const StreamSpec& s = w.streams[streams[i].workload];
+    Bytes weights;
+    for (const auto& st : s.stages) weights += st.weight_bytes;
+    total += s.memory_bytes().v - weights.v;
+    if (workloads_with_weights.insert(streams[i].workload).second) total += weights.v;
+  }
+  return total;
+}
+
 namespace {
 
 PerSecond mean_rate(const ArrivalSpec& a) {
   if (a.kind != ArrivalKind::TRACE) return a.rate;
   const double span = a.trace.back().v - a.trace.front().v;
   return PerSecond{span > 0 ? static_cast<double>(a.trace.size() - 1) / span : 0.0};
+}
+
+// MIG partitions: fixed ones from the platform, `auto` ones from the policy (checked like the platform's).
+std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Scheduler& policy,
+                                                        const std::string& policy_name,
+                                                        const std::vector<StreamView>& streams) {
+  const auto& devices = sc.platform.devices;
+  std::vector<std::vector<std::string>> out(devices.size());
+  std::vector<MigChoice> choices;
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    if (devices[d].sharing != SharingMode::MIG) continue;
+    if (!devices[d].mig_auto) {
+      out[d] = devices[d].mig_partition;
+      continue;
+    }
+    MigChoice c;
+    c.device = static_cast<int>(d);
+    c.type = devices[d].spec.name;
+    auto profiles = devices[d].spec.mig_profiles;
+    std::sort(profiles.begin(), profiles.end(),
+              [](const MigProfile& a, const MigProfile& b) { return a.sm_count < b.sm_count; });
+    for (const auto& p : profiles) {
+      c.profiles.push_back(p.name);
+      c.profile_sms.push_back(p.sm_count);
+      c.profile_memory.push_back(p.memory.v);
+      c.max_instances.push_back(p.max_instances);
+    }
+    choices.push_back(std::move(c));
+  }
+  if (choices.empty()) return out;
+  const auto chosen = policy.partition(streams, choices);
+  if (chosen.size() != choices.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t=0s: gave {} MIG partitions for {} devices", policy_name,
+                                  chosen.size(), choices.size()));
+  }
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    const auto& dev = devices[choices[i].device];
+    const std::string problem = check_mig_partition(dev.spec, chosen[i]);
+    if (!problem.empty()) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: device '{}': {}", policy_name, dev.name, problem));
+    }
+    out[choices[i].device] = chosen[i];
+  }
+  return out;
 }
 
 }  // namespace
@@ -50,69 +130,105 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
   plan.scheduler = policy_name;
   plan.streams = expand_streams(sc.workloads);
 
-  std::vector<DeviceView> dviews;
-  for (size_t d = 0; d < devices.size(); ++d) {
-    const auto& dev = devices[d];
-    dviews.push_back(DeviceView{static_cast<int>(d), dev.name, dev.spec.name, std::string(to_string(dev.sharing)),
-                                dev.spec.memory * sc.platform.memory_headroom, *dev.spec.peak(Precision::FP32),
-                                dev.spec.memory_bandwidth});
-  }
   std::vector<StreamView> sviews;
-  for (size_t i = 0; i < plan.streams.size(); ++i) {
+  for (std::size_t i = 0; i < plan.streams.size(); ++i) {
     const StreamSpec& s = ws[plan.streams[i].workload];
     StreamView v;
     v.id = static_cast<int>(i);
     v.workload = s.name;
+    v.workload_index = plan.streams[i].workload;
     v.instance = plan.streams[i].instance;
     v.precision = s.precision;
     v.request_flops = s.request_flops();
     v.request_bytes = s.request_bytes();
     v.memory = s.memory_bytes();
+    for (const auto& st : s.stages) v.weights += st.weight_bytes;
     v.rate = mean_rate(s.arrival);
     v.sla = s.sla;
     v.priority = s.priority;
-    for (const auto& dev : devices) v.isolated_time.push_back(isolated_request_time(s, dev));
     sviews.push_back(std::move(v));
   }
 
-  plan.device_of = policy.place(sviews, dviews);
-  if (plan.device_of.size() != sviews.size()) {
-    throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed {} streams, expected {}", policy_name,
-                                  plan.device_of.size(), sviews.size()));
+  const auto partitions = choose_partitions(sc, policy, policy_name, sviews);
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    for (auto& u : units_of(devices[d], static_cast<int>(d), partitions[d])) plan.units.push_back(std::move(u));
   }
-  plan.memory_used.assign(devices.size(), 0.0);
-  for (size_t i = 0; i < sviews.size(); ++i) {
+  std::vector<DeviceView> uviews;
+  for (std::size_t u = 0; u < plan.units.size(); ++u) {
+    const Unit& unit = plan.units[u];
+    const auto& dev = devices[unit.device];
+    DeviceView v;
+    v.id = static_cast<int>(u);
+    v.device = unit.device;
+    v.name = unit.name;
+    v.type = dev.spec.name;
+    v.sharing = std::string(to_string(dev.sharing));
+    v.mig_profile = unit.mig_profile;
+    v.sm_fraction = unit.sm_fraction;
+    v.memory_capacity = unit.memory * sc.platform.memory_headroom;
+    v.peak_fp32 = *dev.spec.peak(Precision::FP32) * unit.sm_fraction;
+    v.bandwidth = dev.spec.memory_bandwidth * unit.bw_fraction;
+    v.l2_cache = unit.l2;
+    uviews.push_back(v);
+  }
+  for (std::size_t i = 0; i < sviews.size(); ++i) {
     const StreamSpec& s = ws[plan.streams[i].workload];
-    const int d = plan.device_of[i];
-    if (d == -1) {
+    for (const auto& unit : plan.units) {
+      sviews[i].isolated_time.push_back(isolated_request_time(s, devices[unit.device], unit));
+    }
+  }
+
+  plan.unit_of = policy.place(sviews, uviews);
+  if (plan.unit_of.size() != sviews.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed {} streams, expected {}", policy_name,
+                                  plan.unit_of.size(), sviews.size()));
+  }
+  for (std::size_t i = 0; i < sviews.size(); ++i) {
+    const StreamSpec& s = ws[plan.streams[i].workload];
+    const int u = plan.unit_of[i];
+    if (u == -1) {
       std::string room;
-      for (const auto& dv : dviews) {
-        room += fmt::format("{}{} ({}, {:.2f} GB usable)", room.empty() ? "" : ", ", dv.name, dv.type,
-                            dv.memory_capacity.v / 1e9);
+      for (const auto& uv : uviews) {
+        room += fmt::format("{}{} ({}, {:.2f} GB usable)", room.empty() ? "" : ", ", uv.name, uv.type,
+                            uv.memory_capacity.v / 1e9);
       }
       throw s.loc.error(fmt::format("workload '{}' instance {} needs {:.2f} GB of device memory and no device has "
                                     "room left: {}",
                                     s.name, plan.streams[i].instance, s.memory_bytes().v / 1e9, room));
     }
-    if (d < 0 || d >= static_cast<int>(devices.size())) {
-      throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on device {}, which does not "
-                                    "exist ({} devices)",
-                                    policy_name, s.name, plan.streams[i].instance, d, devices.size()));
+    if (u < 0 || u >= static_cast<int>(plan.units.size())) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on unit {}, which does not "
+                                    "exist ({} units)",
+                                    policy_name, s.name, plan.streams[i].instance, u, plan.units.size()));
     }
-    const auto& dev = devices[d];
+    const auto& dev = devices[plan.units[u].device];
     if (!dev.spec.peak(s.precision)) {
       throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
                                               dev.name, dev.spec.name, to_string(s.precision)));
     }
-    plan.memory_used[d] += s.memory_bytes().v;
-    if (plan.memory_used[d] > dviews[d].memory_capacity.v * (1 + 1e-12)) {
-      throw PolicyError(fmt::format("scheduler '{}' at t=0s: device '{}' overfilled: {:.2f} GB placed, {:.2f} GB "
-                                    "usable (stream '{}#{}')",
-                                    policy_name, dev.name, plan.memory_used[d] / 1e9,
-                                    dviews[d].memory_capacity.v / 1e9, s.name, plan.streams[i].instance));
+  }
+  plan.memory_used.assign(plan.units.size(), 0.0);
+  for (std::size_t u = 0; u < plan.units.size(); ++u) {
+    plan.memory_used[u] = unit_memory(sc.workloads, plan.streams, plan.unit_of, static_cast<int>(u));
+    if (plan.memory_used[u] > uviews[u].memory_capacity.v * (1 + 1e-12)) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: unit '{}' overfilled: {:.2f} GB placed, {:.2f} GB "
+                                    "usable",
+                                    policy_name, uviews[u].name, plan.memory_used[u] / 1e9,
+                                    uviews[u].memory_capacity.v / 1e9));
     }
   }
-  logger("sched")->info("{} placed {} stream(s) on {} device(s)", policy_name, sviews.size(), devices.size());
+  plan.mps_share = policy.mps_shares(sviews, uviews, plan.unit_of);
+  if (plan.mps_share.size() != sviews.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t=0s: gave {} MPS shares for {} streams", policy_name,
+                                  plan.mps_share.size(), sviews.size()));
+  }
+  for (std::size_t i = 0; i < sviews.size(); ++i) {
+    if (!(plan.mps_share[i] > 0.0 && plan.mps_share[i] <= 1.0)) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: MPS share {} of stream '{}#{}' is not in (0, 1]",
+                                    policy_name, plan.mps_share[i], sviews[i].workload, sviews[i].instance));
+    }
+  }
+  logger("sched")->info("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), plan.units.size());
   return plan;
 }
 

@@ -136,8 +136,8 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
   return results;
 }
 
-SimResult run_simulation(const Scenario& sc, const Plan& plan) {
-  return run_parallel({[&sc, &plan] { return simulate(sc, plan); }}, 1).front();
+SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy) {
+  return run_parallel({[&sc, &plan, policy] { return simulate(sc, plan, policy); }}, 1).front();
 }
 
 }  // namespace gpusim

@@ -20,6 +20,9 @@
 #include <limits>
 #include <random>
 
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
 #include "core/logging.hpp"
 
 namespace gpusim {
@@ -46,7 +49,8 @@ double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11)
 
 class Simulation {
  public:
-  Simulation(const Scenario& sc, const Plan& plan) : sc_(sc), plan_(plan) {}
+  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy)
+      : sc_(sc), plan_(plan), policy_(policy && policy->per_request() ? policy : nullptr) {}
 
   SimResult run();
 
@@ -58,12 +62,16 @@ class Simulation {
     bool busy = false;
     sg::ExecPtr exec;  // kept alive until it completes
   };
-  struct Device {
+  // An execution unit (a device or a MIG slice) on SimGrid.
+  struct UnitRt {
     const DeviceInstance* spec = nullptr;
+    const Unit* unit = nullptr;
     sg::Host* gpu = nullptr;
     sg::Host* mem = nullptr;
     sg::Link* bus = nullptr;
     std::size_t waiting = 0;  // requests queued on all lanes
+    int running = 0;          // requests in service
+    double queued_work = 0;   // predicted service time of the waiting requests
     DeviceRecord record;
   };
   // A kernel's demand at batch b: compute work_per_sample x b, bytes bytes_fixed + bytes_per_sample x b.
@@ -74,7 +82,8 @@ class Simulation {
   };
   struct Stream {
     const StreamSpec* spec = nullptr;
-    int device = 0;
+    int unit = 0;
+    double predicted_service = 0;  // alone on its unit
     int lane = 0;
     std::mt19937_64 rng;
     double phase = 0;
@@ -102,10 +111,14 @@ class Simulation {
   int draw_items(Stream& st);
   void on_kernel_done(std::uint32_t req);
   void account(double dt);
+  RequestView view_of(std::uint32_t req) const;
+  UnitState state_of(int unit) const;
+  std::uint32_t take_next(Lane& lane, int unit);
 
   const Scenario& sc_;
   const Plan& plan_;
-  std::vector<Device> devices_;
+  Scheduler* policy_;  // set only when the policy decides per request
+  std::vector<UnitRt> units_;
   std::vector<Lane> lanes_;
   std::vector<Stream> streams_;
   std::vector<Progress> progress_;  // per request
@@ -118,17 +131,64 @@ class Simulation {
 
 void Simulation::build_platform() {
   auto* zone = sg::create_full_zone("gpusim");
-  for (const auto& d : sc_.platform.devices) {
-    Device dev;
-    dev.spec = &d;
-    dev.gpu = zone->create_host(d.name, kWorkUnitsPerSecond);
-    dev.mem = zone->create_host(d.name + ".mem", 1.0);
-    dev.bus = zone->create_link(d.name + ".bus", d.spec.achievable_bandwidth().v)->set_latency(0)->seal();
-    zone->add_route(dev.gpu->get_netpoint(), dev.mem->get_netpoint(), nullptr, nullptr, {sg::LinkInRoute(dev.bus)},
+  for (const auto& u : plan_.units) {
+    const DeviceInstance& d = sc_.platform.devices[u.device];
+    UnitRt rt;
+    rt.spec = &d;
+    rt.unit = &u;
+    rt.gpu = zone->create_host(u.name, kWorkUnitsPerSecond * u.sm_fraction);
+    rt.mem = zone->create_host(u.name + ".mem", 1.0);
+    rt.bus = zone->create_link(u.name + ".bus", d.spec.achievable_bandwidth().v * u.bw_fraction)->set_latency(0)->seal();
+    zone->add_route(rt.gpu->get_netpoint(), rt.mem->get_netpoint(), nullptr, nullptr, {sg::LinkInRoute(rt.bus)},
                     true);
-    devices_.push_back(dev);
+    units_.push_back(rt);
   }
   zone->seal();
+}
+
+RequestView Simulation::view_of(std::uint32_t req) const {
+  const RequestRecord& r = result_.requests[req];
+  const Stream& st = streams_[r.stream];
+  RequestView v;
+  v.id = req;
+  v.stream = static_cast<int>(r.stream);
+  v.arrival = Seconds{r.arrival};
+  if (st.spec->sla) v.deadline = Seconds{r.arrival} + *st.spec->sla;
+  v.priority = st.spec->priority;
+  v.predicted_service = Seconds{st.predicted_service};
+  return v;
+}
+
+UnitState Simulation::state_of(int unit) const {
+  const UnitRt& u = units_[unit];
+  UnitState s;
+  s.unit = unit;
+  s.now = Seconds{sg::Engine::get_clock()};
+  s.running = u.running;
+  s.waiting = static_cast<int>(u.waiting);
+  s.busy_until = s.now + Seconds{u.queued_work};
+  return s;
+}
+
+// The next request a free lane serves: the policy's pick, or the oldest.
+std::uint32_t Simulation::take_next(Lane& lane, int unit) {
+  std::size_t index = 0;
+  if (policy_ && lane.waiting.size() > 1) {
+    std::vector<RequestView> waiting;
+    waiting.reserve(lane.waiting.size());
+    for (auto req : lane.waiting) waiting.push_back(view_of(req));
+    index = policy_->pick(state_of(unit), waiting);
+    if (index >= waiting.size()) {
+      throw PolicyError(fmt::format("scheduler '{}' at t={:.6f}s: pick() returned {} for {} waiting requests",
+                                    plan_.scheduler, sg::Engine::get_clock(), index, waiting.size()));
+    }
+  }
+  const std::uint32_t req = lane.waiting[index];
+  lane.waiting.erase(lane.waiting.begin() + static_cast<std::ptrdiff_t>(index));
+  UnitRt& u = units_[unit];
+  --u.waiting;
+  u.queued_work -= streams_[result_.requests[req].stream].predicted_service;
+  return req;
 }
 
 void Simulation::schedule_first_arrival(std::uint32_t s) {
@@ -180,15 +240,18 @@ void Simulation::on_arrival(std::uint32_t s) {
   Progress p;
   p.items = static_cast<std::uint16_t>(st.spec->fanout ? draw_items(st) : 1);
   progress_.push_back(p);
-  Device& dev = devices_[st.device];
+  UnitRt& unit = units_[st.unit];
   Lane& lane = lanes_[st.lane];
-  if (!lane.busy) {
+  if (policy_ && !policy_->admit(view_of(req), state_of(st.unit))) {
+    result_.requests[req].status = RequestStatus::DROPPED;
+  } else if (!lane.busy) {
     start_request(st.lane, req);
-  } else if (dev.spec->queue_limit > 0 && dev.waiting >= static_cast<std::size_t>(dev.spec->queue_limit)) {
+  } else if (unit.spec->queue_limit > 0 && unit.waiting >= static_cast<std::size_t>(unit.spec->queue_limit)) {
     result_.requests[req].status = RequestStatus::DROPPED;
   } else {
     lane.waiting.push_back(req);
-    ++dev.waiting;
+    ++unit.waiting;
+    unit.queued_work += st.predicted_service;
   }
   schedule_next_arrival(s);
 }
@@ -226,6 +289,7 @@ int Simulation::draw_items(Stream& st) {
 
 void Simulation::start_request(int lane_id, std::uint32_t req) {
   lanes_[lane_id].busy = true;
+  ++units_[streams_[result_.requests[req].stream].unit].running;
   result_.requests[req].start = sg::Engine::get_clock();
   if (!enter_stage(req, 0)) finish_request(req);
 }
@@ -258,10 +322,10 @@ bool Simulation::enter_stage(std::uint32_t req, std::uint16_t stage) {
 // Starts the current kernel of a request after the device's launch overhead.
 void Simulation::launch_kernel(std::uint32_t req) {
   const Stream& st = streams_[result_.requests[req].stream];
-  const double overhead = devices_[st.device].spec->spec.launch_overhead.v;
+  const double overhead = units_[st.unit].spec->spec.launch_overhead.v;
   auto go = [this, req] {
     const Stream& s = streams_[result_.requests[req].stream];
-    const Device& dev = devices_[s.device];
+    const UnitRt& dev = units_[s.unit];
     const Progress& p = progress_[req];
     const double b = s.spec->stage_batch(s.spec->stages[p.stage], p.items);
     const KernelCost& k = s.stage_kernels[p.stage][p.kernel];
@@ -286,7 +350,7 @@ void Simulation::launch_kernel(std::uint32_t req) {
 
 void Simulation::on_kernel_done(std::uint32_t req) {
   const Stream& st = streams_[result_.requests[req].stream];
-  Device& dev = devices_[st.device];
+  UnitRt& dev = units_[st.unit];
   ++result_.kernels;
   ++dev.record.kernels;
   last_event_ = sg::Engine::get_clock();
@@ -301,19 +365,14 @@ void Simulation::on_kernel_done(std::uint32_t req) {
 
 void Simulation::finish_request(std::uint32_t req) {
   const Stream& st = streams_[result_.requests[req].stream];
-  Device& dev = devices_[st.device];
   RequestRecord& r = result_.requests[req];
   r.finish = sg::Engine::get_clock();
   r.status = RequestStatus::COMPLETED;
+  --units_[st.unit].running;
   Lane& lane = lanes_[st.lane];
   lane.exec = nullptr;
   lane.busy = false;
-  if (!lane.waiting.empty()) {
-    const std::uint32_t next = lane.waiting.front();
-    lane.waiting.pop_front();
-    --dev.waiting;
-    start_request(st.lane, next);
-  }
+  if (!lane.waiting.empty()) start_request(st.lane, take_next(lane, st.unit));
 }
 
 // Integrates utilisation over the measured window; called by SimGrid each time the clock advances,
@@ -324,7 +383,7 @@ void Simulation::account(double dt) {
   const double to = std::min(now, window_end_);
   if (to <= from) return;
   const double span = to - from;
-  for (auto& d : devices_) {
+  for (auto& d : units_) {
     d.record.compute_busy += std::min(1.0, d.gpu->get_load() / d.gpu->get_speed()) * span;
     d.record.bandwidth_busy += std::min(1.0, d.bus->get_usage() / d.bus->get_bandwidth()) * span;
   }
@@ -345,24 +404,25 @@ SimResult Simulation::run() {
   window_end_ = run.duration.v;
   horizon_ = run.duration.v + run.drain.v;
 
-  // Lanes: one per time-sliced (or MIG, until its physics land) device, one per stream on MPS devices.
-  std::vector<int> device_lane(devices_.size(), -1);
+  // Lanes: one per time-sliced unit (a whole device or a MIG slice), one per stream on MPS devices.
+  std::vector<int> unit_lane(units_.size(), -1);
   streams_.resize(plan_.streams.size());
   for (std::size_t s = 0; s < plan_.streams.size(); ++s) {
     Stream& st = streams_[s];
     st.spec = &sc_.workloads.streams[plan_.streams[s].workload];
-    st.device = plan_.device_of[s];
+    st.unit = plan_.unit_of[s];
     st.rng.seed(mix_seed(run.seed, s));
-    const DeviceInstance& d = *devices_[st.device].spec;
+    const DeviceInstance& d = *units_[st.unit].spec;
+    st.predicted_service = isolated_request_time(*st.spec, d, *units_[st.unit].unit).v;
     if (d.sharing == SharingMode::MPS) {
       st.lane = static_cast<int>(lanes_.size());
       lanes_.emplace_back();
     } else {
-      if (device_lane[st.device] < 0) {
-        device_lane[st.device] = static_cast<int>(lanes_.size());
+      if (unit_lane[st.unit] < 0) {
+        unit_lane[st.unit] = static_cast<int>(lanes_.size());
         lanes_.emplace_back();
       }
-      st.lane = device_lane[st.device];
+      st.lane = unit_lane[st.unit];
     }
     const double compute_rate = d.spec.achievable(st.spec->precision).v;
     for (const auto& stage : st.spec->stages) {
@@ -375,7 +435,7 @@ SimResult Simulation::run() {
     }
     st.record_stages = st.spec->stages.size() > 1;
   }
-  result_.devices.resize(devices_.size());
+  result_.devices.resize(units_.size());
 
   sg::Activity::on_completion_cb([this](const sg::Activity& a) {
     on_kernel_done(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(a.get_data<void>())));
@@ -383,13 +443,13 @@ SimResult Simulation::run() {
   sg::Engine::on_time_advance_cb([this](double dt) { account(dt); });
   for (std::uint32_t s = 0; s < streams_.size(); ++s) schedule_first_arrival(s);
 
-  logger("sim")->info("simulating {} stream(s) on {} device(s) for {} s (+{} s drain)", streams_.size(),
-                      devices_.size(), run.duration.v, run.drain.v);
+  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
+                      units_.size(), run.duration.v, run.drain.v);
   engine.run_until(horizon_);
   result_.end_time = last_event_;
   set_sim_clock(nullptr);
 
-  for (std::size_t d = 0; d < devices_.size(); ++d) result_.devices[d] = devices_[d].record;
+  for (std::size_t d = 0; d < units_.size(); ++d) result_.devices[d] = units_[d].record;
   result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -399,8 +459,8 @@ SimResult Simulation::run() {
 
 }  // namespace
 
-SimResult simulate(const Scenario& sc, const Plan& plan) {
-  Simulation sim(sc, plan);
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy) {
+  Simulation sim(sc, plan, policy);
   return sim.run();
 }
 

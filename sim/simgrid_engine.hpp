@@ -7,6 +7,7 @@
 
 namespace gpusim {
 
-SimResult simulate(const Scenario& sc, const Plan& plan);
+/// `policy` is asked for per-request decisions (admit, pick) when it makes them; it may be null.
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
 
 }  // namespace gpusim

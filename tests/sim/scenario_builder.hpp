@@ -71,9 +71,15 @@ inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr) {
   Plan plan;
   plan.scheduler = "test";
   plan.streams = expand_streams(sc.workloads);
-  plan.memory_used.assign(sc.platform.devices.size(), 0.0);
+  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
+    for (auto& u : units_of(sc.platform.devices[d], static_cast<int>(d), sc.platform.devices[d].mig_partition)) {
+      plan.units.push_back(u);
+    }
+  }
+  plan.memory_used.assign(plan.units.size(), 0.0);
   for (std::size_t i = 0; i < plan.streams.size(); ++i) {
-    plan.device_of.push_back(static_cast<int>(i % sc.platform.devices.size()));
+    plan.unit_of.push_back(static_cast<int>(i % plan.units.size()));
+    plan.mps_share.push_back(1.0);
   }
   SimResult r = run_simulation(sc, plan);
   if (plan_out) *plan_out = plan;
