@@ -50,6 +50,7 @@ struct DeviceMetrics {
   double memory_bytes = 0;           ///< placed weights + activations
   double memory_capacity = 0;        ///< device memory
   std::uint64_t kernels = 0;
+  double energy_j = 0;               ///< energy over the window (0 until the power model is enabled)
 };
 
 struct RunMetrics {

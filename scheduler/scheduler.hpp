@@ -33,6 +33,11 @@ struct StreamView {
   int priority = 0;
   /// Predicted service time of one request alone on each execution unit (roofline), by unit id.
   std::vector<Seconds> isolated_time;
+  /// Of which, per unit: time the request's kernels would need for their compute alone, and for their
+  /// memory traffic alone (the two roofline terms summed over kernels). A compute-heavy stream has
+  /// compute_time > memory_time; co-locating it with a memory-heavy one interferes little.
+  std::vector<Seconds> compute_time;
+  std::vector<Seconds> memory_time;
 };
 
 /// One execution unit as a policy sees it: a whole device, or one MIG slice of a device.

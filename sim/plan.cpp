@@ -54,6 +54,23 @@ Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, cons
   return total;
 }
 
+std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const DeviceInstance& d, const Unit& u) {
+  const FlopRate compute = d.spec.achievable(s.precision) * u.sm_fraction;
+  const ByteRate bw = d.spec.achievable_bandwidth() * u.bw_fraction;
+  const double items = s.fanout ? s.fanout->expected() : 1.0;
+  Seconds tc;
+  Seconds tm;
+  for (const auto& st : s.stages) {
+    const double b = st.per_item ? items * s.batch : s.batch;
+    if (b <= 0) continue;
+    for (const auto& k : st.kernels) {
+      if (compute.v > 0) tc += (k.flops * b) / compute;
+      tm += (k.weight_bytes + k.bytes * b) / bw;
+    }
+  }
+  return {tc, tm};
+}
+
 double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& streams,
                    const std::vector<int>& unit_of, int unit) {
   double total = 0;
@@ -175,6 +192,9 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     const StreamSpec& s = ws[plan.streams[i].workload];
     for (const auto& unit : plan.units) {
       sviews[i].isolated_time.push_back(isolated_request_time(s, devices[unit.device], unit));
+      const auto [tc, tm] = request_roofline_terms(s, devices[unit.device], unit);
+      sviews[i].compute_time.push_back(tc);
+      sviews[i].memory_time.push_back(tm);
     }
   }
 

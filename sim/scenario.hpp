@@ -3,6 +3,7 @@
 /// devices or MIG slices) and which unit serves each stream instance. Nothing from here down sees YAML.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "platforms/platform_spec.hpp"
@@ -52,6 +53,9 @@ std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std:
 /// with the mean fan-out) of the roofline max(flops / (peak x eff x sm_fraction), bytes / (bandwidth x
 /// eff x bw_fraction)) plus the launch overhead of each kernel.
 Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, const Unit& u);
+
+/// The two roofline terms of one request alone on a unit, summed over kernels: compute time and memory time.
+std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const DeviceInstance& d, const Unit& u);
 
 /// Device memory the streams placed on one unit need: weights once per workload (shared weights),
 /// activations per instance.
