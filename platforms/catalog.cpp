@@ -111,7 +111,7 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     m.required("peaks");
   }
   if (!is_override && !d.peaks.count(Precision::FP32)) {
-    throw error_at(file, m.node(), fmt::format("device '{}': peaks must include fp32", d.name));
+    throw error_at(file, m.node()["peaks"], fmt::format("device '{}': peaks must include fp32", d.name));
   }
   qty("memory", Dimension::BYTES, d.memory.v, true);
   qty("memory_bandwidth", Dimension::BYTE_RATE, d.memory_bandwidth.v, true);
@@ -146,7 +146,9 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   str("notes", d.notes);
   if (d.base_clock.v == 0) d.base_clock = d.boost_clock;
   if (d.idle_power >= d.tdp) {
-    throw error_at(file, m.node(), fmt::format("device '{}': idle_power must be below tdp", d.name));
+    // Points at idle_power where this mapping sets it (an override may set only tdp).
+    const YAML::Node idle = m.node()["idle_power"];
+    throw error_at(file, idle ? idle : m.node(), fmt::format("device '{}': idle_power must be below tdp", d.name));
   }
 }
 

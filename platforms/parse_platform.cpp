@@ -24,17 +24,21 @@ std::string_view to_string(SharingMode m) {
 
 namespace {
 
-SharingMode parse_sharing(const std::string& file, const YAML::Node& node) {
+// More devices than this from one entry is a typo (and would exhaust memory before the run starts).
+constexpr long long kMaxDeviceCount = 100000;
+
+SharingMode parse_sharing(const std::string& file, const YAML::Node& node, const std::string& device) {
   const std::string text = scalar_of(file, node, "sharing");
   if (text == "time-slice") return SharingMode::TIME_SLICE;
   if (text == "mps") return SharingMode::MPS;
   if (text == "mig") return SharingMode::MIG;
-  throw error_at(file, node, fmt::format("unknown sharing mode '{}' (known: time-slice, mps, mig)", text));
+  throw error_at(file, node,
+                 fmt::format("device '{}': unknown sharing mode '{}' (known: time-slice, mps, mig)", device, text));
 }
 
 void parse_device(const std::string& file, const YAML::Node& node, const std::string& node_name,
                   std::optional<ByteRate> node_pcie, const Catalog& catalog, PlatformSpec& out,
-                  std::set<std::string>& names) {
+                  std::map<std::string, int>& names) {
   MapReader m(node, file, "device");
   const std::string base_name = m.required_string("name");
   const YAML::Node type_node = m.required("type");
@@ -44,7 +48,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
     throw error_at(file, type_node,
                    fmt::format("device '{}': unknown catalog entry '{}' (known: {})", base_name, type, catalog.names()));
   }
-  const long long count = m.int_or("count", 1, 1);
+  const long long count = m.int_or("count", 1, 1, kMaxDeviceCount);
   DeviceInstance proto;
   proto.node = node_name;
   proto.spec = *spec;
@@ -54,7 +58,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
     read_device_fields(ov, proto.spec, true);
     ov.finish();
   }
-  if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s);
+  if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s, base_name);
   proto.pcie_bandwidth = node_pcie.value_or(proto.spec.pcie_bandwidth);
   proto.pcie_bandwidth = ByteRate{m.positive_or("pcie_bandwidth", Dimension::BYTE_RATE, proto.pcie_bandwidth.v)};
   if (auto pc = m.optional("power_cap")) {
@@ -83,8 +87,12 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
       throw error_at(file, *mig, fmt::format("device '{}': {} does not support MIG", base_name, proto.spec.name));
     }
     if (!proto.mig_auto) {
-      const std::string problem = check_mig_partition(proto.spec, proto.mig_partition);
-      if (!problem.empty()) throw error_at(file, *mig, fmt::format("device '{}': {}", base_name, problem));
+      std::size_t bad = proto.mig_partition.size();
+      const std::string problem = check_mig_partition(proto.spec, proto.mig_partition, &bad);
+      if (!problem.empty()) {
+        const YAML::Node at = bad < proto.mig_partition.size() ? (*mig)[bad] : *mig;
+        throw error_at(file, at, fmt::format("device '{}': {}", base_name, problem));
+      }
     }
   } else if (mig) {
     throw error_at(file, *mig, fmt::format("device '{}': 'mig' is only valid with sharing: mig", base_name));
@@ -92,18 +100,59 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
   for (long long i = 0; i < count; ++i) {
     DeviceInstance d = proto;
     d.name = count == 1 ? base_name : fmt::format("{}{}", base_name, i);
-    if (!names.insert(d.name).second) {
-      throw error_at(file, node, fmt::format("duplicate device name '{}'", d.name));
+    const auto [it, added] = names.emplace(d.name, proto.loc.line);
+    if (!added) {
+      throw error_at(file, node, fmt::format("duplicate device name '{}' (the device at line {} has it too)", d.name,
+                                             it->second));
     }
     out.devices.push_back(std::move(d));
   }
+}
+
+// `contention:` — each mechanism is on/off, or a mapping of its parameters (with optional `enabled`).
+ContentionSpec parse_contention(const std::string& file, const YAML::Node& node) {
+  MapReader m(node, file, "contention");
+  ContentionSpec c;
+  for (const auto& name : mechanism_names()) {
+    auto n = m.optional(name);
+    if (!n) continue;
+    if (n->IsScalar()) {
+      const std::string v = n->Scalar();
+      if (v == "on" || v == "true" || v == "yes") {
+        c.set(name, true);
+      } else if (v == "off" || v == "false" || v == "no") {
+        c.set(name, false);
+      } else {
+        throw error_at(file, *n, fmt::format("contention '{}' must be on, off or a mapping of parameters", name));
+      }
+      continue;
+    }
+    MapReader p(*n, file, fmt::format("contention '{}'", name));
+    c.set(name, p.bool_or("enabled", true));
+    if (name == "l2") c.l2_sensitivity = p.number_or("sensitivity", 0.0, 10.0, c.l2_sensitivity);
+    if (name == "time_slice") {
+      c.slice = Seconds{p.positive_or("slice", Dimension::SECONDS, c.slice.v)};
+      c.switch_cost = Seconds{p.quantity_or("switch_cost", Dimension::SECONDS, c.switch_cost.v)};
+      if (c.switch_cost.v < 0) throw error_at(file, *n, "'switch_cost' must not be negative");
+    }
+    if (name == "power") {
+      c.compute_power = p.number_or("compute_power", 0.0, 2.0, c.compute_power);
+      c.memory_power = p.number_or("memory_power", 0.0, 2.0, c.memory_power);
+      c.control_period = Seconds{p.positive_or("period", Dimension::SECONDS, c.control_period.v)};
+    }
+    p.finish();
+  }
+  c.sample_interval = Seconds{m.positive_or("sample_interval", Dimension::SECONDS, c.sample_interval.v)};
+  m.finish();
+  return c;
 }
 
 }  // namespace
 
 // A MIG partition must use the product's own profiles, within its slice budget (7 compute slices,
 // 8 memory slices on A100/H100/H200: the largest profile's counts) and each profile's instance limit.
-std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::string>& partition) {
+std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::string>& partition,
+                                std::size_t* bad_entry) {
   if (s.mig_profiles.empty()) return fmt::format("{} does not support MIG", s.name);
   if (partition.empty()) return "the MIG partition is empty";
   int max_compute = 0;
@@ -115,7 +164,9 @@ std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::stri
   int compute = 0;
   int memory = 0;
   std::map<std::string, int> uses;
-  for (const auto& name : partition) {
+  for (std::size_t i = 0; i < partition.size(); ++i) {
+    const std::string& name = partition[i];
+    if (bad_entry) *bad_entry = i;
     const MigProfile* p = s.mig_profile(name);
     if (!p) {
       std::string known;
@@ -128,6 +179,7 @@ std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::stri
     compute += p->compute_slices;
     memory += p->memory_slices;
   }
+  if (bad_entry) *bad_entry = partition.size();
   if (compute > max_compute || memory > max_memory) {
     return fmt::format("MIG partition needs {} compute and {} memory slices, {} has {} and {}", compute, memory,
                        s.name, max_compute, max_memory);
@@ -141,11 +193,12 @@ PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
   PlatformSpec out;
   out.file = path;
   out.memory_headroom = top.number_or("memory_headroom", 0.05, 1.0, out.memory_headroom);
+  if (auto c = top.optional("contention")) out.contention = parse_contention(path, *c);
   YAML::Node nodes = top.required("nodes");
   require_sequence(path, nodes, "nodes");
   if (nodes.size() == 0) throw error_at(path, nodes, "'nodes' must list at least one node");
   std::set<std::string> node_names;
-  std::set<std::string> device_names;
+  std::map<std::string, int> device_names;  // name -> line of its entry
   for (const auto& n : nodes) {
     MapReader nm(n, path, "node");
     const YAML::Node name_node = nm.required("name");

@@ -1,12 +1,14 @@
 #pragma once
 /// The validated platform: nodes and their devices, resolved against the catalog.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/source_loc.hpp"
 #include "core/units.hpp"
+#include "platforms/contention_spec.hpp"
 #include "platforms/device_spec.hpp"
 
 namespace gpusim {
@@ -30,13 +32,16 @@ struct DeviceInstance {
 
 /// Checks a MIG partition against the product's profiles, slice budget (the largest profile's compute
 /// and memory slices) and instance limits. Returns an error message, or "" when the partition is valid.
-std::string check_mig_partition(const DeviceSpec& spec, const std::vector<std::string>& partition);
+/// When the problem is one entry (unknown profile, too many instances), `bad_entry` receives its index.
+std::string check_mig_partition(const DeviceSpec& spec, const std::vector<std::string>& partition,
+                                std::size_t* bad_entry = nullptr);
 
 struct PlatformSpec {
   std::string file;
   std::vector<std::string> nodes;
   std::vector<DeviceInstance> devices;
   double memory_headroom = 0.8;  ///< usable fraction of device memory
+  ContentionSpec contention;
 };
 
 }  // namespace gpusim

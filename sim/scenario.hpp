@@ -41,6 +41,7 @@ struct Plan {
   std::vector<double> mps_share;     ///< per stream, (0, 1]
   std::vector<double> memory_used;   ///< per unit, bytes
   std::string scheduler;
+  double speed_scale = 1.0;          ///< multiplies every unit's compute and bandwidth (required-compute search)
 };
 
 /// Expands every workload's `count` into stream instances, in file order.

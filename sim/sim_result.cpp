@@ -61,6 +61,8 @@ std::string serialize(const SimResult& r) {
   w.put_vector(r.requests);
   w.put_vector(r.stages);
   w.put_vector(r.devices);
+  w.put_vector(r.power);
+  w.put_vector(r.samples);
   w.put(r.end_time);
   w.put(r.kernels);
   w.put(r.wall_seconds);
@@ -74,6 +76,8 @@ SimResult deserialize(const std::string& bytes) {
   r.requests = rd.get_vector<RequestRecord>();
   r.stages = rd.get_vector<StageRecord>();
   r.devices = rd.get_vector<DeviceRecord>();
+  r.power = rd.get_vector<PowerRecord>();
+  r.samples = rd.get_vector<Sample>();
   r.end_time = rd.get<double>();
   r.kernels = rd.get<std::uint64_t>();
   r.wall_seconds = rd.get<double>();

@@ -27,17 +27,41 @@ struct StageRecord {
   double finish = 0;
 };
 
-/// Integrals over the measured window [warmup, duration].
+/// Per execution unit; integrals over the measured window [warmup, duration].
 struct DeviceRecord {
   double compute_busy = 0;    ///< integral of compute utilisation (0..1) over time, in seconds
   double bandwidth_busy = 0;  ///< same for memory bandwidth
+  double occupied = 0;        ///< seconds during which some context held the GPU (kernels, gaps, switches)
   std::uint64_t kernels = 0;  ///< kernels completed (whole run)
+  std::uint64_t switches = 0; ///< context switches (whole run)
+};
+
+/// Per physical device.
+struct PowerRecord {
+  double energy_j = 0;        ///< over the measured window
+  double energy_total_j = 0;  ///< over the whole run
+  double peak_power_w = 0;
+  double max_temperature_c = 0;
+  double min_clock_hz = 0;    ///< lowest clock reached (throttling)
+};
+
+/// One time-series point of a physical device, averaged over the sampling interval ending at `time`.
+struct Sample {
+  std::uint32_t device = 0;
+  double time = 0;
+  double power_w = 0;
+  double temperature_c = 0;
+  double clock_hz = 0;
+  double utilization = 0;
+  double bandwidth_utilization = 0;
 };
 
 struct SimResult {
   std::vector<RequestRecord> requests;
   std::vector<StageRecord> stages;
-  std::vector<DeviceRecord> devices;
+  std::vector<DeviceRecord> devices;  ///< per unit
+  std::vector<PowerRecord> power;     ///< per physical device
+  std::vector<Sample> samples;
   double end_time = 0;        ///< simulated time of the last arrival or kernel completion
   std::uint64_t kernels = 0;  ///< kernels completed (whole run)
   double wall_seconds = 0;    ///< host time spent simulating

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include "core/yaml_reader.hpp"
@@ -15,10 +16,14 @@ namespace gpusim {
 
 namespace {
 
+// More stream instances (or kernels per request) than this is a typo that would exhaust memory.
+constexpr long long kMaxCount = 1000000;
+
 // Trace file: one arrival time per line, with its unit ("0.5s", "33ms"); '#' starts a comment.
 std::vector<Seconds> read_trace(const std::string& path, const SourceLoc& ref) {
+  std::error_code ec;
   std::ifstream in(path);
-  if (!in) throw ref.error(fmt::format("cannot open trace file '{}'", path));
+  if (!in || std::filesystem::is_directory(path, ec)) throw ref.error(fmt::format("cannot open trace file '{}'", path));
   std::vector<Seconds> out;
   std::string line;
   int line_no = 0;
@@ -83,9 +88,9 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   st.params = m.number_or("params", 0, 1e15, 0.0);
   if (weights < 0) weights = st.params * bytes_per_element(precision);
   if (weights > bytes) {
-    throw error_at(file, bytes_node, fmt::format("'bytes' ({:g} B) must include the weights ({:g} B), which are "
-                                                 "read at least once per request",
-                                                 bytes, weights));
+    throw error_at(file, bytes_node, fmt::format("'bytes' ({}) must include the weights ({}), which are read at "
+                                                 "least once per request",
+                                                 format_si(bytes, "B", 6), format_si(weights, "B", 6)));
   }
   if (st.params == 0) st.params = weights / bytes_per_element(precision);
   double activations = 0;
@@ -93,7 +98,10 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
     activations = quantity_of(file, *a, Dimension::BYTES, "activations");
     if (activations < 0) throw error_at(file, *a, "'activations' must not be negative");
   }
-  const int kernels = static_cast<int>(m.int_or("kernels", 1, 1));
+  const int kernels = static_cast<int>(m.int_or("kernels", 1, 1, kMaxCount));
+  st.input_bytes = Bytes{m.quantity_or("input", Dimension::BYTES, 0.0)};
+  st.output_bytes = Bytes{m.quantity_or("output", Dimension::BYTES, 0.0)};
+  if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
   m.finish();
   const double n = kernels;
   st.kernels.assign(kernels, KernelSpec{Flops{flops / n}, Bytes{(bytes - weights) / n}, Bytes{weights / n},
@@ -192,7 +200,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   StreamSpec s;
   s.loc = loc_of(file, node);
   s.name = m.required_string("name");
-  s.count = static_cast<int>(m.int_or("count", 1, 1));
+  s.count = static_cast<int>(m.int_or("count", 1, 1, kMaxCount));
   s.batch = static_cast<int>(m.int_or("batch", 1, 1));
   s.precision_loc = s.loc;
   if (auto p = m.optional("precision")) {
@@ -221,6 +229,15 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   } else {
     s.stages = parse_pipeline(file, *pipeline, s.name, s.precision);
   }
+  if (auto b = m.optional("batching")) {
+    MapReader bm(*b, file, "batching");
+    BatchingSpec spec;
+    spec.max_batch = static_cast<int>(bm.required_int("max_batch", 1));
+    spec.max_delay = Seconds{bm.quantity_or("max_delay", Dimension::SECONDS, spec.max_delay.v)};
+    if (spec.max_delay.v < 0) throw error_at(file, *b, "'max_delay' must not be negative");
+    bm.finish();
+    s.batching = spec;
+  }
   auto fan = m.optional("faces_per_frame");
   if (fan) s.fanout = parse_fanout(file, *fan);
   const bool any_per_item =
@@ -247,7 +264,7 @@ RunSpec parse_run(const std::string& file, const YAML::Node& node) {
     r.drain = Seconds{quantity_of(file, *d, Dimension::SECONDS, "drain")};
     if (r.drain.v < 0) throw error_at(file, *d, "'drain' must not be negative");
   }
-  r.seed = static_cast<std::uint64_t>(m.int_or("seed", 0, 1));
+  r.seed = static_cast<std::uint64_t>(m.int_or("seed", 0, 1, std::numeric_limits<long long>::max()));
   r.scheduler_loc = loc_of(file, node);
   if (auto s = m.optional("scheduler")) {
     r.scheduler = scalar_of(file, *s, "scheduler");

@@ -52,10 +52,19 @@ struct StageSpec {
   Bytes weight_bytes;              ///< resident weights
   Bytes activation_bytes;          ///< peak activation memory per sample
   double params = 0;               ///< parameter count
+  Bytes input_bytes;               ///< per sample, copied host -> device before the stage (first stage)
+  Bytes output_bytes;              ///< per sample, copied device -> host (stages nothing depends on)
   bool per_item = false;           ///< batch = fan-out items x the stream's batch
   std::vector<int> after;          ///< stages that must finish first (indices, all earlier)
 
   Flops flops_per_sample() const;
+};
+
+/// Dynamic batching of a workload's requests on a unit (one server context per workload and unit):
+/// a batch starts when max_batch samples wait or the oldest has waited max_delay.
+struct BatchingSpec {
+  int max_batch = 8;
+  Seconds max_delay{5e-3};
 };
 
 /// A named stream of requests; `count` identical instances of it are simulated.
@@ -66,6 +75,7 @@ struct StreamSpec {
   Precision precision = Precision::FP32;
   std::vector<StageSpec> stages;    ///< topological order; a plain model is one stage
   std::optional<FanoutSpec> fanout;  ///< needed when a stage is per_item
+  std::optional<BatchingSpec> batching;
   ArrivalSpec arrival;
   std::optional<Seconds> sla;   ///< end-to-end latency target
   int priority = 0;             ///< larger = more important

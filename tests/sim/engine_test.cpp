@@ -61,7 +61,9 @@ TEST(Engine, LaunchOverheadIsPaidOncePerKernel) {
 
 TEST(Engine, TwoMemoryBoundKernelsTogetherTakeTwiceAsLong) {
   // MPS lets the two streams' kernels run at the same time; they split the memory bandwidth.
+  // (The L2 model is off here: it is tested on its own below.)
   Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.platform.contention.l2 = false;
   sc.workloads.streams.push_back(stream("m1", 0, 1.3995e9, 1, at_times({0.5})));
   sc.workloads.streams.push_back(stream("m2", 0, 1.3995e9, 1, at_times({0.5})));
   const SimResult r = run(sc);
@@ -73,6 +75,7 @@ TEST(Engine, ComputeBoundAndMemoryBoundKernelsOverlap) {
   // A 1 ms compute-bound kernel (73 us of bytes) and a 1 ms memory-bound kernel (73 us of compute):
   // alone each takes 1 ms; together each is slowed only by the other's small share of its bottleneck.
   Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.platform.contention.l2 = false;
   sc.workloads.streams.push_back(stream("c", 13.65e9, 0.10205e9, 1, at_times({0.5})));
   sc.workloads.streams.push_back(stream("m", 1e9, 1.3995e9, 1, at_times({0.5})));
   const SimResult r = run(sc);
@@ -83,15 +86,52 @@ TEST(Engine, ComputeBoundAndMemoryBoundKernelsOverlap) {
   EXPECT_NEAR(makespan, coupled, 1e-9);
 }
 
-TEST(Engine, TimeSlicedDeviceServesRequestsOneAtATimeInArrivalOrder) {
+TEST(Engine, WorkingSetsThatOverflowL2TogetherLoseBandwidth) {
+  // Two memory-bound kernels of 30 MiB each on an A100 (40 MiB L2, datasheet): alone each fits, together
+  // they overflow by 60 - max(40, 30) = 20 MiB, so the bus runs at 1399.5 GB/s / (1 + 0.5 x 20/40).
+  Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.platform.contention.l2_sensitivity = 0.5;
+  const double ws = 30.0 * 1024 * 1024;
+  sc.workloads.streams.push_back(stream("m1", 0, ws, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m2", 0, ws, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  const double factor = 1.0 + 0.5 * (20.0 / 40.0);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 2 * ws / (kBandwidth * 0.9 / factor), 1e-12);
+  sc.platform.contention.l2 = false;
+  const SimResult off = run(sc);
+  for (const auto& q : off.requests) EXPECT_NEAR(latency(q), 2 * ws / (kBandwidth * 0.9), 1e-12);
+}
+
+TEST(Engine, TimeSlicedDeviceRunsOneContextAtATimeAndPaysTheSwitch) {
   Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.platform.contention.switch_cost = Seconds{25e-6};
   sc.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 1, at_times({0.5})));
   sc.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 1, at_times({0.5001})));
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 2u);
+  // a's 1 ms kernel cannot be preempted; b's context gets the GPU when it ends, after one switch.
   EXPECT_NEAR(r.requests[0].finish, 0.501, 1e-9);
-  EXPECT_NEAR(r.requests[1].start, 0.501, 1e-9);  // waited for the first one
-  EXPECT_NEAR(r.requests[1].finish, 0.502, 1e-9);
+  EXPECT_NEAR(r.requests[1].finish, 0.501 + 25e-6 + 0.001, 1e-9);
+  EXPECT_EQ(r.devices[0].switches, 1u);
+}
+
+TEST(Engine, TimeSlicingTwoComputeBoundTasksTakesTheSumPlusTheSwitchCosts) {
+  // Two contexts, each one request of 10 kernels of 1 ms, both at t = 0.5 s, slice 2 ms, switch 25 us.
+  // The GPU alternates every 2 kernels: a a | b b | a a | b b | a a | b b | a a | b b | a a | b b, i.e.
+  // 9 switches. Both finish by 0.5 + 20 ms + 9 x 25 us; b, which ends last, at exactly that time.
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.platform.contention.slice = Seconds{2e-3};
+  sc.platform.contention.switch_cost = Seconds{25e-6};
+  sc.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 10, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 10, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_EQ(r.devices[0].switches, 9u);
+  EXPECT_NEAR(std::max(r.requests[0].finish, r.requests[1].finish), 0.5 + 20e-3 + 9 * 25e-6, 1e-9);
+  // With the time_slice mechanism off the switches are free: exactly the sum.
+  sc.platform.contention.time_slice = false;
+  const SimResult free = run(sc);
+  EXPECT_NEAR(std::max(free.requests[0].finish, free.requests[1].finish), 0.5 + 20e-3, 1e-9);
 }
 
 TEST(Engine, UtilisationOfAPeriodicStreamIsRateTimesServiceTime) {

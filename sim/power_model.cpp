@@ -1,0 +1,39 @@
+#include "sim/power_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gpusim {
+
+Watts PowerModel::power(double u_compute, double u_memory, double clock_ratio) const {
+  const double dynamic = compute_power * u_compute * clock_ratio * clock_ratio * clock_ratio + memory_power * u_memory;
+  return idle + (tdp - idle) * dynamic;
+}
+
+std::vector<Hertz> pstate_clocks(const DeviceSpec& d) {
+  constexpr double kStep = 15e6;  // NVIDIA clock bins
+  const double lowest = std::min(d.boost_clock.v, 0.5 * d.base_clock.v);
+  std::vector<Hertz> clocks;
+  for (double f = d.boost_clock.v; f >= lowest - 1.0; f -= kStep) clocks.push_back(Hertz{f});
+  if (clocks.empty()) clocks.push_back(d.boost_clock);
+  return clocks;
+}
+
+int settled_pstate(const PowerModel& m, const std::vector<Hertz>& clocks, double u_compute, double u_memory,
+                   Watts cap) {
+  for (std::size_t i = 0; i < clocks.size(); ++i) {
+    const double r = clocks[i].v / clocks.front().v;
+    const double u = std::min(1.0, u_compute / r);
+    if (m.power(u, u_memory, r) <= cap) return static_cast<int>(i);
+  }
+  return static_cast<int>(clocks.size()) - 1;
+}
+
+Celsius thermal_step(const ThermalSpec& th, Celsius t0, Watts p, Seconds dt) {
+  const Celsius steady = steady_temperature(th, p);
+  return steady + (t0 - steady) * std::exp(-dt.v / th.time_constant.v);
+}
+
+Celsius steady_temperature(const ThermalSpec& th, Watts p) { return th.ambient + Celsius{p.v * th.resistance.v}; }
+
+}  // namespace gpusim

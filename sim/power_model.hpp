@@ -1,0 +1,41 @@
+#pragma once
+/// Power, DVFS and thermal model of a device (pure functions; the engine calls them every control period).
+///
+/// Power:   P = idle + (TDP - idle) x (compute_power x u_c x r^3 + memory_power x u_m)
+///          u_c: SM busy fraction at the current clock, u_m: memory-bus busy fraction, r = clock / boost.
+///          Dynamic power goes with f x V^2 and V with f over the DVFS range, hence r^3.
+/// Clocks:  pstate i runs at boost - i x 15 MHz (NVIDIA's clock bin), down to half the base clock.
+/// Thermal: C dT/dt = P - (T - ambient) / R, i.e. T relaxes to ambient + P R with time constant tau = R C.
+
+#include <vector>
+
+#include "core/units.hpp"
+#include "platforms/device_spec.hpp"
+
+namespace gpusim {
+
+struct PowerModel {
+  Watts idle;
+  Watts tdp;
+  double compute_power = 0.85;
+  double memory_power = 0.35;
+
+  Watts power(double u_compute, double u_memory, double clock_ratio) const;
+};
+
+/// Clock of each pstate, from the boost clock down (index 0 = boost).
+std::vector<Hertz> pstate_clocks(const DeviceSpec& d);
+
+/// The pstate a power controller settles at for a steady load: the fastest pstate whose predicted power
+/// is within `cap`. `u_compute` is the busy fraction at the boost clock; it grows as 1/r when the clock
+/// drops, up to 1 (a saturated device stays saturated).
+int settled_pstate(const PowerModel& m, const std::vector<Hertz>& clocks, double u_compute, double u_memory,
+                   Watts cap);
+
+/// Temperature after `dt` at constant power `p`, starting from `t0`.
+Celsius thermal_step(const ThermalSpec& th, Celsius t0, Watts p, Seconds dt);
+
+/// Steady-state temperature at constant power: ambient + P x R.
+Celsius steady_temperature(const ThermalSpec& th, Watts p);
+
+}  // namespace gpusim
