@@ -119,8 +119,33 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     dm.memory_bytes = plan.memory_used[d];
     dm.memory_capacity = unit.memory.v;
     dm.kernels = r.devices[d].kernels;
+    dm.switches = r.devices[d].switches;
+    dm.occupied = r.devices[d].occupied / m.window_s;
+    if (unit.device < static_cast<int>(r.power.size())) dm.energy_j = r.power[unit.device].energy_j * unit.sm_fraction;
     m.devices.push_back(dm);
   }
+  std::vector<std::uint64_t> completed_on(sc.platform.devices.size(), 0);
+  for (const auto& rec : r.requests) {
+    if (rec.status != RequestStatus::COMPLETED || rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
+    ++completed_on[plan.units[plan.unit_of[rec.stream]].device];
+  }
+  for (std::size_t d = 0; d < r.power.size(); ++d) {
+    const auto& dev = sc.platform.devices[d];
+    const PowerRecord& p = r.power[d];
+    PowerMetrics pm;
+    pm.name = dev.name;
+    pm.type = dev.spec.name;
+    pm.energy_j = p.energy_j;
+    pm.energy_per_request_j = completed_on[d] ? p.energy_j / static_cast<double>(completed_on[d]) : 0.0;
+    pm.mean_power_w = p.energy_j / m.window_s;
+    pm.peak_power_w = p.peak_power_w;
+    pm.power_cap_w = dev.power_cap.value_or(dev.spec.tdp).v;
+    pm.max_temperature_c = p.max_temperature_c;
+    pm.boost_clock_hz = dev.spec.boost_clock.v;
+    pm.min_clock_hz = p.min_clock_hz;
+    m.power.push_back(pm);
+  }
+  m.samples = r.samples;
   return m;
 }
 

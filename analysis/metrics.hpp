@@ -50,13 +50,30 @@ struct DeviceMetrics {
   double memory_bytes = 0;           ///< placed weights + activations
   double memory_capacity = 0;        ///< device memory
   std::uint64_t kernels = 0;
-  double energy_j = 0;               ///< energy over the window (0 until the power model is enabled)
+  std::uint64_t switches = 0;        ///< context switches
+  double occupied = 0;               ///< fraction of the window some context held the GPU
+  double energy_j = 0;               ///< the unit's share (by SMs) of its device's energy over the window
+};
+
+/// Power and heat of one physical device over the measured window.
+struct PowerMetrics {
+  std::string name, type;
+  double energy_j = 0;
+  double energy_per_request_j = 0;  ///< energy / requests completed on the device
+  double mean_power_w = 0;
+  double peak_power_w = 0;          ///< highest control-period average
+  double power_cap_w = 0;
+  double max_temperature_c = 0;
+  double boost_clock_hz = 0;
+  double min_clock_hz = 0;          ///< lowest clock reached (below boost = throttled)
 };
 
 struct RunMetrics {
   double window_s = 0;  ///< duration - warmup
   std::vector<WorkloadMetrics> workloads;
-  std::vector<DeviceMetrics> devices;
+  std::vector<DeviceMetrics> devices;  ///< per execution unit
+  std::vector<PowerMetrics> power;     ///< per physical device
+  std::vector<Sample> samples;         ///< time series, Sample::device indexes `power`
   std::uint64_t kernels = 0;
   double simulated_s = 0;
 };

@@ -62,16 +62,27 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
     out << "\nPipeline stages (stage time, and time from the frame's arrival to the stage's end)\n";
     st.print(out, "  ");
   }
-  Table dt({"device", "type", "node", "sharing", "streams", "compute util %", "bandwidth util %", "memory used GB",
-            "memory GB", "kernels"},
-           {false, false, false, false, true, true, true, true, true, true});
+  Table dt({"device", "type", "node", "sharing", "streams", "compute util %", "bandwidth util %", "occupied %",
+            "memory used GB", "memory GB", "kernels", "switches"},
+           {false, false, false, false, true, true, true, true, true, true, true, true});
   for (const auto& d : m.devices) {
     dt.add({d.name, d.type, d.node, d.sharing, std::to_string(d.streams), pct(d.utilization),
-            pct(d.bandwidth_utilization), fmt::format("{:.2f}", d.memory_bytes / 1e9),
-            fmt::format("{:.1f}", d.memory_capacity / 1e9), std::to_string(d.kernels)});
+            pct(d.bandwidth_utilization), pct(d.occupied), fmt::format("{:.2f}", d.memory_bytes / 1e9),
+            fmt::format("{:.1f}", d.memory_capacity / 1e9), std::to_string(d.kernels), std::to_string(d.switches)});
   }
   out << "\nDevices\n";
   dt.print(out, "  ");
+  Table pt({"device", "type", "energy kJ", "J/request", "mean W", "peak W", "cap W", "max temp C", "min clock MHz",
+            "boost MHz"},
+           {false, false, true, true, true, true, true, true, true, true});
+  for (const auto& p : m.power) {
+    pt.add({p.name, p.type, fmt::format("{:.2f}", p.energy_j / 1e3), fmt::format("{:.3f}", p.energy_per_request_j),
+            fmt::format("{:.0f}", p.mean_power_w), fmt::format("{:.0f}", p.peak_power_w),
+            fmt::format("{:.0f}", p.power_cap_w), fmt::format("{:.1f}", p.max_temperature_c),
+            fmt::format("{:.0f}", p.min_clock_hz / 1e6), fmt::format("{:.0f}", p.boost_clock_hz / 1e6)});
+  }
+  out << "\nPower\n";
+  pt.print(out, "  ");
 }
 
 nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
@@ -117,7 +128,35 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
                             {"bandwidth_utilization", d.bandwidth_utilization},
                             {"memory_bytes", d.memory_bytes},
                             {"memory_capacity_bytes", d.memory_capacity},
+                            {"occupied", d.occupied},
+                            {"switches", d.switches},
+                            {"energy_j", d.energy_j},
                             {"kernels", d.kernels}});
+  }
+  j["power"] = json::array();
+  for (const auto& p : m.power) {
+    j["power"].push_back({{"device", p.name},
+                          {"type", p.type},
+                          {"energy_j", p.energy_j},
+                          {"energy_per_request_j", p.energy_per_request_j},
+                          {"mean_power_w", p.mean_power_w},
+                          {"peak_power_w", p.peak_power_w},
+                          {"power_cap_w", p.power_cap_w},
+                          {"max_temperature_c", p.max_temperature_c},
+                          {"min_clock_mhz", p.min_clock_hz / 1e6},
+                          {"boost_clock_mhz", p.boost_clock_hz / 1e6}});
+  }
+  j["timeseries"] = json::array();
+  for (std::size_t d = 0; d < m.power.size(); ++d) {
+    json rows = json::array();
+    for (const auto& s : m.samples) {
+      if (s.device != d) continue;
+      rows.push_back({s.time, s.power_w, s.temperature_c, s.clock_hz / 1e6, s.utilization, s.bandwidth_utilization});
+    }
+    j["timeseries"].push_back({{"device", m.power[d].name},
+                               {"columns", {"time_s", "power_w", "temperature_c", "clock_mhz", "utilization",
+                                            "bandwidth_utilization"}},
+                               {"rows", rows}});
   }
   return j;
 }
@@ -165,6 +204,22 @@ void write_csv(const std::string& dir, const RunMetrics& m) {
                      x.streams, x.utilization, x.bandwidth_utilization, x.memory_bytes, x.memory_capacity,
                      x.kernels);
   }
+  std::ostringstream t;
+  t << "device,time_s,power_w,temperature_c,clock_mhz,utilization,bandwidth_utilization\n";
+  for (const auto& s : m.samples) {
+    t << fmt::format("{},{:.6f},{:.3f},{:.3f},{:.0f},{:.6f},{:.6f}\n", m.power[s.device].name, s.time, s.power_w,
+                     s.temperature_c, s.clock_hz / 1e6, s.utilization, s.bandwidth_utilization);
+  }
+  std::ostringstream p;
+  p << "device,type,energy_j,energy_per_request_j,mean_power_w,peak_power_w,power_cap_w,max_temperature_c,"
+       "min_clock_mhz,boost_clock_mhz\n";
+  for (const auto& x : m.power) {
+    p << fmt::format("{},{},{:.6f},{:.6f},{:.3f},{:.3f},{:.3f},{:.3f},{:.0f},{:.0f}\n", x.name, x.type, x.energy_j,
+                     x.energy_per_request_j, x.mean_power_w, x.peak_power_w, x.power_cap_w, x.max_temperature_c,
+                     x.min_clock_hz / 1e6, x.boost_clock_hz / 1e6);
+  }
+  write_file_atomically((std::filesystem::path(dir) / "timeseries.csv").string(), t.str());
+  write_file_atomically((std::filesystem::path(dir) / "power.csv").string(), p.str());
   write_file_atomically((std::filesystem::path(dir) / "workloads.csv").string(), w.str());
   write_file_atomically((std::filesystem::path(dir) / "devices.csv").string(), d.str());
 }

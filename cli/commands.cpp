@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "analysis/metrics.hpp"
@@ -22,13 +23,38 @@ std::string peak_or_dash(const DeviceSpec& d, Precision p) {
   return pk ? fmt::format("{:g}", pk->v / 1e12) : "-";
 }
 
+// Output paths are checked before anything else, so a wrong one fails fast and nothing is written.
+void check_outputs(const RunOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!o.json.empty() && o.json != "-") {
+    const fs::path p(o.json);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (fs::is_directory(p, ec)) throw ConfigError(fmt::format("{}: error: --json needs a file, not a directory", o.json));
+    if (!fs::is_directory(dir, ec)) {
+      throw ConfigError(fmt::format("{}: error: cannot write file: directory '{}' does not exist", o.json, dir.string()));
+    }
+  }
+  if (!o.csv_dir.empty() && fs::exists(o.csv_dir, ec) && !fs::is_directory(o.csv_dir, ec)) {
+    throw ConfigError(fmt::format("{}: error: --csv needs a directory, not a file", o.csv_dir));
+  }
+}
+
 }  // namespace
 
 int command_run(const RunOptions& o) {
+  check_outputs(o);
   const Catalog catalog = load_catalog(o.catalog);
   Scenario sc;
   sc.platform = parse_platform(o.platform, catalog);
   sc.workloads = parse_workloads(o.workloads);
+  for (const auto& name : o.disable) {
+    if (!sc.platform.contention.set(name, false)) {
+      std::string known;
+      for (const auto& n : mechanism_names()) known += (known.empty() ? "" : ", ") + n;
+      throw ConfigError(fmt::format("error: --disable: unknown mechanism '{}' (known: {})", name, known));
+    }
+  }
   RunSpec& run = sc.workloads.run;
   if (o.seed) run.seed = *o.seed;
   if (!o.scheduler.empty()) {
@@ -46,7 +72,9 @@ int command_run(const RunOptions& o) {
   try {
     policy = make_scheduler(run.scheduler, run.scheduler_params);
   } catch (const ConfigError& e) {
-    if (run.scheduler_loc.line > 0) throw run.scheduler_loc.error(e.what());
+    // An unknown name gets the location of `scheduler:`; a parameter error already names its own origin.
+    const std::string msg = e.what();
+    if (run.scheduler_loc.line > 0 && msg.find(": error: ") == std::string::npos) throw run.scheduler_loc.error(msg);
     throw;
   }
   const Plan plan = make_plan(sc, *policy, run.scheduler);

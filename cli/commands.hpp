@@ -16,6 +16,8 @@ struct RunOptions {
   std::string scheduler;
   std::vector<std::string> scheduler_params;
   std::string catalog;
+  std::vector<std::string> disable;  ///< contention mechanisms to switch off
+  std::string additivity = "on";     ///< on | off
 };
 
 int command_run(const RunOptions& o);

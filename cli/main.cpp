@@ -35,10 +35,18 @@ int main(int argc, char** argv) {
       ->required();
   run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
   run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
-  run_cmd->add_option("--seed", run.seed, "override run.seed");
+  run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
+  run_cmd->add_option("--disable", run.disable,
+                      "switch a contention mechanism off (repeatable): bandwidth, l2, time_slice, power, thermal, "
+                      "pcie, batching, shared_weights, launch_overhead")
+      ->delimiter(',');
+  run_cmd->add_option("--additivity", run.additivity,
+                      "on: for every device with two or more workloads, compare them together with each alone "
+                      "(extra simulations); off: skip")
+      ->check(CLI::IsMember({"on", "off"}));
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"

@@ -72,7 +72,7 @@ std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const De
 }
 
 double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& streams,
-                   const std::vector<int>& unit_of, int unit) {
+                   const std::vector<int>& unit_of, int unit, bool shared_weights) {
   double total = 0;
   std::set<int> workloads_with_weights;
   for (std::size_t i = 0; i < streams.size(); ++i) {
@@ -81,7 +81,7 @@ double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& str
     Bytes weights;
     for (const auto& st : s.stages) weights += st.weight_bytes;
     total += s.memory_bytes().v - weights.v;
-    if (workloads_with_weights.insert(streams[i].workload).second) total += weights.v;
+    if (!shared_weights || workloads_with_weights.insert(streams[i].workload).second) total += weights.v;
   }
   return total;
 }
@@ -159,7 +159,10 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     v.request_flops = s.request_flops();
     v.request_bytes = s.request_bytes();
     v.memory = s.memory_bytes();
-    for (const auto& st : s.stages) v.weights += st.weight_bytes;
+    // Weights shared by a workload's instances on a unit; without the mechanism each instance has a copy.
+    if (sc.platform.contention.shared_weights) {
+      for (const auto& st : s.stages) v.weights += st.weight_bytes;
+    }
     v.rate = mean_rate(s.arrival);
     v.sla = s.sla;
     v.priority = s.priority;
@@ -229,7 +232,8 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
   }
   plan.memory_used.assign(plan.units.size(), 0.0);
   for (std::size_t u = 0; u < plan.units.size(); ++u) {
-    plan.memory_used[u] = unit_memory(sc.workloads, plan.streams, plan.unit_of, static_cast<int>(u));
+    plan.memory_used[u] = unit_memory(sc.workloads, plan.streams, plan.unit_of, static_cast<int>(u),
+                                      sc.platform.contention.shared_weights);
     if (plan.memory_used[u] > uviews[u].memory_capacity.v * (1 + 1e-12)) {
       throw PolicyError(fmt::format("scheduler '{}' at t=0s: unit '{}' overfilled: {:.2f} GB placed, {:.2f} GB "
                                     "usable",

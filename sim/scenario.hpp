@@ -58,10 +58,10 @@ Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, cons
 /// The two roofline terms of one request alone on a unit, summed over kernels: compute time and memory time.
 std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const DeviceInstance& d, const Unit& u);
 
-/// Device memory the streams placed on one unit need: weights once per workload (shared weights),
-/// activations per instance.
+/// Device memory the streams placed on one unit need: weights once per workload when shared_weights
+/// (else once per instance), activations per instance.
 double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& streams,
-                   const std::vector<int>& unit_of, int unit);
+                   const std::vector<int>& unit_of, int unit, bool shared_weights = true);
 
 /// Builds the views, asks the policy for MIG partitions, placement and MPS shares, and checks each
 /// contract. ConfigError when a stream fits no unit or a precision is unsupported; PolicyError on a breach.
