@@ -66,8 +66,9 @@ inline ArrivalSpec periodic(double rate) {
   return a;
 }
 
-/// Places every stream on device 0 (or round-robin over the devices) and runs it in a child process.
-inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr) {
+/// Places stream i on unit i % units (a MIG device contributes one unit per slice), with MPS share
+/// shares[i] (default 1), and runs it in a child process.
+inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr, std::vector<double> shares = {}) {
   Plan plan;
   plan.scheduler = "test";
   plan.streams = expand_streams(sc.workloads);
@@ -79,7 +80,7 @@ inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr) {
   plan.memory_used.assign(plan.units.size(), 0.0);
   for (std::size_t i = 0; i < plan.streams.size(); ++i) {
     plan.unit_of.push_back(static_cast<int>(i % plan.units.size()));
-    plan.mps_share.push_back(1.0);
+    plan.mps_share.push_back(i < shares.size() ? shares[i] : 1.0);
   }
   SimResult r = run_simulation(sc, plan);
   if (plan_out) *plan_out = plan;

@@ -1,0 +1,164 @@
+// Contention mechanisms against hand-computed values. Device: A100-PCIe-40GB (datasheet: 19.5 TFLOP/s
+// FP32, 1555 GB/s, 250 W TDP; catalog modelling defaults: 35 W idle, 0.16 K/W, 35 C ambient).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "analysis/metrics.hpp"
+#include "scenario_builder.hpp"
+
+using namespace gpusim;
+using namespace gpusim::test;
+
+namespace {
+
+Scenario one_device(SharingMode mode) {
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 0.0), mode));
+  sc.workloads.run.duration = Seconds{10.0};
+  sc.workloads.run.drain = Seconds{10.0};
+  return sc;
+}
+
+double latency(const RequestRecord& r) { return r.finish - r.arrival; }
+
+// Power of the catalog's A100 with the default weights: idle + (TDP - idle) x 0.85 x u_c x r^3.
+double compute_power(double r) { return 35.0 + 215.0 * 0.85 * r * r * r; }
+
+}  // namespace
+
+TEST(Power, ConstantLoadAboveTheCapSettlesAtThePredictedClock) {
+  // A compute-bound load keeps the SMs busy at any clock. Uncapped it draws 35 + 215 x 0.85 = 217.75 W.
+  // With a 150 W cap the clock must satisfy 35 + 182.75 r^3 <= 150, r <= 0.857, f <= 1208 MHz: the
+  // 15 MHz bins from 1410 MHz give 1200 MHz (the next bin, 1215 MHz, would draw 151.9 W).
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].power_cap = Watts{150.0};
+  sc.platform.contention.thermal = false;
+  sc.workloads.run.duration = Seconds{3.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  sc.workloads.streams.push_back(stream("hot", 60 * 13.65e12, 1e3, 1, at_times({0.0})));
+  Plan plan;
+  const SimResult r = run(sc, &plan);
+  ASSERT_FALSE(r.samples.empty());
+  EXPECT_DOUBLE_EQ(r.samples.back().clock_hz, 1200e6);
+  EXPECT_NEAR(r.samples.back().power_w, compute_power(1200.0 / 1410.0), 0.01);
+  EXPECT_LE(r.samples.back().power_w, 150.0);
+  EXPECT_NEAR(compute_power(1215.0 / 1410.0), 151.9, 0.1);  // why 1215 MHz is not allowed
+  EXPECT_DOUBLE_EQ(r.power[0].min_clock_hz, 1200e6);
+  // Without the mechanism the clock stays at boost.
+  sc.platform.contention.power = false;
+  const SimResult off = run(sc);
+  EXPECT_DOUBLE_EQ(off.samples.back().clock_hz, 1410e6);
+  EXPECT_NEAR(off.samples.back().power_w, 217.75, 0.01);
+}
+
+TEST(Thermal, SteadyStateIsAmbientPlusPowerTimesResistance) {
+  // 217.75 W x 0.16 K/W + 35 C = 69.84 C; with a 1 s time constant, 20 s is 20 tau: settled.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].spec.thermal.time_constant = Seconds{1.0};
+  sc.workloads.run.duration = Seconds{20.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  sc.workloads.streams.push_back(stream("hot", 400 * 13.65e12, 1e3, 1, at_times({0.0})));
+  const SimResult r = run(sc);
+  EXPECT_NEAR(r.samples.back().temperature_c, 35.0 + 217.75 * 0.16, 0.01);
+}
+
+TEST(Thermal, ThrottleEngagesAtTheLimit) {
+  // With a 60 C limit the device cannot draw more than (60 - 35) / 0.16 = 156.25 W for long: the clock
+  // falls to about 1410 x ((156.25 - 35) / 182.75)^(1/3) = 1229 MHz and the temperature holds at the limit.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].spec.thermal.time_constant = Seconds{1.0};
+  sc.platform.devices[0].spec.thermal.limit = Celsius{60.0};
+  sc.workloads.run.duration = Seconds{20.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  sc.workloads.streams.push_back(stream("hot", 400 * 13.65e12, 1e3, 1, at_times({0.0})));
+  const SimResult r = run(sc);
+  // The controller moves one 15 MHz bin per 10 ms with 1 C of hysteresis: it holds the limit within 1 C.
+  EXPECT_NEAR(r.samples.back().temperature_c, 60.0, 1.0);
+  EXPECT_NEAR(r.samples.back().clock_hz / 1e6, 1229.0, 20.0);
+  EXPECT_LT(r.power[0].max_temperature_c, 61.0);
+}
+
+TEST(Batching, BatchedRequestsReadTheWeightsOnce) {
+  // Four streams of one workload, one request each at t = 0.5 s. Weights 1.3995 GB (1 ms at 1399.5 GB/s)
+  // and 0.13995 GB of activations per sample (0.1 ms). Batched: one job of 4 samples, 1 + 4 x 0.1 = 1.4 ms.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  StreamSpec s = stream("m", 1e3, 139.95e6, 1, at_times({0.5}));
+  s.stages[0].kernels[0].weight_bytes = Bytes{1399.5e6};
+  s.count = 4;
+  s.batching = BatchingSpec{4, Seconds{0.010}};
+  sc.workloads.streams.push_back(s);
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 4u);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 1.4e-3, 1e-9);
+  EXPECT_EQ(r.kernels, 1u);
+  // Without batching: four contexts one after another, weights read four times, three switches.
+  sc.platform.contention.batching = false;
+  const SimResult off = run(sc);
+  double last = 0;
+  for (const auto& q : off.requests) last = std::max(last, q.finish);
+  EXPECT_NEAR(last - 0.5, 4 * 1.1e-3 + 3 * 25e-6, 1e-9);
+}
+
+TEST(Batching, ALoneRequestWaitsForTheMaximumDelay) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  StreamSpec s = stream("m", 1e3, 139.95e6, 1, at_times({0.5}));
+  s.stages[0].kernels[0].weight_bytes = Bytes{1399.5e6};
+  s.batching = BatchingSpec{4, Seconds{0.010}};
+  sc.workloads.streams.push_back(s);
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_NEAR(latency(r.requests[0]), 0.010 + 1.1e-3, 1e-9);
+}
+
+TEST(Mig, ASliceIsUnaffectedWhenTheOtherSlicesAreSaturated) {
+  // A100-40GB as 3g.20gb + 3g.20gb + 1g.5gb: a light periodic workload on the first slice, alone and
+  // then with the other two slices saturated by heavy memory- and compute-bound work.
+  auto scenario = [](bool neighbours) {
+    Scenario sc;
+    DeviceInstance d = device(a100(0.7, 0.9, 5e-6), SharingMode::MIG);
+    d.mig_partition = {"3g.20gb", "3g.20gb", "1g.5gb"};
+    sc.platform.devices.push_back(d);
+    sc.workloads.run.duration = Seconds{5.0};
+    sc.workloads.run.warmup = Seconds{0.5};
+    sc.workloads.streams.push_back(stream("light", 2e9, 50e6, 10, periodic(50)));
+    if (neighbours) {
+      sc.workloads.streams.push_back(stream("mem", 1e6, 2e9, 4, poisson(400)));
+      sc.workloads.streams.push_back(stream("cmp", 2e12, 1e6, 4, poisson(400)));
+    }
+    return sc;
+  };
+  Plan alone_plan;
+  Plan busy_plan;
+  const Scenario a = scenario(false);
+  const Scenario b = scenario(true);
+  const RunMetrics alone = compute_metrics(a, alone_plan, run(a, &alone_plan));
+  const RunMetrics busy = compute_metrics(b, busy_plan, run(b, &busy_plan));
+  ASSERT_GT(busy.devices[1].bandwidth_utilization, 0.95);  // the neighbours really are saturated
+  ASSERT_GT(busy.devices[2].utilization, 0.95);
+  EXPECT_NEAR(busy.workloads[0].latency.mean / alone.workloads[0].latency.mean, 1.0, 0.02);
+  EXPECT_NEAR(busy.workloads[0].latency.p99 / alone.workloads[0].latency.p99, 1.0, 0.02);
+}
+
+TEST(Mps, AShareCapsAStreamsComputeRate) {
+  // Alone with a 50 % active-thread share, a 1 ms compute-bound kernel takes 2 ms.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(stream("c", 13.65e9, 1e3, 1, at_times({0.5})));
+  const SimResult r = run(sc, nullptr, {0.5});
+  EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+}
+
+TEST(Pcie, InputsCrossTheHostLinkBeforeTheKernels) {
+  // 100 MB of input per sample over a 25 GB/s host link: 4 ms, then 1 ms of compute.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].pcie_bandwidth = ByteRate{25e9};
+  StreamSpec s = stream("c", 13.65e9, 1e3, 1, at_times({0.5}));
+  s.stages[0].input_bytes = Bytes{100e6};
+  sc.workloads.streams.push_back(s);
+  const SimResult r = run(sc);
+  EXPECT_NEAR(latency(r.requests[0]), 4e-3 + 1e-3, 1e-9);
+  sc.platform.contention.pcie = false;
+  const SimResult off = run(sc);
+  EXPECT_NEAR(latency(off.requests[0]), 1e-3, 1e-9);
+}
