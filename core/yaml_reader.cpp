@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -32,6 +33,10 @@ ConfigError SourceLoc::error(const std::string& message) const {
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(fmt::format("{}: error: cannot open file: it is a directory", path));
+  }
   std::ifstream in(path);
   if (!in) throw ConfigError(fmt::format("{}: error: cannot open file", path));
   try {
@@ -47,6 +52,11 @@ YAML::Node load_yaml_file(const std::string& path) {
 MapReader::MapReader(const YAML::Node& node, std::string file, std::string what)
     : node_(node), file_(std::move(file)), what_(std::move(what)) {
   if (!node_.IsMap()) throw error_at(file_, node_, fmt::format("{} must be a mapping of key: value", what_));
+  for (const auto& kv : node_) {
+    if (!kv.first.IsScalar()) {
+      throw error_at(file_, kv.first, fmt::format("{}: a key must be a plain name, not a list or a mapping", what_));
+    }
+  }
 }
 
 namespace {
@@ -122,7 +132,8 @@ double MapReader::positive_or(const std::string& key, Dimension d, double fallba
 }
 
 namespace {
-long long int_of(const std::string& file, const YAML::Node& n, const std::string& key, long long min_value) {
+long long int_of(const std::string& file, const YAML::Node& n, const std::string& key, long long min_value,
+                 long long max_value) {
   const std::string text = scalar_of(file, n, key);
   size_t used = 0;
   long long v = 0;
@@ -135,17 +146,18 @@ long long int_of(const std::string& file, const YAML::Node& n, const std::string
     throw error_at(file, n, fmt::format("'{}' must be a whole number (got '{}')", key, text));
   }
   if (v < min_value) throw error_at(file, n, fmt::format("'{}' must be at least {} (got {})", key, min_value, v));
+  if (v > max_value) throw error_at(file, n, fmt::format("'{}' must be at most {} (got {})", key, max_value, v));
   return v;
 }
 }  // namespace
 
-long long MapReader::required_int(const std::string& key, long long min_value) {
-  return int_of(file_, required(key), key, min_value);
+long long MapReader::required_int(const std::string& key, long long min_value, long long max_value) {
+  return int_of(file_, required(key), key, min_value, max_value);
 }
 
-long long MapReader::int_or(const std::string& key, long long min_value, long long fallback) {
+long long MapReader::int_or(const std::string& key, long long min_value, long long fallback, long long max_value) {
   auto n = optional(key);
-  return n ? int_of(file_, *n, key, min_value) : fallback;
+  return n ? int_of(file_, *n, key, min_value, max_value) : fallback;
 }
 
 double MapReader::number_or(const std::string& key, double lo, double hi, double fallback) {

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,8 +42,11 @@ class MapReader {
   /// A positive quantity (strictly > 0).
   double required_positive(const std::string& key, Dimension d);
   double positive_or(const std::string& key, Dimension d, double fallback);
-  long long required_int(const std::string& key, long long min_value);
-  long long int_or(const std::string& key, long long min_value, long long fallback);
+  /// A whole number within [min_value, max_value]; the default maximum keeps it within an int.
+  long long required_int(const std::string& key, long long min_value,
+                         long long max_value = std::numeric_limits<int>::max());
+  long long int_or(const std::string& key, long long min_value, long long fallback,
+                   long long max_value = std::numeric_limits<int>::max());
   /// A plain (dimensionless) number within [lo, hi].
   double number_or(const std::string& key, double lo, double hi, double fallback);
   bool bool_or(const std::string& key, bool fallback);

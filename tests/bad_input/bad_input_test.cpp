@@ -1,0 +1,746 @@
+// Every error message a user can meet from platform.yaml, workloads.yaml, trace files, catalog entries and
+// the command line: the exact one-line text with its FILE:LINE:COL (yaml-cpp marks are 0-based, ours
+// 1-based). The inputs are tests/data/bad/*, each a few lines long so the expected line and column can be
+// read off the file. The last group runs the gpusim binary: exit code 2, one line on stderr, no output file.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/errors.hpp"
+#include "platforms/catalog.hpp"
+#include "platforms/parse_platform.hpp"
+#include "scheduler/scheduler.hpp"
+#include "sim/scenario.hpp"
+#include "workloads/parse_workloads.hpp"
+
+namespace gpusim {
+namespace {
+
+const std::string kData = GPUSIM_TEST_DATA_DIR;
+
+/// Absolute path of a file in tests/data/bad.
+std::string bad(const std::string& name) { return kData + "/bad/" + name; }
+
+/// A100-PCIe-40GB from the bundled catalog (only that entry, so other entries cannot change the messages)
+/// and TestT4 (tests/data/catalog: a T4 without int4 and without MIG).
+const Catalog& test_catalog() {
+  static const Catalog catalog = [] {
+    Catalog c;
+    c.add_file(std::string(GPUSIM_CATALOG_DIR) + "/A100-PCIe-40GB.yaml");
+    c.add_file(kData + "/catalog/TestT4.yaml");
+    return c;
+  }();
+  return catalog;
+}
+
+constexpr const char* kNoError = "(no error)";
+
+std::string platform_error(const std::string& file) {
+  try {
+    parse_platform(bad(file), test_catalog());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+std::string workloads_error(const std::string& file) {
+  try {
+    parse_workloads(bad(file));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+std::string catalog_error(const std::string& file) {
+  try {
+    parse_device_file(bad("catalog/" + file));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+/// What `gpusim run` does before simulating: parse both files, make the scheduler, make the plan.
+std::string plan_error(const std::string& platform, const std::string& workloads) {
+  try {
+    Scenario sc;
+    sc.platform = parse_platform(bad(platform), test_catalog());
+    sc.workloads = parse_workloads(bad(workloads));
+    const RunSpec& run = sc.workloads.run;
+    auto policy = make_scheduler(run.scheduler, run.scheduler_params);
+    make_plan(sc, *policy, run.scheduler);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files that are not YAML mappings at all.
+
+TEST(BadInputFile, MissingFileIsNamed) {
+  EXPECT_EQ(platform_error("no_such_platform.yaml"),
+            bad("no_such_platform.yaml") + ": error: cannot open file");
+}
+
+TEST(BadInputFile, DirectoryIsNotAFile) {
+  EXPECT_EQ(platform_error("catalog"), bad("catalog") + ": error: cannot open file: it is a directory");
+}
+
+TEST(BadInputFile, EmptyFile) {
+  EXPECT_EQ(platform_error("platform_empty.yaml"), bad("platform_empty.yaml") + ": error: file is empty");
+  EXPECT_EQ(platform_error("platform_comment_only.yaml"),
+            bad("platform_comment_only.yaml") + ": error: file is empty");
+}
+
+TEST(BadInputFile, MalformedYamlPointsAtTheBadLine) {
+  // Line 6 is indented by 7 spaces, between the device's keys (8) and the list item (6).
+  EXPECT_EQ(platform_error("platform_malformed.yaml"),
+            bad("platform_malformed.yaml") + ":6:8: error: malformed YAML: end of sequence not found");
+  EXPECT_EQ(workloads_error("workloads_malformed.yaml"),
+            bad("workloads_malformed.yaml") + ":2:10: error: malformed YAML: end of map flow not found");
+}
+
+TEST(BadInputFile, TabIndentation) {
+  EXPECT_EQ(
+      platform_error("platform_tab.yaml"),
+      bad("platform_tab.yaml") + ":3:1: error: malformed YAML: illegal tab when looking for indentation");
+}
+
+TEST(BadInputFile, TopLevelMustBeAMapping) {
+  EXPECT_EQ(platform_error("platform_not_a_map.yaml"),
+            bad("platform_not_a_map.yaml") + ":1:1: error: platform must be a mapping of key: value");
+}
+
+TEST(BadInputFile, KeyThatIsAListIsAnErrorNotACrash) {
+  EXPECT_EQ(platform_error("platform_nonscalar_key.yaml"),
+            bad("platform_nonscalar_key.yaml") +
+                ":4:3: error: platform: a key must be a plain name, not a list or a mapping");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// platform.yaml
+
+TEST(BadInputPlatform, UnknownTopLevelKeyListsKnownKeys) {
+  EXPECT_EQ(platform_error("platform_unknown_top_key.yaml"),
+            bad("platform_unknown_top_key.yaml") +
+                ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+}
+
+TEST(BadInputPlatform, UnknownNodeKey) {
+  EXPECT_EQ(platform_error("platform_unknown_node_key.yaml"),
+            bad("platform_unknown_node_key.yaml") +
+                ":3:5: error: node: unknown key 'cpus' (known: devices, name, pcie_bandwidth)");
+}
+
+TEST(BadInputPlatform, UnknownDeviceKey) {
+  EXPECT_EQ(
+      platform_error("platform_unknown_device_key.yaml"),
+      bad("platform_unknown_device_key.yaml") +
+          ":6:9: error: device: unknown key 'colour' (known: count, mig, name, overrides, pcie_bandwidth, "
+          "power_cap, queue_limit, sharing, type)");
+}
+
+TEST(BadInputPlatform, UnknownOverrideKey) {
+  EXPECT_EQ(
+      platform_error("platform_unknown_override_key.yaml"),
+      bad("platform_unknown_override_key.yaml") +
+          ":6:21: error: overrides of device 'gpu': unknown key 'memroy' (known: architecture, base_clock, "
+          "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_cache, launch_overhead, "
+          "memory, memory_bandwidth, memory_type, mig_profiles, notes, pcie_bandwidth, peaks, sm_count, "
+          "sources, tdp, tensor_macs_per_sm_per_clock, thermal, vendor)");
+}
+
+TEST(BadInputPlatform, DuplicateKeyPointsAtTheSecond) {
+  EXPECT_EQ(platform_error("platform_duplicate_key.yaml"),
+            bad("platform_duplicate_key.yaml") + ":6:9: error: device: duplicate key 'type'");
+}
+
+TEST(BadInputPlatform, DuplicateDeviceName) {
+  EXPECT_EQ(platform_error("platform_duplicate_device.yaml"),
+            bad("platform_duplicate_device.yaml") +
+                ":5:9: error: duplicate device name 'gpu' (the device at line 4 has it too)");
+}
+
+TEST(BadInputPlatform, DuplicateDeviceNameFromCount) {
+  // `name: gpu, count: 2` makes gpu0 and gpu1.
+  EXPECT_EQ(platform_error("platform_duplicate_device_count.yaml"),
+            bad("platform_duplicate_device_count.yaml") +
+                ":5:9: error: duplicate device name 'gpu1' (the device at line 4 has it too)");
+}
+
+TEST(BadInputPlatform, DuplicateNodeName) {
+  EXPECT_EQ(platform_error("platform_duplicate_node.yaml"),
+            bad("platform_duplicate_node.yaml") + ":4:11: error: duplicate node name 'n0'");
+}
+
+TEST(BadInputPlatform, EmptyLists) {
+  EXPECT_EQ(platform_error("platform_no_nodes.yaml"),
+            bad("platform_no_nodes.yaml") + ":1:8: error: 'nodes' must list at least one node");
+  EXPECT_EQ(platform_error("platform_no_devices.yaml"),
+            bad("platform_no_devices.yaml") + ":3:14: error: node 'n0': 'devices' is empty");
+}
+
+TEST(BadInputPlatform, MissingRequiredKey) {
+  EXPECT_EQ(platform_error("platform_missing_type.yaml"),
+            bad("platform_missing_type.yaml") + ":4:9: error: device: missing required key 'type'");
+}
+
+TEST(BadInputPlatform, UnknownCatalogTypeListsKnownTypes) {
+  EXPECT_EQ(
+      platform_error("platform_unknown_type.yaml"),
+      bad("platform_unknown_type.yaml") +
+          ":5:15: error: device 'gpu': unknown catalog entry 'A100-90GB' (known: A100-PCIe-40GB, TestT4)");
+}
+
+TEST(BadInputPlatform, UnknownSharingMode) {
+  EXPECT_EQ(platform_error("platform_unknown_sharing.yaml"),
+            bad("platform_unknown_sharing.yaml") +
+                ":6:18: error: device 'gpu': unknown sharing mode 'exclusive' (known: time-slice, mps, mig)");
+}
+
+TEST(BadInputPlatform, MigWithoutProfiles) {
+  EXPECT_EQ(platform_error("platform_mig_no_profiles.yaml"),
+            bad("platform_mig_no_profiles.yaml") +
+                ":4:9: error: device 'gpu': sharing 'mig' needs a 'mig' list of profiles (or 'mig: auto')");
+}
+
+TEST(BadInputPlatform, UnknownMigProfilePointsAtTheProfile) {
+  EXPECT_EQ(
+      platform_error("platform_mig_unknown_profile.yaml"),
+      bad("platform_mig_unknown_profile.yaml") +
+          ":7:23: error: device 'gpu': unknown MIG profile '1g.10gb' for A100-PCIe-40GB (known: 1g.5gb, "
+          "2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb)");
+}
+
+TEST(BadInputPlatform, TooManyInstancesOfAMigProfile) {
+  // NVIDIA MIG user guide: one 4g.20gb instance at most on an A100 40GB.
+  EXPECT_EQ(
+      platform_error("platform_mig_too_many_instances.yaml"),
+      bad("platform_mig_too_many_instances.yaml") +
+          ":7:24: error: device 'gpu': at most 1 instance(s) of MIG profile '4g.20gb' on A100-PCIe-40GB");
+}
+
+TEST(BadInputPlatform, MigPartitionOverTheSliceBudget) {
+  // 4 + 3 + 1 = 8 compute slices (A100 has 7); 4 + 4 + 1 = 9 memory slices (A100 has 8).
+  EXPECT_EQ(
+      platform_error("platform_mig_too_many_slices.yaml"),
+      bad("platform_mig_too_many_slices.yaml") +
+          ":7:14: error: device 'gpu': MIG partition needs 8 compute and 9 memory slices, A100-PCIe-40GB has "
+          "7 and 8");
+}
+
+TEST(BadInputPlatform, MigOnADeviceWithoutMig) {
+  EXPECT_EQ(platform_error("platform_mig_unsupported_device.yaml"),
+            bad("platform_mig_unsupported_device.yaml") +
+                ":7:14: error: device 'gpu': TestT4 does not support MIG");
+}
+
+TEST(BadInputPlatform, MigListWithoutMigSharing) {
+  EXPECT_EQ(platform_error("platform_mig_without_sharing.yaml"),
+            bad("platform_mig_without_sharing.yaml") +
+                ":6:14: error: device 'gpu': 'mig' is only valid with sharing: mig");
+}
+
+TEST(BadInputPlatform, PowerCapBelowIdlePower) {
+  // A100-PCIe-40GB.yaml: idle_power 35W.
+  EXPECT_EQ(platform_error("platform_power_cap_below_idle.yaml"),
+            bad("platform_power_cap_below_idle.yaml") +
+                ":6:20: error: device 'gpu': power_cap must be above the idle power (35 W)");
+}
+
+TEST(BadInputPlatform, PowerCapWithoutUnit) {
+  EXPECT_EQ(platform_error("platform_power_cap_no_unit.yaml"),
+            bad("platform_power_cap_no_unit.yaml") +
+                ":6:20: error: 'power_cap': '200' has no unit: expected a power with a unit, such as 70W");
+}
+
+TEST(BadInputPlatform, WrongUnit) {
+  EXPECT_EQ(platform_error("platform_wrong_unit.yaml"),
+            bad("platform_wrong_unit.yaml") +
+                ":3:21: error: 'pcie_bandwidth': unknown unit 'GB' in '16GB': expected a bandwidth with a "
+                "unit, such "
+                "as 900GBps");
+}
+
+TEST(BadInputPlatform, CountOutOfRange) {
+  EXPECT_EQ(platform_error("platform_zero_count.yaml"),
+            bad("platform_zero_count.yaml") + ":4:50: error: 'count' must be at least 1 (got 0)");
+  // Was accepted and then exhausted memory building three billion devices.
+  EXPECT_EQ(
+      platform_error("platform_huge_count.yaml"),
+      bad("platform_huge_count.yaml") + ":4:50: error: 'count' must be at most 100000 (got 3000000000)");
+}
+
+TEST(BadInputPlatform, MemoryHeadroomOutOfRange) {
+  EXPECT_EQ(platform_error("platform_headroom_range.yaml"),
+            bad("platform_headroom_range.yaml") +
+                ":1:18: error: 'memory_headroom' must be between 0.05 and 1 (got 1.5)");
+}
+
+TEST(BadInputPlatform, OverrideTdpBelowIdlePower) {
+  EXPECT_EQ(platform_error("platform_override_idle_above_tdp.yaml"),
+            bad("platform_override_idle_above_tdp.yaml") +
+                ":6:20: error: device 'A100-PCIe-40GB': idle_power must be below tdp");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// workloads.yaml
+
+TEST(BadInputWorkloads, UnknownKeysListKnownKeys) {
+  EXPECT_EQ(workloads_error("workloads_unknown_top_key.yaml"),
+            bad("workloads_unknown_top_key.yaml") +
+                ":2:1: error: workloads file: unknown key 'scheduler' (known: run, workloads)");
+  EXPECT_EQ(workloads_error("workloads_unknown_run_key.yaml"),
+            bad("workloads_unknown_run_key.yaml") +
+                ":3:3: error: run: unknown key 'warm_up' (known: drain, duration, scheduler, "
+                "scheduler_params, seed, "
+                "warmup)");
+  EXPECT_EQ(workloads_error("workloads_unknown_workload_key.yaml"),
+            bad("workloads_unknown_workload_key.yaml") +
+                ":4:5: error: workload: unknown key 'prio' (known: arrival, batch, batching, count, "
+                "faces_per_frame, "
+                "model, name, pipeline, precision, priority, sla)");
+  EXPECT_EQ(workloads_error("workloads_unknown_arrival_key.yaml"),
+            bad("workloads_unknown_arrival_key.yaml") +
+                ":4:43: error: arrival: unknown key 'jitter' (known: kind, rate)");
+  EXPECT_EQ(workloads_error("workloads_unknown_model_key.yaml"),
+            bad("workloads_unknown_model_key.yaml") +
+                ":5:38: error: model of 'w': unknown key 'layers' (known: activations, bytes, flops, input, "
+                "kernels, "
+                "output, params, weights)");
+}
+
+TEST(BadInputWorkloads, DuplicateKey) {
+  EXPECT_EQ(workloads_error("workloads_duplicate_key.yaml"),
+            bad("workloads_duplicate_key.yaml") + ":5:5: error: workload: duplicate key 'batch'");
+}
+
+TEST(BadInputWorkloads, DuplicateWorkloadName) {
+  EXPECT_EQ(workloads_error("workloads_duplicate_name.yaml"),
+            bad("workloads_duplicate_name.yaml") + ":6:5: error: duplicate workload name 'w'");
+}
+
+TEST(BadInputWorkloads, MissingUnit) {
+  EXPECT_EQ(workloads_error("workloads_rate_no_unit.yaml"),
+            bad("workloads_rate_no_unit.yaml") +
+                ":6:13: error: 'rate': '30' has no unit: expected a rate with a unit, such as 30/s");
+}
+
+TEST(BadInputWorkloads, WrongUnit) {
+  EXPECT_EQ(workloads_error("workloads_duration_wrong_unit.yaml"),
+            bad("workloads_duration_wrong_unit.yaml") +
+                ":2:13: error: 'duration': unknown unit 'GB' in '5GB': expected a duration with a unit, such "
+                "as 33ms "
+                "or 10s");
+}
+
+TEST(BadInputWorkloads, RateMustBePositive) {
+  EXPECT_EQ(
+      workloads_error("workloads_rate_negative.yaml"),
+      bad("workloads_rate_negative.yaml") + ":6:13: error: 'rate' must be greater than zero (got '-5/s')");
+  EXPECT_EQ(workloads_error("workloads_rate_zero.yaml"),
+            bad("workloads_rate_zero.yaml") + ":6:13: error: 'rate' must be greater than zero (got '0/s')");
+}
+
+TEST(BadInputWorkloads, DurationMustBePositive) {
+  EXPECT_EQ(
+      workloads_error("workloads_duration_zero.yaml"),
+      bad("workloads_duration_zero.yaml") + ":2:13: error: 'duration' must be greater than zero (got '0s')");
+}
+
+TEST(BadInputWorkloads, WarmupMustBeShorterThanDuration) {
+  EXPECT_EQ(workloads_error("workloads_warmup_too_long.yaml"),
+            bad("workloads_warmup_too_long.yaml") +
+                ":3:11: error: 'warmup' must be at least 0s and shorter than 'duration'");
+}
+
+TEST(BadInputWorkloads, SlaMustBePositive) {
+  EXPECT_EQ(workloads_error("workloads_sla_zero.yaml"),
+            bad("workloads_sla_zero.yaml") + ":4:10: error: 'sla' must be greater than zero");
+}
+
+TEST(BadInputWorkloads, UnknownArrivalKind) {
+  EXPECT_EQ(workloads_error("workloads_unknown_arrival_kind.yaml"),
+            bad("workloads_unknown_arrival_kind.yaml") +
+                ":5:13: error: unknown arrival kind 'bursty' (known: periodic, poisson, trace)");
+}
+
+TEST(BadInputWorkloads, UnknownPrecision) {
+  EXPECT_EQ(workloads_error("workloads_unknown_precision.yaml"),
+            bad("workloads_unknown_precision.yaml") +
+                ":4:16: error: unknown precision 'fp8' (known: fp64, fp32, tf32, fp16, bf16, int8, int4)");
+}
+
+TEST(BadInputWorkloads, BytesMustIncludeWeights) {
+  EXPECT_EQ(
+      workloads_error("workloads_bytes_below_weights.yaml"),
+      bad("workloads_bytes_below_weights.yaml") +
+          ":7:14: error: 'bytes' (10 MB) must include the weights (20 MB), which are read at least once per "
+          "request");
+}
+
+TEST(BadInputWorkloads, MissingRequiredKeys) {
+  EXPECT_EQ(workloads_error("workloads_missing_run.yaml"),
+            bad("workloads_missing_run.yaml") + ":1:1: error: workloads file: missing required key 'run'");
+  EXPECT_EQ(workloads_error("workloads_missing_flops.yaml"),
+            bad("workloads_missing_flops.yaml") + ":6:7: error: model of 'w': missing required key 'flops'");
+  EXPECT_EQ(workloads_error("workloads_missing_model.yaml"),
+            bad("workloads_missing_model.yaml") + ":3:5: error: workload 'w': missing 'model' or 'pipeline'");
+}
+
+TEST(BadInputWorkloads, WorkloadsMustBeANonEmptyList) {
+  EXPECT_EQ(workloads_error("workloads_empty_list.yaml"),
+            bad("workloads_empty_list.yaml") + ":2:12: error: 'workloads' must list at least one workload");
+  EXPECT_EQ(workloads_error("workloads_not_a_list.yaml"),
+            bad("workloads_not_a_list.yaml") + ":3:3: error: 'workloads' must be a list");
+}
+
+TEST(BadInputWorkloads, WholeNumbers) {
+  EXPECT_EQ(workloads_error("workloads_count_zero.yaml"),
+            bad("workloads_count_zero.yaml") + ":4:12: error: 'count' must be at least 1 (got 0)");
+  // Was truncated to an int (a negative count) before.
+  EXPECT_EQ(
+      workloads_error("workloads_count_too_big.yaml"),
+      bad("workloads_count_too_big.yaml") + ":4:12: error: 'count' must be at most 1000000 (got 3000000000)");
+  EXPECT_EQ(
+      workloads_error("workloads_batch_not_integer.yaml"),
+      bad("workloads_batch_not_integer.yaml") + ":4:12: error: 'batch' must be a whole number (got 'two')");
+}
+
+TEST(BadInputWorkloads, SchedulerParamsMustBeAMapping) {
+  EXPECT_EQ(workloads_error("workloads_scheduler_params_not_map.yaml"),
+            bad("workloads_scheduler_params_not_map.yaml") +
+                ":3:21: error: scheduler_params must be a mapping of key: value");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Trace files: errors inside the trace point into the trace, with its own line and column.
+
+TEST(BadInputTrace, MissingTraceFilePointsAtTheFileKey) {
+  EXPECT_EQ(workloads_error("workloads_trace_missing.yaml"), bad("workloads_trace_missing.yaml") +
+                                                                 ":6:13: error: cannot open trace file '" +
+                                                                 bad("no_such_trace.txt") + "'");
+  EXPECT_EQ(workloads_error("workloads_trace_directory.yaml"), bad("workloads_trace_directory.yaml") +
+                                                                   ":6:13: error: cannot open trace file '" +
+                                                                   bad("catalog") + "'");
+}
+
+TEST(BadInputTrace, BadLineIsLocatedInTheTrace) {
+  // Line 4 is "  1.0": the value starts in column 3.
+  EXPECT_EQ(workloads_error("workloads_trace_bad_line.yaml"),
+            bad("trace_bad_line.txt") +
+                ":4:3: error: '1.0' has no unit: expected a duration with a unit, such as 33ms or 10s");
+}
+
+TEST(BadInputTrace, DecreasingTimes) {
+  EXPECT_EQ(workloads_error("workloads_trace_decreasing.yaml"),
+            bad("trace_decreasing.txt") + ":3:1: error: arrival times must not decrease");
+}
+
+TEST(BadInputTrace, NegativeTime) {
+  EXPECT_EQ(workloads_error("workloads_trace_negative.yaml"),
+            bad("trace_negative.txt") + ":1:1: error: arrival time must not be negative");
+}
+
+TEST(BadInputTrace, EmptyTrace) {
+  EXPECT_EQ(workloads_error("workloads_trace_empty.yaml"), bad("workloads_trace_empty.yaml") +
+                                                               ":6:13: error: trace file '" +
+                                                               bad("trace_empty.txt") + "' holds no arrival");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Catalog entries (a user's own catalog, `--catalog DIR`).
+
+TEST(BadInputCatalog, NameMustMatchTheFileName) {
+  EXPECT_EQ(catalog_error("Mismatch.yaml"),
+            bad("catalog/Mismatch.yaml") + ":1:7: error: name 'Other' must match the file name 'Mismatch'");
+}
+
+TEST(BadInputCatalog, PeaksMustIncludeFp32) {
+  EXPECT_EQ(catalog_error("NoFp32.yaml"),
+            bad("catalog/NoFp32.yaml") + ":5:8: error: device 'NoFp32': peaks must include fp32");
+}
+
+TEST(BadInputCatalog, IdlePowerMustBeBelowTdp) {
+  EXPECT_EQ(catalog_error("IdleAboveTdp.yaml"),
+            bad("catalog/IdleAboveTdp.yaml") +
+                ":11:13: error: device 'IdleAboveTdp': idle_power must be below tdp");
+}
+
+TEST(BadInputCatalog, SourcesAreRequired) {
+  EXPECT_EQ(catalog_error("NoSources.yaml"),
+            bad("catalog/NoSources.yaml") +
+                ":1:1: error: device 'NoSources': 'sources' must cite at least one source");
+}
+
+TEST(BadInputCatalog, MissingKeys) {
+  EXPECT_EQ(catalog_error("MissingMemory.yaml"),
+            bad("catalog/MissingMemory.yaml") + ":1:1: error: catalog entry: missing required key 'memory'");
+  EXPECT_EQ(
+      catalog_error("BadMigProfile.yaml"),
+      bad("catalog/BadMigProfile.yaml") + ":13:5: error: MIG profile: missing required key 'memory_slices'");
+}
+
+TEST(BadInputCatalog, UnknownKey) {
+  const std::string msg = catalog_error("UnknownKey.yaml");
+  EXPECT_EQ(msg.substr(0, msg.find(" (known: ")),
+            bad("catalog/UnknownKey.yaml") + ":13:1: error: catalog entry: unknown key 'price'");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors found when planning: placement, precision support, scheduler names and parameters.
+
+TEST(BadInputPlan, ModelLargerThanEveryDevice) {
+  // 50 GB of weights; A100-PCIe-40GB holds 40 GiB x 0.8 headroom = 34.36 GB.
+  EXPECT_EQ(
+      plan_error("ok_platform_a100.yaml", "workloads_too_big.yaml"),
+      bad("workloads_too_big.yaml") +
+          ":3:5: error: workload 'llm' instance 0 needs 50.00 GB of device memory and no device has room "
+          "left: gpu (A100-PCIe-40GB, 34.36 GB usable)");
+}
+
+TEST(BadInputPlan, PrecisionUnsupportedByTheDevicePointsAtThePrecision) {
+  EXPECT_EQ(plan_error("ok_platform_t4.yaml", "workloads_precision_int4.yaml"),
+            bad("workloads_precision_int4.yaml") +
+                ":4:16: error: workload 'w': device 'gpu' (TestT4) does not support int4");
+}
+
+TEST(BadInputPlan, UnknownSchedulerListsValidNames) {
+  const std::string msg = plan_error("ok_platform_a100.yaml", "workloads_unknown_scheduler.yaml");
+  // The location of `scheduler:` is added by `gpusim run` (see BadInputCli.UnknownSchedulerInFile).
+  EXPECT_EQ(msg, "unknown scheduler 'fastest'. Valid values are: " + Registry<Scheduler>::instance().names());
+  EXPECT_NE(msg.find("round-robin"), std::string::npos);
+}
+
+TEST(BadInputPlan, RoundRobinTakesNoParameters) {
+  EXPECT_EQ(plan_error("ok_platform_a100.yaml", "workloads_scheduler_params.yaml"),
+            bad("workloads_scheduler_params.yaml") +
+                ":5:12: error: scheduler 'round-robin' has no parameter 'alpha' (known: none)");
+}
+
+TEST(BadInputPlan, SchedulerParameterErrorsPointAtTheValue) {
+  EXPECT_EQ(plan_error("ok_platform_a100.yaml", "workloads_param_unknown.yaml"),
+            bad("workloads_param_unknown.yaml") +
+                ":5:15: error: scheduler 'best-fit' has no parameter 'max_util' (known: max_utilization)");
+  EXPECT_EQ(plan_error("ok_platform_a100.yaml", "workloads_param_not_number.yaml"),
+            bad("workloads_param_not_number.yaml") +
+                ":5:22: error: parameter 'max_utilization' must be a number (got 'high')");
+  EXPECT_EQ(plan_error("ok_platform_a100.yaml", "workloads_param_negative.yaml"),
+            bad("workloads_param_negative.yaml") +
+                ":5:22: error: scheduler 'best-fit': parameter 'max_utilization' must be positive (got -1)");
+}
+
+TEST(BadInputPlan, ValidInputsPlanWithoutError) {
+  // The fixtures the two tests above pair with a bad file are themselves valid.
+  EXPECT_EQ(plan_error("ok_platform_a100.yaml", "ok_workloads.yaml"), kNoError);
+  EXPECT_EQ(plan_error("ok_platform_t4.yaml", "ok_workloads.yaml"), kNoError);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The gpusim binary: exit code 2, exactly one line on stderr, nothing written.
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+class BadInputCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gpusim_bad_input_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  /// Runs `gpusim ARGS` with the test catalog (TestT4 only), capturing stdout and stderr.
+  Outcome gpusim(const std::string& args, bool with_catalog = true) const {
+    const auto out = dir_ / "stdout";
+    const auto err = dir_ / "stderr";
+    std::string cmd = quoted(GPUSIM_BINARY) + " " + args;
+    if (with_catalog) cmd += " --catalog " + quoted(kData + "/catalog");
+    cmd += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    Outcome o;
+    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = slurp(out);
+    o.err = slurp(err);
+    return o;
+  }
+
+  std::string json() const { return (dir_ / "out.json").string(); }
+  std::string csv() const { return (dir_ / "csv").string(); }
+
+  /// Expects exit 2, one error line (exactly `line`), nothing on stdout, no JSON or CSV output.
+  void expect_rejected(const Outcome& o, const std::string& line) const {
+    EXPECT_EQ(o.exit_code, 2);
+    EXPECT_EQ(o.err, line + "\n");
+    EXPECT_EQ(o.out, "");
+    EXPECT_FALSE(std::filesystem::exists(json()));
+    EXPECT_FALSE(std::filesystem::exists(csv()));
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(BadInputCli, MalformedPlatformExits2WithOneLocatedLine) {
+  const std::string platform = bad("platform_malformed.yaml");
+  const Outcome o = gpusim("run " + quoted(platform) + " " + quoted(bad("ok_workloads.yaml")) + " --json " +
+                           quoted(json()) + " --csv " + quoted(csv()));
+  EXPECT_EQ(o.exit_code, 2);
+  ASSERT_FALSE(o.err.empty());
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "stderr is not one line:\n" << o.err;
+  EXPECT_EQ(o.err.rfind(platform + ":", 0), 0U) << o.err;
+  EXPECT_NE(o.err.find(":6:8: error: "), std::string::npos) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(std::filesystem::exists(json()));
+  EXPECT_FALSE(std::filesystem::exists(csv()));
+}
+
+TEST_F(BadInputCli, BadWorkloadsFile) {
+  expect_rejected(gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                         quoted(bad("workloads_rate_no_unit.yaml")) + " --json " + quoted(json())),
+                  bad("workloads_rate_no_unit.yaml") +
+                      ":6:13: error: 'rate': '30' has no unit: expected a rate with a unit, such as 30/s");
+}
+
+TEST_F(BadInputCli, ModelThatFitsNoDevice) {
+  // TestT4: 16 GiB x 0.8 headroom = 13.74 GB usable.
+  expect_rejected(
+      gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("workloads_too_big.yaml")) +
+             " --json " + quoted(json()) + " --csv " + quoted(csv())),
+      bad("workloads_too_big.yaml") +
+          ":3:5: error: workload 'llm' instance 0 needs 50.00 GB of device memory and no device has room "
+          "left: gpu (TestT4, 13.74 GB usable)");
+}
+
+TEST_F(BadInputCli, MissingInputFile) {
+  expect_rejected(gpusim("run " + quoted(bad("no_such_platform.yaml")) + " " +
+                         quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json())),
+                  bad("no_such_platform.yaml") + ": error: cannot open file");
+}
+
+TEST_F(BadInputCli, DirectoryAsInputFile) {
+  // Was "internal error" with exit code 1.
+  expect_rejected(
+      gpusim("run " + quoted(kData) + " " + quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json())),
+      kData + ": error: cannot open file: it is a directory");
+}
+
+TEST_F(BadInputCli, KeyThatIsAList) {
+  // Was "internal error: yaml-cpp: ... bad conversion" with exit code 1.
+  expect_rejected(
+      gpusim("run " + quoted(bad("platform_nonscalar_key.yaml")) + " " + quoted(bad("ok_workloads.yaml"))),
+      bad("platform_nonscalar_key.yaml") +
+          ":4:3: error: platform: a key must be a plain name, not a list or a mapping");
+}
+
+TEST_F(BadInputCli, UnknownSchedulerInFile) {
+  expect_rejected(gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                         quoted(bad("workloads_unknown_scheduler.yaml")) + " --json " + quoted(json())),
+                  bad("workloads_unknown_scheduler.yaml") +
+                      ":3:14: error: unknown scheduler 'fastest'. Valid values are: " +
+                      Registry<Scheduler>::instance().names());
+}
+
+TEST_F(BadInputCli, SchedulerParamsInFileNameTheirOwnLocationOnce) {
+  // Was "FILE:3:14: error: FILE:5:12: error: ..." (the scheduler's location prefixed to the parameter's).
+  expect_rejected(gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                         quoted(bad("workloads_scheduler_params.yaml")) + " --json " + quoted(json())),
+                  bad("workloads_scheduler_params.yaml") +
+                      ":5:12: error: scheduler 'round-robin' has no parameter 'alpha' (known: none)");
+}
+
+TEST_F(BadInputCli, SchedulerOptions) {
+  const std::string inputs =
+      "run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  expect_rejected(
+      gpusim(inputs + " --scheduler fastest --json " + quoted(json())),
+      "error: unknown scheduler 'fastest'. Valid values are: " + Registry<Scheduler>::instance().names());
+  // Was "ok_workloads.yaml:1:6: error: --scheduler-param: error: ..." (a file location for a command-line
+  // value).
+  expect_rejected(gpusim(inputs + " --scheduler-param alpha=1 --json " + quoted(json())),
+                  "--scheduler-param: error: scheduler 'round-robin' has no parameter 'alpha' (known: none)");
+  expect_rejected(gpusim(inputs + " --scheduler-param alpha --json " + quoted(json())),
+                  "error: --scheduler-param 'alpha' must be KEY=VALUE");
+}
+
+TEST_F(BadInputCli, UnknownContentionMechanism) {
+  const Outcome o = gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                           quoted(bad("ok_workloads.yaml")) + " --disable bandwith --json " + quoted(json()));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("error: --disable: unknown mechanism 'bandwith' (known: ", 0), 0U) << o.err;
+  EXPECT_NE(o.err.find("bandwidth"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(std::filesystem::exists(json()));
+}
+
+TEST_F(BadInputCli, OutputPathsAreCheckedBeforeTheRun) {
+  const std::string inputs =
+      "run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  const std::string missing_dir = (dir_ / "no_such_dir" / "out.json").string();
+  // Was: the table printed on stdout, then "cannot write file".
+  expect_rejected(gpusim(inputs + " --json " + quoted(missing_dir)),
+                  missing_dir + ": error: cannot write file: directory '" + (dir_ / "no_such_dir").string() +
+                      "' does not exist");
+  const std::string file = bad("ok_workloads.yaml");
+  expect_rejected(gpusim(inputs + " --csv " + quoted(file)),
+                  file + ": error: --csv needs a directory, not a file");
+  expect_rejected(gpusim(inputs + " --json " + quoted(dir_.string())),
+                  dir_.string() + ": error: --json needs a file, not a directory");
+}
+
+TEST_F(BadInputCli, MissingCatalogDirectory) {
+  expect_rejected(
+      gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
+                 " --catalog " + quoted(bad("no_such_catalog")),
+             false),
+      bad("no_such_catalog") + ": error: device catalog directory not found");
+}
+
+TEST_F(BadInputCli, CommandLineMistakesExit2) {
+  const std::string inputs = quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  for (const std::string& args :
+       {std::string("simulate"), "run --fast " + inputs, "run " + quoted(bad("ok_platform_t4.yaml")),
+        std::string("list gpus"), "run " + inputs + " --seed -1", "run " + inputs + " --seed abc",
+        "run " + inputs + " --additivity maybe"}) {
+    const Outcome o = gpusim(args, false);
+    EXPECT_EQ(o.exit_code, 2) << "gpusim " << args;
+    EXPECT_FALSE(o.err.empty()) << "gpusim " << args;
+    EXPECT_EQ(o.out, "") << "gpusim " << args;
+  }
+}
+
+TEST_F(BadInputCli, ValidFixturesRunAndWriteTheirOutput) {
+  // The control for the tests above: the same fixtures, without the mistake, exit 0 and write the JSON.
+  const Outcome o = gpusim("-q run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                           quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json()));
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(std::filesystem::exists(json()));
+}
+
+}  // namespace
+}  // namespace gpusim
