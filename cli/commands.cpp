@@ -30,9 +30,12 @@ void check_outputs(const RunOptions& o) {
   if (!o.json.empty() && o.json != "-") {
     const fs::path p(o.json);
     const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    if (fs::is_directory(p, ec)) throw ConfigError(fmt::format("{}: error: --json needs a file, not a directory", o.json));
+    if (fs::is_directory(p, ec)) {
+      throw ConfigError(fmt::format("{}: error: --json needs a file, not a directory", o.json));
+    }
     if (!fs::is_directory(dir, ec)) {
-      throw ConfigError(fmt::format("{}: error: cannot write file: directory '{}' does not exist", o.json, dir.string()));
+      throw ConfigError(
+          fmt::format("{}: error: cannot write file: directory '{}' does not exist", o.json, dir.string()));
     }
   }
   if (!o.csv_dir.empty() && fs::exists(o.csv_dir, ec) && !fs::is_directory(o.csv_dir, ec)) {
@@ -74,20 +77,32 @@ int command_run(const RunOptions& o) {
   } catch (const ConfigError& e) {
     // An unknown name gets the location of `scheduler:`; a parameter error already names its own origin.
     const std::string msg = e.what();
-    if (run.scheduler_loc.line > 0 && msg.find(": error: ") == std::string::npos) throw run.scheduler_loc.error(msg);
+    if (run.scheduler_loc.line > 0 && msg.find(": error: ") == std::string::npos) {
+      throw run.scheduler_loc.error(msg);
+    }
     throw;
   }
   const Plan plan = make_plan(sc, *policy, run.scheduler);
-  const SimResult result = run_simulation(sc, plan);
+  const SimResult result = run_simulation(sc, plan, policy.get());
   logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
                       result.kernels, result.wall_seconds,
                       result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
                       static_cast<double>(result.peak_rss_kib) / 1024.0);
   const RunMetrics metrics = compute_metrics(sc, plan, result);
   const RunInfo info{o.platform, o.workloads, run.scheduler, run.seed, run.duration.v, run.warmup.v};
+  std::vector<AdditivityResult> additivity;
+  if (o.additivity == "on") additivity = analyse_additivity(sc, plan, policy.get(), AdditivityOptions{});
   // Every output is computed before anything is written.
-  const std::string json = o.json.empty() ? "" : report_json(info, metrics).dump(2) + "\n";
-  if (o.json != "-") print_report(std::cout, info, metrics);
+  std::string json;
+  if (!o.json.empty()) {
+    nlohmann::json j = report_json(info, metrics);
+    j["additivity"] = additivity_json(additivity);
+    json = j.dump(2) + "\n";
+  }
+  if (o.json != "-") {
+    print_report(std::cout, info, metrics);
+    print_additivity(std::cout, additivity);
+  }
   if (!o.json.empty()) write_file_atomically(o.json, json);
   if (!o.csv_dir.empty()) write_csv(o.csv_dir, metrics);
   return 0;

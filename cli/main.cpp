@@ -7,8 +7,10 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/compare.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "scheduler/plugin.hpp"
 
 #ifndef GPUSIM_VERSION
 #define GPUSIM_VERSION "0.0.0"
@@ -28,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", verbose, "debug logging on stderr");
 
+  std::vector<std::string> plugins;  // --scheduler-plugin of run, list and compare
+  const std::string plugin_help = "load scheduling policies from a shared library (repeatable; examples/plugins)";
+
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "simulate workloads on a platform and print metrics");
   run_cmd->add_option("platform", run.platform, "platform YAML (nodes, devices, sharing)")->required();
@@ -38,6 +43,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
+  run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
   run_cmd->add_option("--disable", run.disable,
                       "switch a contention mechanism off (repeatable): bandwidth, l2, time_slice, power, thermal, "
@@ -57,7 +63,31 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "list catalog devices or scheduling policies");
   list_cmd->add_option("what", what, "devices | schedulers")->required()->check(CLI::IsMember({"devices", "schedulers"}));
   list_cmd->add_option("--catalog", catalog, "device catalog directory (default: the bundled one)");
+  list_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
   list_cmd->footer("Examples:\n  gpusim list devices\n  gpusim list schedulers");
+
+  CompareOptions cmp;
+  auto* compare_cmd =
+      app.add_subcommand("compare", "simulate one scenario under several schedulers and rank them (in parallel)");
+  compare_cmd->add_option("platform", cmp.platform, "platform YAML")->required();
+  compare_cmd->add_option("workloads", cmp.workloads, "workloads YAML")->required();
+  compare_cmd->add_option("--schedulers", cmp.schedulers, "comma-separated policies, or 'all' (default)");
+  compare_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
+  compare_cmd->add_option("--scheduler-param", cmp.scheduler_params,
+                          "parameter of one policy, NAME.KEY=VALUE (repeatable); the workloads file's "
+                          "scheduler_params go to its own scheduler")
+      ->allow_extra_args(false);
+  compare_cmd->add_option("--json", cmp.json, "write the ranking as JSON to FILE ('-' for stdout)");
+  compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
+  compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
+  compare_cmd->add_option("--disable", cmp.disable, "switch a contention mechanism off (repeatable), as for run")
+      ->delimiter(',');
+  compare_cmd->footer(
+      "Ranks by SLA attainment (all requests with an SLA), then p99 latency, throughput, devices and units used,\n"
+      "energy (docs/schedulers.md). Example:\n"
+      "  gpusim compare examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
+      "      --schedulers round-robin,best-fit,interference-aware --json ranking.json");
 
   try {
     app.parse(argc, argv);
@@ -68,7 +98,9 @@ int main(int argc, char** argv) {
   set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
 
   try {
+    load_scheduler_plugins(plugins);
     if (*run_cmd) return command_run(run);
+    if (*compare_cmd) return command_compare(cmp);
     if (*list_cmd) return what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
   } catch (const ConfigError& e) {
     const std::string msg = e.what();

@@ -63,6 +63,14 @@ struct MigChoice {
   std::vector<int> profile_sms;       ///< SMs of each profile
   std::vector<double> profile_memory; ///< bytes of each profile
   std::vector<int> max_instances;     ///< per profile
+  /// Compute and memory slices of each profile; a partition fits when its sums stay within the largest
+  /// profile's. Empty when the engine does not fill them: policies then derive them from the SMs and memory.
+  std::vector<int> profile_compute_slices;
+  std::vector<int> profile_memory_slices;
+  double memory_headroom = 0.8;       ///< usable fraction of profile_memory (the platform's memory_headroom)
+  /// Predicted service time of one request of each stream alone on one slice of each profile:
+  /// profile_time[profile][stream id]. Empty when the engine does not fill it.
+  std::vector<std::vector<Seconds>> profile_time;
 };
 
 /// A request as a policy sees it when it arrives or waits.

@@ -118,7 +118,17 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
       c.profile_sms.push_back(p.sm_count);
       c.profile_memory.push_back(p.memory.v);
       c.max_instances.push_back(p.max_instances);
+      c.profile_compute_slices.push_back(p.compute_slices);
+      c.profile_memory_slices.push_back(p.memory_slices);
+      // Each stream alone on one slice of this profile.
+      const Unit slice = units_of(devices[d], static_cast<int>(d), {p.name}).front();
+      std::vector<Seconds> times;
+      for (const auto& s : streams) {
+        times.push_back(isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice));
+      }
+      c.profile_time.push_back(std::move(times));
     }
+    c.memory_headroom = sc.platform.memory_headroom;
     choices.push_back(std::move(c));
   }
   if (choices.empty()) return out;
