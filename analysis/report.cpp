@@ -161,6 +161,58 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
   return j;
 }
 
+namespace {
+std::string tflops(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : "unreachable"; }
+nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+}  // namespace
+
+void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results) {
+  if (results.empty()) return;
+  out << "\nAdditivity (demand = fraction of time the device is occupied; each workload alone vs together)\n";
+  for (const auto& r : results) {
+    out << fmt::format("  {}: {}\n", r.scope, r.verdict);
+    std::string alone;
+    for (const auto& [name, x] : r.isolated) alone += fmt::format("{}{} {:.3f}", alone.empty() ? "" : " + ", name, x);
+    out << fmt::format("    utilisation: {} = {:.3f} alone, {:.3f} together, ratio {:.3f}\n", alone, r.sum,
+                       r.combined, r.ratio);
+    if (r.required) {
+      std::string parts;
+      for (const auto& [name, v] : r.required->isolated) {
+        parts += fmt::format("{}{} {}", parts.empty() ? "" : " + ", name, tflops(v));
+      }
+      std::string change;
+      if (r.required->sum && r.required->combined && *r.required->sum > 0) {
+        change = fmt::format(" ({:+.1f} %)", (*r.required->combined / *r.required->sum - 1.0) * 100.0);
+      }
+      out << fmt::format("    required {} TFLOP/s to meet every SLA: {} = {} alone, {} together{}\n",
+                         r.required->precision, parts, tflops(r.required->sum), tflops(r.required->combined), change);
+    }
+    out << fmt::format("    memory: {:.2f} GB alone, {:.2f} GB together\n", r.memory_isolated_bytes / 1e9,
+                       r.memory_combined_bytes / 1e9);
+  }
+}
+
+nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
+  using nlohmann::json;
+  json a = json::array();
+  for (const auto& r : results) {
+    json o{{"device", r.scope},        {"workloads", r.workloads}, {"isolated", r.isolated}, {"sum", r.sum},
+           {"combined", r.combined},   {"ratio", r.ratio},         {"attribution", r.attribution},
+           {"verdict", r.verdict},     {"memory_isolated_bytes", r.memory_isolated_bytes},
+           {"memory_combined_bytes", r.memory_combined_bytes}};
+    if (r.required) {
+      json iso = json::object();
+      for (const auto& [name, v] : r.required->isolated) iso[name] = opt(v);
+      o["required_tflops"] = {{"precision", r.required->precision},
+                              {"isolated", iso},
+                              {"sum", opt(r.required->sum)},
+                              {"combined", opt(r.required->combined)}};
+    }
+    a.push_back(o);
+  }
+  return a;
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
   if (path == "-") {
     std::cout << content << std::flush;

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "analysis/additivity.hpp"
 #include "analysis/metrics.hpp"
 
 namespace gpusim {
@@ -22,6 +23,9 @@ struct RunInfo {
 
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m);
 nlohmann::json report_json(const RunInfo& info, const RunMetrics& m);
+/// The additivity section of the table, and its JSON array.
+void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results);
+nlohmann::json additivity_json(const std::vector<AdditivityResult>& results);
 /// Writes DIR/workloads.csv and DIR/devices.csv (DIR is created if needed).
 void write_csv(const std::string& dir, const RunMetrics& m);
 /// Writes `content` to `path` through a temporary file and a rename; "-" means stdout.
