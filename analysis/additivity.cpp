@@ -135,10 +135,10 @@ std::string make_verdict(const AdditivityResult& r) {
 
 std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan& plan, Scheduler* policy,
                                                  const AdditivityOptions& options) {
-  // Scopes: each device with two or more workloads, and the platform when it has two or more.
+  // Every device that hosts a workload is a scope. Devices do not interact (each has its own host link),
+  // so the platform's figures are sums of the devices' and need no simulation of their own.
   std::vector<Scope> scopes;
-  Scope platform;
-  platform.name = "platform";
+  std::set<int> all_workloads;
   for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
     Scope s;
     s.name = sc.platform.devices[d].name;
@@ -148,96 +148,154 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       s.streams[plan.streams[i].workload].push_back(static_cast<int>(i));
       s.all.push_back(static_cast<int>(i));
     }
-    for (const auto& [w, _] : s.streams) s.workloads.push_back(w);
-    if (s.workloads.size() >= 2) scopes.push_back(s);
+    for (const auto& [w, _] : s.streams) {
+      s.workloads.push_back(w);
+      all_workloads.insert(w);
+    }
+    if (!s.workloads.empty()) scopes.push_back(s);
   }
-  for (std::size_t i = 0; i < plan.streams.size(); ++i) {
-    platform.streams[plan.streams[i].workload].push_back(static_cast<int>(i));
-    platform.all.push_back(static_cast<int>(i));
-  }
-  for (const auto& [w, _] : platform.streams) platform.workloads.push_back(w);
-  const bool single_device_scope = scopes.size() == 1 && sc.platform.devices.size() == 1;
-  if (platform.workloads.size() >= 2 && !single_device_scope) scopes.push_back(platform);
-  if (scopes.empty()) return {};
+  const bool any_shared = std::any_of(scopes.begin(), scopes.end(), [](const Scope& s) { return s.workloads.size() >= 2; });
+  const bool platform_scope = all_workloads.size() >= 2 && scopes.size() >= 2;
+  if (!any_shared && !platform_scope) return {};
 
-  // Utilisation view and attribution: every (scope, workload-or-combined, mechanism-off) variant at once.
-  std::vector<std::string> mechanisms;
-  for (const auto& m : mechanism_names()) {
-    if (sc.platform.contention.enabled(m)) mechanisms.push_back(m);
+  // Mechanisms whose switch can change the utilisation of this scenario (shared weights change memory
+  // only: the memory line reports it).
+  bool any_batching = false;
+  bool any_copies = false;
+  for (const auto& w : sc.workloads.streams) {
+    any_batching = any_batching || w.batching.has_value();
+    for (const auto& st : w.stages) any_copies = any_copies || st.input_bytes.v > 0 || st.output_bytes.v > 0;
   }
   std::vector<std::string> settings{""};
-  settings.insert(settings.end(), mechanisms.begin(), mechanisms.end());
+  for (const auto& m : mechanism_names()) {
+    if (!sc.platform.contention.enabled(m) || m == "shared_weights") continue;
+    if ((m == "batching" && !any_batching) || (m == "pcie" && !any_copies)) continue;
+    settings.push_back(m);
+  }
+  Scenario base = sc;
+  if (options.duration.v > 0 && options.duration < sc.workloads.run.duration) {
+    base.workloads.run.duration = options.duration;
+    base.workloads.run.warmup = std::min(sc.workloads.run.warmup, options.duration * 0.2);
+  }
   std::vector<Variant> variants;
   for (const auto& scope : scopes) {
     for (const auto& off : settings) {
       for (int w : scope.workloads) variants.push_back(Variant{scope.streams.at(w), off, 1.0});
-      variants.push_back(Variant{scope.all, off, 1.0});
+      if (scope.workloads.size() >= 2) variants.push_back(Variant{scope.all, off, 1.0});
     }
   }
-  Runner runner(sc, plan, policy, options.parallel);
-  logger("analysis")->info("additivity: {} scope(s), {} simulations", scopes.size(), variants.size());
+  Runner runner(base, plan, policy, options.parallel);
+  logger("analysis")->info("additivity: {} device(s), {} simulations of {} s", scopes.size(), variants.size(),
+                           base.workloads.run.duration.v);
   const std::vector<Outcome> outcomes = runner.run(variants);
 
-  std::vector<AdditivityResult> results;
+  // Per scope and setting: each workload alone, and together.
+  struct Figures {
+    std::map<std::string, std::map<int, double>> alone;  // setting -> workload -> occupied
+    std::map<std::string, double> together;
+  };
+  std::vector<Figures> figures(scopes.size());
   std::size_t k = 0;
-  for (const auto& scope : scopes) {
-    AdditivityResult r;
-    r.scope = scope.name;
-    std::map<std::string, double> ratio_without;
+  for (std::size_t s = 0; s < scopes.size(); ++s) {
     for (const auto& off : settings) {
+      for (int w : scopes[s].workloads) figures[s].alone[off][w] = occupied_of(outcomes[k++], scopes[s]);
+      figures[s].together[off] = scopes[s].workloads.size() >= 2 ? occupied_of(outcomes[k++], scopes[s])
+                                                                  : figures[s].alone[off].begin()->second;
+    }
+  }
+  auto fill = [&](AdditivityResult& r, const std::vector<std::size_t>& members) {
+    std::map<std::string, double> ratio_of;
+    for (const auto& off : settings) {
+      std::map<int, double> alone;
+      double together = 0;
+      for (std::size_t s : members) {
+        for (const auto& [w, x] : figures[s].alone[off]) alone[w] += x;
+        together += figures[s].together[off];
+      }
       double sum = 0;
-      std::map<std::string, double> isolated;
-      for (int w : scope.workloads) {
-        const double x = occupied_of(outcomes[k++], scope);
-        isolated[sc.workloads.streams[w].name] = x;
-        sum += x;
-      }
-      const double combined = occupied_of(outcomes[k++], scope);
-      const double ratio = sum > 0 ? combined / sum : 1.0;
+      for (const auto& [w, x] : alone) sum += x;
+      ratio_of[off] = sum > 0 ? together / sum : 1.0;
       if (off.empty()) {
-        r.isolated = isolated;
+        for (const auto& [w, x] : alone) r.isolated[sc.workloads.streams[w].name] = x;
         r.sum = sum;
-        r.combined = combined;
-        r.ratio = ratio;
-      } else {
-        ratio_without[off] = ratio;
+        r.combined = together;
+        r.ratio = ratio_of[off];
       }
     }
-    for (const auto& [m, ratio] : ratio_without) r.attribution[m] = r.ratio - ratio;
-    for (int w : scope.workloads) r.workloads.push_back(sc.workloads.streams[w].name);
-    // Memory: each workload alone vs together (shared weights of a workload are counted once per unit).
+    for (const auto& off : settings) {
+      if (!off.empty()) r.attribution[off] = r.ratio - ratio_of[off];
+    }
+  };
+
+  std::vector<AdditivityResult> results;
+  std::vector<std::size_t> result_scope;  // scope index, or scopes.size() for the platform
+  for (std::size_t s = 0; s < scopes.size(); ++s) {
+    if (scopes[s].workloads.size() < 2) continue;
+    AdditivityResult r;
+    r.scope = scopes[s].name;
+    fill(r, {s});
+    results.push_back(std::move(r));
+    result_scope.push_back(s);
+  }
+  if (platform_scope) {
+    AdditivityResult r;
+    r.scope = "platform";
+    std::vector<std::size_t> members(scopes.size());
+    for (std::size_t s = 0; s < scopes.size(); ++s) members[s] = s;
+    fill(r, members);
+    results.push_back(std::move(r));
+    result_scope.push_back(scopes.size());
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    AdditivityResult& r = results[i];
+    const bool whole = result_scope[i] == scopes.size();
+    const int device = whole ? -1 : scopes[result_scope[i]].device;
+    std::set<int> ws;
+    for (const auto& scope : scopes) {
+      if (whole || scope.device == device) ws.insert(scope.workloads.begin(), scope.workloads.end());
+    }
+    for (int w : ws) r.workloads.push_back(sc.workloads.streams[w].name);
+    // Memory: each workload alone vs together (a workload's weights are stored once per unit).
     for (std::size_t u = 0; u < plan.units.size(); ++u) {
-      if (scope.device >= 0 && plan.units[u].device != scope.device) continue;
+      if (!whole && plan.units[u].device != device) continue;
       r.memory_combined_bytes += plan.memory_used[u];
-    }
-    for (int w : scope.workloads) {
-      std::vector<StreamInstance> only;
-      std::vector<int> unit_of;
-      for (int i : scope.streams.at(w)) {
-        only.push_back(plan.streams[i]);
-        unit_of.push_back(plan.unit_of[i]);
-      }
-      for (std::size_t u = 0; u < plan.units.size(); ++u) {
+      for (int w : ws) {
+        std::vector<StreamInstance> only;
+        std::vector<int> unit_of;
+        for (std::size_t j = 0; j < plan.streams.size(); ++j) {
+          if (plan.streams[j].workload != w) continue;
+          only.push_back(plan.streams[j]);
+          unit_of.push_back(plan.unit_of[j]);
+        }
         r.memory_isolated_bytes += unit_memory(sc.workloads, only, unit_of, static_cast<int>(u),
                                                sc.platform.contention.shared_weights);
       }
     }
-    results.push_back(std::move(r));
   }
 
-  // Required-compute view: geometric bisection of the speed scale, all searches advancing together.
+  // Required-compute view: per device, a geometric bisection of its speed scale for each workload alone
+  // and for all together; the platform needs the sum over its devices.
   if (options.required_compute) {
     struct Search {
       std::size_t scope;
       std::vector<int> streams;
       std::vector<int> workloads;
-      double lo = 1.0 / 64, hi = 64.0;
+      double lo = 1.0 / 4096, hi = 64.0;
       bool reachable = true;
     };
     std::vector<Search> searches;
+    std::vector<std::map<int, std::size_t>> alone_search(scopes.size());
+    std::vector<std::size_t> together_search(scopes.size());
     for (std::size_t s = 0; s < scopes.size(); ++s) {
-      for (int w : scopes[s].workloads) searches.push_back(Search{s, scopes[s].streams.at(w), {w}});
-      searches.push_back(Search{s, scopes[s].all, scopes[s].workloads});
+      for (int w : scopes[s].workloads) {
+        alone_search[s][w] = searches.size();
+        searches.push_back(Search{s, scopes[s].streams.at(w), {w}});
+      }
+      together_search[s] = alone_search[s].begin()->second;
+      if (scopes[s].workloads.size() >= 2) {
+        together_search[s] = searches.size();
+        searches.push_back(Search{s, scopes[s].all, scopes[s].workloads});
+      }
     }
     auto meets = [&](const Outcome& o, const Search& s) {
       for (int w : s.workloads) {
@@ -260,34 +318,60 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         (meets(res[i], searches[i]) ? searches[i].hi : searches[i].lo) = m;
       }
     }
-    std::size_t i = 0;
-    for (std::size_t s = 0; s < scopes.size(); ++s) {
-      const Scope& scope = scopes[s];
-      const Precision p = dominant_precision(sc, scope);
+    // TFLOP/s = scale x the peak of the precision carrying most FLOPs, summed over the device's units.
+    Scope everything;
+    for (const auto& scope : scopes) {
+      for (const auto& [w, list] : scope.streams) {
+        auto& dst = everything.streams[w];
+        dst.insert(dst.end(), list.begin(), list.end());
+      }
+    }
+    for (const auto& [w, _] : everything.streams) everything.workloads.push_back(w);
+    const Precision p = dominant_precision(sc, everything);
+    auto peak_of = [&](int device) {
       double peak = 0;
-      for (std::size_t u = 0; u < plan.units.size(); ++u) {
-        const Unit& unit = plan.units[u];
-        if (scope.device >= 0 && unit.device != scope.device) continue;
-        if (scope.device < 0 && std::find(plan.unit_of.begin(), plan.unit_of.end(), static_cast<int>(u)) == plan.unit_of.end()) continue;
+      for (const auto& unit : plan.units) {
+        if (unit.device != device) continue;
         auto pk = sc.platform.devices[unit.device].spec.peak(p);
         if (pk) peak += pk->v * unit.sm_fraction;
       }
+      return peak / 1e12;
+    };
+    auto value = [&](std::size_t i, double peak) -> std::optional<double> {
+      if (!searches[i].reachable) return std::nullopt;
+      return searches[i].hi * peak;
+    };
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const bool whole = result_scope[i] == scopes.size();
       RequiredCompute rc;
       rc.precision = std::string(to_string(p));
-      double sum = 0;
-      bool sum_ok = true;
-      for (int w : scope.workloads) {
-        const Search& se = searches[i++];
-        std::optional<double> v;
-        if (se.reachable) v = se.hi * peak / 1e12;
-        rc.isolated[sc.workloads.streams[w].name] = v;
-        sum_ok = sum_ok && v.has_value();
-        if (v) sum += *v;
+      std::map<int, std::optional<double>> alone;
+      std::optional<double> together = 0.0;
+      for (std::size_t s = 0; s < scopes.size(); ++s) {
+        if (!whole && s != result_scope[i]) continue;
+        const double peak = peak_of(scopes[s].device);
+        for (const auto& [w, idx] : alone_search[s]) {
+          auto v = value(idx, peak);
+          auto it = alone.find(w);
+          if (it == alone.end()) {
+            alone[w] = v;
+          } else if (it->second && v) {
+            it->second = *it->second + *v;
+          } else {
+            it->second = std::nullopt;
+          }
+        }
+        auto t = value(together_search[s], peak);
+        together = together && t ? std::optional<double>(*together + *t) : std::nullopt;
       }
-      if (sum_ok) rc.sum = sum;
-      const Search& together = searches[i++];
-      if (together.reachable) rc.combined = together.hi * peak / 1e12;
-      results[s].required = rc;
+      std::optional<double> sum = 0.0;
+      for (const auto& [w, v] : alone) {
+        rc.isolated[sc.workloads.streams[w].name] = v;
+        sum = sum && v ? std::optional<double>(*sum + *v) : std::nullopt;
+      }
+      rc.sum = sum;
+      rc.combined = together;
+      results[i].required = rc;
     }
   }
   for (auto& r : results) r.verdict = make_verdict(r);

@@ -2,7 +2,8 @@
 /// The additivity analysis: is the demand of co-located workloads above or below the sum of their
 /// isolated demands, and which mechanism moved it? (docs/additivity.md)
 ///
-/// For every device hosting two or more workloads, and for the whole platform:
+/// For every device hosting two or more workloads, and for the whole platform (the sum over its devices,
+/// which do not interact):
 /// - utilisation view: each workload alone on the same device (same placement, same seed) vs all of them
 ///   together; demand = the fraction of time the device is occupied (some context holds the GPU: kernels,
 ///   launch gaps, context switches), ratio = combined / sum of isolated;
@@ -10,7 +11,8 @@
 ///   every workload meets its SLA, alone and together, shown as s x the device's peak in TFLOP/s;
 /// - attribution: the utilisation ratio again with each enabled mechanism switched off in turn; a
 ///   mechanism's share is ratio(all on) - ratio(it off).
-/// Every extra simulation runs in its own process, in parallel up to the number of cores.
+/// Every extra simulation runs in its own process, in parallel up to the number of cores, for
+/// `duration` of simulated time (shorter than the run by default: the analysis needs many runs).
 
 #include <map>
 #include <optional>
@@ -26,6 +28,7 @@ struct AdditivityOptions {
   bool required_compute = true;  ///< run the speed-scale searches
   int search_steps = 10;         ///< bisection steps of each search (relative precision ~ 2^-steps x 12)
   unsigned parallel = 0;         ///< processes at once; 0 = number of cores
+  Seconds duration{5.0};         ///< simulated time of each extra run (0 = the run's own duration)
 };
 
 struct RequiredCompute {

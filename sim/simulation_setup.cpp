@@ -46,7 +46,11 @@ void Simulation::build_contexts() {
     st.workload = plan_.streams[s].workload;
     st.spec = &sc_.workloads.streams[st.workload];
     st.unit = plan_.unit_of[s];
-    st.rng.seed(mix_seed(sc_.workloads.run.seed, s));
+    // Seeded by (workload, instance), not by position: a stream draws the same arrivals whichever other
+    // streams are simulated with it (the additivity analysis relies on it).
+    st.rng.seed(mix_seed(sc_.workloads.run.seed,
+                         (static_cast<std::uint64_t>(st.workload) << 32) |
+                             static_cast<std::uint32_t>(plan_.streams[s].instance)));
     const bool batching = mech_.batching && st.spec->batching.has_value();
     int key = -2;
     if (policy_) key = -1;

@@ -4,9 +4,16 @@
 #include <string>
 
 #include "core/source_loc.hpp"
+#include "workloads/model/model_cost.hpp"
 #include "workloads/workload_spec.hpp"
 
 namespace gpusim {
+
+/// A model's layers grouped into kernels (the fusion rule is documented in model_source.cpp).
+StageSpec stage_from_cost(const ModelCost& m, const std::string& label);
+
+/// Loads an ONNX file (relative to base_dir) or zoo:NAME at a batch and precision.
+ModelCost load_model_cost(const std::string& ref, const std::string& base_dir, Precision p, int64_t batch);
 
 /// Loads `ref` (relative paths are relative to `base_dir`) at batch 1 and precision `p`, and groups its
 /// layers into kernels (see fuse_layers in model_source.cpp). Errors point at `loc`.

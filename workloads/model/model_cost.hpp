@@ -48,6 +48,8 @@ struct ModelCost {
   Bytes weight_bytes;                 ///< each constant tensor counted once, even when several layers read it
   Bytes peak_activation_bytes;        ///< largest sum of live activations over the execution order
   Bytes io_bytes;                     ///< graph input and output buffers (staging for host transfers)
+  Bytes input_bytes;                  ///< of which graph inputs
+  Bytes output_bytes;                 ///< of which graph outputs
   Bytes memory_bytes;                 ///< weight_bytes + peak_activation_bytes + io_bytes
   std::vector<size_t> critical_path;  ///< layer indices of the longest path by FLOPs
 

@@ -121,11 +121,15 @@ ModelCost ModelGraph::finish(const std::string& name, Precision precision) const
 
   double weight_elements = 0;
   for (const Shape& w : weights_) weight_elements += element_count(w);
-  double io_elements = 0;
+  double in_elements = 0;
+  double out_elements = 0;
   for (const Tensor& t : tensors_) {
-    if (t.is_input) io_elements += element_count(t.shape);
-    if (t.is_output) io_elements += element_count(t.shape);
+    if (t.is_input) in_elements += element_count(t.shape);
+    if (t.is_output) out_elements += element_count(t.shape);
   }
+  const double io_elements = in_elements + out_elements;
+  model.input_bytes = Bytes{in_elements * b};
+  model.output_bytes = Bytes{out_elements * b};
   // memory = weights + peak live activations + I/O buffers, all at the precision's element size
   model.weight_bytes = Bytes{weight_elements * b};
   model.peak_activation_bytes = Bytes{peak_live_elements() * b};
