@@ -244,7 +244,7 @@ SimResult Simulation::run() {
   for (std::uint32_t s = 0; s < streams_.size(); ++s) schedule_first_arrival(s);
   Timer::set(mech_.control_period.v, [this] { control_tick(); });
 
-  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
+  logger("sim")->debug("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
                       units_.size(), run.duration.v, run.drain.v);
   engine.run_until(horizon_);
   result_.end_time = last_event_;
