@@ -38,7 +38,14 @@ UnitState Simulation::state_of(int unit) const {
   s.now = Seconds{now()};
   s.running = u.running;
   s.waiting = static_cast<int>(u.waiting);
-  s.busy_until = s.now + Seconds{u.queued_work};
+  // Predicted end of the queued work and of what is running (each job's predicted time, less its age).
+  double running_left = 0;
+  for (const auto& c : contexts_) {
+    if (c.unit != unit || c.job < 0) continue;
+    const Job& j = jobs_[c.job];
+    running_left += std::max(0.0, j.start + j.predicted - now());
+  }
+  s.busy_until = s.now + Seconds{u.queued_work + running_left};
   return s;
 }
 
@@ -130,10 +137,12 @@ void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
     job.batch += st.spec->batch;
     job.items += items_[r];
     result_.requests[r].start = now();
+    job.predicted += st.predicted_service;
     --unit.waiting;
     unit.queued_work -= st.predicted_service;
     ++unit.running;
   }
+  job.start = now();
   job.requests = std::move(requests);
   jobs_.push_back(std::move(job));
   contexts_[c].job = id;

@@ -8,10 +8,7 @@
 #include <set>
 
 #include "workloads/model/onnx_import.hpp"
-#if __has_include("workloads/model/zoo.hpp")
 #include "workloads/model/zoo.hpp"
-#define GPUSIM_HAVE_ZOO 1
-#endif
 
 namespace gpusim {
 namespace {
@@ -72,15 +69,15 @@ StageSpec stage_from_cost(const ModelCost& m, const std::string& label) {
   return st;
 }
 
-ModelCost load_model_cost(const std::string& ref, const std::string& base_dir, Precision p, int64_t batch) {
-#ifdef GPUSIM_HAVE_ZOO
+ModelCost load_model_cost(const std::string& ref, const std::string& base_dir, Precision p, int64_t batch,
+                          const std::map<std::string, Shape>& input_shapes) {
   if (ref.rfind("zoo:", 0) == 0) return load_zoo_model(ref.substr(4), batch, p);
-#endif
   std::filesystem::path path(ref);
   if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
   OnnxImportOptions options;
   options.batch = batch;
   options.precision = p;
+  options.input_shapes = input_shapes;
   return import_onnx(path.lexically_normal().string(), options);
 }
 
