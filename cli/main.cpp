@@ -8,6 +8,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
+#include "cli/estimate.hpp"
+#include "cli/profile.hpp"
+#include "cli/validate.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "scheduler/plugin.hpp"
@@ -89,6 +92,65 @@ int main(int argc, char** argv) {
       "  gpusim compare examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
       "      --schedulers round-robin,best-fit,interference-aware --json ranking.json");
 
+  ProfileOptions prof;
+  auto* profile_cmd =
+      app.add_subcommand("profile", "per-layer MACs, FLOPs, params, bytes and roofline time of a model");
+  profile_cmd->add_option("model", prof.model.model, "ONNX file or zoo:NAME")->required();
+  const std::string precision_help = "fp64 | fp32 | tf32 | fp16 | bf16 | int8 | int4 (default fp32)";
+  profile_cmd->add_option("--batch", prof.model.batch, "samples per request (default 1)")
+      ->check(CLI::PositiveNumber);
+  profile_cmd->add_option("--precision", prof.model.precision, precision_help);
+  profile_cmd->add_option("--input-shape", prof.model.input_shapes,
+                          "dims of an input with dynamic dims, NAME=1x3x224x224 (repeatable)")
+      ->allow_extra_args(false);
+  profile_cmd->add_option("--device", prof.device,
+                          "catalog device type: adds each layer's roofline time and bound");
+  profile_cmd->add_option("--catalog", prof.model.catalog,
+                          "device catalog directory (default: the bundled one)");
+  profile_cmd->add_flag("--json", prof.json, "print JSON instead of the tables");
+  profile_cmd->footer(
+      "Examples:\n  gpusim profile examples/face-recognition/models/fr_feature.onnx --json\n"
+      "  gpusim profile zoo:resnet50 --device T4 --precision fp16");
+
+  EstimateOptions est;
+  auto* estimate_cmd = app.add_subcommand(
+      "estimate", "compute, memory, latency and how many streams of a model meet an SLA on a device");
+  estimate_cmd->add_option("model", est.model.model, "ONNX file or zoo:NAME")->required();
+  estimate_cmd->add_option("--device", est.device, "catalog device type")->required();
+  estimate_cmd->add_option("--rate", est.rate, "requests per second of one stream, with a unit (30/s)")
+      ->required();
+  estimate_cmd->add_option("--sla", est.sla, "latency target, with a unit (100ms)")->required();
+  estimate_cmd->add_option("--batch", est.model.batch, "samples per request (default 1)")
+      ->check(CLI::PositiveNumber);
+  estimate_cmd->add_option("--precision", est.model.precision, precision_help);
+  estimate_cmd->add_option("--headroom", est.headroom, "usable fraction of device memory (default 0.8)");
+  estimate_cmd->add_option("--input-shape", est.model.input_shapes,
+                           "dims of an input with dynamic dims, NAME=1x3x224x224 (repeatable)")
+      ->allow_extra_args(false);
+  estimate_cmd->add_option("--seed", est.seed, "seed of the simulations' arrival phases (default 42)");
+  estimate_cmd->add_option("--simulate", est.simulate,
+                           "on: confirm the analytic count by simulation; off: skip")
+      ->check(CLI::IsMember({"on", "off"}));
+  estimate_cmd->add_option("--catalog", est.model.catalog,
+                           "device catalog directory (default: the bundled one)");
+  estimate_cmd->add_flag("--json", est.json, "print JSON instead of the reasoning lines");
+  estimate_cmd->footer(
+      "Example:\n  gpusim estimate examples/face-recognition/models/fr_feature.onnx --device T4 \\\n"
+      "      --precision fp16 --rate 30/s --sla 100ms");
+
+  ValidateCommandOptions val;
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "simulate every published and measured validation case and print the prediction errors");
+  validate_cmd->add_option("--data", val.data_dir,
+                           "validation directory (published/, measured/<gpu>/) or one harness output "
+                           "directory (default: the source tree's validation/)");
+  validate_cmd->add_option("--json", val.json,
+                           "write the cases and error summary as JSON to FILE ('-' for stdout)");
+  validate_cmd->add_option("--jobs", val.jobs, "simulations at a time (default: one per core)");
+  validate_cmd->add_option("--catalog", val.catalog, "device catalog directory (default: the bundled one)");
+  validate_cmd->footer("Method, data sources and the current errors: docs/validation.md. Example:\n"
+                       "  gpusim validate --json validation.json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -101,6 +163,9 @@ int main(int argc, char** argv) {
     load_scheduler_plugins(plugins);
     if (*run_cmd) return command_run(run);
     if (*compare_cmd) return command_compare(cmp);
+    if (*profile_cmd) return command_profile(prof);
+    if (*estimate_cmd) return command_estimate(est);
+    if (*validate_cmd) return command_validate(val);
     if (*list_cmd) return what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
   } catch (const ConfigError& e) {
     const std::string msg = e.what();

@@ -1,0 +1,131 @@
+// The validation report: per-category error statistics, the table and its JSON.
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+#include "analysis/table.hpp"
+#include "analysis/validate.hpp"
+
+namespace gpusim {
+namespace {
+
+// Categories in report order; others (none today) follow alphabetically.
+int category_rank(const std::string& c) {
+  static const std::map<std::string, int> order{
+      {"isolated kernels", 0}, {"L2-resident kernels", 1}, {"co-located pairs", 2}, {"models", 3}};
+  auto it = order.find(c);
+  return it == order.end() ? 100 : it->second;
+}
+
+std::string number(double v) {
+  if (v == 0) return "0";
+  const double a = std::fabs(v);
+  if (a >= 1000) return fmt::format("{:.0f}", v);
+  if (a >= 10) return fmt::format("{:.1f}", v);
+  if (a >= 1) return fmt::format("{:.2f}", v);
+  return fmt::format("{:.3f}", v);
+}
+
+}  // namespace
+
+std::vector<CategorySummary> summarise(const std::vector<ValidationCase>& cases) {
+  std::map<std::pair<int, std::string>, std::vector<const ValidationCase*>> by_category;
+  for (const auto& c : cases) {
+    if (c.error_pct()) by_category[{category_rank(c.category), c.category}].push_back(&c);
+  }
+  std::vector<CategorySummary> out;
+  for (const auto& [key, list] : by_category) {
+    for (const char* subset : {"all", "calibration", "held-out"}) {
+      CategorySummary s;
+      s.category = key.second;
+      s.subset = subset;
+      for (const ValidationCase* c : list) {
+        if ((s.subset == "calibration" && c->held_out) || (s.subset == "held-out" && !c->held_out)) continue;
+        const double e = *c->error_pct();
+        ++s.cases;
+        s.mean_abs_error_pct += std::fabs(e);
+        s.mean_error_pct += e;
+        if (std::fabs(e) > s.worst_abs_error_pct || s.worst_case.empty()) {
+          s.worst_abs_error_pct = std::fabs(e);
+          s.worst_case = c->name;
+        }
+      }
+      if (s.cases == 0) continue;
+      s.mean_abs_error_pct /= s.cases;
+      s.mean_error_pct /= s.cases;
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+void print_validation(std::ostream& out, const ValidationReport& r) {
+  if (r.sample) {
+    out << "*** SAMPLE - NOT MEASURED: rows marked SAMPLE come from hand-written harness output (parsing "
+           "test "
+           "data); their errors mean nothing. ***\n\n";
+  }
+  out << fmt::format("gpusim validate: {} case(s) from {}; calibration: {}\n", r.cases.size(), r.data_dir,
+                     r.calibration);
+  for (const auto& n : r.notes) out << "  " << n << '\n';
+  out << '\n';
+  std::vector<const ValidationCase*> sorted;
+  for (const auto& c : r.cases) sorted.push_back(&c);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ValidationCase* a, const ValidationCase* b) {
+    return category_rank(a->category) < category_rank(b->category);
+  });
+  Table t({"case", "category", "origin", "device", "measured", "predicted", "unit", "error %", "held-out"},
+          {false, false, false, false, true, true, false, true, false});
+  for (const ValidationCase* c : sorted) {
+    const auto e = c->error_pct();
+    t.add({c->name, c->category, c->origin, c->device, number(c->measured),
+           c->predicted ? number(*c->predicted) : "-", c->unit, e ? fmt::format("{:+.1f}", *e) : "-",
+           c->held_out ? "yes" : ""});
+  }
+  t.print(out);
+  out << "\nError per category (error = (predicted - measured) / measured; mean |error|, signed mean, "
+         "worst):\n\n";
+  Table s({"category", "subset", "cases", "mean |error| %", "mean error %", "worst |error| %", "worst case"},
+          {false, false, true, true, true, true, false});
+  for (const auto& c : r.summary) {
+    s.add({c.category, c.subset, std::to_string(c.cases), fmt::format("{:.1f}", c.mean_abs_error_pct),
+           fmt::format("{:+.1f}", c.mean_error_pct), fmt::format("{:.1f}", c.worst_abs_error_pct),
+           c.worst_case});
+  }
+  s.print(out);
+  out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
+}
+
+nlohmann::json validation_json(const ValidationReport& r) {
+  nlohmann::json j;
+  j["data"] = r.data_dir;
+  j["calibration"] = r.calibration;
+  j["sample"] = r.sample;
+  j["notes"] = r.notes;
+  j["cases"] = nlohmann::json::array();
+  for (const auto& c : r.cases) {
+    nlohmann::json k{{"case", c.name},         {"category", c.category}, {"origin", c.origin},
+                     {"device", c.device},     {"unit", c.unit},         {"measured", c.measured},
+                     {"held_out", c.held_out}, {"source", c.source}};
+    k["predicted"] = c.predicted ? nlohmann::json(*c.predicted) : nlohmann::json(nullptr);
+    const auto e = c.error_pct();
+    k["error_pct"] = e ? nlohmann::json(*e) : nlohmann::json(nullptr);
+    if (!c.note.empty()) k["note"] = c.note;
+    j["cases"].push_back(k);
+  }
+  j["summary"] = nlohmann::json::array();
+  for (const auto& s : r.summary) {
+    j["summary"].push_back({{"category", s.category},
+                            {"subset", s.subset},
+                            {"cases", s.cases},
+                            {"mean_abs_error_pct", s.mean_abs_error_pct},
+                            {"mean_error_pct", s.mean_error_pct},
+                            {"worst_abs_error_pct", s.worst_abs_error_pct},
+                            {"worst_case", s.worst_case}});
+  }
+  return j;
+}
+
+}  // namespace gpusim

@@ -1,0 +1,17 @@
+#pragma once
+/// `gpusim validate`: predictions against published figures and harness measurements (docs/validation.md).
+
+#include <string>
+
+namespace gpusim {
+
+struct ValidateCommandOptions {
+  std::string data_dir;  ///< empty: the source tree's validation/
+  std::string json;      ///< write the report as JSON to FILE ('-' for stdout)
+  std::string catalog;   ///< device catalog directory; empty: the bundled one
+  unsigned jobs = 0;     ///< simulations at a time; 0 = one per core
+};
+
+int command_validate(const ValidateCommandOptions& o);
+
+}  // namespace gpusim

@@ -1,0 +1,172 @@
+// `gpusim estimate`: the queueing bounds against the exact M/D/1 waiting-time distribution and hand-worked
+// cases, and the command on a one-MatMul model whose compute, latency and stream count are computed here
+// from the T4 datasheet. Bad inputs exit 2 with one line.
+
+#include "cli/estimate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "cli_helpers.hpp"
+#include "platforms/catalog.hpp"
+
+namespace gpusim::test {
+namespace {
+
+/// Exact P(W <= x) of the M/D/1 queue with unit service time and load rho (Erlang, 1909):
+/// (1 - rho) sum_{k=0}^{floor(x)} (rho (k - x))^k / k! e^{-rho (k - x)}.
+double md1_wait_cdf(double rho, double x) {
+  double sum = 0;
+  double factorial = 1;
+  for (int k = 0; k <= static_cast<int>(std::floor(x)); ++k) {
+    if (k > 0) factorial *= k;
+    const double a = rho * (k - x);
+    sum += std::pow(a, k) / factorial * std::exp(-a);
+  }
+  return (1 - rho) * sum;
+}
+
+TEST(EstimateQueueing, LundbergBoundHoldsAndIsTight) {
+  for (double rho : {0.3, 0.5, 0.7, 0.8}) {
+    const double t = md1_wait_bound(rho, Seconds{1.0}, 0.01).v;
+    // At most 1 % of arrivals wait longer than the bound...
+    EXPECT_LE(1.0 - md1_wait_cdf(rho, t), 0.01) << rho;
+    // ...and it is not loose by more than 2x: more than 1 % wait longer than half of it.
+    EXPECT_GT(1.0 - md1_wait_cdf(rho, t / 2), 0.01) << rho;
+  }
+  // P(W > 0) = rho: at a load of 1 % or less, 99 % of arrivals do not wait.
+  EXPECT_EQ(md1_wait_bound(0.01, Seconds{1.0}, 0.01).v, 0.0);
+  EXPECT_TRUE(std::isinf(md1_wait_bound(1.0, Seconds{1.0}, 0.01).v));
+  // Scales with the service time.
+  EXPECT_DOUBLE_EQ(md1_wait_bound(0.5, Seconds{2e-3}, 0.01).v,
+                   2e-3 * md1_wait_bound(0.5, Seconds{1.0}, 0.01).v);
+}
+
+CapacityInputs one_ms_at_30_per_s(double sla_s) {
+  CapacityInputs in;
+  in.service = Seconds{1e-3};
+  in.rate = PerSecond{30.0};
+  in.sla = Seconds{sla_s};
+  in.weights = Bytes{1e6};
+  in.activations = Bytes{1e6};
+  in.usable_memory = Bytes{1e12};
+  return in;
+}
+
+TEST(EstimateQueueing, UtilisationBindsWhenTheSlaExceedsThePeriod) {
+  // S = 1 ms at 30/s: 33 streams keep the device 99 % busy, 34 overload it. With N x S <= period a request
+  // waits for at most N - 1 others, so latency <= 33 ms <= 100 ms.
+  const CapacityInputs in = one_ms_at_30_per_s(0.1);
+  const CapacityBound b = analytic_streams(in);
+  EXPECT_EQ(b.utilisation, 33);
+  EXPECT_EQ(b.latency, 33);
+  EXPECT_EQ(b.memory, 999999);  // (1e12 - 1e6) / 1e6
+  EXPECT_EQ(b.streams, 33);
+  EXPECT_EQ(b.limit, "utilisation");
+  EXPECT_DOUBLE_EQ(latency_bound(in, 1).v, 1e-3);  // alone: no wait
+  EXPECT_TRUE(std::isinf(latency_bound(in, 34).v));
+}
+
+TEST(EstimateQueueing, LatencyBindsWhenTheSlaIsShort) {
+  // SLA 10 ms. The FIFO worst case alone would allow 10 streams (N x 1 ms); the M/D/1 bound allows more:
+  // N = 25: rho 0.75, gamma = 0.5502 (0.75 (e^0.5502 - 1) = 0.5502), wait ln(100) / 0.5502 = 8.37 ms,
+  // latency 9.37 ms; N = 26: rho 0.78, gamma = 0.4779, wait 9.64 ms, latency 10.64 ms > 10 ms.
+  const CapacityInputs in = one_ms_at_30_per_s(0.010);
+  const CapacityBound b = analytic_streams(in);
+  EXPECT_EQ(b.latency, 25);
+  EXPECT_EQ(b.streams, 25);
+  EXPECT_EQ(b.limit, "latency");
+  EXPECT_NEAR(latency_bound(in, 25).v, 9.37e-3, 0.02e-3);
+  EXPECT_NEAR(latency_bound(in, 26).v, 10.64e-3, 0.02e-3);
+}
+
+TEST(EstimateQueueing, MemoryBinds) {
+  CapacityInputs in = one_ms_at_30_per_s(0.1);
+  in.usable_memory = Bytes{11.5e6};  // weights 1 MB + 10 x 1 MB fit, 11 do not
+  const CapacityBound b = analytic_streams(in);
+  EXPECT_EQ(b.memory, 10);
+  EXPECT_EQ(b.streams, 10);
+  EXPECT_EQ(b.limit, "memory");
+}
+
+TEST(Estimate, OneMatMulOnT4) {
+  TempDir dir;
+  const std::string model = dir.file("matmul.onnx");
+  write_matmul_model(model, 1024, 1024);
+  const DeviceSpec t4 = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/T4.yaml");
+  // [1, 1024] x [1024, 1024] at fp32: 1,048,576 MACs, 2,097,152 FLOPs; bytes 4,096 in + 4,194,304 weights
+  // + 4,096 out = 4,202,496. On a T4 (datasheet 8.1 TFLOP/s fp32, 320 GB/s) the one kernel is memory-bound:
+  // 4,202,496 / (320 GB/s x memory efficiency) + one launch overhead.
+  const double alone = 4202496.0 / (320e9 * t4.memory_efficiency) + t4.launch_overhead.v;
+  // Shared by several streams, each request also pays one context switch (25 us, docs/contention.md).
+  const double service = alone + 25e-6;
+  const double rate = 1000;
+  const long utilisation_limit = static_cast<long>(std::floor(1.0 / (rate * service)));
+  ASSERT_EQ(utilisation_limit, 21);  // S = 46.4 us at 1000/s: 21 streams load the device to 97.5 %
+
+  const Outcome o = gpusim(dir, "estimate " + quoted(model) + " --device T4 --rate 1000/s --sla 20ms --json");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  EXPECT_DOUBLE_EQ(j.at("compute").at("macs_per_request").get<double>(), 1048576.0);
+  EXPECT_DOUBLE_EQ(j.at("compute").at("flop_per_s").get<double>(), 2097152.0 * 1000);
+  EXPECT_DOUBLE_EQ(j.at("compute").at("datasheet_flop_per_s").get<double>(),
+                   2097152.0 * 1000 / t4.compute_efficiency);
+  EXPECT_NEAR(j.at("latency_alone_s").get<double>(), alone, 1e-12);
+  EXPECT_NEAR(j.at("service_s").get<double>(), service, 1e-12);
+  EXPECT_DOUBLE_EQ(j.at("memory").at("weight_bytes").get<double>(), 4194304.0);
+  const auto& analytic = j.at("analytic");
+  EXPECT_EQ(analytic.at("utilisation_limit").get<long>(), utilisation_limit);
+  EXPECT_EQ(analytic.at("streams").get<long>(), utilisation_limit);
+  EXPECT_EQ(analytic.at("limit"), "utilisation");
+
+  // The simulation confirms within one stream: the answer keeps the device below full load, and one
+  // stream more misses the SLA.
+  const long streams = j.at("streams").get<long>();
+  EXPECT_GE(streams, utilisation_limit - 1);
+  EXPECT_LE(static_cast<double>(streams) * rate * service, 1.0 + 0.025);
+  bool next_misses = false;
+  bool answer_meets = false;
+  for (const auto& r : j.at("simulation")) {
+    if (r.at("streams").get<long>() == streams) answer_meets = r.at("meets").get<bool>();
+    if (r.at("streams").get<long>() == streams + 1) next_misses = !r.at("meets").get<bool>();
+  }
+  EXPECT_TRUE(answer_meets) << o.out;
+  EXPECT_TRUE(next_misses) << o.out;
+}
+
+TEST(Estimate, BadInputsExit2WithOneLine) {
+  TempDir dir;
+  const std::string model = quoted(face_model("fr_feature"));
+  const std::string rest = " --rate 30/s --sla 100ms --simulate off";
+  Outcome o = gpusim(dir, "estimate " + model + " --device T5" + rest);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(one_line(o.err)) << o.err;
+  EXPECT_EQ(o.err.rfind("error: --device 'T5': unknown device type (known: ", 0), 0U) << o.err;
+  EXPECT_EQ(o.out, "");
+
+  o = gpusim(dir, "estimate " + model + " --device T4 --rate 30 --sla 100ms");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, "error: --rate: '30' has no unit: expected a rate with a unit, such as 30/s\n");
+  EXPECT_EQ(o.out, "");
+
+  o = gpusim(dir, "estimate " + model + " --device T4 --rate 30/s --sla 100");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, "error: --sla: '100' has no unit: expected a duration with a unit, such as 33ms or 10s\n");
+
+  o = gpusim(dir, "estimate " + model + " --device T4 --rate 30/s --sla 100ms --headroom 1.5");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, "error: --headroom 1.5: must be in (0, 1]\n");
+
+  const std::string missing = dir.file("missing.onnx");
+  o = gpusim(dir, "estimate " + quoted(missing) + " --device T4" + rest);
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_TRUE(one_line(o.err)) << o.err;
+  EXPECT_EQ(o.err.rfind(missing + ": error: cannot open", 0), 0U) << o.err;
+  EXPECT_EQ(o.out, "");
+}
+
+}  // namespace
+}  // namespace gpusim::test

@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Real models on the GPU, for gpusim validate (columns: README.md in this directory).
+
+  models.py latency OUT_DIR   torchvision resnet50 and mobilenet_v2 (PyTorch, fp16) and the face models
+                              (onnxruntime CUDA provider, fp16 when it can convert them) at batch 1, 8, 32,
+                              128, each alone: latency per batch and throughput -> OUT_DIR/models.csv
+  models.py pairs OUT_DIR     two models at once in two processes (default time-slicing): each one's
+                              throughput alone and together -> OUT_DIR/model_pairs.csv
+
+Weights are random (no network on the measuring machine; speed does not depend on them). Inputs live on
+the GPU already: no host copies are timed. Observe only: nothing here changes a GPU setting.
+"""
+import argparse
+import csv
+import multiprocessing as mp
+import os
+import queue
+import statistics
+import sys
+import time
+
+BATCHES = [1, 8, 32, 128]
+TORCH_MODELS = ["resnet50", "mobilenet_v2"]
+FACE_MODELS = ["fr_detect", "fr_landmark", "fr_liveness", "fr_feature"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+FACE_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "face-recognition", "models"))
+
+MODEL_COLUMNS = ["model", "framework", "precision", "batch", "iterations", "latency_ms_mean", "latency_ms_p50",
+                 "latency_ms_p99", "throughput_sps", "status"]
+PAIR_COLUMNS = ["pair", "model_a", "framework_a", "batch_a", "model_b", "framework_b", "batch_b", "precision",
+                "a_alone_sps", "b_alone_sps", "a_together_sps", "b_together_sps", "status"]
+# (model, framework, batch) x 2. The face-model pair is held out of calibration (docs/validation.md).
+PAIRS = [
+    (("resnet50", "pytorch", 32), ("mobilenet_v2", "pytorch", 32)),
+    (("resnet50", "pytorch", 8), ("resnet50", "pytorch", 8)),
+    (("mobilenet_v2", "pytorch", 1), ("resnet50", "pytorch", 32)),
+    (("fr_feature", "onnxruntime", 32), ("resnet50", "pytorch", 32)),
+]
+
+
+class Skip(Exception):
+    """The model cannot run here; the message goes to the status column."""
+
+
+def framework_of(model):
+    return "pytorch" if model in TORCH_MODELS else "onnxruntime"
+
+
+def torch_step(model_name, batch):
+    import torch  # noqa: PLC0415 (imported in the worker that needs it)
+    import torchvision  # noqa: PLC0415
+
+    if not torch.cuda.is_available():
+        raise Skip("torch sees no CUDA device")
+    torch.backends.cudnn.benchmark = True
+    ctor = getattr(torchvision.models, model_name)
+    try:
+        model = ctor(weights=None)
+    except TypeError:  # torchvision < 0.13
+        model = ctor(pretrained=False)
+    model = model.eval().half().cuda().to(memory_format=torch.channels_last)
+    x = torch.randn(batch, 3, 224, 224, device="cuda", dtype=torch.half).to(memory_format=torch.channels_last)
+
+    def step():
+        with torch.inference_mode():
+            model(x)
+        torch.cuda.synchronize()
+
+    return step, "fp16"
+
+
+def prepare_onnx(path, batch):
+    """The model as bytes with a free batch dimension and fp16 inside (inputs/outputs stay fp32), and its
+    precision; fp32 when the converter is unavailable."""
+    try:
+        import onnx  # noqa: PLC0415
+    except ImportError as e:
+        if batch != 1:
+            raise Skip("python package onnx missing: cannot change the batch") from e
+        with open(path, "rb") as fh:
+            return fh.read(), "fp32"
+    m = onnx.load(path)
+    if batch != 1:
+        for vi in list(m.graph.input) + list(m.graph.output):
+            dims = vi.type.tensor_type.shape.dim
+            if len(dims) > 0:
+                dims[0].ClearField("dim_value")
+                dims[0].dim_param = "N"
+        del m.graph.value_info[:]
+    precision = "fp32"
+    try:
+        from onnxruntime.transformers.float16 import convert_float_to_float16  # noqa: PLC0415
+
+        m = convert_float_to_float16(m, keep_io_types=True)
+        precision = "fp16"
+    except Exception as e:  # noqa: BLE001 (fall back to fp32, say so)
+        print(f"models.py: {os.path.basename(path)} stays fp32 ({e})", file=sys.stderr)
+    return m.SerializeToString(), precision
+
+
+def ort_step(model_name, batch):
+    import numpy as np  # noqa: PLC0415
+    import onnxruntime as ort  # noqa: PLC0415
+
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        raise Skip("onnxruntime has no CUDA execution provider")
+    path = os.path.join(FACE_DIR, model_name + ".onnx")
+    if not os.path.exists(path):
+        raise Skip(f"missing {path}")
+    blob, precision = prepare_onnx(path, batch)
+    sess = ort.InferenceSession(blob, providers=["CUDAExecutionProvider"])
+    if sess.get_providers()[0] != "CUDAExecutionProvider":
+        raise Skip("onnxruntime did not place the model on CUDA")
+    binding = sess.io_binding()
+    keep = []
+    for inp in sess.get_inputs():
+        shape = [batch] + [d if isinstance(d, int) else 1 for d in inp.shape[1:]]
+        dtype = np.float16 if "float16" in inp.type else np.float32
+        value = ort.OrtValue.ortvalue_from_numpy(np.random.rand(*shape).astype(dtype), "cuda", 0)
+        keep.append(value)
+        binding.bind_ortvalue_input(inp.name, value)
+    for out in sess.get_outputs():
+        binding.bind_output(out.name, "cuda")
+
+    sync = getattr(binding, "synchronize_outputs", None)  # older onnxruntime: run() already synchronises
+
+    def step():
+        sess.run_with_iobinding(binding)
+        if sync is not None:
+            sync()
+
+    step.keep = (sess, binding, keep)
+    return step, precision
+
+
+def make_step(model_name, batch):
+    if framework_of(model_name) == "pytorch":
+        return torch_step(model_name, batch)
+    return ort_step(model_name, batch)
+
+
+def measure(step, batch, min_iters=20, min_time=1.0, max_iters=2000):
+    for _ in range(5):
+        step()
+    times = []
+    deadline = time.perf_counter() + min_time
+    while (len(times) < min_iters or time.perf_counter() < deadline) and len(times) < max_iters:
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    mean = statistics.fmean(times)
+    p99 = times[min(len(times) - 1, max(0, int(0.99 * len(times) + 0.5) - 1))]
+    return {"iterations": len(times), "latency_ms_mean": f"{mean * 1e3:.4f}",
+            "latency_ms_p50": f"{statistics.median(times) * 1e3:.4f}", "latency_ms_p99": f"{p99 * 1e3:.4f}",
+            "throughput_sps": f"{batch / mean:.2f}"}
+
+
+def latency(out_dir, deadline):
+    path = os.path.join(out_dir, "models.csv")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=MODEL_COLUMNS)
+        w.writeheader()
+        for model in TORCH_MODELS + FACE_MODELS:
+            for batch in BATCHES:
+                row = {"model": model, "framework": framework_of(model), "precision": "fp16", "batch": batch,
+                       "iterations": "", "latency_ms_mean": "", "latency_ms_p50": "", "latency_ms_p99": "",
+                       "throughput_sps": "", "status": "ok"}
+                if time.time() > deadline:
+                    row["status"] = "skipped: time budget"
+                else:
+                    try:
+                        step, precision = make_step(model, batch)
+                        row["precision"] = precision
+                        row.update(measure(step, batch))
+                        del step
+                    except (Skip, ImportError) as e:
+                        row["status"] = f"skipped: {e}"
+                    except Exception as e:  # noqa: BLE001 (one failing model must not stop the others)
+                        row["status"] = "error: " + " ".join(str(e).split())[:200]
+                row["status"] = row["status"].replace(",", ";")
+                w.writerow(row)
+                fh.flush()
+                print(f"models.py: {model} b{batch}: {row['status']} {row['latency_ms_mean']} ms", file=sys.stderr)
+
+
+def worker(model, batch, commands, results):
+    """One process of a pair: builds its model, then runs it for the requested time when told to start."""
+    try:
+        step, precision = make_step(model, batch)
+        for _ in range(10):
+            step()
+        results.put(("ready", precision))
+    except Exception as e:  # noqa: BLE001
+        results.put(("error", " ".join(str(e).split())[:200]))
+        return
+    while True:
+        cmd = commands.get()
+        if cmd is None:
+            return
+        start_at, duration = cmd
+        while time.time() < start_at:
+            time.sleep(0.0005)
+        n = 0
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < duration:
+            step()
+            n += 1
+        results.put(("done", n * batch / (time.perf_counter() - t0)))
+
+
+def run_pair(ctx, a, b, duration):
+    procs, cmds, res = [], [], []
+    try:
+        for model, _, batch in (a, b):
+            cq, rq = ctx.Queue(), ctx.Queue()
+            p = ctx.Process(target=worker, args=(model, batch, cq, rq), daemon=True)
+            p.start()
+            procs.append(p)
+            cmds.append(cq)
+            res.append(rq)
+        precisions = []
+        for rq in res:
+            kind, value = rq.get(timeout=180)
+            if kind != "ready":
+                raise Skip(value)
+            precisions.append(value)
+
+        def go(which):
+            start_at = time.time() + 0.3
+            for i in which:
+                cmds[i].put((start_at, duration))
+            return [res[i].get(timeout=duration + 120)[1] for i in which]
+
+        alone_a = go([0])[0]
+        alone_b = go([1])[0]
+        together = go([0, 1])
+        return {"precision": "/".join(sorted(set(precisions))), "a_alone_sps": f"{alone_a:.2f}",
+                "b_alone_sps": f"{alone_b:.2f}", "a_together_sps": f"{together[0]:.2f}",
+                "b_together_sps": f"{together[1]:.2f}", "status": "ok"}
+    finally:
+        for cq in cmds:
+            cq.put(None)
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()  # our own worker, by its handle
+
+
+def pairs(out_dir, deadline, duration):
+    ctx = mp.get_context("spawn")
+    path = os.path.join(out_dir, "model_pairs.csv")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=PAIR_COLUMNS)
+        w.writeheader()
+        for a, b in PAIRS:
+            row = {"pair": f"{a[0]}_b{a[2]}+{b[0]}_b{b[2]}", "model_a": a[0], "framework_a": a[1],
+                   "batch_a": a[2], "model_b": b[0], "framework_b": b[1], "batch_b": b[2], "precision": "fp16",
+                   "a_alone_sps": "", "b_alone_sps": "", "a_together_sps": "", "b_together_sps": "",
+                   "status": "ok"}
+            if time.time() > deadline:
+                row["status"] = "skipped: time budget"
+            else:
+                try:
+                    row.update(run_pair(ctx, a, b, duration))
+                except (Skip, queue.Empty) as e:
+                    row["status"] = f"skipped: {e or 'timeout'}"
+                except Exception as e:  # noqa: BLE001
+                    row["status"] = "error: " + " ".join(str(e).split())[:200]
+            if row["precision"] not in ("fp32", "fp16", "bf16", "int8"):
+                row["precision"] = "fp16"  # mixed fp16/fp32 pairs are reported as fp16 (README.md)
+            row["status"] = row["status"].replace(",", ";")
+            w.writerow(row)
+            fh.flush()
+            print(f"models.py: pair {row['pair']}: {row['status']}", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["latency", "pairs"])
+    ap.add_argument("out_dir")
+    ap.add_argument("--budget", type=float, default=180.0, help="seconds before remaining rows are skipped")
+    ap.add_argument("--pair-seconds", type=float, default=3.0, help="measuring time of each pair phase")
+    args = ap.parse_args()
+    deadline = time.time() + args.budget
+    if args.what == "latency":
+        latency(args.out_dir, deadline)
+    else:
+        pairs(args.out_dir, deadline, args.pair_seconds)
+
+
+if __name__ == "__main__":
+    main()
