@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -150,7 +151,10 @@ int gpusim(const std::string& args, const std::string& out, const std::string& e
 
 TEST(PluginCli, CompareRunsTheExamplePluginBesideTheBuiltIns) {
   REQUIRE_EXAMPLE_PLUGIN();
-  const auto dir = std::filesystem::path(::testing::TempDir());
+  // A directory per test process: ctest runs these tests in parallel.
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("gpusim_plugin_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
   const std::string json = (dir / "compare.json").string();
   const std::string ex = GPUSIM_EXAMPLES_DIR;
   ASSERT_EQ(gpusim("-q compare " + ex + "/quickstart/platform.yaml " + ex + "/quickstart/workloads.yaml " +
@@ -167,7 +171,10 @@ TEST(PluginCli, CompareRunsTheExamplePluginBesideTheBuiltIns) {
 TEST(PluginCli, ComparedPoliciesThatBreakTheirContractAreErrorRows) {
   // throws-in-place fails while planning (in gpusim), bad-pick during its simulation (in a child process,
   // the first time it is asked to choose): both are listed with their error, round-robin is still ranked.
-  const auto dir = std::filesystem::path(::testing::TempDir());
+  // A directory per test process: ctest runs these tests in parallel.
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("gpusim_plugin_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
   const std::string json = (dir / "errors.json").string();
   const std::string ex = GPUSIM_EXAMPLES_DIR;
   ASSERT_EQ(gpusim("-q compare " + ex + "/quickstart/platform.yaml " + ex + "/quickstart/workloads.yaml " +
@@ -187,7 +194,10 @@ TEST(PluginCli, ComparedPoliciesThatBreakTheirContractAreErrorRows) {
 }
 
 TEST(PluginCli, ABadPluginIsExitCodeTwoWithOneLine) {
-  const auto dir = std::filesystem::path(::testing::TempDir());
+  // A directory per test process: ctest runs these tests in parallel.
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("gpusim_plugin_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
   const std::string err = (dir / "err.txt").string();
   const std::string path = GPUSIM_BAD_PLUGIN_VERSION;
   EXPECT_EQ(gpusim("list schedulers --scheduler-plugin " + path, (dir / "out.txt").string(), err), 2);
