@@ -131,9 +131,8 @@ double MapReader::positive_or(const std::string& key, Dimension d, double fallba
   return n ? check_positive(file_, *n, quantity_of(file_, *n, d, key), key) : fallback;
 }
 
-namespace {
-long long int_of(const std::string& file, const YAML::Node& n, const std::string& key, long long min_value,
-                 long long max_value) {
+long long whole_number_of(const std::string& file, const YAML::Node& n, const std::string& key,
+                          long long min_value, long long max_value) {
   const std::string text = scalar_of(file, n, key);
   size_t used = 0;
   long long v = 0;
@@ -149,15 +148,14 @@ long long int_of(const std::string& file, const YAML::Node& n, const std::string
   if (v > max_value) throw error_at(file, n, fmt::format("'{}' must be at most {} (got {})", key, max_value, v));
   return v;
 }
-}  // namespace
 
 long long MapReader::required_int(const std::string& key, long long min_value, long long max_value) {
-  return int_of(file_, required(key), key, min_value, max_value);
+  return whole_number_of(file_, required(key), key, min_value, max_value);
 }
 
 long long MapReader::int_or(const std::string& key, long long min_value, long long fallback, long long max_value) {
   auto n = optional(key);
-  return n ? int_of(file_, *n, key, min_value, max_value) : fallback;
+  return n ? whole_number_of(file_, *n, key, min_value, max_value) : fallback;
 }
 
 double MapReader::number_or(const std::string& key, double lo, double hi, double fallback) {

@@ -69,6 +69,9 @@ class MapReader {
 SourceLoc loc_of(const std::string& file, const YAML::Node& node);
 /// Parses a scalar with a unit; errors point at the scalar.
 double quantity_of(const std::string& file, const YAML::Node& node, Dimension d, const std::string& key);
+/// A whole number within [min_value, max_value]; errors point at the scalar.
+long long whole_number_of(const std::string& file, const YAML::Node& node, const std::string& key,
+                          long long min_value, long long max_value);
 /// Reads a scalar as a string; a map or a list here is an error.
 std::string scalar_of(const std::string& file, const YAML::Node& node, const std::string& key);
 /// The node must be a sequence.

@@ -124,15 +124,7 @@ StageSpec parse_model(const std::string& file, const YAML::Node& node, const std
 FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
   FanoutSpec f;
   if (node.IsScalar()) {
-    const std::string text = node.Scalar();
-    std::size_t used = 0;
-    long long v = -1;
-    try {
-      v = std::stoll(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != text.size() || v < 0) throw error_at(file, node, "'faces_per_frame' must be a whole number >= 0 or a distribution");
+    const long long v = whole_number_of(file, node, "faces_per_frame", 0, 1000);
     f.kind = FanoutSpec::Kind::FIXED;
     f.mean = static_cast<double>(v);
     f.min = f.max = static_cast<int>(v);

@@ -743,4 +743,29 @@ TEST_F(BadInputCli, ValidFixturesRunAndWriteTheirOutput) {
 }
 
 }  // namespace
+
+TEST(BadInputWorkloads, FacesPerFrameMustNotBeNegative) {
+  EXPECT_EQ(workloads_error("workloads_faces_negative.yaml"),
+            bad("workloads_faces_negative.yaml") + ":5:22: error: 'faces_per_frame' must be at least 0 (got -1)");
+}
+
+TEST(BadInputWorkloads, PerFaceStageNeedsFacesPerFrame) {
+  EXPECT_EQ(workloads_error("workloads_per_face_without_fanout.yaml"),
+            bad("workloads_per_face_without_fanout.yaml") +
+                ":3:5: error: workload 'cam': a stage is per_face, so 'faces_per_frame' is needed");
+}
+
+TEST(BadInputWorkloads, AfterMustNameAnEarlierStage) {
+  EXPECT_EQ(workloads_error("workloads_after_unknown_stage.yaml"),
+            bad("workloads_after_unknown_stage.yaml") +
+                ":7:65: error: stage 'embed': 'after' names 'landmark', which is not an earlier stage");
+}
+
+TEST(BadInputWorkloads, MissingModelFileNamesTheWorkloadsLine) {
+  const std::string msg = workloads_error("workloads_model_file_missing.yaml");
+  EXPECT_EQ(msg.rfind(bad("workloads_model_file_missing.yaml") + ":5:12: error: model 'models/nothing_here.onnx': ", 0),
+            0u)
+      << msg;
+}
+
 }  // namespace gpusim

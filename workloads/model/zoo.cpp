@@ -53,18 +53,7 @@ Shape dim_list(const std::string& file, const YAML::Node& n, const std::string& 
   if (n.size() == 0) throw error_at(file, n, fmt::format("'{}' must not be empty", key));
   Shape out;
   for (const auto& e : n) {
-    const std::string text = scalar_of(file, e, key);
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != text.size() || v <= 0 || v > kMaxDim) {
-      throw error_at(file, e, fmt::format("'{}' must list positive whole numbers (got '{}')", key, text));
-    }
-    out.push_back(v);
+    out.push_back(whole_number_of(file, e, key, 1, kMaxDim));
   }
   return out;
 }
