@@ -10,7 +10,6 @@
 #include "analysis/metrics.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
-#include "sim/simgrid_engine.hpp"
 
 namespace gpusim {
 namespace {
@@ -35,34 +34,24 @@ class Runner {
 
   std::vector<Outcome> run(const std::vector<Variant>& variants) {
     std::vector<Scenario> scenarios(variants.size(), sc_);
-    std::vector<Plan> plans(variants.size());
-    std::vector<std::function<SimResult()>> jobs;
+    std::vector<Plan> plans;
+    plans.reserve(variants.size());
+    std::vector<SimJob> jobs;
     for (std::size_t i = 0; i < variants.size(); ++i) {
       const Variant& v = variants[i];
       if (!v.without.empty()) scenarios[i].platform.contention.set(v.without, false);
-      Plan& p = plans[i];
-      p.units = plan_.units;
-      p.scheduler = plan_.scheduler;
-      p.speed_scale = v.scale;
-      for (int s : v.streams) {
-        p.streams.push_back(plan_.streams[s]);
-        p.unit_of.push_back(plan_.unit_of[s]);
-        p.mps_share.push_back(plan_.mps_share.empty() ? 1.0 : plan_.mps_share[s]);
-      }
-      p.memory_used.assign(p.units.size(), 0.0);
-      const Scenario* scp = &scenarios[i];
-      const Plan* pp = &plans[i];
-      Scheduler* policy = policy_;
-      jobs.push_back([scp, pp, policy] { return simulate(*scp, *pp, policy); });
+      plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
+      jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
     }
-    const std::vector<SimResult> results = run_parallel(jobs, parallel_);
+    const std::vector<SimResult> results = simulate_all(jobs, parallel_);
     std::vector<Outcome> out;
     for (std::size_t i = 0; i < results.size(); ++i) {
       const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);
       Outcome o;
       o.occupied.assign(sc_.platform.devices.size(), 0.0);
-      for (std::size_t u = 0; u < plans[i].units.size(); ++u) {
-        o.occupied[plans[i].units[u].device] += m.devices[u].occupied * plans[i].units[u].sm_fraction;
+      const auto& units = plans[i].units();
+      for (std::size_t u = 0; u < units.size(); ++u) {
+        o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
       }
       for (const auto& w : m.workloads) {
         const double done = w.generated ? static_cast<double>(w.completed) / static_cast<double>(w.generated) : 1.0;
@@ -143,9 +132,10 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     Scope s;
     s.name = sc.platform.devices[d].name;
     s.device = static_cast<int>(d);
-    for (std::size_t i = 0; i < plan.streams.size(); ++i) {
-      if (plan.units[plan.unit_of[i]].device != static_cast<int>(d)) continue;
-      s.streams[plan.streams[i].workload].push_back(static_cast<int>(i));
+    const auto& placements = plan.placements();
+    for (std::size_t i = 0; i < placements.size(); ++i) {
+      if (plan.units()[placements[i].unit].device != static_cast<int>(d)) continue;
+      s.streams[placements[i].stream.workload].push_back(static_cast<int>(i));
       s.all.push_back(static_cast<int>(i));
     }
     for (const auto& [w, _] : s.streams) {
@@ -256,19 +246,16 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     }
     for (int w : ws) r.workloads.push_back(sc.workloads.streams[w].name);
     // Memory: each workload alone vs together (a workload's weights are stored once per unit).
-    for (std::size_t u = 0; u < plan.units.size(); ++u) {
-      if (!whole && plan.units[u].device != device) continue;
-      r.memory_combined_bytes += plan.memory_used[u];
+    for (std::size_t u = 0; u < plan.units().size(); ++u) {
+      if (!whole && plan.units()[u].device != device) continue;
+      r.memory_combined_bytes += plan.memory_used()[u];
       for (int w : ws) {
-        std::vector<StreamInstance> only;
-        std::vector<int> unit_of;
-        for (std::size_t j = 0; j < plan.streams.size(); ++j) {
-          if (plan.streams[j].workload != w) continue;
-          only.push_back(plan.streams[j]);
-          unit_of.push_back(plan.unit_of[j]);
+        std::vector<Placement> only;
+        for (const auto& p : plan.placements()) {
+          if (p.stream.workload == w) only.push_back(p);
         }
-        r.memory_isolated_bytes += unit_memory(sc.workloads, only, unit_of, static_cast<int>(u),
-                                               sc.platform.contention.shared_weights);
+        r.memory_isolated_bytes +=
+            unit_memory(sc.workloads, only, static_cast<int>(u), sc.platform.contention.shared_weights);
       }
     }
   }
@@ -330,7 +317,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     const Precision p = dominant_precision(sc, everything);
     auto peak_of = [&](int device) {
       double peak = 0;
-      for (const auto& unit : plan.units) {
+      for (const auto& unit : plan.units()) {
         if (unit.device != device) continue;
         auto pk = sc.platform.devices[unit.device].spec.peak(p);
         if (pk) peak += pk->v * unit.sm_fraction;

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 
 namespace gpusim {
 

@@ -44,13 +44,13 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     m.workloads[w].streams = ws[w].count;
     if (ws[w].sla) m.workloads[w].sla_s = ws[w].sla->v;
   }
-  for (std::size_t s = 0; s < plan.streams.size(); ++s) {
-    where[plan.streams[s].workload].insert(plan.units[plan.unit_of[s]].name);
+  for (const Placement& p : plan.placements()) {
+    where[p.stream.workload].insert(plan.units()[p.unit].name);
   }
   std::vector<std::uint64_t> met(ws.size(), 0);
   for (const auto& rec : r.requests) {
     if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
-    const int w = plan.streams[rec.stream].workload;
+    const int w = plan.placements()[rec.stream].stream.workload;
     WorkloadMetrics& wm = m.workloads[w];
     ++wm.generated;
     switch (rec.status) {
@@ -89,7 +89,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   for (const auto& st : r.stages) {
     const RequestRecord& rec = r.requests[st.request];
     if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v || rec.status != RequestStatus::COMPLETED) continue;
-    StageAcc& a = acc[plan.streams[rec.stream].workload][st.stage];
+    StageAcc& a = acc[plan.placements()[rec.stream].stream.workload][st.stage];
     a.latency.push_back(st.finish - st.start);
     a.done_at.push_back(st.finish - rec.arrival);
     a.batch += st.batch;
@@ -105,18 +105,18 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
       m.workloads[w].stages.push_back(sm);
     }
   }
-  for (std::size_t d = 0; d < plan.units.size(); ++d) {
-    const Unit& unit = plan.units[d];
+  for (std::size_t d = 0; d < plan.units().size(); ++d) {
+    const Unit& unit = plan.units()[d];
     const auto& dev = sc.platform.devices[unit.device];
     DeviceMetrics dm;
     dm.name = unit.name;
     dm.type = dev.spec.name;
     dm.node = dev.node;
     dm.sharing = std::string(to_string(dev.sharing));
-    dm.streams = static_cast<int>(std::count(plan.unit_of.begin(), plan.unit_of.end(), static_cast<int>(d)));
+    dm.streams = plan.streams_on(static_cast<int>(d));
     dm.utilization = r.devices[d].compute_busy / m.window_s;
     dm.bandwidth_utilization = r.devices[d].bandwidth_busy / m.window_s;
-    dm.memory_bytes = plan.memory_used[d];
+    dm.memory_bytes = plan.memory_used()[d];
     dm.memory_capacity = unit.memory.v;
     dm.kernels = r.devices[d].kernels;
     dm.switches = r.devices[d].switches;
@@ -127,7 +127,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   std::vector<std::uint64_t> completed_on(sc.platform.devices.size(), 0);
   for (const auto& rec : r.requests) {
     if (rec.status != RequestStatus::COMPLETED || rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
-    ++completed_on[plan.units[plan.unit_of[rec.stream]].device];
+    ++completed_on[plan.units()[plan.placements()[rec.stream].unit].device];
   }
   for (std::size_t d = 0; d < r.power.size(); ++d) {
     const auto& dev = sc.platform.devices[d];

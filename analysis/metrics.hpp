@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
 namespace gpusim {

@@ -15,7 +15,6 @@
 
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
-#include "sim/simgrid_engine.hpp"
 #include "workloads/model/zoo.hpp"
 #include "workloads/model_source.hpp"
 
@@ -156,14 +155,7 @@ Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> s
   r.sc.workloads.run.warmup = Seconds{0.0};
   r.sc.workloads.run.drain = Seconds{3600.0};
   r.sc.workloads.streams = std::move(streams);
-  r.plan.scheduler = "validate";
-  r.plan.streams = expand_streams(r.sc.workloads);
-  r.plan.units = units_of(r.sc.platform.devices[0], 0, {});
-  r.plan.memory_used.assign(1, 0.0);
-  for (std::size_t i = 0; i < r.plan.streams.size(); ++i) {
-    r.plan.unit_of.push_back(0);
-    r.plan.mps_share.push_back(1.0);
-  }
+  r.plan = PlanBuilder(r.sc, "validate").add_device(0).place_all(std::vector<int>(expand_streams(r.sc.workloads).size(), 0)).build();
   return r;
 }
 
@@ -260,7 +252,7 @@ Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
     DeviceInstance d;
     d.spec = spec;
     const Unit whole{0, "gpu0", "", 1.0, 1.0, spec.memory, spec.l2_cache};
-    const double t = isolated_request_time(s, d, whole).v;
+    const double t = isolated_request_time(s, d, whole).value().v;
     const int batches = std::clamp(static_cast<int>(std::ceil(kMinDuration / std::max(t, 1e-9))), 1, 1000000);
     s.arrival = trace(std::vector<double>(static_cast<std::size_t>(batches), 0.0));
     e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE, {std::move(s)}, true));
@@ -367,7 +359,7 @@ Experiment measured_model_pair(const MeasuredContext& ctx, const ModelPairRow& p
   const Unit unit{0, "gpu0", "", 1.0, 1.0, ctx.spec->memory, ctx.spec->l2_cache};
   const auto backlog = [&](StageSpec st, int batch, const char* name) {
     StreamSpec s = make_stream(name, std::move(st), prec, batch, trace({0.0}));
-    const double t = isolated_request_time(s, d, unit).v;
+    const double t = isolated_request_time(s, d, unit).value().v;
     const int n = std::clamp(static_cast<int>(std::ceil(0.5 / std::max(t, 1e-9))), 4, 400);
     s.arrival = trace(std::vector<double>(static_cast<std::size_t>(n), 0.0));
     return s;
@@ -494,14 +486,14 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   if (measured.empty())
     report.notes.push_back("measured: none (validation/measured/<gpu>/ holds no data yet)");
 
-  std::vector<std::function<SimResult()>> jobs;
+  std::vector<SimJob> jobs;
   for (const auto& e : experiments) {
-    for (const auto& r : e.runs) jobs.push_back([&r] { return simulate(r.sc, r.plan, nullptr); });
+    for (const auto& r : e.runs) jobs.push_back(SimJob{&r.sc, &r.plan, nullptr});
   }
   std::size_t cases = 0;
   for (const auto& e : experiments) cases += e.cases.size();
   logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
-  const std::vector<SimResult> results = run_parallel(jobs, opts.parallel);
+  const std::vector<SimResult> results = simulate_all(jobs, opts.parallel);
   std::size_t next = 0;
   for (auto& e : experiments) {
     const std::vector<SimResult> mine(results.begin() + static_cast<std::ptrdiff_t>(next),

@@ -83,8 +83,8 @@ int command_run(const RunOptions& o) {
     throw;
   }
   const Plan plan = make_plan(sc, *policy, run.scheduler);
-  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.streams.size(),
-                      plan.units.size(), run.duration.v, run.drain.v);
+  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
+                      plan.units().size(), run.duration.v, run.drain.v);
   const SimResult result = run_simulation(sc, plan, policy.get());
   logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
                       result.kernels, result.wall_seconds,

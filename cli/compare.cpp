@@ -15,7 +15,6 @@
 #include "core/logging.hpp"
 #include "platforms/parse_platform.hpp"
 #include "sim/runner.hpp"
-#include "sim/simgrid_engine.hpp"
 #include "workloads/parse_workloads.hpp"
 
 namespace gpusim {
@@ -195,15 +194,16 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
   std::sort(latencies.begin(), latencies.end());
   row.p99_s = percentile_sorted(latencies, 0.99);
   std::set<int> devices;
-  for (std::size_t u = 0; u < plan.units.size(); ++u) {
-    if (std::count(plan.unit_of.begin(), plan.unit_of.end(), static_cast<int>(u)) == 0) continue;
+  const auto& units = plan.units();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    if (plan.streams_on(static_cast<int>(u)) == 0) continue;
     ++row.units_used;
-    devices.insert(plan.units[u].device);
+    devices.insert(units[u].device);
   }
   row.devices_used = static_cast<int>(devices.size());
   // Energy of the devices in use (every unit of them): an idle device could be switched off.
-  for (std::size_t u = 0; u < plan.units.size() && u < row.metrics.devices.size(); ++u) {
-    if (devices.count(plan.units[u].device)) row.energy_j += row.metrics.devices[u].energy_j;
+  for (std::size_t u = 0; u < units.size() && u < row.metrics.devices.size(); ++u) {
+    if (devices.count(units[u].device)) row.energy_j += row.metrics.devices[u].energy_j;
   }
   return row;
 }
@@ -252,38 +252,21 @@ int command_compare(const CompareOptions& o) {
     }
   }
 
-  // Simulations in parallel child processes. A child whose policy fails returns an empty result marked
-  // with end_time < 0; that policy is then simulated again alone, which reports its error (the run is
-  // deterministic). A crashed child fails the parallel batch: then every policy runs alone.
+  // Simulations in parallel child processes; a policy that fails becomes an error row.
   std::vector<std::size_t> index;
-  std::vector<std::function<SimResult()>> jobs;
+  std::vector<SimJob> jobs;
   for (std::size_t i = 0; i < n; ++i) {
     if (!plans[i]) continue;
     index.push_back(i);
-    jobs.push_back([&sc, &plans, &policies, i] {
-      try {
-        return simulate(sc, *plans[i], policies[i].get());
-      } catch (const std::exception&) {
-        SimResult failed;
-        failed.end_time = -1;
-        return failed;
-      }
-    });
+    jobs.push_back(SimJob{&sc, &*plans[i], policies[i].get()});
   }
   logger("sim")->info("comparing {} scheduler(s): {} simulation(s) in parallel", n, jobs.size());
-  std::vector<SimResult> results;
-  try {
-    results = run_parallel(jobs, o.jobs);
-  } catch (const std::exception& e) {
-    logger("sim")->warn("a simulation failed ({}); simulating each scheduler alone", e.what());
-    results.assign(jobs.size(), SimResult{});
-    for (auto& r : results) r.end_time = -1;
-  }
+  const std::vector<SimAttempt> attempts = simulate_each(jobs, o.jobs);
   for (std::size_t k = 0; k < index.size(); ++k) {
     const std::size_t i = index[k];
     try {
-      if (results[k].end_time < 0) results[k] = run_simulation(sc, *plans[i], policies[i].get());
-      rows[i] = summarise_run(sc, *plans[i], results[k], names[i]);
+      if (!attempts[k].result) throw std::runtime_error(attempts[k].error);
+      rows[i] = summarise_run(sc, *plans[i], *attempts[k].result, names[i]);
     } catch (const std::exception& e) {
       rows[i].error = e.what();
       logger("sim")->warn("{}: {}", names[i], rows[i].error);

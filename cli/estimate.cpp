@@ -17,7 +17,6 @@
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
-#include "sim/simgrid_engine.hpp"
 #include "workloads/model_source.hpp"
 
 namespace gpusim {
@@ -94,7 +93,7 @@ Setup make_setup(const EstimateOptions& o, const Catalog& catalog) {
   s.instance.pcie_bandwidth = s.device->pcie_bandwidth;
   s.unit = units_of(s.instance, 0, {}).front();
 
-  s.alone = isolated_request_time(st, s.instance, s.unit);
+  s.alone = isolated_request_time(st, s.instance, s.unit).value();
   std::tie(s.compute_term, s.memory_term) = request_roofline_terms(st, s.instance, s.unit);
   // Time-slice sharing: consecutive requests come from different streams (contexts), so each request
   // pays one context switch, and one more per time slice it outlasts while others wait.
@@ -154,13 +153,9 @@ std::vector<SimOutcome> simulate_counts(const Setup& s, const std::vector<long>&
     const auto policy = make_scheduler("round-robin", Params{});
     plans.push_back(make_plan(scenarios.back(), *policy, "round-robin"));
   }
-  std::vector<std::function<SimResult()>> jobs;
-  for (std::size_t i = 0; i < counts.size(); ++i) {
-    const Scenario* sc = &scenarios[i];
-    const Plan* plan = &plans[i];
-    jobs.push_back([sc, plan] { return simulate(*sc, *plan, nullptr); });
-  }
-  const std::vector<SimResult> results = run_parallel(jobs);
+  std::vector<SimJob> jobs;
+  for (std::size_t i = 0; i < counts.size(); ++i) jobs.push_back(SimJob{&scenarios[i], &plans[i], nullptr});
+  const std::vector<SimResult> results = simulate_all(jobs);
   std::vector<SimOutcome> out;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);

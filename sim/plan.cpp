@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/logging.hpp"
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 
 namespace gpusim {
 
@@ -36,7 +36,8 @@ std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std:
   return out;
 }
 
-Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, const Unit& u) {
+std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceInstance& d, const Unit& u) {
+  if (!d.spec.peak(s.precision)) return std::nullopt;
   const FlopRate compute = d.spec.achievable(s.precision) * u.sm_fraction;
   const ByteRate bw = d.spec.achievable_bandwidth() * u.bw_fraction;
   const double items = s.fanout ? s.fanout->expected() : 1.0;
@@ -47,8 +48,7 @@ Seconds isolated_request_time(const StreamSpec& s, const DeviceInstance& d, cons
     for (const auto& k : st.kernels) {
       const Flops f = k.flops * b;
       const Bytes m = k.weight_bytes + k.bytes * b;
-      const Seconds tc = compute.v > 0 ? f / compute : Seconds{f.v > 0 ? 1e30 : 0.0};
-      total += std::max(tc, m / bw) + d.spec.launch_overhead;
+      total += std::max(f / compute, m / bw) + d.spec.launch_overhead;
     }
   }
   return total;
@@ -71,22 +71,25 @@ std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const De
   return {tc, tm};
 }
 
-double unit_memory(const WorkloadSpec& w, const std::vector<StreamInstance>& streams,
-                   const std::vector<int>& unit_of, int unit, bool shared_weights) {
+double unit_memory(const WorkloadSpec& w, const std::vector<Placement>& placements, int unit,
+                   bool shared_weights) {
   double total = 0;
   std::set<int> workloads_with_weights;
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    if (unit_of[i] != unit) continue;
-    const StreamSpec& s = w.streams[streams[i].workload];
+  for (const auto& p : placements) {
+    if (p.unit != unit) continue;
+    const StreamSpec& s = w.streams[p.stream.workload];
     Bytes weights;
     for (const auto& st : s.stages) weights += st.weight_bytes;
     total += s.memory_bytes().v - weights.v;
-    if (!shared_weights || workloads_with_weights.insert(streams[i].workload).second) total += weights.v;
+    if (!shared_weights || workloads_with_weights.insert(p.stream.workload).second) total += weights.v;
   }
   return total;
 }
 
 namespace {
+
+// Policies see an unsupported precision as a time too long to choose (StreamView::isolated_time).
+Seconds time_or_unsupported(const std::optional<Seconds>& t) { return t ? *t : Seconds{1e30}; }
 
 PerSecond mean_rate(const ArrivalSpec& a) {
   if (a.kind != ArrivalKind::TRACE) return a.rate;
@@ -124,7 +127,8 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
       const Unit slice = units_of(devices[d], static_cast<int>(d), {p.name}).front();
       std::vector<Seconds> times;
       for (const auto& s : streams) {
-        times.push_back(isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice));
+        times.push_back(time_or_unsupported(
+            isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice)));
       }
       c.profile_time.push_back(std::move(times));
     }
@@ -150,21 +154,152 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
 
 }  // namespace
 
+int Plan::streams_on(int unit) const {
+  return static_cast<int>(std::count_if(placements_.begin(), placements_.end(),
+                                        [unit](const Placement& p) { return p.unit == unit; }));
+}
+
+std::vector<int> Plan::unit_of() const {
+  std::vector<int> out;
+  out.reserve(placements_.size());
+  for (const auto& p : placements_) out.push_back(p.unit);
+  return out;
+}
+
+PlanBuilder::PlanBuilder(const Scenario& sc, std::string scheduler) : sc_(sc) {
+  plan_.scheduler_ = std::move(scheduler);
+}
+
+PlanBuilder::PlanBuilder(const Scenario& sc, const Plan& base, const std::vector<int>& streams) : sc_(sc) {
+  plan_.scheduler_ = base.scheduler_;
+  plan_.speed_scale_ = base.speed_scale_;
+  plan_.units_ = base.units_;
+  for (int s : streams) plan_.placements_.push_back(base.placements_.at(static_cast<std::size_t>(s)));
+}
+
+PlanBuilder& PlanBuilder::add_device(int device, const std::vector<std::string>& partition) {
+  for (auto& u : units_of(sc_.platform.devices.at(static_cast<std::size_t>(device)), device, partition)) {
+    plan_.units_.push_back(std::move(u));
+  }
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::add_all_devices() {
+  for (std::size_t d = 0; d < sc_.platform.devices.size(); ++d) {
+    add_device(static_cast<int>(d), sc_.platform.devices[d].mig_partition);
+  }
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::place(StreamInstance stream, int unit, double mps_share) {
+  plan_.placements_.push_back(Placement{stream, unit, mps_share});
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::place_all(const std::vector<int>& unit_of) {
+  const auto streams = expand_streams(sc_.workloads);
+  if (unit_of.size() != streams.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed {} streams, expected {}", plan_.scheduler_,
+                                  unit_of.size(), streams.size()));
+  }
+  for (std::size_t i = 0; i < streams.size(); ++i) place(streams[i], unit_of[i]);
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::set_mps_shares(const std::vector<double>& shares) {
+  if (shares.size() != plan_.placements_.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t=0s: gave {} MPS shares for {} streams", plan_.scheduler_,
+                                  shares.size(), plan_.placements_.size()));
+  }
+  for (std::size_t i = 0; i < shares.size(); ++i) plan_.placements_[i].mps_share = shares[i];
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::speed_scale(double scale) {
+  plan_.speed_scale_ = scale;
+  return *this;
+}
+
+Bytes PlanBuilder::usable(const Unit& u) const { return u.memory * sc_.platform.memory_headroom; }
+
+std::vector<double> PlanBuilder::count_memory() const {
+  std::vector<double> used(plan_.units_.size(), 0.0);
+  for (std::size_t u = 0; u < used.size(); ++u) {
+    used[u] = unit_memory(sc_.workloads, plan_.placements_, static_cast<int>(u),
+                          sc_.platform.contention.shared_weights);
+  }
+  return used;
+}
+
+void PlanBuilder::check_placements() const {
+  const auto& devices = sc_.platform.devices;
+  const auto& units = plan_.units_;
+  const std::string& policy = plan_.scheduler_;
+  for (const Placement& p : plan_.placements_) {
+    const StreamSpec& s = sc_.workloads.streams.at(static_cast<std::size_t>(p.stream.workload));
+    if (p.unit == -1) {
+      std::string room;
+      for (const auto& u : units) {
+        room += fmt::format("{}{} ({}, {:.2f} GB usable)", room.empty() ? "" : ", ", u.name,
+                            devices[u.device].spec.name, usable(u).v / 1e9);
+      }
+      throw s.loc.error(fmt::format("workload '{}' instance {} needs {:.2f} GB of device memory and no device has "
+                                    "room left: {}",
+                                    s.name, p.stream.instance, s.memory_bytes().v / 1e9, room));
+    }
+    if (p.unit < 0 || p.unit >= static_cast<int>(units.size())) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on unit {}, which does not "
+                                    "exist ({} units)",
+                                    policy, s.name, p.stream.instance, p.unit, units.size()));
+    }
+    const auto& dev = devices[units[p.unit].device];
+    if (!dev.spec.peak(s.precision)) {
+      throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
+                                              dev.name, dev.spec.name, to_string(s.precision)));
+    }
+  }
+  const std::vector<double> used = count_memory();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const double capacity = usable(units[u]).v;
+    if (used[u] > capacity * (1 + 1e-12)) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: unit '{}' overfilled: {:.2f} GB placed, {:.2f} GB "
+                                    "usable",
+                                    policy, units[u].name, used[u] / 1e9, capacity / 1e9));
+    }
+  }
+}
+
+Plan PlanBuilder::build() const {
+  check_placements();
+  for (const Placement& p : plan_.placements_) {
+    if (!(p.mps_share > 0.0 && p.mps_share <= 1.0)) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: MPS share {} of stream '{}#{}' is not in (0, 1]",
+                                    plan_.scheduler_, p.mps_share,
+                                    sc_.workloads.streams[static_cast<std::size_t>(p.stream.workload)].name,
+                                    p.stream.instance));
+    }
+  }
+  if (!(plan_.speed_scale_ > 0.0)) {
+    throw std::invalid_argument(fmt::format("plan speed scale {} is not positive", plan_.speed_scale_));
+  }
+  Plan out = plan_;
+  out.memory_used_ = count_memory();
+  return out;
+}
+
 Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_name) {
   const auto& devices = sc.platform.devices;
   const auto& ws = sc.workloads.streams;
-  Plan plan;
-  plan.scheduler = policy_name;
-  plan.streams = expand_streams(sc.workloads);
+  const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
 
   std::vector<StreamView> sviews;
-  for (std::size_t i = 0; i < plan.streams.size(); ++i) {
-    const StreamSpec& s = ws[plan.streams[i].workload];
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const StreamSpec& s = ws[streams[i].workload];
     StreamView v;
     v.id = static_cast<int>(i);
     v.workload = s.name;
-    v.workload_index = plan.streams[i].workload;
-    v.instance = plan.streams[i].instance;
+    v.workload_index = streams[i].workload;
+    v.instance = streams[i].instance;
     v.precision = s.precision;
     v.request_flops = s.request_flops();
     v.request_bytes = s.request_bytes();
@@ -179,13 +314,14 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     sviews.push_back(std::move(v));
   }
 
+  PlanBuilder builder(sc, policy_name);
   const auto partitions = choose_partitions(sc, policy, policy_name, sviews);
-  for (std::size_t d = 0; d < devices.size(); ++d) {
-    for (auto& u : units_of(devices[d], static_cast<int>(d), partitions[d])) plan.units.push_back(std::move(u));
-  }
+  for (std::size_t d = 0; d < devices.size(); ++d) builder.add_device(static_cast<int>(d), partitions[d]);
+  const Plan units_only = PlanBuilder(builder).build();
+  const std::vector<Unit>& units = units_only.units();
   std::vector<DeviceView> uviews;
-  for (std::size_t u = 0; u < plan.units.size(); ++u) {
-    const Unit& unit = plan.units[u];
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const Unit& unit = units[u];
     const auto& dev = devices[unit.device];
     DeviceView v;
     v.id = static_cast<int>(u);
@@ -202,67 +338,21 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     uviews.push_back(v);
   }
   for (std::size_t i = 0; i < sviews.size(); ++i) {
-    const StreamSpec& s = ws[plan.streams[i].workload];
-    for (const auto& unit : plan.units) {
-      sviews[i].isolated_time.push_back(isolated_request_time(s, devices[unit.device], unit));
+    const StreamSpec& s = ws[streams[i].workload];
+    for (const auto& unit : units) {
+      sviews[i].isolated_time.push_back(time_or_unsupported(isolated_request_time(s, devices[unit.device], unit)));
       const auto [tc, tm] = request_roofline_terms(s, devices[unit.device], unit);
       sviews[i].compute_time.push_back(tc);
       sviews[i].memory_time.push_back(tm);
     }
   }
 
-  plan.unit_of = policy.place(sviews, uviews);
-  if (plan.unit_of.size() != sviews.size()) {
-    throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed {} streams, expected {}", policy_name,
-                                  plan.unit_of.size(), sviews.size()));
-  }
-  for (std::size_t i = 0; i < sviews.size(); ++i) {
-    const StreamSpec& s = ws[plan.streams[i].workload];
-    const int u = plan.unit_of[i];
-    if (u == -1) {
-      std::string room;
-      for (const auto& uv : uviews) {
-        room += fmt::format("{}{} ({}, {:.2f} GB usable)", room.empty() ? "" : ", ", uv.name, uv.type,
-                            uv.memory_capacity.v / 1e9);
-      }
-      throw s.loc.error(fmt::format("workload '{}' instance {} needs {:.2f} GB of device memory and no device has "
-                                    "room left: {}",
-                                    s.name, plan.streams[i].instance, s.memory_bytes().v / 1e9, room));
-    }
-    if (u < 0 || u >= static_cast<int>(plan.units.size())) {
-      throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on unit {}, which does not "
-                                    "exist ({} units)",
-                                    policy_name, s.name, plan.streams[i].instance, u, plan.units.size()));
-    }
-    const auto& dev = devices[plan.units[u].device];
-    if (!dev.spec.peak(s.precision)) {
-      throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
-                                              dev.name, dev.spec.name, to_string(s.precision)));
-    }
-  }
-  plan.memory_used.assign(plan.units.size(), 0.0);
-  for (std::size_t u = 0; u < plan.units.size(); ++u) {
-    plan.memory_used[u] = unit_memory(sc.workloads, plan.streams, plan.unit_of, static_cast<int>(u),
-                                      sc.platform.contention.shared_weights);
-    if (plan.memory_used[u] > uviews[u].memory_capacity.v * (1 + 1e-12)) {
-      throw PolicyError(fmt::format("scheduler '{}' at t=0s: unit '{}' overfilled: {:.2f} GB placed, {:.2f} GB "
-                                    "usable",
-                                    policy_name, uviews[u].name, plan.memory_used[u] / 1e9,
-                                    uviews[u].memory_capacity.v / 1e9));
-    }
-  }
-  plan.mps_share = policy.mps_shares(sviews, uviews, plan.unit_of);
-  if (plan.mps_share.size() != sviews.size()) {
-    throw PolicyError(fmt::format("scheduler '{}' at t=0s: gave {} MPS shares for {} streams", policy_name,
-                                  plan.mps_share.size(), sviews.size()));
-  }
-  for (std::size_t i = 0; i < sviews.size(); ++i) {
-    if (!(plan.mps_share[i] > 0.0 && plan.mps_share[i] <= 1.0)) {
-      throw PolicyError(fmt::format("scheduler '{}' at t=0s: MPS share {} of stream '{}#{}' is not in (0, 1]",
-                                    policy_name, plan.mps_share[i], sviews[i].workload, sviews[i].instance));
-    }
-  }
-  logger("sched")->info("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), plan.units.size());
+  const std::vector<int> unit_of = policy.place(sviews, uviews);
+  builder.place_all(unit_of);
+  builder.check_placements();
+  builder.set_mps_shares(policy.mps_shares(sviews, uviews, unit_of));
+  Plan plan = builder.build();
+  logger("sched")->info("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), units.size());
   return plan;
 }
 

@@ -7,10 +7,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
 #include "core/errors.hpp"
+#include "core/logging.hpp"
 #include "sim/simgrid_engine.hpp"
 
 namespace gpusim {
@@ -106,8 +108,8 @@ void pump(std::vector<Child*>& running) {
   }
 }
 
-}  // namespace
-
+// Runs `jobs` in child processes, at most `parallel` at a time (0 = number of cores); results in order.
+// The first child error to arrive is raised again here.
 std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel) {
   if (parallel == 0) parallel = std::max(1u, std::thread::hardware_concurrency());
   std::vector<Child> children(jobs.size());
@@ -136,8 +138,57 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
   return results;
 }
 
+std::function<SimResult()> as_function(const SimJob& job) {
+  return [job] { return simulate(*job.scenario, *job.plan, job.policy); };
+}
+
+}  // namespace
+
+std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel) {
+  std::vector<std::function<SimResult()>> fns;
+  fns.reserve(jobs.size());
+  for (const auto& j : jobs) fns.push_back(as_function(j));
+  return run_parallel(fns, parallel);
+}
+
+std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel) {
+  // A child whose simulation fails returns an empty result marked with end_time < 0 instead of its error,
+  // so that the batch goes on; that job is then simulated alone, which raises its error here.
+  std::vector<std::function<SimResult()>> fns;
+  fns.reserve(jobs.size());
+  for (const auto& j : jobs) {
+    fns.push_back([j] {
+      try {
+        return simulate(*j.scenario, *j.plan, j.policy);
+      } catch (const std::exception&) {
+        SimResult failed;
+        failed.end_time = -1;
+        return failed;
+      }
+    });
+  }
+  std::vector<SimResult> results;
+  try {
+    results = run_parallel(fns, parallel);
+  } catch (const std::exception& e) {
+    logger("sim")->warn("a simulation failed ({}); simulating each alone", e.what());
+    results.assign(jobs.size(), SimResult{});
+    for (auto& r : results) r.end_time = -1;
+  }
+  std::vector<SimAttempt> out(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    try {
+      out[i].result = results[i].end_time < 0 ? run_parallel({as_function(jobs[i])}, 1).front()
+                                              : std::move(results[i]);
+    } catch (const std::exception& e) {
+      out[i].error = e.what();
+    }
+  }
+  return out;
+}
+
 SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  return run_parallel({[&sc, &plan, policy] { return simulate(sc, plan, policy); }}, 1).front();
+  return simulate_all({SimJob{&sc, &plan, policy}}, 1).front();
 }
 
 }  // namespace gpusim

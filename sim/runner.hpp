@@ -1,19 +1,42 @@
 #pragma once
-/// Runs simulations in child processes (one SimGrid Engine each) and brings the results back.
+/// The batch runner: every simulation runs in a forked child process (one SimGrid Engine each), many at
+/// a time, and its results come back through a pipe. Every study (additivity, compare, estimate, validate,
+/// ...) simulates through here.
 
-#include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
 namespace gpusim {
 
-/// Simulates in a forked child; ConfigError/PolicyError raised there are raised again here with the
-/// same message. A child that dies is reported as a std::runtime_error naming the signal.
-SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
+/// One simulation of a batch: a scenario, its plan, and the policy asked for per-request decisions (may
+/// be null). The pointers must outlive the batch.
+struct SimJob {
+  const Scenario* scenario = nullptr;
+  const Plan* plan = nullptr;
+  Scheduler* policy = nullptr;
+};
 
-/// Runs `jobs` in child processes, at most `parallel` at a time (0 = number of cores); results in order.
-std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel = 0);
+/// A job's result, or the message of the error that stopped it.
+struct SimAttempt {
+  std::optional<SimResult> result;
+  std::string error;
+};
+
+/// Simulates every job, at most `parallel` at a time (0 = one per core); results in job order. The first
+/// error (in job order) is raised here as it was in the child: ConfigError, PolicyError, or a
+/// std::runtime_error for an internal error or a child that died (naming the signal).
+std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel = 0);
+
+/// Like simulate_all, but a job that fails does not stop the others: its attempt holds the error message.
+/// A job that failed is simulated again alone for its own message (the runs are deterministic), and when a
+/// child dies every job is simulated alone, so one crash does not hide the other results.
+std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel = 0);
+
+/// One simulation in a child process (simulate_all of one job).
+SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
 
 }  // namespace gpusim

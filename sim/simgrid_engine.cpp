@@ -85,7 +85,7 @@ std::size_t Simulation::pick_first(int c) {
   const std::size_t index = policy_->pick(state_of(ctx.unit), waiting);
   if (index >= waiting.size()) {
     throw PolicyError(fmt::format("scheduler '{}' at t={:.6f}s: pick() returned {} for {} waiting requests",
-                                  plan_.scheduler, now(), index, waiting.size()));
+                                  plan_.scheduler(), now(), index, waiting.size()));
   }
   return index;
 }

@@ -2,7 +2,7 @@
 /// Runs one scenario on SimGrid in the calling process. SimGrid allows one Engine per process:
 /// call it only in a fresh process (run_simulation() does the fork).
 
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
 namespace gpusim {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "sim/power_model.hpp"
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
 namespace gpusim {

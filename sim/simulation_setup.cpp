@@ -40,17 +40,19 @@ Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy)
 // (unit, workload) for a workload with dynamic batching, otherwise one per stream.
 void Simulation::build_contexts() {
   std::map<std::pair<int, int>, int> keyed;  // (unit, workload or -1) -> context
-  streams_.resize(plan_.streams.size());
-  for (std::size_t s = 0; s < plan_.streams.size(); ++s) {
+  const auto& placements = plan_.placements();
+  streams_.resize(placements.size());
+  for (std::size_t s = 0; s < placements.size(); ++s) {
+    const Placement& p = placements[s];
     Stream& st = streams_[s];
-    st.workload = plan_.streams[s].workload;
+    st.workload = p.stream.workload;
     st.spec = &sc_.workloads.streams[st.workload];
-    st.unit = plan_.unit_of[s];
+    st.unit = p.unit;
     // Seeded by (workload, instance), not by position: a stream draws the same arrivals whichever other
     // streams are simulated with it (the additivity analysis relies on it).
     st.rng.seed(mix_seed(sc_.workloads.run.seed,
                          (static_cast<std::uint64_t>(st.workload) << 32) |
-                             static_cast<std::uint32_t>(plan_.streams[s].instance)));
+                             static_cast<std::uint32_t>(p.stream.instance)));
     const bool batching = mech_.batching && st.spec->batching.has_value();
     int key = -2;
     if (policy_) key = -1;
@@ -65,7 +67,7 @@ void Simulation::build_contexts() {
     }
     Context& c = contexts_[st.context];
     c.unit = st.unit;
-    c.share = std::min(c.share, plan_.mps_share.empty() ? 1.0 : plan_.mps_share[s]);
+    c.share = std::min(c.share, p.mps_share);
     if (batching) {
       c.workload = st.workload;
       c.batching = &*st.spec->batching;
@@ -92,9 +94,9 @@ void Simulation::build_platform() {
       dev.pcie = zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
     }
   }
-  units_.resize(plan_.units.size());
-  for (std::size_t u = 0; u < plan_.units.size(); ++u) {
-    const Unit& unit = plan_.units[u];
+  units_.resize(plan_.units().size());
+  for (std::size_t u = 0; u < plan_.units().size(); ++u) {
+    const Unit& unit = plan_.units()[u];
     DeviceRt& dev = devices_[unit.device];
     UnitRt& rt = units_[u];
     rt.spec = dev.spec;
@@ -102,11 +104,11 @@ void Simulation::build_platform() {
     rt.mps = dev.spec->sharing == SharingMode::MPS;
     std::vector<double> speeds;
     for (const auto& f : dev.clocks) {
-      speeds.push_back(kWorkUnitsPerSecond * unit.sm_fraction * plan_.speed_scale * f.v / dev.clocks.front().v);
+      speeds.push_back(kWorkUnitsPerSecond * unit.sm_fraction * plan_.speed_scale() * f.v / dev.clocks.front().v);
     }
     rt.gpu = zone->create_host(unit.name, speeds);
     rt.mem = zone->create_host(unit.name + ".mem", 1.0);
-    rt.bus_bandwidth = dev.spec->spec.achievable_bandwidth().v * unit.bw_fraction * plan_.speed_scale;
+    rt.bus_bandwidth = dev.spec->spec.achievable_bandwidth().v * unit.bw_fraction * plan_.speed_scale();
     rt.bus = zone->create_link(unit.name + ".bus", rt.bus_bandwidth)->set_latency(0);
     if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
     rt.bus->seal();
@@ -136,7 +138,7 @@ void Simulation::build_platform() {
 void Simulation::build_costs() {
   for (auto& st : streams_) {
     const DeviceInstance& d = *units_[st.unit].spec;
-    st.predicted_service = isolated_request_time(*st.spec, d, *units_[st.unit].unit).v;
+    st.predicted_service = isolated_request_time(*st.spec, d, *units_[st.unit].unit).value().v;
     const double compute_rate = d.spec.achievable(st.spec->precision).v;
     for (const auto& stage : st.spec->stages) {
       std::vector<KernelCost> costs;

@@ -17,7 +17,7 @@
 #include "platforms/catalog.hpp"
 #include "platforms/parse_platform.hpp"
 #include "scheduler/scheduler.hpp"
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 #include "workloads/parse_workloads.hpp"
 
 namespace gpusim {

@@ -25,14 +25,7 @@ Scenario base(SharingMode mode) {
 }
 
 Plan plan_for(const Scenario& sc) {
-  Plan plan;
-  plan.scheduler = "test";
-  plan.streams = expand_streams(sc.workloads);
-  plan.units = units_of(sc.platform.devices[0], 0, {});
-  plan.unit_of.assign(plan.streams.size(), 0);
-  plan.mps_share.assign(plan.streams.size(), 1.0);
-  plan.memory_used.assign(1, 0.0);
-  return plan;
+  return PlanBuilder(sc, "test").add_device(0).place_all(std::vector<int>(expand_streams(sc.workloads).size(), 0)).build();
 }
 
 AdditivityOptions quick() {

@@ -7,7 +7,7 @@
 
 #include "platforms/catalog.hpp"
 #include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/plan.hpp"
 
 namespace gpusim::test {
 
@@ -69,19 +69,14 @@ inline ArrivalSpec periodic(double rate) {
 /// Places stream i on unit i % units (a MIG device contributes one unit per slice), with MPS share
 /// shares[i] (default 1), and runs it in a child process.
 inline SimResult run(const Scenario& sc, Plan* plan_out = nullptr, std::vector<double> shares = {}) {
-  Plan plan;
-  plan.scheduler = "test";
-  plan.streams = expand_streams(sc.workloads);
-  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
-    for (auto& u : units_of(sc.platform.devices[d], static_cast<int>(d), sc.platform.devices[d].mig_partition)) {
-      plan.units.push_back(u);
-    }
+  PlanBuilder b(sc, "test");
+  b.add_all_devices();
+  const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
+  const Plan units_only = PlanBuilder(b).build();
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    b.place(streams[i], static_cast<int>(i % units_only.units().size()), i < shares.size() ? shares[i] : 1.0);
   }
-  plan.memory_used.assign(plan.units.size(), 0.0);
-  for (std::size_t i = 0; i < plan.streams.size(); ++i) {
-    plan.unit_of.push_back(static_cast<int>(i % plan.units.size()));
-    plan.mps_share.push_back(i < shares.size() ? shares[i] : 1.0);
-  }
+  const Plan plan = b.build();
   SimResult r = run_simulation(sc, plan);
   if (plan_out) *plan_out = plan;
   return r;

@@ -59,12 +59,7 @@ TEST(CompareSummary, AttainmentIsWeightedByGeneratedRequests) {
   sc.workloads.streams[1].sla = Seconds{0.010};
   sc.workloads.run.warmup = Seconds{1.0};
   sc.workloads.run.duration = Seconds{10.0};
-  Plan plan;
-  plan.streams = expand_streams(sc.workloads);
-  for (int d = 0; d < 2; ++d) plan.units.push_back(units_of(sc.platform.devices[d], d, {}).front());
-  plan.unit_of = {0, 0, 0};
-  plan.mps_share = {1, 1, 1};
-  plan.memory_used = {0, 0};
+  const Plan plan = PlanBuilder(sc, "test").add_device(0).add_device(1).place_all({0, 0, 0}).build();
   SimResult r;
   r.devices.resize(2);
   auto done = [&](std::uint32_t s, double arrival, double latency_ms) {

@@ -101,8 +101,8 @@ TEST(InterferenceAwareThroughEngine, MeetsMoreSlasThanRoundRobin) {
   };
   const Outcome rr = simulate_with(sc, "round-robin");
   const Outcome ia = simulate_with(sc, "interference-aware");
-  EXPECT_EQ(rr.plan.unit_of, (std::vector<int>{0, 1, 0, 1}));
-  EXPECT_EQ(ia.plan.unit_of, (std::vector<int>{0, 1, 1, 0}));
+  EXPECT_EQ(rr.plan.unit_of(), (std::vector<int>{0, 1, 0, 1}));
+  EXPECT_EQ(ia.plan.unit_of(), (std::vector<int>{0, 1, 1, 0}));
   EXPECT_GE(attainment(ia), 0.99);
   EXPECT_LE(attainment(rr), 0.2);
 }
