@@ -11,8 +11,7 @@
 ///   every workload meets its SLA, alone and together, shown as s x the device's peak in TFLOP/s;
 /// - attribution: the utilisation ratio again with each enabled mechanism switched off in turn; a
 ///   mechanism's share is ratio(all on) - ratio(it off).
-/// Every extra simulation runs in its own process, in parallel up to the number of cores, for
-/// `duration` of simulated time (shorter than the run by default: the analysis needs many runs).
+/// The study that runs the simulations is studies/additivity.
 
 #include <map>
 #include <optional>
@@ -22,14 +21,6 @@
 #include "sim/plan.hpp"
 
 namespace gpusim {
-
-struct AdditivityOptions {
-  double sla_target = 0.99;      ///< a workload meets its SLA when this share of its requests does
-  bool required_compute = true;  ///< run the speed-scale searches
-  int search_steps = 10;         ///< bisection steps of each search (relative precision ~ 2^-steps x 12)
-  unsigned parallel = 0;         ///< processes at once; 0 = number of cores
-  Seconds duration{5.0};         ///< simulated time of each extra run (0 = the run's own duration)
-};
 
 struct RequiredCompute {
   std::map<std::string, std::optional<double>> isolated;  ///< TFLOP/s per workload (nothing: unreachable)
@@ -52,9 +43,8 @@ struct AdditivityResult {
   std::string verdict;
 };
 
-/// Runs the analysis for every device with two or more workloads, and for the platform when it hosts two
-/// or more. `policy` is the run's scheduler (for per-request decisions); it may be null.
-std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan& plan, Scheduler* policy,
-                                                 const AdditivityOptions& options);
+/// The verdict line: "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, ..." (shares of
+/// at least 0.5 %, largest first), or "equals the simple sum" within 0.5 %.
+std::string additivity_verdict(const AdditivityResult& r);
 
 }  // namespace gpusim

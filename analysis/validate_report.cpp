@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "analysis/table.hpp"
+#include "analysis/writers/table.hpp"
 #include "analysis/validate.hpp"
 
 namespace gpusim {

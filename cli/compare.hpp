@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "analysis/metrics.hpp"
 
 namespace gpusim {
 
@@ -22,31 +21,7 @@ struct CompareOptions {
   std::vector<std::string> disable;  ///< contention mechanisms to switch off
 };
 
-/// One policy's line of the comparison.
-struct CompareRow {
-  std::string scheduler;
-  std::string error;  ///< non-empty when the policy could not be planned or simulated
-  std::optional<double>
-      sla_attainment;         ///< requests within their SLA / generated, over workloads with an SLA
-  double p99_s = 0;           ///< over every measured completed request
-  double throughput_rps = 0;  ///< completed requests per second, all workloads
-  int devices_used = 0;       ///< physical devices with at least one stream
-  int units_used = 0;         ///< units (devices or MIG slices) with at least one stream
-  double energy_j = 0;        ///< energy of the devices in use over the window
-  std::uint64_t generated = 0, completed = 0, dropped = 0, unfinished = 0;
-  RunMetrics metrics;
-};
-
-/// One policy's row from its plan and simulation: metrics, overall SLA attainment (requests within their
-/// SLA over requests generated, over every workload with an SLA), p99 over all measured completed
-/// requests, throughput, devices and units with streams, energy of the devices in use.
-CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& r,
-                         const std::string& scheduler);
-
-/// Sorts rows best first: SLA attainment (higher), p99 (lower), throughput (higher), devices, units and
-/// energy (fewer), each to the precision printed (0.01 %, 1 us, 0.001 req/s, 1 J); errors last; then by name.
-void rank_rows(std::vector<CompareRow>& rows);
-
+/// Parses the options, runs the compare study and prints the ranking; returns the exit code.
 int command_compare(const CompareOptions& o);
 
 }  // namespace gpusim

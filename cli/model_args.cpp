@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <cmath>
 
 #include "core/errors.hpp"
 #include "workloads/model_source.hpp"
@@ -72,37 +71,6 @@ ModelCost load_model_arg(const ModelArgs& args, int64_t batch) {
   if (batch < 1) throw ConfigError(fmt::format("error: --batch {}: must be at least 1", batch));
   return load_model_cost(args.model, "", precision_arg(args.precision), batch,
                          input_shapes_arg(args.input_shapes));
-}
-
-std::string group_digits(double value) {
-  const double r = std::round(value);
-  std::string digits = fmt::format("{:.0f}", std::fabs(r));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (r < 0 ? "-" : "") + out;
-}
-
-std::string describe_bytes(double bytes) {
-  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = bytes;
-  int u = 0;
-  while (std::fabs(v) >= 1024.0 && u < 4) {
-    v /= 1024.0;
-    ++u;
-  }
-  if (u == 0) return fmt::format("{} B", group_digits(bytes));
-  return fmt::format("{:.3g} {} ({} B)", v, kUnits[u], group_digits(bytes));
-}
-
-std::string describe_seconds(double seconds) {
-  const double a = std::fabs(seconds);
-  if (a == 0.0) return "0 s";
-  if (a < 1e-3) return fmt::format("{:.4g} us", seconds * 1e6);
-  if (a < 1.0) return fmt::format("{:.4g} ms", seconds * 1e3);
-  return fmt::format("{:.4g} s", seconds);
 }
 
 }  // namespace gpusim

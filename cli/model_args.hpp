@@ -38,13 +38,4 @@ const DeviceSpec& device_arg(const Catalog& catalog, const std::string& type, Pr
 /// Imports the model at `args.batch` (or `batch` when given) and the parsed precision.
 ModelCost load_model_arg(const ModelArgs& args, int64_t batch);
 
-/// An integer with thousands separators: 221161984 -> "221,161,984".
-std::string group_digits(double value);
-
-/// A byte count with a binary prefix and the exact figure: "4.54 MiB (4,761,344 B)".
-std::string describe_bytes(double bytes);
-
-/// A duration with a readable unit: "1.23 ms", "456 us", "2.5 s".
-std::string describe_seconds(double seconds);
-
 }  // namespace gpusim

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "analysis/report.hpp"
+#include "analysis/writers/report.hpp"
 #include "analysis/validate.hpp"
 #include "core/errors.hpp"
 

@@ -1,4 +1,4 @@
-#include "analysis/report.hpp"
+#include "analysis/writers/report.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "analysis/table.hpp"
+#include "analysis/writers/table.hpp"
 #include "core/errors.hpp"
 #include "core/units.hpp"
 

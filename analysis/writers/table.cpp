@@ -1,4 +1,4 @@
-#include "analysis/table.hpp"
+#include "analysis/writers/table.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // gpusim compare's summary of one run and its ranking, on hand-made records.
 
-#include "cli/compare.hpp"
+#include "analysis/ranking.hpp"
 
 #include <gtest/gtest.h>
 

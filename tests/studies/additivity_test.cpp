@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/additivity.hpp"
+#include "studies/additivity.hpp"
 #include "scenario_builder.hpp"
 
 using namespace gpusim;

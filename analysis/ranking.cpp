@@ -1,0 +1,64 @@
+#include "analysis/ranking.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+namespace gpusim {
+
+CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& r, const std::string& name) {
+  CompareRow row;
+  row.scheduler = name;
+  row.metrics = compute_metrics(sc, plan, r);
+  const RunSpec& run = sc.workloads.run;
+  double met = 0;
+  double with_sla = 0;
+  for (const auto& w : row.metrics.workloads) {
+    row.generated += w.generated;
+    row.completed += w.completed;
+    row.dropped += w.dropped;
+    row.unfinished += w.unfinished;
+    row.throughput_rps += w.throughput_rps;
+    if (w.sla_attainment) {
+      met += std::round(*w.sla_attainment * static_cast<double>(w.generated));
+      with_sla += static_cast<double>(w.generated);
+    }
+  }
+  if (with_sla > 0) row.sla_attainment = met / with_sla;
+  std::vector<double> latencies;
+  for (const auto& rec : r.requests) {
+    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v || rec.status != RequestStatus::COMPLETED)
+      continue;
+    latencies.push_back(rec.finish - rec.arrival);
+  }
+  std::sort(latencies.begin(), latencies.end());
+  row.p99_s = percentile_sorted(latencies, 0.99);
+  std::set<int> devices;
+  const auto& units = plan.units();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    if (plan.streams_on(static_cast<int>(u)) == 0) continue;
+    ++row.units_used;
+    devices.insert(units[u].device);
+  }
+  row.devices_used = static_cast<int>(devices.size());
+  // Energy of the devices in use (every unit of them): an idle device could be switched off.
+  for (std::size_t u = 0; u < units.size() && u < row.metrics.devices.size(); ++u) {
+    if (devices.count(units[u].device)) row.energy_j += row.metrics.devices[u].energy_j;
+  }
+  return row;
+}
+
+void rank_rows(std::vector<CompareRow>& rows) {
+  auto key = [](const CompareRow& r) {
+    // Rounded to the precision printed, so that ties are ties; smaller is better in every field.
+    return std::make_tuple(!r.error.empty(),
+                           -std::llround((r.sla_attainment ? *r.sla_attainment : 0.0) * 1e4),
+                           std::llround(r.p99_s * 1e6), -std::llround(r.throughput_rps * 1e3), r.devices_used,
+                           r.units_used, std::llround(r.energy_j), r.scheduler);
+  };
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const CompareRow& a, const CompareRow& b) { return key(a) < key(b); });
+}
+
+}  // namespace gpusim

@@ -1,0 +1,113 @@
+#include "analysis/writers/compare.hpp"
+
+#include <fmt/format.h>
+
+#include "analysis/writers/table.hpp"
+
+namespace gpusim {
+namespace {
+
+std::string pct(const std::optional<double>& f) { return f ? fmt::format("{:.2f}", *f * 100) : "-"; }
+
+nlohmann::json row_json(const CompareRow& row, int rank) {
+  nlohmann::json j;
+  j["rank"] = rank > 0 ? nlohmann::json(rank) : nlohmann::json(nullptr);
+  j["scheduler"] = row.scheduler;
+  if (!row.error.empty()) {
+    j["error"] = row.error;
+    return j;
+  }
+  j["sla_attainment"] = row.sla_attainment ? nlohmann::json(*row.sla_attainment) : nlohmann::json(nullptr);
+  j["p99_ms"] = row.p99_s * 1e3;
+  j["throughput_rps"] = row.throughput_rps;
+  j["devices_used"] = row.devices_used;
+  j["units_used"] = row.units_used;
+  j["energy_j"] = row.energy_j;
+  j["generated"] = row.generated;
+  j["completed"] = row.completed;
+  j["dropped"] = row.dropped;
+  j["unfinished"] = row.unfinished;
+  nlohmann::json ws = nlohmann::json::array();
+  for (const auto& w : row.metrics.workloads) {
+    ws.push_back(
+        {{"name", w.name},
+         {"devices", w.devices},
+         {"sla_attainment", w.sla_attainment ? nlohmann::json(*w.sla_attainment) : nlohmann::json(nullptr)},
+         {"p99_ms", w.latency.p99 * 1e3},
+         {"throughput_rps", w.throughput_rps},
+         {"dropped", w.dropped}});
+  }
+  j["workloads"] = ws;
+  return j;
+}
+
+}  // namespace
+
+void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& sc,
+                      const std::vector<CompareRow>& rows) {
+  const RunSpec& run = sc.workloads.run;
+  out << fmt::format(
+      "gpusim compare: {} + {}; seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s warm-up\n\n",
+      o.platform, o.workloads, run.seed, run.duration.v, run.duration.v - run.warmup.v, run.warmup.v);
+  Table t({"rank", "scheduler", "SLA met %", "p99 ms", "req/s", "devices", "units", "energy kJ", "dropped",
+           "unfinished"},
+          {true, false, true, true, true, true, true, true, true, true});
+  int rank = 0;
+  for (const auto& r : rows) {
+    if (!r.error.empty()) {
+      t.add({"-", r.scheduler, "error"});
+      continue;
+    }
+    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment), fmt::format("{:.2f}", r.p99_s * 1e3),
+           fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
+           std::to_string(r.units_used), fmt::format("{:.2f}", r.energy_j / 1e3), std::to_string(r.dropped),
+           std::to_string(r.unfinished)});
+  }
+  out << "Ranking (SLA attainment, then p99 latency, throughput, devices, units, energy)\n";
+  t.print(out, "  ");
+  // SLA attainment of each workload under each policy, to see where the policies differ.
+  std::vector<std::string> headers{"workload", "SLA ms"};
+  std::vector<bool> numeric{false, true};
+  for (const auto& r : rows) {
+    if (r.error.empty()) {
+      headers.push_back(r.scheduler);
+      numeric.push_back(true);
+    }
+  }
+  Table w(headers, numeric);
+  for (std::size_t k = 0; k < sc.workloads.streams.size(); ++k) {
+    const auto& spec = sc.workloads.streams[k];
+    std::vector<std::string> line{spec.name, spec.sla ? fmt::format("{:g}", spec.sla->v * 1e3) : "-"};
+    for (const auto& r : rows) {
+      if (r.error.empty()) line.push_back(pct(r.metrics.workloads[k].sla_attainment));
+    }
+    w.add(line);
+  }
+  out << "\nSLA met % by workload\n";
+  w.print(out, "  ");
+  bool errors = false;
+  for (const auto& r : rows) {
+    if (r.error.empty()) continue;
+    if (!errors) out << "\nErrors\n";
+    errors = true;
+    out << "  " << r.scheduler << ": " << r.error << '\n';
+  }
+}
+
+
+nlohmann::json compare_json(const CompareInfo& o, const Scenario& sc, const std::vector<std::string>& names,
+                            const std::vector<CompareRow>& rows) {
+  const RunSpec& run = sc.workloads.run;
+  nlohmann::json j;
+  j["compare"] = {{"platform", o.platform},   {"workloads", o.workloads},
+                  {"seed", run.seed},         {"duration_s", run.duration.v},
+                  {"warmup_s", run.warmup.v}, {"window_s", run.duration.v - run.warmup.v},
+                  {"schedulers", names}};
+  nlohmann::json ranking = nlohmann::json::array();
+  int rank = 0;
+  for (const auto& r : rows) ranking.push_back(row_json(r, r.error.empty() ? ++rank : 0));
+  j["ranking"] = ranking;
+  return j;
+}
+
+}  // namespace gpusim

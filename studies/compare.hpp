@@ -1,0 +1,24 @@
+#pragma once
+/// The compare study: one scenario and seed under several scheduling policies, each planned here and
+/// simulated in its own child process (in parallel), ranked (analysis/ranking).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analysis/ranking.hpp"
+#include "core/params.hpp"
+
+namespace gpusim {
+
+/// The policies named in `list` ("a,b,c", in that order) or every registered one ("all", by name);
+/// ConfigError for an unknown or repeated name, or an empty list.
+std::vector<std::string> chosen_policies(const std::string& list);
+
+/// Plans and simulates the scenario under each policy (with its parameters), at most `parallel`
+/// simulations at a time (0 = one per core); rows ranked best first. A policy that cannot be planned or
+/// simulated becomes an error row; ConfigError when every policy failed or a parameter is wrong.
+std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<std::string>& names,
+                                         const std::map<std::string, Params>& params, unsigned parallel);
+
+}  // namespace gpusim
