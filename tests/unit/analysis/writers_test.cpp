@@ -1,0 +1,160 @@
+// Pure pieces of analysis/ that had no test of their own: the nearest-rank percentile, number formats, the
+// additivity verdict, and the JSON and CSV writers, each on hand-made inputs whose output is worked out here.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "analysis/additivity.hpp"
+#include "analysis/format.hpp"
+#include "analysis/metrics.hpp"
+#include "analysis/writers/report.hpp"
+#include "core/errors.hpp"
+
+namespace gpusim::test {
+namespace {
+
+TEST(Percentile, NearestRankOfSortedValues) {
+  std::vector<double> v(100);
+  std::iota(v.begin(), v.end(), 1.0);  // 1, 2, ..., 100
+  EXPECT_EQ(percentile_sorted(v, 0.50), 50.0);  // ceil(0.50 x 100) = 50th value
+  EXPECT_EQ(percentile_sorted(v, 0.99), 99.0);
+  EXPECT_EQ(percentile_sorted(v, 1.00), 100.0);
+  const std::vector<double> ten{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(percentile_sorted(ten, 0.95), 10.0);  // ceil(9.5) = 10th
+  EXPECT_EQ(percentile_sorted(ten, 0.01), 1.0);   // ceil(0.1) = 1st
+  EXPECT_EQ(percentile_sorted({}, 0.99), 0.0);
+}
+
+TEST(Format, DigitsBytesAndSeconds) {
+  EXPECT_EQ(group_digits(221161984), "221,161,984");  // fr_feature's MACs
+  EXPECT_EQ(group_digits(-1234.6), "-1,235");
+  EXPECT_EQ(group_digits(999), "999");
+  EXPECT_EQ(describe_bytes(512), "512 B");
+  EXPECT_EQ(describe_bytes(4761344), "4.54 MiB (4,761,344 B)");  // 4761344 / 2^20 = 4.5407
+  EXPECT_EQ(describe_bytes(3.0 * 1024 * 1024 * 1024), "3 GiB (3,221,225,472 B)");
+  EXPECT_EQ(describe_seconds(0.0), "0 s");
+  EXPECT_EQ(describe_seconds(456e-6), "456 us");
+  EXPECT_EQ(describe_seconds(0.00123), "1.23 ms");
+  EXPECT_EQ(describe_seconds(2.5), "2.5 s");
+}
+
+TEST(AdditivityVerdict, AboveTheSumWithSharesLargestFirst) {
+  AdditivityResult r;
+  r.sum = 0.50;
+  r.combined = 0.57;
+  r.ratio = 1.14;
+  r.attribution = {{"l2", 0.04}, {"bandwidth", 0.09}, {"pcie", 0.001}, {"launch_overhead", -0.02}};
+  // Shares below 0.5 % are left out; the rest sorted by size; a negative share carries a true minus sign.
+  EXPECT_EQ(additivity_verdict(r),
+            "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, l2 +4.0 %, "
+            "launch_overhead \u22122.0 %");
+}
+
+TEST(AdditivityVerdict, WithinHalfAPercentIsEqual) {
+  AdditivityResult r;
+  r.sum = 0.990;
+  r.combined = 0.994;
+  r.ratio = 0.994 / 0.990;
+  EXPECT_EQ(additivity_verdict(r), "combined demand equals the simple sum (0.994 vs 0.990)");
+  r.ratio = 0.75;
+  EXPECT_EQ(additivity_verdict(r), "combined demand is 25.0 % below the simple sum");
+}
+
+RunMetrics small_metrics() {
+  RunMetrics m;
+  m.window_s = 8.0;
+  WorkloadMetrics w;
+  w.name = "cam";
+  w.streams = 2;
+  w.devices = {"gpu0"};
+  w.generated = 100;
+  w.completed = 98;
+  w.dropped = 1;
+  w.unfinished = 1;
+  w.throughput_rps = 12.25;  // 98 / 8 s
+  w.latency = LatencyStats{0.010, 0.009, 0.015, 0.0123, 0.020};
+  w.sla_s = 0.1;
+  w.sla_attainment = 0.97;
+  w.achieved_flops = 2.5e12;
+  m.workloads.push_back(w);
+  WorkloadMetrics free_running = w;
+  free_running.name = "batch";
+  free_running.sla_s.reset();
+  free_running.sla_attainment.reset();
+  m.workloads.push_back(free_running);
+  DeviceMetrics d;
+  d.name = "gpu0";
+  d.type = "T4";
+  d.node = "n0";
+  d.sharing = "time-slice";
+  d.streams = 2;
+  d.utilization = 0.5;
+  d.bandwidth_utilization = 0.25;
+  d.memory_bytes = 1.5e9;
+  d.memory_capacity = 16e9;
+  d.kernels = 4200;
+  m.devices.push_back(d);
+  PowerMetrics p;
+  p.name = "gpu0";
+  p.type = "T4";
+  p.energy_j = 400;
+  p.min_clock_hz = 1.305e9;
+  p.boost_clock_hz = 1.59e9;
+  p.power_cap_w = 70;
+  m.power.push_back(p);
+  return m;
+}
+
+TEST(ReportJson, MillisecondsMegahertzAndNullsForMissingSlas) {
+  const RunInfo info{"p.yaml", "w.yaml", "round-robin", 7, 10.0, 2.0};
+  const nlohmann::json j = report_json(info, small_metrics());
+  EXPECT_EQ(j["run"]["seed"], 7);
+  EXPECT_EQ(j["run"]["window_s"], 8.0);
+  const auto& w = j["workloads"][0];
+  EXPECT_DOUBLE_EQ(w["latency_ms"]["p99"].get<double>(), 12.3);
+  EXPECT_DOUBLE_EQ(w["sla_ms"].get<double>(), 100.0);
+  EXPECT_EQ(w["sla_attainment"], 0.97);
+  EXPECT_TRUE(j["workloads"][1]["sla_ms"].is_null());
+  EXPECT_TRUE(j["workloads"][1]["sla_attainment"].is_null());
+  EXPECT_DOUBLE_EQ(j["power"][0]["min_clock_mhz"].get<double>(), 1305.0);
+  EXPECT_EQ(j["devices"][0]["kernels"], 4200);
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+TEST(CsvWriter, RowsInMillisecondsAndEmptyFieldsForMissingSlas) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gpusim-csv-" + std::to_string(::getpid()));
+  write_csv(dir.string(), small_metrics());
+  const std::string w = read(dir / "workloads.csv");
+  EXPECT_NE(w.find("cam,2,100,98,1,1,12.250000,10.000000,9.000000,15.000000,12.300000,20.000000,100,0.970000,"
+                   "2.500000e+12\n"),
+            std::string::npos)
+      << w;
+  EXPECT_NE(w.find("batch,2,100,98,1,1,12.250000,10.000000,9.000000,15.000000,12.300000,20.000000,,,"), std::string::npos)
+      << w;
+  EXPECT_EQ(read(dir / "devices.csv"),
+            "name,type,node,sharing,streams,utilization,bandwidth_utilization,memory_bytes,memory_capacity_bytes,"
+            "kernels\ngpu0,T4,n0,time-slice,2,0.500000,0.250000,1500000000,16000000000,4200\n");
+  for (const char* f : {"workloads.csv", "devices.csv", "power.csv", "timeseries.csv"}) {
+    EXPECT_FALSE(std::filesystem::exists(dir / (std::string(f) + ".tmp"))) << f;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AtomicWrite, MissingFolderIsAUserErrorAndLeavesNothing) {
+  EXPECT_THROW(write_file_atomically("/nonexistent-gpusim-dir/out.json", "{}"), ConfigError);
+  EXPECT_FALSE(std::filesystem::exists("/nonexistent-gpusim-dir/out.json.tmp"));
+}
+
+}  // namespace
+}  // namespace gpusim::test
