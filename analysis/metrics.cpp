@@ -49,7 +49,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   }
   std::vector<std::uint64_t> met(ws.size(), 0);
   for (const auto& rec : r.requests) {
-    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
+    if (!in_window(run, rec)) continue;
     const int w = plan.placements()[rec.stream].stream.workload;
     WorkloadMetrics& wm = m.workloads[w];
     ++wm.generated;
@@ -88,7 +88,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   for (std::size_t w = 0; w < ws.size(); ++w) acc[w].resize(ws[w].stages.size() > 1 ? ws[w].stages.size() : 0);
   for (const auto& st : r.stages) {
     const RequestRecord& rec = r.requests[st.request];
-    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v || rec.status != RequestStatus::COMPLETED) continue;
+    if (!in_window(run, rec) || rec.status != RequestStatus::COMPLETED) continue;
     StageAcc& a = acc[plan.placements()[rec.stream].stream.workload][st.stage];
     a.latency.push_back(st.finish - st.start);
     a.done_at.push_back(st.finish - rec.arrival);
@@ -126,7 +126,7 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
   }
   std::vector<std::uint64_t> completed_on(sc.platform.devices.size(), 0);
   for (const auto& rec : r.requests) {
-    if (rec.status != RequestStatus::COMPLETED || rec.arrival < run.warmup.v || rec.arrival >= run.duration.v) continue;
+    if (rec.status != RequestStatus::COMPLETED || !in_window(run, rec)) continue;
     ++completed_on[plan.units()[plan.placements()[rec.stream].unit].device];
   }
   for (std::size_t d = 0; d < r.power.size(); ++d) {

@@ -78,6 +78,11 @@ struct RunMetrics {
   double simulated_s = 0;
 };
 
+/// True when the request arrived in the measured window [warmup, duration): only those count.
+inline bool in_window(const RunSpec& run, const RequestRecord& rec) {
+  return !(rec.arrival < run.warmup.v || rec.arrival >= run.duration.v);
+}
+
 RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult& r);
 
 /// Nearest-rank percentile of sorted values (q in (0, 1]); 0 for an empty list.

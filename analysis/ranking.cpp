@@ -28,8 +28,7 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
   if (with_sla > 0) row.sla_attainment = met / with_sla;
   std::vector<double> latencies;
   for (const auto& rec : r.requests) {
-    if (rec.arrival < run.warmup.v || rec.arrival >= run.duration.v || rec.status != RequestStatus::COMPLETED)
-      continue;
+    if (!in_window(run, rec) || rec.status != RequestStatus::COMPLETED) continue;
     latencies.push_back(rec.finish - rec.arrival);
   }
   std::sort(latencies.begin(), latencies.end());
