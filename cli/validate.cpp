@@ -2,14 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include "analysis/writers/report.hpp"
-#include "analysis/validate.hpp"
+#include "analysis/writers/validation.hpp"
 #include "core/errors.hpp"
+#include "platforms/catalog.hpp"
+#include "studies/validation/validate.hpp"
 
 namespace gpusim {
+namespace {
+
+// The source tree's validation/ data, or $GPUSIM_VALIDATION when set.
+std::string default_validation_dir() {
+  const char* env = std::getenv("GPUSIM_VALIDATION");
+  return env && *env ? std::string(env) : std::string(GPUSIM_VALIDATION_DIR);
+}
+
+}  // namespace
 
 int command_validate(const ValidateCommandOptions& o) {
   namespace fs = std::filesystem;
@@ -25,8 +37,9 @@ int command_validate(const ValidateCommandOptions& o) {
     }
   }
   ValidateOptions options;
-  options.data_dir = o.data_dir;
-  options.catalog_dir = o.catalog;
+  options.data_dir = o.data_dir.empty() ? default_validation_dir() : o.data_dir;
+  options.catalog_dir = o.catalog.empty() ? Catalog::default_dir() : o.catalog;
+  options.models_dir = GPUSIM_FACE_MODELS_DIR;
   options.parallel = o.jobs;
   const ValidationReport report = run_validation(options);
   // Everything is computed before anything is written.

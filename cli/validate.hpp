@@ -6,7 +6,7 @@
 namespace gpusim {
 
 struct ValidateCommandOptions {
-  std::string data_dir;  ///< empty: the source tree's validation/
+  std::string data_dir;  ///< empty: $GPUSIM_VALIDATION, else the source tree's validation/
   std::string json;      ///< write the report as JSON to FILE ('-' for stdout)
   std::string catalog;   ///< device catalog directory; empty: the bundled one
   unsigned jobs = 0;     ///< simulations at a time; 0 = one per core

@@ -1,23 +1,14 @@
-// The validation report: per-category error statistics, the table and its JSON.
+#include "analysis/writers/validation.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "analysis/writers/table.hpp"
-#include "analysis/validate.hpp"
 
 namespace gpusim {
 namespace {
-
-// Categories in report order; others (none today) follow alphabetically.
-int category_rank(const std::string& c) {
-  static const std::map<std::string, int> order{
-      {"isolated kernels", 0}, {"L2-resident kernels", 1}, {"co-located pairs", 2}, {"models", 3}};
-  auto it = order.find(c);
-  return it == order.end() ? 100 : it->second;
-}
 
 std::string number(double v) {
   if (v == 0) return "0";
@@ -29,37 +20,6 @@ std::string number(double v) {
 }
 
 }  // namespace
-
-std::vector<CategorySummary> summarise(const std::vector<ValidationCase>& cases) {
-  std::map<std::pair<int, std::string>, std::vector<const ValidationCase*>> by_category;
-  for (const auto& c : cases) {
-    if (c.error_pct()) by_category[{category_rank(c.category), c.category}].push_back(&c);
-  }
-  std::vector<CategorySummary> out;
-  for (const auto& [key, list] : by_category) {
-    for (const char* subset : {"all", "calibration", "held-out"}) {
-      CategorySummary s;
-      s.category = key.second;
-      s.subset = subset;
-      for (const ValidationCase* c : list) {
-        if ((s.subset == "calibration" && c->held_out) || (s.subset == "held-out" && !c->held_out)) continue;
-        const double e = *c->error_pct();
-        ++s.cases;
-        s.mean_abs_error_pct += std::fabs(e);
-        s.mean_error_pct += e;
-        if (std::fabs(e) > s.worst_abs_error_pct || s.worst_case.empty()) {
-          s.worst_abs_error_pct = std::fabs(e);
-          s.worst_case = c->name;
-        }
-      }
-      if (s.cases == 0) continue;
-      s.mean_abs_error_pct /= s.cases;
-      s.mean_error_pct /= s.cases;
-      out.push_back(s);
-    }
-  }
-  return out;
-}
 
 void print_validation(std::ostream& out, const ValidationReport& r) {
   if (r.sample) {
@@ -74,7 +34,7 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   std::vector<const ValidationCase*> sorted;
   for (const auto& c : r.cases) sorted.push_back(&c);
   std::stable_sort(sorted.begin(), sorted.end(), [](const ValidationCase* a, const ValidationCase* b) {
-    return category_rank(a->category) < category_rank(b->category);
+    return validation_category_rank(a->category) < validation_category_rank(b->category);
   });
   Table t({"case", "category", "origin", "device", "measured", "predicted", "unit", "error %", "held-out"},
           {false, false, false, false, true, true, false, true, false});

@@ -13,8 +13,8 @@
 #include <map>
 #include <sstream>
 
-#include "analysis/validate.hpp"
 #include "core/errors.hpp"
+#include "studies/validation/validate.hpp"
 #include "workloads/model_source.hpp"
 
 namespace gpusim {
@@ -25,6 +25,15 @@ const std::string kPublished = kValidation + "/published";
 const std::string kSample = kValidation + "/harness/sample";
 
 Catalog catalog() { return Catalog::load(GPUSIM_CATALOG_DIR); }
+
+// The paths the command would pass, from CMake.
+ValidateOptions options(const std::string& data_dir = "") {
+  ValidateOptions o;
+  o.data_dir = data_dir;
+  o.catalog_dir = GPUSIM_CATALOG_DIR;
+  o.models_dir = GPUSIM_FACE_MODELS_DIR;
+  return o;
+}
 
 const ValidationCase& find_case(const ValidationReport& r, const std::string& name) {
   for (const auto& c : r.cases) {
@@ -138,7 +147,7 @@ TEST(Validation, StreamingCasesReproduceTheRooflineBandwidth) {
   d.bandwidth.push_back(
       PublishedBandwidth{"h100pcie", "H100-PCIe", "triad", 3.0 * (1 << 30), 1832e9, false, "t"});
   d.bandwidth.push_back(PublishedBandwidth{"h200", "H200", "triad", 3.0 * (1 << 30), 3534e9, true, "t"});
-  const ValidationReport r = validate_data(d, {}, catalog(), ValidateOptions{});
+  const ValidationReport r = validate_data(d, {}, catalog(), options());
   ASSERT_EQ(r.cases.size(), 2u);
   ASSERT_TRUE(r.cases[0].predicted.has_value());
   EXPECT_NEAR(*r.cases[0].predicted, 1800.0, 1800.0 * 1e-6);
@@ -161,7 +170,7 @@ TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
   PublishedData d;
   d.mlperf.push_back(
       PublishedMlperf{"h100", "H100-SXM", "Offline", 2048, "int8", 88526.0, false, "mlcommons v3.1"});
-  const ValidationReport r = validate_data(d, {}, catalog(), ValidateOptions{});
+  const ValidationReport r = validate_data(d, {}, catalog(), options());
   ASSERT_EQ(r.cases.size(), 1u);
   const StageSpec st =
       stage_from_cost(load_model_cost("zoo:resnet50", "", Precision::INT8, 1), "zoo:resnet50");
@@ -183,9 +192,7 @@ TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
 TEST(Validation, PublishedErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{
       {"isolated kernels", 12.0}, {"L2-resident kernels", 80.0}, {"models", 25.0}};
-  ValidateOptions o;
-  o.data_dir = kPublished;
-  const ValidationReport r = run_validation(o);
+  const ValidationReport r = run_validation(options(kPublished));
   EXPECT_EQ(r.cases.size(), 19u);
   for (const auto& c : r.cases) {
     EXPECT_TRUE(c.predicted.has_value()) << c.name << ": " << c.note;
@@ -306,7 +313,7 @@ TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
 // stream_hbm 3350 GB/s x 0.9 = 3015 GB/s; gemm_fp16 989.4 TFLOP/s x 0.7 = 692.58 TFLOP/s.
 TEST(HarnessSample, SimulatesEveryUsableRow) {
   const MeasuredData d = read_measured(kSample);
-  const ValidationReport r = validate_data({}, {d}, catalog(), ValidateOptions{});
+  const ValidationReport r = validate_data({}, {d}, catalog(), options());
   EXPECT_TRUE(r.sample);
   // 7 kernels + 3 pairs x 3 + 4 models + 1 model pair x 2; the skipped model and model pair are noted.
   EXPECT_EQ(r.cases.size(), 22u);

@@ -1,172 +1,24 @@
-// Reading validation data: the published figures (validation/published/*.csv) and the harness's output
-// (machine.json and the CSVs documented in validation/harness/README.md). Strict: unknown files and
-// columns, missing columns and malformed numbers are ConfigErrors naming FILE:LINE.
+// Reading the harness's output (machine.json and the CSVs documented in validation/harness/README.md).
+// Strict: unknown columns, missing columns and malformed numbers are ConfigErrors naming FILE:LINE.
+
+#include "studies/validation/measured.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <set>
-#include <sstream>
 
-#include "analysis/validate.hpp"
+#include "core/csv.hpp"
 #include "core/errors.hpp"
 
 namespace gpusim {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Splits one CSV line: fields separated by commas, optionally double-quoted ("" is a quote inside).
-std::vector<std::string> split_csv(const std::string& line, const std::string& where) {
-  std::vector<std::string> out;
-  std::string field;
-  bool quoted = false;
-  bool was_quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"' && field.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      out.push_back(field);
-      field.clear();
-      was_quoted = false;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (quoted) throw ConfigError(fmt::format("{}: error: unterminated quoted field", where));
-  out.push_back(field);
-  return out;
-}
-
-// One CSV file: a header naming the columns, then rows; blank lines and '#' comments are skipped.
-class CsvFile {
- public:
-  struct Row {
-    int line = 0;
-    std::vector<std::string> fields;
-  };
-
-  CsvFile(const std::string& path, const std::vector<std::string>& required,
-          const std::vector<std::string>& optional = {})
-      : path_(path) {
-    std::ifstream in(path);
-    if (!in) throw ConfigError(fmt::format("{}: error: cannot read file", path));
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      const auto first = line.find_first_not_of(" \t\r");
-      if (first == std::string::npos || line[first] == '#') continue;
-      auto fields = split_csv(line, fmt::format("{}:{}", path, n));
-      if (header_.empty()) {
-        header_ = fields;
-        header_line_ = n;
-        continue;
-      }
-      if (fields.size() != header_.size()) {
-        throw ConfigError(fmt::format("{}:{}: error: {} fields, the header has {}", path, n, fields.size(),
-                                      header_.size()));
-      }
-      rows_.push_back(Row{n, std::move(fields)});
-    }
-    if (header_.empty()) throw ConfigError(fmt::format("{}: error: no header line", path));
-    std::set<std::string> known(required.begin(), required.end());
-    known.insert(optional.begin(), optional.end());
-    for (std::size_t i = 0; i < header_.size(); ++i) {
-      if (!known.count(header_[i])) {
-        std::string list;
-        for (const auto& k : required) list += (list.empty() ? "" : ", ") + k;
-        for (const auto& k : optional) list += (list.empty() ? "" : ", ") + k;
-        throw ConfigError(fmt::format("{}:{}: error: unknown column '{}' (known: {})", path, header_line_,
-                                      header_[i], list));
-      }
-      if (!column_.emplace(header_[i], i).second) {
-        throw ConfigError(fmt::format("{}:{}: error: duplicate column '{}'", path, header_line_, header_[i]));
-      }
-    }
-    for (const auto& r : required) {
-      if (!column_.count(r)) {
-        throw ConfigError(fmt::format("{}:{}: error: missing column '{}'", path, header_line_, r));
-      }
-    }
-  }
-
-  const std::vector<Row>& rows() const { return rows_; }
-  bool has(const std::string& col) const { return column_.count(col) > 0; }
-
-  const std::string& text(const Row& r, const std::string& col) const { return r.fields[column_.at(col)]; }
-
-  double number(const Row& r, const std::string& col) const {
-    const std::string& s = text(r, col);
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (s.empty() || used != s.size() || !std::isfinite(v)) {
-      throw ConfigError(
-          fmt::format("{}:{}: error: column '{}': '{}' is not a number", path_, r.line, col, s));
-    }
-    return v;
-  }
-
-  double positive(const Row& r, const std::string& col) const {
-    const double v = number(r, col);
-    if (v <= 0) {
-      throw ConfigError(fmt::format("{}:{}: error: column '{}': {} must be positive", path_, r.line, col, v));
-    }
-    return v;
-  }
-
-  int integer(const Row& r, const std::string& col) const {
-    const double v = positive(r, col);
-    if (v != std::floor(v) || v > 1e9) {
-      throw ConfigError(
-          fmt::format("{}:{}: error: column '{}': {} must be a whole number", path_, r.line, col, v));
-    }
-    return static_cast<int>(v);
-  }
-
-  bool flag(const Row& r, const std::string& col) const {
-    const std::string& s = text(r, col);
-    if (s == "0" || s == "1") return s == "1";
-    throw ConfigError(fmt::format("{}:{}: error: column '{}': '{}' must be 0 or 1", path_, r.line, col, s));
-  }
-
-  std::string one_of(const Row& r, const std::string& col, const std::vector<std::string>& allowed) const {
-    const std::string& s = text(r, col);
-    if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return s;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw ConfigError(fmt::format("{}:{}: error: column '{}': unknown value '{}' (known: {})", path_, r.line,
-                                  col, s, list));
-  }
-
- private:
-  std::string path_;
-  std::vector<std::string> header_;
-  int header_line_ = 0;
-  std::map<std::string, std::size_t> column_;
-  std::vector<Row> rows_;
-};
 
 const std::vector<std::string> kKernels{"fma_fp32", "gemm_fp16", "gemm_bf16", "stream_hbm", "stream_l2"};
 const std::vector<std::string> kHarnessPrecisions{"fp32", "fp16", "bf16", "int8"};
@@ -192,58 +44,6 @@ double json_number(const nlohmann::json& j, const char* key) {
 }
 
 }  // namespace
-
-PublishedData read_published(const std::string& dir) {
-  PublishedData d;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw ConfigError(fmt::format("{}: error: not a directory", dir));
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".csv") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& p : files) {
-    const std::string path = p.string();
-    const std::string stem = p.filename().string();
-    if (stem == "bandwidth.csv") {
-      CsvFile f(path,
-                {"case", "device", "kernel", "working_set_MiB", "bandwidth_GBps", "held_out", "source"});
-      for (const auto& r : f.rows()) {
-        PublishedBandwidth b;
-        b.name = f.text(r, "case");
-        b.device = f.text(r, "device");
-        b.kernel = f.one_of(r, "kernel", {"triad", "read"});
-        b.working_set_bytes = f.positive(r, "working_set_MiB") * 1024.0 * 1024.0;
-        b.bandwidth_Bps = f.positive(r, "bandwidth_GBps") * 1e9;
-        b.held_out = f.flag(r, "held_out");
-        b.source = f.text(r, "source");
-        d.bandwidth.push_back(b);
-      }
-    } else if (stem == "mlperf_resnet50.csv") {
-      CsvFile f(path, {"case", "device", "scenario", "batch", "precision", "measured", "unit", "round",
-                       "submitter", "system", "held_out", "source"});
-      for (const auto& r : f.rows()) {
-        PublishedMlperf m;
-        m.name = f.text(r, "case");
-        m.device = f.text(r, "device");
-        m.scenario = f.one_of(r, "scenario", {"Offline", "SingleStream"});
-        m.batch = f.integer(r, "batch");
-        m.precision = f.one_of(r, "precision", {"int8", "fp16"});
-        const std::string unit = f.one_of(r, "unit", {m.scenario == "Offline" ? "samples/s" : "ms"});
-        m.value = f.positive(r, "measured") * (unit == "ms" ? 1e-3 : 1.0);
-        m.held_out = f.flag(r, "held_out");
-        m.source = f.text(r, "source");
-        d.mlperf.push_back(m);
-      }
-    } else {
-      throw ConfigError(
-          fmt::format("{}: error: unknown published data file (known: bandwidth.csv, "
-                      "mlperf_resnet50.csv)",
-                      path));
-    }
-  }
-  return d;
-}
 
 MeasuredData read_measured(const std::string& dir) {
   MeasuredData d;

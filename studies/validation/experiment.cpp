@@ -1,0 +1,106 @@
+#include "studies/validation/experiment.hpp"
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+
+namespace gpusim::validation {
+
+ValidationCase make_case(std::string name, std::string category, std::string origin, std::string device,
+                         std::string unit, double measured, bool held_out, std::string source) {
+  ValidationCase c;
+  c.name = std::move(name);
+  c.category = std::move(category);
+  c.origin = std::move(origin);
+  c.device = std::move(device);
+  c.unit = std::move(unit);
+  c.measured = measured;
+  c.held_out = held_out;
+  c.source = std::move(source);
+  return c;
+}
+
+Precision precision_of(const std::string& s) {
+  const auto p = parse_precision(s);
+  GPUSIM_CHECK(p.has_value(), "precision validated by the reader: " + s);
+  return *p;
+}
+
+ArrivalSpec trace(std::vector<double> times) {
+  ArrivalSpec a;
+  a.kind = ArrivalKind::TRACE;
+  for (double t : times) a.trace.push_back(Seconds{t});
+  return a;
+}
+
+StreamSpec make_stream(const std::string& name, StageSpec stage, Precision p, int batch,
+                       ArrivalSpec arrival) {
+  StreamSpec s;
+  s.name = name;
+  s.precision = p;
+  s.batch = batch;
+  s.stages.push_back(std::move(stage));
+  s.arrival = std::move(arrival);
+  return s;
+}
+
+StreamSpec kernel_stream(const std::string& name, Precision p, double flops, double bytes, double working_set,
+                         int launches) {
+  StageSpec st;
+  st.name = name;
+  st.model = "explicit";
+  st.kernels.assign(static_cast<std::size_t>(launches),
+                    KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{working_set}});
+  return make_stream(name, std::move(st), p, 1, trace({0.0}));
+}
+
+Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams,
+             bool launch_overhead) {
+  Run r;
+  DeviceInstance d;
+  d.name = "gpu0";
+  d.node = "node0";
+  d.spec = spec;
+  d.sharing = mode;
+  d.pcie_bandwidth = spec.pcie_bandwidth;
+  r.sc.platform.file = "validate";
+  r.sc.platform.nodes = {"node0"};
+  r.sc.platform.devices.push_back(d);
+  r.sc.platform.contention.launch_overhead = launch_overhead;
+  double last = 0;
+  for (const auto& s : streams) {
+    for (const auto& t : s.arrival.trace) last = std::max(last, t.v);
+  }
+  r.sc.workloads.file = "validate";
+  r.sc.workloads.run.duration = Seconds{last + 1e-6};
+  r.sc.workloads.run.warmup = Seconds{0.0};
+  r.sc.workloads.run.drain = Seconds{3600.0};
+  r.sc.workloads.streams = std::move(streams);
+  r.plan = PlanBuilder(r.sc, "validate")
+               .add_device(0)
+               .place_all(std::vector<int>(expand_streams(r.sc.workloads).size(), 0))
+               .build();
+  return r;
+}
+
+double last_finish(const SimResult& r, std::uint32_t stream) {
+  double t = 0;
+  for (const auto& q : r.requests) {
+    if (q.stream == stream) t = std::max(t, q.finish);
+  }
+  return t;
+}
+
+double mean_latency(const SimResult& r, std::uint32_t stream) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& q : r.requests) {
+    if (q.stream == stream && q.status == RequestStatus::COMPLETED) {
+      sum += q.finish - q.arrival;
+      ++n;
+    }
+  }
+  return n > 0 ? sum / n : 0.0;
+}
+
+}  // namespace gpusim::validation

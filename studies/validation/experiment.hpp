@@ -1,0 +1,71 @@
+#pragma once
+/// The pieces every validation experiment is made of: a group of cases, the small scenarios (built in code,
+/// each with a checked Plan) that predict them, and how to read the predictions off their results. The
+/// experiments of each category are in kernels.hpp, pairs.hpp and models.hpp.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/validation_report.hpp"
+#include "core/precision.hpp"
+#include "platforms/device_spec.hpp"
+#include "sim/plan.hpp"
+#include "sim/sim_result.hpp"
+#include "studies/validation/measured.hpp"
+
+namespace gpusim::validation {
+
+/// One simulation: a scenario and its plan.
+struct Run {
+  Scenario sc;
+  Plan plan;
+};
+
+/// A group of cases, the runs they need, and the predictions (one per case, in order) from the runs'
+/// results (one per run, in order).
+struct Experiment {
+  std::vector<ValidationCase> cases;
+  std::vector<Run> runs;
+  std::function<std::vector<double>(const std::vector<SimResult>&)> predict;
+};
+
+/// What the experiments of one harness output directory share.
+struct MeasuredContext {
+  const MeasuredData* data = nullptr;
+  const DeviceSpec* spec = nullptr;
+  std::string origin;  ///< measured | SAMPLE
+  std::string prefix;  ///< "<gpu dir name>/"
+  std::string source;  ///< the directory
+  double l2 = 0;       ///< the measured L2 size in bytes, else the catalog's
+};
+
+/// A case with no prediction yet.
+ValidationCase make_case(std::string name, std::string category, std::string origin, std::string device,
+                         std::string unit, double measured, bool held_out, std::string source);
+
+/// A precision the readers have already checked (an internal error otherwise).
+Precision precision_of(const std::string& s);
+
+/// Arrivals at the given times.
+ArrivalSpec trace(std::vector<double> times);
+
+/// A stream of one stage.
+StreamSpec make_stream(const std::string& name, StageSpec stage, Precision p, int batch, ArrivalSpec arrival);
+
+/// A stream of one request, at time 0, made of `launches` identical kernels.
+StreamSpec kernel_stream(const std::string& name, Precision p, double flops, double bytes, double working_set,
+                         int launches);
+
+/// One device of the catalog entry, the streams on it (one context each), every mechanism as shipped except
+/// the launch overhead where the measurement hides it (back-to-back asynchronous launches of long kernels).
+Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams, bool launch_overhead);
+
+/// Latest finish of a stream's requests (they all complete: the drain is long).
+double last_finish(const SimResult& r, std::uint32_t stream);
+
+/// Mean latency of a stream's completed requests (0 when none completed).
+double mean_latency(const SimResult& r, std::uint32_t stream);
+
+}  // namespace gpusim::validation

@@ -1,0 +1,53 @@
+// Isolated and L2-resident kernels: one kernel alone, from a published streaming benchmark or a measured
+// harness kernel; the prediction is the FLOPs or bytes it moves per second of its simulated time.
+
+#include "studies/validation/kernels.hpp"
+
+#include <fmt/format.h>
+
+namespace gpusim::validation {
+namespace {
+
+// A single kernel alone; the prediction is `amount` per second of its simulated time, scaled to `unit_scale`.
+Experiment single_kernel(ValidationCase c, const DeviceSpec& spec, Precision p, double flops, double bytes,
+                         double working_set, double amount, double unit_scale) {
+  Experiment e;
+  e.cases.push_back(std::move(c));
+  e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE,
+                            {kernel_stream("kernel", p, flops, bytes, working_set, 1)}, false));
+  e.predict = [amount, unit_scale](const std::vector<SimResult>& r) {
+    return std::vector<double>{amount / last_finish(r[0], 0) / unit_scale};
+  };
+  return e;
+}
+
+}  // namespace
+
+std::string category_for_working_set(double working_set, double l2) {
+  return working_set <= l2 ? kL2ResidentKernels : kIsolatedKernels;
+}
+
+Experiment published_bandwidth(const PublishedBandwidth& b, const DeviceSpec& spec) {
+  // gpu-stream kernels on doubles: triad 2 FLOPs per element (24 bytes), read none worth counting.
+  const double flops = b.kernel == "triad" ? b.working_set_bytes / 12.0 : 0.0;
+  return single_kernel(make_case(b.name, category_for_working_set(b.working_set_bytes, spec.l2_cache.v),
+                                 "published", spec.name, "GB/s", b.bandwidth_Bps / 1e9, b.held_out, b.source),
+                       spec, Precision::FP64, flops, b.working_set_bytes, b.working_set_bytes,
+                       b.working_set_bytes, 1e9);
+}
+
+Experiment measured_kernel(const MeasuredContext& ctx, const KernelRow& k, bool held_out) {
+  const bool compute = k.kernel == "fma_fp32" || k.kernel.rfind("gemm_", 0) == 0;
+  const std::string name = k.kernel == "stream_l2" ? fmt::format("{}{}/{:g}MiB", ctx.prefix, k.kernel,
+                                                                 k.working_set_bytes / 1048576.0)
+                                                   : ctx.prefix + k.kernel;
+  const std::string category = k.kernel == "stream_l2" ? category_for_working_set(k.working_set_bytes, ctx.l2)
+                                                       : std::string(kIsolatedKernels);
+  const double measured = compute ? k.flops / k.time_s / 1e12 : k.bytes / k.time_s / 1e9;
+  ValidationCase c = make_case(name, category, ctx.origin, ctx.spec->name, compute ? "TFLOP/s" : "GB/s",
+                               measured, held_out, fmt::format("{}/kernels.csv:{}", ctx.source, k.line));
+  return single_kernel(std::move(c), *ctx.spec, precision_of(k.precision), k.flops, k.bytes,
+                       k.working_set_bytes, compute ? k.flops : k.bytes, compute ? 1e12 : 1e9);
+}
+
+}  // namespace gpusim::validation

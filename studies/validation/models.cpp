@@ -1,0 +1,125 @@
+// Models: measured models alone (models.csv) and published MLPerf Inference ResNet-50 results.
+//
+// torchvision's ResNet-50 and MobileNetV2 come from the model zoo (zoo:resnet50, zoo:mobilenet_v2, checked
+// against the published MAC and parameter counts), the face models from their ONNX files. As TensorRT and
+// onnxruntime run them, layers are fused by gpusim's rule (stage_from_cost: BatchNorm, activations and
+// element-wise epilogues join their producer); as PyTorch eager runs them, every layer is its own kernel.
+
+#include "studies/validation/models.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/errors.hpp"
+#include "workloads/model/zoo.hpp"
+#include "workloads/model_source.hpp"
+
+namespace gpusim::validation {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One kernel per layer (views launch nothing): weights read once per invocation, activations per sample.
+StageSpec layer_stage(const ModelCost& m, const std::string& label) {
+  StageSpec st;
+  st.name = label;
+  st.model = label;
+  st.weight_bytes = m.weight_bytes;
+  st.activation_bytes = m.peak_activation_bytes + m.io_bytes;
+  st.params = m.total_params();
+  for (const LayerCost& l : m.layers) {
+    if (l.is_view || (l.flops == 0 && l.total_bytes().v == 0)) continue;
+    const Bytes fixed = std::min(l.weight_bytes, l.bytes_read);
+    const Bytes activations = l.total_bytes() - fixed;
+    st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed});
+  }
+  return st;
+}
+
+}  // namespace
+
+std::optional<StageSpec> model_stage(const std::string& model, bool fused, Precision p,
+                                     const std::string& models_dir, std::string& why) {
+  const auto zoo = zoo_model_names();
+  std::string ref = "zoo:" + model;
+  if (std::find(zoo.begin(), zoo.end(), model) == zoo.end()) {
+    const fs::path onnx = fs::path(models_dir) / (model + ".onnx");
+    std::error_code ec;
+    if (!fs::exists(onnx, ec)) {
+      why = "not in the model zoo and no " + onnx.string();
+      return std::nullopt;
+    }
+    ref = onnx.string();
+  }
+  try {
+    const ModelCost cost = load_model_cost(ref, "", p, 1);
+    StageSpec st = fused ? stage_from_cost(cost, ref) : layer_stage(cost, ref);
+    st.name = model;
+    st.input_bytes = Bytes{0.0};
+    st.output_bytes = Bytes{0.0};
+    return st;
+  } catch (const ConfigError& e) {
+    why = e.what();
+    return std::nullopt;
+  }
+}
+
+// ResNet-50 as TensorRT runs it (fused, INT8). Offline: as many batches queued at once as fill MLPerf's
+// minimum duration (600 s), so the power and thermal controllers settle as on the real run; prediction =
+// samples per second of the whole. The harness overlaps host copies with compute: none are simulated.
+// SingleStream: one image at a time, the int8 input crossing PCIe first; prediction = mean latency.
+Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
+  const Precision p = precision_of(m.precision);
+  const ModelCost cost = load_model_cost("zoo:resnet50", "", p, 1);
+  StageSpec st = stage_from_cost(cost, "zoo:resnet50");
+  st.name = "resnet50";
+  const bool offline = m.scenario == "Offline";
+  ValidationCase c = make_case(m.name, kModels, "published", spec.name, offline ? "samples/s" : "ms",
+                               offline ? m.value : m.value * 1e3, m.held_out, m.source);
+  c.note = "zoo:resnet50, fused kernels, " + m.precision;
+  Experiment e;
+  e.cases.push_back(std::move(c));
+  if (offline) {
+    st.input_bytes = Bytes{0.0};
+    st.output_bytes = Bytes{0.0};
+    constexpr double kMinDuration = 600.0;
+    StreamSpec s = make_stream("resnet50", std::move(st), p, m.batch, trace({0.0}));
+    DeviceInstance d;
+    d.spec = spec;
+    const Unit whole{0, "gpu0", "", 1.0, 1.0, spec.memory, spec.l2_cache};
+    const double t = isolated_request_time(s, d, whole).value().v;
+    const int batches = std::clamp(static_cast<int>(std::ceil(kMinDuration / std::max(t, 1e-9))), 1, 1000000);
+    s.arrival = trace(std::vector<double>(static_cast<std::size_t>(batches), 0.0));
+    e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE, {std::move(s)}, true));
+    const double samples = static_cast<double>(batches) * m.batch;
+    e.predict = [samples](const std::vector<SimResult>& r) {
+      return std::vector<double>{samples / last_finish(r[0], 0)};
+    };
+  } else {
+    e.runs.push_back(
+        make_run(spec, SharingMode::TIME_SLICE,
+                 {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0, 0.05, 0.1, 0.15}))}, true));
+    e.predict = [](const std::vector<SimResult>& r) {
+      return std::vector<double>{mean_latency(r[0], 0) * 1e3};
+    };
+  }
+  return e;
+}
+
+// Latency of one batch alone; three batches spaced a second apart so none waits for another.
+Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSpec stage, bool held_out) {
+  const Precision p = precision_of(m.precision);
+  Experiment e;
+  e.cases.push_back(make_case(fmt::format("{}model/{}/{}/b{}", ctx.prefix, m.framework, m.model, m.batch),
+                              kModels, ctx.origin, ctx.spec->name, "ms", m.latency_mean_s * 1e3, held_out,
+                              fmt::format("{}/models.csv:{}", ctx.source, m.line)));
+  e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE,
+                            {make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}))}, true));
+  e.predict = [](const std::vector<SimResult>& r) {
+    return std::vector<double>{mean_latency(r[0], 0) * 1e3};
+  };
+  return e;
+}
+
+}  // namespace gpusim::validation
