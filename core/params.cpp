@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/errors.hpp"
 
 namespace gpusim {
@@ -46,5 +49,42 @@ void Params::check_known(const std::string& owner, const std::vector<ParamDoc>& 
     }
   }
 }
+
+std::string ParamRange::describe() const {
+  if (lo_open && lo == 0.0 && hi == std::numeric_limits<double>::infinity()) return "positive";
+  return fmt::format("in {}{}, {}]", lo_open ? "(" : "[", lo, hi);
+}
+
+template <class T>
+T ParamDecl<T>::read(const Params& p, const std::string& owner) const {
+  ParamRange valid = range;
+  if constexpr (std::is_same_v<T, int>) {
+    valid.lo = std::max(valid.lo, static_cast<double>(std::numeric_limits<int>::min()));
+    valid.hi = std::min(valid.hi, static_cast<double>(std::numeric_limits<int>::max()));
+  }
+  GPUSIM_CHECK(valid.contains(static_cast<double>(fallback)),
+               fmt::format("{}: the default of parameter '{}' is outside its range", owner, name));
+  const auto it = p.values().find(name);
+  if (it == p.values().end()) return fallback;
+  const double v = p.number(name, static_cast<double>(fallback));
+  const std::string& origin = it->second.second;
+  auto refuse = [&](const std::string& what) {
+    return ConfigError(
+        fmt::format("{}: error: {}: parameter '{}' must be {} (got {})", origin, owner, name, what, v));
+  };
+  if (!valid.contains(v)) throw refuse(valid.describe());
+  if constexpr (std::is_same_v<T, int>) {
+    if (v != std::floor(v)) throw refuse("a whole number");
+  }
+  return static_cast<T>(v);
+}
+
+template <class T>
+ParamDoc ParamDecl<T>::doc() const {
+  return ParamDoc{name, fmt::format("{}", fallback), summary};
+}
+
+template struct ParamDecl<double>;
+template struct ParamDecl<int>;
 
 }  // namespace gpusim

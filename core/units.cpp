@@ -132,7 +132,10 @@ std::string describe(Dimension d) {
   return "a value with a unit";
 }
 
-double parse_quantity(std::string_view text, Dimension d) {
+namespace {
+
+// The SI value of `text` in dimension `d`; the one parser behind both parse_quantity forms.
+double parse_in(std::string_view text, Dimension d) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   double number = 0.0;
@@ -154,6 +157,50 @@ double parse_quantity(std::string_view text, Dimension d) {
     throw std::invalid_argument(fmt::format("unknown unit '{}' in '{}': expected {}", suffix, text, describe(d)));
   }
   return number * factor + t.offset;
+}
+
+}  // namespace
+
+template <class Q>
+Q parse_quantity_as(std::string_view text) {
+  return Q{parse_in(text, QuantityTraits<Q>::dimension)};
+}
+
+template Flops parse_quantity_as<Flops>(std::string_view);
+template FlopRate parse_quantity_as<FlopRate>(std::string_view);
+template Bytes parse_quantity_as<Bytes>(std::string_view);
+template ByteRate parse_quantity_as<ByteRate>(std::string_view);
+template Seconds parse_quantity_as<Seconds>(std::string_view);
+template Hertz parse_quantity_as<Hertz>(std::string_view);
+template PerSecond parse_quantity_as<PerSecond>(std::string_view);
+template Watts parse_quantity_as<Watts>(std::string_view);
+template Celsius parse_quantity_as<Celsius>(std::string_view);
+template KelvinPerWatt parse_quantity_as<KelvinPerWatt>(std::string_view);
+
+double parse_quantity(std::string_view text, Dimension d) {
+  switch (d) {
+    case Dimension::FLOPS:
+      return parse_quantity_as<Flops>(text).v;
+    case Dimension::FLOP_RATE:
+      return parse_quantity_as<FlopRate>(text).v;
+    case Dimension::BYTES:
+      return parse_quantity_as<Bytes>(text).v;
+    case Dimension::BYTE_RATE:
+      return parse_quantity_as<ByteRate>(text).v;
+    case Dimension::SECONDS:
+      return parse_quantity_as<Seconds>(text).v;
+    case Dimension::HERTZ:
+      return parse_quantity_as<Hertz>(text).v;
+    case Dimension::PER_SECOND:
+      return parse_quantity_as<PerSecond>(text).v;
+    case Dimension::WATTS:
+      return parse_quantity_as<Watts>(text).v;
+    case Dimension::CELSIUS:
+      return parse_quantity_as<Celsius>(text).v;
+    case Dimension::KELVIN_PER_WATT:
+      return parse_quantity_as<KelvinPerWatt>(text).v;
+  }
+  return parse_in(text, d);
 }
 
 std::string format_si(double value, std::string_view unit, int significant) {

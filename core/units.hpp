@@ -69,12 +69,85 @@ enum class Dimension {
   KELVIN_PER_WATT,
 };
 
+/// The dimension whose units a quantity type is written in; defined for every type a configuration value
+/// can have, so `parse_quantity_as<Joules>` does not compile (energy is never an input).
+template <class Q>
+struct QuantityTraits;
+
+/// Operation counts are written like "4.1Gf".
+template <>
+struct QuantityTraits<Flops> {
+  static constexpr Dimension dimension = Dimension::FLOPS;
+};
+/// Compute rates are written like "19.5Tf".
+template <>
+struct QuantityTraits<FlopRate> {
+  static constexpr Dimension dimension = Dimension::FLOP_RATE;
+};
+/// Sizes are written like "16GiB".
+template <>
+struct QuantityTraits<Bytes> {
+  static constexpr Dimension dimension = Dimension::BYTES;
+};
+/// Bandwidths are written like "900GBps".
+template <>
+struct QuantityTraits<ByteRate> {
+  static constexpr Dimension dimension = Dimension::BYTE_RATE;
+};
+/// Durations are written like "33ms".
+template <>
+struct QuantityTraits<Seconds> {
+  static constexpr Dimension dimension = Dimension::SECONDS;
+};
+/// Clocks are written like "1410MHz".
+template <>
+struct QuantityTraits<Hertz> {
+  static constexpr Dimension dimension = Dimension::HERTZ;
+};
+/// Event rates are written like "30/s".
+template <>
+struct QuantityTraits<PerSecond> {
+  static constexpr Dimension dimension = Dimension::PER_SECOND;
+};
+/// Powers are written like "70W".
+template <>
+struct QuantityTraits<Watts> {
+  static constexpr Dimension dimension = Dimension::WATTS;
+};
+/// Temperatures are written like "85C".
+template <>
+struct QuantityTraits<Celsius> {
+  static constexpr Dimension dimension = Dimension::CELSIUS;
+};
+/// Thermal resistances are written like "0.15K/W".
+template <>
+struct QuantityTraits<KelvinPerWatt> {
+  static constexpr Dimension dimension = Dimension::KELVIN_PER_WATT;
+};
+
 /// Human name of a dimension with an example, for error messages ("a byte rate such as 900GBps").
 std::string describe(Dimension d);
 
-/// Parses "19.5Tf", "900GBps", "16GiB", "33ms", "30/s", "70W" into the SI value of dimension `d`.
+/// Parses "19.5Tf", "900GBps", "16GiB", "33ms", "30/s", "70W" into quantity `Q`, whose type chooses the
+/// accepted units (QuantityTraits<Q>::dimension): parse_quantity_as<Seconds>("1.5ms") == Seconds{1.5e-3}.
 /// A bare number is accepted only when it is exactly 0. Throws std::invalid_argument with a message
 /// that says what was expected (the caller adds file:line:col).
+template <class Q>
+Q parse_quantity_as(std::string_view text);
+
+extern template Flops parse_quantity_as<Flops>(std::string_view);
+extern template FlopRate parse_quantity_as<FlopRate>(std::string_view);
+extern template Bytes parse_quantity_as<Bytes>(std::string_view);
+extern template ByteRate parse_quantity_as<ByteRate>(std::string_view);
+extern template Seconds parse_quantity_as<Seconds>(std::string_view);
+extern template Hertz parse_quantity_as<Hertz>(std::string_view);
+extern template PerSecond parse_quantity_as<PerSecond>(std::string_view);
+extern template Watts parse_quantity_as<Watts>(std::string_view);
+extern template Celsius parse_quantity_as<Celsius>(std::string_view);
+extern template KelvinPerWatt parse_quantity_as<KelvinPerWatt>(std::string_view);
+
+/// Untyped form of parse_quantity_as, for a dimension chosen at run time: the SI value of the quantity
+/// type of dimension `d`, with the same rules and messages.
 double parse_quantity(std::string_view text, Dimension d);
 
 /// Formats a value with an SI prefix and unit, e.g. format_si(1.95e13, "FLOP/s") == "19.5 TFLOP/s".

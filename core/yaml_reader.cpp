@@ -89,13 +89,9 @@ void require_sequence(const std::string& file, const YAML::Node& node, const std
   if (!node.IsSequence()) throw error_at(file, node, fmt::format("'{}' must be a list", key));
 }
 
-double quantity_of(const std::string& file, const YAML::Node& node, Dimension d, const std::string& key) {
-  const std::string text = scalar_of(file, node, key);
-  try {
-    return parse_quantity(text, d);
-  } catch (const std::invalid_argument& e) {
-    throw error_at(file, node, fmt::format("'{}': {}", key, e.what()));
-  }
+ConfigError quantity_error(const std::string& file, const YAML::Node& node, const std::string& key,
+                           const std::string& what) {
+  return error_at(file, node, fmt::format("'{}': {}", key, what));
 }
 
 std::string MapReader::required_string(const std::string& key) { return scalar_of(file_, required(key), key); }
@@ -105,30 +101,11 @@ std::string MapReader::string_or(const std::string& key, const std::string& fall
   return n ? scalar_of(file_, *n, key) : fallback;
 }
 
-double MapReader::required_quantity(const std::string& key, Dimension d) {
-  return quantity_of(file_, required(key), d, key);
-}
-
-double MapReader::quantity_or(const std::string& key, Dimension d, double fallback) {
-  auto n = optional(key);
-  return n ? quantity_of(file_, *n, d, key) : fallback;
-}
-
-namespace {
-double check_positive(const std::string& file, const YAML::Node& n, double v, const std::string& key) {
-  if (!(v > 0.0)) throw error_at(file, n, fmt::format("'{}' must be greater than zero (got '{}')", key, n.Scalar()));
-  return v;
-}
-}  // namespace
-
-double MapReader::required_positive(const std::string& key, Dimension d) {
-  YAML::Node n = required(key);
-  return check_positive(file_, n, quantity_of(file_, n, d, key), key);
-}
-
-double MapReader::positive_or(const std::string& key, Dimension d, double fallback) {
-  auto n = optional(key);
-  return n ? check_positive(file_, *n, quantity_of(file_, *n, d, key), key) : fallback;
+double MapReader::check_positive(const YAML::Node& n, double value, const std::string& key) const {
+  if (!(value > 0.0)) {
+    throw error_at(file_, n, fmt::format("'{}' must be greater than zero (got '{}')", key, n.Scalar()));
+  }
+  return value;
 }
 
 long long whole_number_of(const std::string& file, const YAML::Node& n, const std::string& key,

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,11 +38,18 @@ class MapReader {
 
   std::string required_string(const std::string& key);
   std::string string_or(const std::string& key, const std::string& fallback);
-  double required_quantity(const std::string& key, Dimension d);
-  double quantity_or(const std::string& key, Dimension d, double fallback);
-  /// A positive quantity (strictly > 0).
-  double required_positive(const std::string& key, Dimension d);
-  double positive_or(const std::string& key, Dimension d, double fallback);
+  /// The quantity under `key`, in the units its type `Q` accepts: `get<Seconds>("duration")`.
+  template <class Q>
+  Q get(const std::string& key);
+  /// The quantity under `key`, or `fallback` when the key is absent.
+  template <class Q>
+  Q get_or(const std::string& key, Q fallback);
+  /// A quantity under `key` that must be strictly greater than zero.
+  template <class Q>
+  Q get_positive(const std::string& key);
+  /// A quantity strictly greater than zero under `key`, or `fallback` when the key is absent.
+  template <class Q>
+  Q get_positive_or(const std::string& key, Q fallback);
   /// A whole number within [min_value, max_value]; the default maximum keeps it within an int.
   long long required_int(const std::string& key, long long min_value,
                          long long max_value = std::numeric_limits<int>::max());
@@ -59,6 +67,9 @@ class MapReader {
   ConfigError error(const YAML::Node& at, const std::string& message) const { return error_at(file_, at, message); }
 
  private:
+  // `value` read from `n`, which must be strictly greater than zero.
+  double check_positive(const YAML::Node& n, double value, const std::string& key) const;
+
   YAML::Node node_;
   std::string file_;
   std::string what_;
@@ -67,8 +78,9 @@ class MapReader {
 
 /// The location of a node, kept in specs for checks made after parsing.
 SourceLoc loc_of(const std::string& file, const YAML::Node& node);
-/// Parses a scalar with a unit; errors point at the scalar.
-double quantity_of(const std::string& file, const YAML::Node& node, Dimension d, const std::string& key);
+/// The error for a scalar under `key` that is not the quantity expected (`what` says why); points at it.
+ConfigError quantity_error(const std::string& file, const YAML::Node& node, const std::string& key,
+                           const std::string& what);
 /// A whole number within [min_value, max_value]; errors point at the scalar.
 long long whole_number_of(const std::string& file, const YAML::Node& node, const std::string& key,
                           long long min_value, long long max_value);
@@ -76,5 +88,39 @@ long long whole_number_of(const std::string& file, const YAML::Node& node, const
 std::string scalar_of(const std::string& file, const YAML::Node& node, const std::string& key);
 /// The node must be a sequence.
 void require_sequence(const std::string& file, const YAML::Node& node, const std::string& key);
+
+/// Parses a scalar as quantity `Q` (its type chooses the accepted units); errors point at the scalar.
+template <class Q>
+Q quantity_of(const std::string& file, const YAML::Node& node, const std::string& key) {
+  const std::string text = scalar_of(file, node, key);
+  try {
+    return parse_quantity_as<Q>(text);
+  } catch (const std::invalid_argument& e) {
+    throw quantity_error(file, node, key, e.what());
+  }
+}
+
+template <class Q>
+Q MapReader::get(const std::string& key) {
+  return quantity_of<Q>(file_, required(key), key);
+}
+
+template <class Q>
+Q MapReader::get_or(const std::string& key, Q fallback) {
+  auto n = optional(key);
+  return n ? quantity_of<Q>(file_, *n, key) : fallback;
+}
+
+template <class Q>
+Q MapReader::get_positive(const std::string& key) {
+  const YAML::Node n = required(key);
+  return Q{check_positive(n, quantity_of<Q>(file_, n, key).v, key)};
+}
+
+template <class Q>
+Q MapReader::get_positive_or(const std::string& key, Q fallback) {
+  auto n = optional(key);
+  return n ? Q{check_positive(*n, quantity_of<Q>(file_, *n, key).v, key)} : fallback;
+}
 
 }  // namespace gpusim

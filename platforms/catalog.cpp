@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <type_traits>
 
 #include "core/yaml_reader.hpp"
 #include "platforms/device_fields.hpp"
@@ -45,7 +46,7 @@ std::map<Precision, double> read_precision_map(const std::string& file, const YA
     if (!n) continue;
     double v = 0;
     if (with_unit) {
-      v = quantity_of(file, *n, Dimension::FLOP_RATE, key + "." + name);
+      v = quantity_of<FlopRate>(file, *n, key + "." + name).v;
     } else {
       v = n->as<double>(0.0);
     }
@@ -66,7 +67,7 @@ std::vector<MigProfile> read_mig_profiles(const std::string& file, const YAML::N
     p.compute_slices = static_cast<int>(m.required_int("compute_slices", 1));
     p.memory_slices = static_cast<int>(m.required_int("memory_slices", 1));
     p.sm_count = static_cast<int>(m.required_int("sm_count", 1));
-    p.memory = Bytes{m.required_positive("memory", Dimension::BYTES)};
+    p.memory = m.get_positive<Bytes>("memory");
     p.max_instances = static_cast<int>(m.required_int("max_instances", 1));
     m.finish();
     out.push_back(p);
@@ -87,11 +88,12 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     }
     out = static_cast<int>(m.int_or(key, 1, out));
   };
-  auto qty = [&](const char* key, Dimension dim, double& out, bool required) {
+  // A positive quantity, of the type of `out`.
+  auto qty = [&](const char* key, auto& out, bool required) {
     if (required && !is_override) {
-      out = m.required_positive(key, dim);
+      out = m.get_positive<std::decay_t<decltype(out)>>(key);
     } else {
-      out = m.positive_or(key, dim, out);
+      out = m.get_positive_or(key, out);
     }
   };
   str("vendor", d.vendor);
@@ -100,8 +102,8 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   str("memory_type", d.memory_type);
   integer("sm_count", d.sm_count);
   integer("fp32_lanes_per_sm", d.fp32_lanes_per_sm);
-  qty("boost_clock", Dimension::HERTZ, d.boost_clock.v, true);
-  qty("base_clock", Dimension::HERTZ, d.base_clock.v, false);
+  qty("boost_clock", d.boost_clock, true);
+  qty("base_clock", d.base_clock, false);
   if (auto n = m.optional("tensor_macs_per_sm_per_clock")) {
     d.tensor_macs_per_sm_per_clock = read_precision_map(file, *n, "tensor_macs_per_sm_per_clock", false);
   }
@@ -113,12 +115,12 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   if (!is_override && !d.peaks.count(Precision::FP32)) {
     throw error_at(file, m.node()["peaks"], fmt::format("device '{}': peaks must include fp32", d.name));
   }
-  qty("memory", Dimension::BYTES, d.memory.v, true);
-  qty("memory_bandwidth", Dimension::BYTE_RATE, d.memory_bandwidth.v, true);
-  qty("l2_cache", Dimension::BYTES, d.l2_cache.v, true);
-  qty("pcie_bandwidth", Dimension::BYTE_RATE, d.pcie_bandwidth.v, true);
-  qty("tdp", Dimension::WATTS, d.tdp.v, true);
-  qty("idle_power", Dimension::WATTS, d.idle_power.v, true);
+  qty("memory", d.memory, true);
+  qty("memory_bandwidth", d.memory_bandwidth, true);
+  qty("l2_cache", d.l2_cache, true);
+  qty("pcie_bandwidth", d.pcie_bandwidth, true);
+  qty("tdp", d.tdp, true);
+  qty("idle_power", d.idle_power, true);
   if (auto n = m.optional("efficiency")) {
     MapReader e(*n, file, "efficiency");
     d.compute_efficiency = e.number_or("compute", 0.01, 1.0, d.compute_efficiency);
@@ -126,15 +128,15 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     e.finish();
   }
   if (auto n = m.optional("launch_overhead")) {
-    d.launch_overhead = Seconds{quantity_of(file, *n, Dimension::SECONDS, "launch_overhead")};
+    d.launch_overhead = quantity_of<Seconds>(file, *n, "launch_overhead");
     if (d.launch_overhead.v < 0) throw error_at(file, *n, "'launch_overhead' must not be negative");
   }
   if (auto n = m.optional("thermal")) {
     MapReader t(*n, file, "thermal");
-    d.thermal.ambient = Celsius{t.quantity_or("ambient", Dimension::CELSIUS, d.thermal.ambient.v)};
-    d.thermal.resistance = KelvinPerWatt{t.positive_or("resistance", Dimension::KELVIN_PER_WATT, d.thermal.resistance.v)};
-    d.thermal.time_constant = Seconds{t.positive_or("time_constant", Dimension::SECONDS, d.thermal.time_constant.v)};
-    d.thermal.limit = Celsius{t.quantity_or("limit", Dimension::CELSIUS, d.thermal.limit.v)};
+    d.thermal.ambient = t.get_or("ambient", d.thermal.ambient);
+    d.thermal.resistance = t.get_positive_or("resistance", d.thermal.resistance);
+    d.thermal.time_constant = t.get_positive_or("time_constant", d.thermal.time_constant);
+    d.thermal.limit = t.get_or("limit", d.thermal.limit);
     t.finish();
   }
   if (auto n = m.optional("mig_profiles")) d.mig_profiles = read_mig_profiles(file, *n);

@@ -60,14 +60,14 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
   }
   if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s, base_name);
   proto.pcie_bandwidth = node_pcie.value_or(proto.spec.pcie_bandwidth);
-  proto.pcie_bandwidth = ByteRate{m.positive_or("pcie_bandwidth", Dimension::BYTE_RATE, proto.pcie_bandwidth.v)};
+  proto.pcie_bandwidth = m.get_positive_or("pcie_bandwidth", proto.pcie_bandwidth);
   if (auto pc = m.optional("power_cap")) {
-    const double cap = quantity_of(file, *pc, Dimension::WATTS, "power_cap");
-    if (!(cap > proto.spec.idle_power.v)) {
+    const Watts cap = quantity_of<Watts>(file, *pc, "power_cap");
+    if (!(cap > proto.spec.idle_power)) {
       throw error_at(file, *pc, fmt::format("device '{}': power_cap must be above the idle power ({} W)", base_name,
                                             proto.spec.idle_power.v));
     }
-    proto.power_cap = Watts{cap};
+    proto.power_cap = cap;
   }
   proto.queue_limit = static_cast<int>(m.int_or("queue_limit", 0, 0));
   auto mig = m.optional("mig");
@@ -131,18 +131,18 @@ ContentionSpec parse_contention(const std::string& file, const YAML::Node& node)
     c.set(name, p.bool_or("enabled", true));
     if (name == "l2") c.l2_sensitivity = p.number_or("sensitivity", 0.0, 10.0, c.l2_sensitivity);
     if (name == "time_slice") {
-      c.slice = Seconds{p.positive_or("slice", Dimension::SECONDS, c.slice.v)};
-      c.switch_cost = Seconds{p.quantity_or("switch_cost", Dimension::SECONDS, c.switch_cost.v)};
+      c.slice = p.get_positive_or("slice", c.slice);
+      c.switch_cost = p.get_or("switch_cost", c.switch_cost);
       if (c.switch_cost.v < 0) throw error_at(file, *n, "'switch_cost' must not be negative");
     }
     if (name == "power") {
       c.compute_power = p.number_or("compute_power", 0.0, 2.0, c.compute_power);
       c.memory_power = p.number_or("memory_power", 0.0, 2.0, c.memory_power);
-      c.control_period = Seconds{p.positive_or("period", Dimension::SECONDS, c.control_period.v)};
+      c.control_period = p.get_positive_or("period", c.control_period);
     }
     p.finish();
   }
-  c.sample_interval = Seconds{m.positive_or("sample_interval", Dimension::SECONDS, c.sample_interval.v)};
+  c.sample_interval = m.get_positive_or("sample_interval", c.sample_interval);
   m.finish();
   return c;
 }
@@ -206,7 +206,7 @@ PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
     if (!node_names.insert(name).second) throw error_at(path, name_node, fmt::format("duplicate node name '{}'", name));
     std::optional<ByteRate> pcie;
     if (auto p = nm.optional("pcie_bandwidth")) {
-      pcie = ByteRate{quantity_of(path, *p, Dimension::BYTE_RATE, "pcie_bandwidth")};
+      pcie = quantity_of<ByteRate>(path, *p, "pcie_bandwidth");
       if (!(pcie->v > 0)) throw error_at(path, *p, "'pcie_bandwidth' must be greater than zero");
     }
     YAML::Node devs = nm.required("devices");

@@ -44,7 +44,8 @@ class PluginRegistrar {
   virtual ~PluginRegistrar() = default;
 
   /// Adds a policy. `name` must not be taken (built-ins and other plugins); `params` documents the
-  /// parameters it accepts (others are rejected before the factory runs).
+  /// parameters it accepts (others are rejected before the factory runs): param_docs(decls...) builds it
+  /// from the ParamDecls whose read() the policy's constructor calls.
   virtual void add_scheduler(const std::string& name, const std::string& summary,
                              const std::vector<ParamDoc>& params, SchedulerFactory factory) = 0;
 

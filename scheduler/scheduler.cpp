@@ -24,7 +24,7 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& name, const Params&
   const auto& registry = Registry<Scheduler>::instance();
   for (const auto* e : registry.entries()) {
     if (e->name == name) {
-      params.check_known(fmt::format("scheduler '{}'", name), e->params);
+      params.check_known(scheduler_label(name), e->params);
       return e->factory(params);
     }
   }

@@ -130,10 +130,16 @@ inline std::string Registry<Scheduler>::kind_name() {
   return "scheduler";
 }
 
-/// Registers a policy class: GPUSIM_REGISTER_SCHEDULER(RoundRobin, "round-robin", "summary", {param docs}).
-#define GPUSIM_REGISTER_SCHEDULER(Type, name, summary, ...)                                                     \
-  [[maybe_unused]] static const bool Type##_registered = ::gpusim::Registry<::gpusim::Scheduler>::instance().add( \
-      name, summary, __VA_ARGS__, [](const ::gpusim::Params& p) { return std::make_unique<Type>(p); })
+/// How messages name policy `name`: "scheduler 'NAME'" (the `owner` of its ParamDecl reads).
+inline std::string scheduler_label(const std::string& name) { return "scheduler '" + name + "'"; }
+
+/// Registers a policy class with its declared parameters, if any:
+/// GPUSIM_REGISTER_SCHEDULER(Edf, "edf", "summary", kDropLate, kServiceMargin) (each a ParamDecl).
+#define GPUSIM_REGISTER_SCHEDULER(Type, name, summary, ...)    \
+  [[maybe_unused]] static const bool Type##_registered =       \
+      ::gpusim::Registry<::gpusim::Scheduler>::instance().add( \
+          name, summary, ::gpusim::param_docs(__VA_ARGS__),    \
+          [](const ::gpusim::Params& p) { return std::make_unique<Type>(p); })
 
 /// Creates a registered scheduler; unknown names and parameters are ConfigErrors.
 std::unique_ptr<Scheduler> make_scheduler(const std::string& name, const Params& params);

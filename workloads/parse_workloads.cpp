@@ -34,17 +34,20 @@ std::vector<Seconds> read_trace(const std::string& path, const SourceLoc& ref) {
     if (first == std::string::npos) continue;
     const auto last = line.find_last_not_of(" \t\r");
     const std::string text = line.substr(first, last - first + 1);
-    double t = 0;
+    Seconds t;
     try {
-      t = parse_quantity(text, Dimension::SECONDS);
+      t = parse_quantity_as<Seconds>(text);
     } catch (const std::invalid_argument& e) {
       throw ConfigError(fmt::format("{}:{}:{}: error: {}", path, line_no, first + 1, e.what()));
     }
-    if (t < 0) throw ConfigError(fmt::format("{}:{}:{}: error: arrival time must not be negative", path, line_no, first + 1));
-    if (!out.empty() && t < out.back().v) {
+    if (t.v < 0) {
+      throw ConfigError(
+          fmt::format("{}:{}:{}: error: arrival time must not be negative", path, line_no, first + 1));
+    }
+    if (!out.empty() && t < out.back()) {
       throw ConfigError(fmt::format("{}:{}:{}: error: arrival times must not decrease", path, line_no, first + 1));
     }
-    out.push_back(Seconds{t});
+    out.push_back(t);
   }
   if (out.empty()) throw ref.error(fmt::format("trace file '{}' holds no arrival", path));
   return out;
@@ -57,7 +60,7 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
   const std::string kind = scalar_of(file, kind_node, "kind");
   if (kind == "periodic" || kind == "poisson") {
     a.kind = kind == "periodic" ? ArrivalKind::PERIODIC : ArrivalKind::POISSON;
-    a.rate = PerSecond{m.required_positive("rate", Dimension::PER_SECOND)};
+    a.rate = m.get_positive<PerSecond>("rate");
   } else if (kind == "trace") {
     a.kind = ArrivalKind::TRACE;
     const YAML::Node f = m.required("file");
@@ -80,11 +83,11 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
                                Precision precision) {
   MapReader m(node, file, fmt::format("model of '{}'", owner));
   StageSpec st;
-  const double flops = m.required_positive("flops", Dimension::FLOPS);
+  const double flops = m.get_positive<Flops>("flops").v;
   const YAML::Node bytes_node = m.required("bytes");
-  const double bytes = quantity_of(file, bytes_node, Dimension::BYTES, "bytes");
+  const double bytes = quantity_of<Bytes>(file, bytes_node, "bytes").v;
   if (!(bytes > 0)) throw error_at(file, bytes_node, "'bytes' must be greater than zero");
-  double weights = m.quantity_or("weights", Dimension::BYTES, -1.0);
+  double weights = m.get_or("weights", Bytes{-1.0}).v;
   st.params = m.number_or("params", 0, 1e15, 0.0);
   if (weights < 0) weights = st.params * bytes_per_element(precision);
   if (weights > bytes) {
@@ -95,12 +98,12 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   if (st.params == 0) st.params = weights / bytes_per_element(precision);
   double activations = 0;
   if (auto a = m.optional("activations")) {
-    activations = quantity_of(file, *a, Dimension::BYTES, "activations");
+    activations = quantity_of<Bytes>(file, *a, "activations").v;
     if (activations < 0) throw error_at(file, *a, "'activations' must not be negative");
   }
   const int kernels = static_cast<int>(m.int_or("kernels", 1, 1, kMaxCount));
-  st.input_bytes = Bytes{m.quantity_or("input", Dimension::BYTES, 0.0)};
-  st.output_bytes = Bytes{m.quantity_or("output", Dimension::BYTES, 0.0)};
+  st.input_bytes = m.get_or("input", Bytes{0.0});
+  st.output_bytes = m.get_or("output", Bytes{0.0});
   if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
   m.finish();
   const double n = kernels;
@@ -206,9 +209,9 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   }
   s.priority = static_cast<int>(m.int_or("priority", -1000000, 0));
   if (auto sla = m.optional("sla")) {
-    const double v = quantity_of(file, *sla, Dimension::SECONDS, "sla");
-    if (!(v > 0)) throw error_at(file, *sla, "'sla' must be greater than zero");
-    s.sla = Seconds{v};
+    const Seconds v = quantity_of<Seconds>(file, *sla, "sla");
+    if (!(v.v > 0)) throw error_at(file, *sla, "'sla' must be greater than zero");
+    s.sla = v;
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
   auto model = m.optional("model");
@@ -225,7 +228,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
     MapReader bm(*b, file, "batching");
     BatchingSpec spec;
     spec.max_batch = static_cast<int>(bm.required_int("max_batch", 1));
-    spec.max_delay = Seconds{bm.quantity_or("max_delay", Dimension::SECONDS, spec.max_delay.v)};
+    spec.max_delay = bm.get_or("max_delay", spec.max_delay);
     if (spec.max_delay.v < 0) throw error_at(file, *b, "'max_delay' must not be negative");
     bm.finish();
     s.batching = spec;
@@ -245,15 +248,15 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
 RunSpec parse_run(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "run");
   RunSpec r;
-  r.duration = Seconds{m.required_positive("duration", Dimension::SECONDS)};
+  r.duration = m.get_positive<Seconds>("duration");
   if (auto w = m.optional("warmup")) {
-    r.warmup = Seconds{quantity_of(file, *w, Dimension::SECONDS, "warmup")};
+    r.warmup = quantity_of<Seconds>(file, *w, "warmup");
     if (r.warmup.v < 0 || r.warmup >= r.duration) {
       throw error_at(file, *w, "'warmup' must be at least 0s and shorter than 'duration'");
     }
   }
   if (auto d = m.optional("drain")) {
-    r.drain = Seconds{quantity_of(file, *d, Dimension::SECONDS, "drain")};
+    r.drain = quantity_of<Seconds>(file, *d, "drain");
     if (r.drain.v < 0) throw error_at(file, *d, "'drain' must not be negative");
   }
   r.seed = static_cast<std::uint64_t>(m.int_or("seed", 0, 1, std::numeric_limits<long long>::max()));

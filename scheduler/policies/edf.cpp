@@ -20,11 +20,16 @@
 namespace gpusim {
 namespace {
 
+const ParamDecl<int> kDropLate{
+    "drop_late", 1, {0, 1}, "1: admission control drops requests predicted to be late; 0: order only"};
+const ParamDecl<double> kServiceMargin{"service_margin", 1.0, ParamRange::positive(),
+                                       "factor on the predicted service time in the admission check"};
+
 class Edf : public Scheduler {
  public:
   explicit Edf(const Params& p)
-      : drop_late_(policy::ranged_param(p, "edf", "drop_late", 1, 0, 1) != 0),
-        service_margin_(policy::positive_param(p, "edf", "service_margin", 1.0)) {}
+      : drop_late_(kDropLate.read(p, scheduler_label("edf")) != 0),
+        service_margin_(kServiceMargin.read(p, scheduler_label("edf"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -72,9 +77,7 @@ class Edf : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     Edf, "edf", "earliest deadline first; drops arrivals predicted to miss it; least-loaded placement",
-    std::vector<ParamDoc>{
-        {"drop_late", "1", "1: admission control drops requests predicted to be late; 0: order only"},
-        {"service_margin", "1", "factor on the predicted service time in the admission check"}});
+    kDropLate, kServiceMargin);
 
 }  // namespace
 }  // namespace gpusim

@@ -38,10 +38,16 @@ struct Cost {
   }
 };
 
+const ParamDecl<double> kMaxUtilization{
+    "max_utilization",
+    0.95,
+    {0.01, 1.0},
+    "predicted compute or bandwidth utilisation of a unit above which it counts as overloaded"};
+
 class InterferenceAware : public Scheduler {
  public:
   explicit InterferenceAware(const Params& p)
-      : max_utilization_(policy::ranged_param(p, "interference-aware", "max_utilization", 0.95, 0.01, 1.0)) {}
+      : max_utilization_(kMaxUtilization.read(p, scheduler_label("interference-aware"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -115,10 +121,7 @@ class InterferenceAware : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     InterferenceAware, "interference-aware",
-    "places where co-runners' predicted compute and bandwidth slowdown grows least; FCFS",
-    std::vector<ParamDoc>{{"max_utilization", "0.95",
-                           "predicted compute or bandwidth utilisation of a unit above "
-                           "which it counts as overloaded"}});
+    "places where co-runners' predicted compute and bandwidth slowdown grows least; FCFS", kMaxUtilization);
 
 }  // namespace
 }  // namespace gpusim

@@ -22,8 +22,7 @@ class LeastLoaded : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     LeastLoaded, "least-loaded",
-    "largest first, each to the unit with the lowest predicted utilisation after it; FCFS",
-    std::vector<ParamDoc>{});
+    "largest first, each to the unit with the lowest predicted utilisation after it; FCFS");
 
 }  // namespace
 }  // namespace gpusim

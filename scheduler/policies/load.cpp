@@ -1,34 +1,8 @@
 #include "scheduler/policies/load.hpp"
 
-#include <fmt/format.h>
-
 #include "core/logging.hpp"
 
 namespace gpusim::policy {
-namespace {
-
-ConfigError param_error(const Params& p, const std::string& policy, const std::string& key,
-                        const std::string& what) {
-  const auto it = p.values().find(key);
-  const std::string origin = it == p.values().end() ? "scheduler parameters" : it->second.second;
-  return ConfigError(fmt::format("{}: error: scheduler '{}': parameter '{}' {}", origin, policy, key, what));
-}
-
-}  // namespace
-
-double positive_param(const Params& p, const std::string& policy, const std::string& key, double fallback) {
-  const double v = p.number(key, fallback);
-  if (!(v > 0)) throw param_error(p, policy, key, fmt::format("must be positive (got {})", v));
-  return v;
-}
-
-double ranged_param(const Params& p, const std::string& policy, const std::string& key, double fallback,
-                    double lo, double hi) {
-  const double v = p.number(key, fallback);
-  if (!(v >= lo && v <= hi))
-    throw param_error(p, policy, key, fmt::format("must be in [{}, {}] (got {})", lo, hi, v));
-  return v;
-}
 
 std::vector<int> least_loaded_placement(const std::vector<StreamView>& streams,
                                         const std::vector<DeviceView>& units) {

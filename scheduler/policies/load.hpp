@@ -47,13 +47,6 @@ std::vector<std::size_t> order_by_descending(const std::vector<StreamView>& stre
   return order;
 }
 
-/// Params::number(key, fallback), which must be > 0: a ConfigError naming the parameter's origin otherwise.
-double positive_param(const Params& p, const std::string& policy, const std::string& key, double fallback);
-
-/// Params::number(key, fallback), which must lie in [lo, hi]: a ConfigError naming the origin otherwise.
-double ranged_param(const Params& p, const std::string& policy, const std::string& key, double fallback,
-                    double lo, double hi);
-
 /// Places streams largest utilisation first (ties in file order), each on the unit whose predicted load
 /// after adding it is lowest (ties: lowest unit id), among units with memory room that can run it.
 /// A stream no unit can take gets -1.

@@ -10,11 +10,15 @@
 namespace gpusim {
 namespace {
 
+const ParamDecl<int> kMaxQueue{
+    "max_queue", 0, {0, 1e9}, "waiting requests on a unit from which low priority is dropped (0: never)"};
+const ParamDecl<int> kProtect{"protect", 1, {}, "requests of at least this priority are never dropped"};
+
 class PriorityClasses : public Scheduler {
  public:
   explicit PriorityClasses(const Params& p)
-      : max_queue_(static_cast<int>(policy::ranged_param(p, "priority", "max_queue", 0, 0, 1e9))),
-        protect_(static_cast<int>(p.number("protect", 1))) {}
+      : max_queue_(kMaxQueue.read(p, scheduler_label("priority"))),
+        protect_(kProtect.read(p, scheduler_label("priority"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -47,10 +51,7 @@ class PriorityClasses : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(PriorityClasses, "priority",
                           "highest priority first, FIFO within a class; optional drop of low priority",
-                          std::vector<ParamDoc>{
-                              {"max_queue", "0",
-                               "waiting requests on a unit from which low priority is dropped (0: never)"},
-                              {"protect", "1", "requests of at least this priority are never dropped"}});
+                          kMaxQueue, kProtect);
 
 }  // namespace
 }  // namespace gpusim

@@ -31,9 +31,9 @@ class RoundRobin : public Scheduler {
   }
 };
 
-GPUSIM_REGISTER_SCHEDULER(RoundRobin, "round-robin",
-                          "streams go to units in turn (skipping one without room); first come, first served",
-                          std::vector<ParamDoc>{});
+GPUSIM_REGISTER_SCHEDULER(
+    RoundRobin, "round-robin",
+    "streams go to units in turn (skipping one without room); first come, first served");
 
 }  // namespace
 }  // namespace gpusim
