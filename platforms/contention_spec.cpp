@@ -1,39 +1,74 @@
+// The table of switchable contention mechanisms and the lookups derived from it.
+
 #include "platforms/contention_spec.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace gpusim {
 namespace {
 
-bool* flag(ContentionSpec& c, const std::string& name) {
-  if (name == "bandwidth") return &c.bandwidth;
-  if (name == "l2") return &c.l2;
-  if (name == "time_slice") return &c.time_slice;
-  if (name == "power") return &c.power;
-  if (name == "thermal") return &c.thermal;
-  if (name == "pcie") return &c.pcie;
-  if (name == "batching") return &c.batching;
-  if (name == "shared_weights") return &c.shared_weights;
-  if (name == "launch_overhead") return &c.launch_overhead;
+const Mechanism* find(const std::string& name) {
+  for (const auto& m : mechanisms()) {
+    if (name == m.name) return &m;
+  }
   return nullptr;
 }
 
 }  // namespace
 
+const std::vector<Mechanism>& mechanisms() {
+  static const std::vector<Mechanism> table{
+      {"bandwidth", &ContentionSpec::bandwidth,
+       "co-running kernels share the memory bus (off: each sees all of it)"},
+      {"l2", &ContentionSpec::l2, "co-runners whose working sets overflow L2 lose memory bandwidth"},
+      {"time_slice", &ContentionSpec::time_slice,
+       "a time-sliced GPU pays a switch cost when it changes context"},
+      {"power", &ContentionSpec::power, "the clock steps down while power exceeds the cap"},
+      {"thermal", &ContentionSpec::thermal, "the clock steps down while the temperature exceeds its limit"},
+      {"pcie", &ContentionSpec::pcie, "request inputs and outputs cross the shared host link"},
+      {"batching", &ContentionSpec::batching, "dynamic batching of workloads that ask for it"},
+      {"shared_weights", &ContentionSpec::shared_weights, "one copy of a workload's weights per unit"},
+      {"launch_overhead", &ContentionSpec::launch_overhead, "a fixed cost before each kernel"},
+  };
+  return table;
+}
+
 const std::vector<std::string>& mechanism_names() {
-  static const std::vector<std::string> names{"bandwidth", "l2",      "time_slice",     "power",          "thermal",
-                                              "pcie",      "batching", "shared_weights", "launch_overhead"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& m : mechanisms()) n.emplace_back(m.name);
+    return n;
+  }();
   return names;
 }
 
+std::string mechanism_list() {
+  std::string out;
+  for (const auto& m : mechanisms()) out += (out.empty() ? "" : ", ") + std::string(m.name);
+  return out;
+}
+
+std::string mechanism_help() {
+  std::size_t width = 0;
+  for (const auto& m : mechanisms()) width = std::max(width, std::strlen(m.name));
+  std::string out;
+  for (const auto& m : mechanisms()) {
+    out += "  " + std::string(m.name) + std::string(width + 2 - std::strlen(m.name), ' ') + m.doc + "\n";
+  }
+  return out;
+}
+
 bool ContentionSpec::set(const std::string& name, bool on) {
-  bool* f = flag(*this, name);
-  if (!f) return false;
-  *f = on;
+  const Mechanism* m = find(name);
+  if (!m) return false;
+  this->*(m->flag) = on;
   return true;
 }
 
 bool ContentionSpec::enabled(const std::string& name) const {
-  bool* f = flag(const_cast<ContentionSpec&>(*this), name);
-  return f && *f;
+  const Mechanism* m = find(name);
+  return m && this->*(m->flag);
 }
 
 }  // namespace gpusim

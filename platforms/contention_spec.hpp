@@ -1,6 +1,7 @@
 #pragma once
 /// Switches and parameters of the contention mechanisms (platform.yaml `contention:`, CLI --disable).
-/// Defaults and their sources: docs/contention.md.
+/// Defaults and their sources: docs/contention.md. The switchable mechanisms are listed once, in
+/// `mechanisms()`: names, switches, lookup and help text all come from that table.
 
 #include <string>
 #include <vector>
@@ -10,29 +11,47 @@
 namespace gpusim {
 
 struct ContentionSpec {
-  bool bandwidth = true;        ///< co-running kernels share memory bandwidth (off: each sees all of it)
-  bool l2 = true;               ///< co-runners whose working sets overflow L2 lose bandwidth
-  double l2_sensitivity = 0.5;  ///< extra traffic at full overflow (0.5 = +50 %)
-  bool time_slice = true;       ///< contexts pay a switch cost when the GPU changes context
-  Seconds slice{2e-3};          ///< time slice of a context when others wait
-  Seconds switch_cost{25e-6};   ///< cost of one context switch
-  bool power = true;            ///< the clock steps down when power exceeds the cap (TDP by default)
-  double compute_power = 0.85;  ///< share of (TDP - idle) drawn by fully busy SMs at the boost clock
-  double memory_power = 0.35;   ///< share of (TDP - idle) drawn by a saturated memory bus
+  bool bandwidth = true;          ///< co-running kernels share memory bandwidth (off: each sees all of it)
+  bool l2 = true;                 ///< co-runners whose working sets overflow L2 lose bandwidth
+  double l2_sensitivity = 0.5;    ///< extra traffic at full overflow (0.5 = +50 %)
+  bool time_slice = true;         ///< contexts pay a switch cost when the GPU changes context
+  Seconds slice{2e-3};            ///< time slice of a context when others wait
+  Seconds switch_cost{25e-6};     ///< cost of one context switch
+  bool power = true;              ///< the clock steps down when power exceeds the cap (TDP by default)
+  double compute_power = 0.85;    ///< share of (TDP - idle) drawn by fully busy SMs at the boost clock
+  double memory_power = 0.35;     ///< share of (TDP - idle) drawn by a saturated memory bus
   Seconds control_period{10e-3};  ///< power/thermal controller period
-  bool thermal = true;          ///< the clock steps down above the temperature limit
-  bool pcie = true;             ///< request inputs and outputs cross the host link
-  bool batching = true;         ///< dynamic batching of workloads that ask for it
-  bool shared_weights = true;   ///< one copy of a workload's weights per unit
-  bool launch_overhead = true;  ///< fixed cost per kernel launch
-  Seconds sample_interval{0.1};  ///< time-series sampling interval
+  bool thermal = true;            ///< the clock steps down above the temperature limit
+  bool pcie = true;               ///< request inputs and outputs cross the host link
+  bool batching = true;           ///< dynamic batching of workloads that ask for it
+  bool shared_weights = true;     ///< one copy of a workload's weights per unit
+  bool launch_overhead = true;    ///< fixed cost per kernel launch
+  Seconds sample_interval{0.1};   ///< time-series sampling interval
 
   /// Switches a mechanism by name; false when the name is unknown.
   bool set(const std::string& name, bool on);
+  /// Whether the named mechanism is on; false when the name is unknown.
   bool enabled(const std::string& name) const;
 };
 
+/// One switchable mechanism: its name (as in platform.yaml, --disable and reports), its switch, and a
+/// one-line description.
+struct Mechanism {
+  const char* name;
+  bool ContentionSpec::*flag;
+  const char* doc;
+};
+
+/// The switchable mechanisms, in report order (the order is part of the output format).
+const std::vector<Mechanism>& mechanisms();
+
 /// Names of the switchable mechanisms, in report order.
 const std::vector<std::string>& mechanism_names();
+
+/// The names joined with ", " (for "known: ..." in error messages).
+std::string mechanism_list();
+
+/// One line per mechanism, "  NAME  doc", names padded to one column (for --disable help).
+std::string mechanism_help();
 
 }  // namespace gpusim

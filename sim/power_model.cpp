@@ -1,3 +1,5 @@
+// The power model, the pstate clock list, the settled pstate under a cap and the RC thermal step.
+
 #include "sim/power_model.hpp"
 
 #include <algorithm>

@@ -13,7 +13,7 @@
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
-#include "sim/simgrid_engine.hpp"
+#include "sim/simulate.hpp"
 
 namespace gpusim {
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 /// Runs one scenario on SimGrid in the calling process. SimGrid allows one Engine per process:
-/// call it only in a fresh process (run_simulation() does the fork).
+/// call it only in a fresh process (run_simulation() does the fork). Defined in
+/// sim/engine/simulation_run.cpp.
 
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"

@@ -1,0 +1,158 @@
+// Jobs on SimGrid: which waiting request a context serves next, dynamic batching, the host-link copies
+// before and after the GPU part of a job, and its completion.
+
+#include <fmt/format.h>
+
+#include <simgrid/kernel/Timer.hpp>
+
+#include "core/errors.hpp"
+#include "sim/engine/simulation.hpp"
+
+namespace gpusim {
+
+// Index in the context's queue of the request to serve next: the policy's pick, or the oldest.
+std::size_t Simulation::pick_first(int c) {
+  const Context& ctx = contexts_[c];
+  if (!policy_ || ctx.waiting.size() < 2) return 0;
+  std::vector<RequestView> waiting;
+  waiting.reserve(ctx.waiting.size());
+  for (auto req : ctx.waiting) waiting.push_back(view_of(req));
+  const std::size_t index = policy_->pick(state_of(ctx.unit), waiting);
+  if (index >= waiting.size()) {
+    throw PolicyError(fmt::format("scheduler '{}' at t={:.6f}s: pick() returned {} for {} waiting requests",
+                                  plan_.scheduler(), now(), index, waiting.size()));
+  }
+  return index;
+}
+
+// Starts the context's next job when it is free: one request, or with dynamic batching up to max_batch
+// samples of its workload once max_batch samples wait or the oldest has waited max_delay.
+void Simulation::try_start(int c) {
+  Context& ctx = contexts_[c];
+  if (ctx.job >= 0 || ctx.waiting.empty()) return;
+  const std::size_t first = pick_first(c);
+  std::vector<std::uint32_t> take{ctx.waiting[first]};
+  ctx.waiting.erase(ctx.waiting.begin() + static_cast<std::ptrdiff_t>(first));
+  if (ctx.batching) {
+    const int max_batch = ctx.batching->max_batch;
+    int samples = streams_[result_.requests[take[0]].stream].spec->batch;
+    int waiting_samples = samples;
+    for (auto r : ctx.waiting) waiting_samples += streams_[result_.requests[r].stream].spec->batch;
+    const double oldest = result_.requests[take[0]].arrival;
+    if (waiting_samples < max_batch && now() < oldest + ctx.batching->max_delay.v) {
+      ctx.waiting.insert(ctx.waiting.begin() + static_cast<std::ptrdiff_t>(first), take[0]);
+      if (!ctx.delay_timer) {
+        ctx.delay_timer = true;
+        simgrid::kernel::timer::Timer::set(oldest + ctx.batching->max_delay.v, [this, c] {
+          contexts_[c].delay_timer = false;
+          try_start(c);
+        });
+      }
+      return;
+    }
+    while (!ctx.waiting.empty()) {
+      const int b = streams_[result_.requests[ctx.waiting.front()].stream].spec->batch;
+      if (samples + b > max_batch) break;
+      samples += b;
+      take.push_back(ctx.waiting.front());
+      ctx.waiting.pop_front();
+    }
+  }
+  start_job(c, std::move(take));
+}
+
+void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
+  const int id = static_cast<int>(jobs_.size());
+  Job job;
+  job.context = c;
+  job.stream = static_cast<int>(result_.requests[requests.front()].stream);
+  UnitRt& unit = units_[contexts_[c].unit];
+  for (auto r : requests) {
+    const Stream& st = streams_[result_.requests[r].stream];
+    job.batch += st.spec->batch;
+    job.items += items_[r];
+    result_.requests[r].start = now();
+    job.predicted += st.predicted_service;
+    --unit.waiting;
+    unit.queued_work -= st.predicted_service;
+    ++unit.running;
+  }
+  job.start = now();
+  job.requests = std::move(requests);
+  jobs_.push_back(std::move(job));
+  contexts_[c].job = id;
+  ++jobs_in_flight_;
+  const StreamSpec& spec = *streams_[jobs_[id].stream].spec;
+  const StageSpec& first = spec.stages.front();
+  const int first_batch = first.per_item ? jobs_[id].items : jobs_[id].batch;
+  copy(id, first.input_bytes.v * first_batch, true);
+}
+
+// Host <-> device copy over the node's PCIe link (and the unit's memory bus); skipped when empty or when
+// the device has no host link (the pcie mechanism is off).
+void Simulation::copy(int id, double bytes, bool to_device) {
+  Job& job = jobs_[id];
+  job.phase = to_device ? Phase::H2D : Phase::D2H;
+  const UnitRt& unit = units_[contexts_[job.context].unit];
+  const DeviceRt& dev = devices_[unit.unit->device];
+  if (bytes <= 0 || !dev.pcie) {
+    if (to_device) {
+      request_gpu(id);
+    } else {
+      finish_job(id);
+    }
+    return;
+  }
+  auto exec = sg::Exec::init();
+  exec->set_hosts({dev.cpu, unit.mem});
+  exec->set_flops_amounts({0.0, 0.0});
+  exec->set_bytes_amounts({0.0, to_device ? bytes : 0.0, to_device ? 0.0 : bytes, 0.0});
+  exec->set_data(job_tag(id));
+  contexts_[job.context].exec = exec;
+  exec->start();
+}
+
+// Releases the GPU (a time-sliced unit hands it to the next waiting context) and copies the outputs of
+// the job's leaf stages back to the host.
+void Simulation::end_gpu(int id) {
+  Job& job = jobs_[id];
+  const int u = contexts_[job.context].unit;
+  UnitRt& unit = units_[u];
+  --unit.holders;
+  if (!unit.mps) {
+    unit.active = -1;
+    if (!unit.ready.empty()) {
+      const int next = unit.ready.front();
+      unit.ready.pop_front();
+      activate(u, next);
+    }
+  }
+  const StreamSpec& spec = *streams_[job.stream].spec;
+  double out = 0;
+  for (std::size_t s = 0; s < spec.stages.size(); ++s) {
+    bool leaf = true;
+    for (const auto& other : spec.stages) {
+      for (int a : other.after) leaf = leaf && a != static_cast<int>(s);
+    }
+    if (leaf) out += spec.stages[s].output_bytes.v * (spec.stages[s].per_item ? job.items : job.batch);
+  }
+  copy(id, out, false);
+}
+
+void Simulation::finish_job(int id) {
+  Job& job = jobs_[id];
+  Context& ctx = contexts_[job.context];
+  UnitRt& unit = units_[ctx.unit];
+  for (auto r : job.requests) {
+    result_.requests[r].finish = now();
+    result_.requests[r].status = RequestStatus::COMPLETED;
+    --unit.running;
+  }
+  ctx.exec = nullptr;
+  ctx.job = -1;
+  --jobs_in_flight_;
+  last_event_ = now();
+  try_start(job.context);
+}
+
+}  // namespace gpusim

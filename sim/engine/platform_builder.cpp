@@ -1,0 +1,71 @@
+// The SimGrid platform: per device its controller and host link, per unit a GPU host, a memory
+// pseudo-host and the memory bus between them, per MPS context with a share below 1 a capping host,
+// and the routes of one full zone.
+
+#include <map>
+#include <string>
+
+#include "sim/engine/simulation.hpp"
+
+namespace gpusim {
+
+void Simulation::build_platform() {
+  auto* zone = sg::create_full_zone("gpusim");
+  devices_.resize(sc_.platform.devices.size());
+  std::map<std::string, sg::Host*> cpus;
+  for (std::size_t d = 0; d < devices_.size(); ++d) {
+    DeviceRt& dev = devices_[d];
+    dev.spec = &sc_.platform.devices[d];
+    const DeviceSpec& spec = dev.spec->spec;
+    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech_.compute_power, mech_.memory_power},
+                           pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal,
+                           mech_.power, mech_.thermal);
+    dev.record.min_clock_hz = dev.controller->clocks().front().v;
+    if (mech_.pcie) {
+      auto [it, fresh] = cpus.try_emplace(dev.spec->node, nullptr);
+      if (fresh) it->second = zone->create_host(dev.spec->node + ".cpu", 1.0);
+      dev.cpu = it->second;
+      dev.pcie =
+          zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
+    }
+  }
+  units_.resize(plan_.units().size());
+  for (std::size_t u = 0; u < plan_.units().size(); ++u) {
+    const Unit& unit = plan_.units()[u];
+    DeviceRt& dev = devices_[unit.device];
+    UnitRt& rt = units_[u];
+    rt.spec = dev.spec;
+    rt.unit = &unit;
+    rt.mps = dev.spec->sharing == SharingMode::MPS;
+    rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale());
+    rt.launch_overhead = mech_.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
+    rt.l2.emplace(unit.l2, mech_.l2_sensitivity, mech_.l2);
+    rt.gpu = zone->create_host(unit.name, rt.speeds);
+    rt.mem = zone->create_host(unit.name + ".mem", 1.0);
+    rt.bus_bandwidth = unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale()).v;
+    rt.bus = zone->create_link(unit.name + ".bus", rt.bus_bandwidth)->set_latency(0);
+    if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
+    rt.bus->seal();
+    zone->add_route(rt.gpu->get_netpoint(), rt.mem->get_netpoint(), nullptr, nullptr,
+                    {sg::LinkInRoute(rt.bus)}, true);
+    if (dev.pcie) {
+      zone->add_route(dev.cpu->get_netpoint(), rt.mem->get_netpoint(), nullptr, nullptr,
+                      {sg::LinkInRoute(dev.pcie), sg::LinkInRoute(rt.bus)}, true);
+    }
+    dev.units.push_back(static_cast<int>(u));
+    dev.hosts.push_back(rt.gpu);
+  }
+  // MPS: a context whose share is below 1 runs its kernels on the unit and on a private host of share x
+  // the unit's speed, so its progress can never exceed that share while the unit stays shared.
+  for (std::size_t c = 0; c < contexts_.size(); ++c) {
+    Context& ctx = contexts_[c];
+    UnitRt& rt = units_[ctx.unit];
+    if (!rt.mps || ctx.share >= 1.0) continue;
+    ctx.cap =
+        zone->create_host(rt.unit->name + ".ctx" + std::to_string(c), share_speeds(rt.speeds, ctx.share));
+    devices_[rt.unit->device].hosts.push_back(ctx.cap);
+  }
+  zone->seal();
+}
+
+}  // namespace gpusim

@@ -1,0 +1,97 @@
+// Time accounting and power control on SimGrid: busy fractions integrated as the clock advances, and
+// every control period, per device: its utilisation, the power/thermal controller step
+// (sim/power_controller.hpp), energy and peak records, the new clock on the device's hosts, and the
+// time-series samples.
+
+#include <algorithm>
+#include <simgrid/kernel/Timer.hpp>
+
+#include "sim/engine/simulation.hpp"
+
+namespace gpusim {
+
+// Integrates utilisation; SimGrid calls it each time the clock advances, before the activities that
+// ended at the new date are removed, so the loads read here are those of the interval just elapsed.
+void Simulation::account(double dt) {
+  const double t = sg::Engine::get_clock();
+  const double from = std::max(t - dt, window_begin_);
+  const double to = std::min(t, window_end_);
+  const double span = std::max(0.0, to - from);
+  for (auto& u : units_) {
+    const double c = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed());
+    const double b = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
+    u.period_compute += c * dt;
+    u.period_bandwidth += b * dt;
+    if (span > 0) {
+      u.record.compute_busy += c * span;
+      u.record.bandwidth_busy += b * span;
+      if (u.holders > 0) u.record.occupied += span;
+    }
+  }
+}
+
+// The device's SM and memory-bus busy fractions over the period (its units weighted by their share of
+// the device, at most 1); resets the units' accumulators.
+Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
+  Load load;
+  for (int u : d.units) {
+    UnitRt& unit = units_[u];
+    load.compute += unit.period_compute / dt * unit.unit->sm_fraction;
+    load.memory += unit.period_bandwidth / dt * unit.unit->bw_fraction;
+    unit.period_compute = 0;
+    unit.period_bandwidth = 0;
+  }
+  load.compute = std::min(1.0, load.compute);
+  load.memory = std::min(1.0, load.memory);
+  return load;
+}
+
+// Moves every host of the device to the controller's pstate.
+void Simulation::apply_pstate(DeviceRt& d) {
+  const int pstate = d.controller->pstate();
+  for (auto* h : d.hosts) h->set_pstate(pstate);
+  d.record.min_clock_hz = std::min(d.record.min_clock_hz, d.controller->clock().v);
+}
+
+// Accumulates the period into the device's current sample and, when `emit`, records the sample's
+// averages with the temperature and clock at its end.
+void Simulation::add_sample(std::size_t device, double t, double dt, const Load& load, Watts p, bool emit) {
+  DeviceRt& dev = devices_[device];
+  dev.sample_energy += p.v * dt;
+  dev.sample_compute += load.compute * dt;
+  dev.sample_bandwidth += load.memory * dt;
+  dev.sample_time += dt;
+  if (!emit) return;
+  result_.samples.push_back(Sample{static_cast<std::uint32_t>(device), t, dev.sample_energy / dev.sample_time,
+                                   dev.controller->temperature().v, dev.controller->clock().v,
+                                   dev.sample_compute / dev.sample_time,
+                                   dev.sample_bandwidth / dev.sample_time});
+  dev.sample_energy = dev.sample_compute = dev.sample_bandwidth = dev.sample_time = 0;
+}
+
+void Simulation::control_tick() {
+  const double t = sg::Engine::get_clock();
+  const double dt = t - last_control_;
+  last_control_ = t;
+  ++ticks_;
+  const bool emit = ticks_ % samples_per_tick_ == 0;
+  const double w_from = std::max(t - dt, window_begin_);
+  const double w_span = std::max(0.0, std::min(t, window_end_) - w_from);
+  for (std::size_t d = 0; d < devices_.size(); ++d) {
+    DeviceRt& dev = devices_[d];
+    const Load load = device_load(dev, dt);
+    const int before = dev.controller->pstate();
+    const PowerController::Step step = dev.controller->step(load.compute, load.memory, Seconds{dt});
+    dev.record.energy_total_j += step.power.v * dt;
+    dev.record.energy_j += step.power.v * w_span;
+    dev.record.peak_power_w = std::max(dev.record.peak_power_w, step.power.v);
+    dev.record.max_temperature_c = std::max(dev.record.max_temperature_c, step.temperature.v);
+    if (step.pstate != before) apply_pstate(dev);
+    add_sample(d, t, dt, load, step.power, emit);
+  }
+  if (!all_done() && t + mech_.control_period.v <= horizon_ + 1e-12) {
+    simgrid::kernel::timer::Timer::set(t + mech_.control_period.v, [this] { control_tick(); });
+  }
+}
+
+}  // namespace gpusim

@@ -1,0 +1,190 @@
+#pragma once
+// The SimGrid simulation's state (private to sim/; included only by sim/engine/*.cpp).
+//
+// Each execution unit (a device, or a MIG slice) is two SimGrid hosts joined by one link: the GPU host
+// executes the compute of a kernel, a memory pseudo-host terminates its bytes, and the link is the memory
+// bus. A kernel is one L07 parallel task over both, so alone it takes max(compute, bytes / bandwidth) and
+// co-running kernels share both. A context (a CUDA context: one stream, or a server for a batching
+// workload, or a unit's dispatcher for a per-request policy) runs one job at a time: an optional host-to-
+// device copy, its kernels, and an optional device-to-host copy. Time-sliced units give the GPU to one
+// context at a time; MPS units run contexts concurrently. No actors: arrivals and launches are timers,
+// completions are callbacks.
+//
+// The contention switches are read once, while the simulation is built: each then shows up as a
+// parameter (a zero cost, a missing link, a controller or L2 model that is off), not as a branch in the
+// event handlers. The pure models live beside the engine: sim/arrivals.hpp, sim/l2_model.hpp,
+// sim/power_controller.hpp, sim/work_units.hpp.
+//
+// Where each part is implemented:
+//   simulation_run.cpp    constructor, run(), simulate()
+//   streams.cpp           streams, their contexts and kernel costs
+//   platform_builder.cpp  SimGrid hosts, links, routes and the zone
+//   arrivals.cpp          arrival timers and admission of requests
+//   jobs.cpp              jobs: dynamic batching, host-link copies, completion
+//   kernels.cpp           time-slicing between contexts, stages and kernels, the L2 model
+//   power_control.cpp     utilisation accounting, the power/thermal controller, samples
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <simgrid/s4u.hpp>
+#include <vector>
+
+#include "sim/arrivals.hpp"
+#include "sim/l2_model.hpp"
+#include "sim/plan.hpp"
+#include "sim/power_controller.hpp"
+#include "sim/sim_result.hpp"
+#include "sim/work_units.hpp"
+
+namespace gpusim {
+
+namespace sg = simgrid::s4u;
+
+/// The simulated time.
+inline double now() { return sg::Engine::get_clock(); }
+/// A job's index as the data of its SimGrid activities (read back by the completion callback).
+inline void* job_tag(int job) { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(job)); }
+
+class Simulation {
+ public:
+  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy);
+  SimResult run();
+
+ private:
+  struct Stream {
+    Stream(const StreamSpec& s, int workload, int unit, std::uint64_t seed)
+        : spec(&s), workload(workload), unit(unit), rng(seed), arrivals(s.arrival) {}
+    const StreamSpec* spec;
+    int workload;
+    int unit;
+    int context = 0;
+    double predicted_service = 0;  // alone on its unit
+    Rng rng;                       // arrivals and fan-out draws
+    ArrivalProcess arrivals;
+    std::vector<std::vector<KernelCost>> stage_kernels;  // per stage, per kernel
+    bool record_stages = false;                          // pipelines record each stage
+  };
+  enum class Phase { H2D, WAIT_GPU, GPU, D2H };
+  // One execution of one or more requests of the same workload (several when batched).
+  struct Job {
+    std::vector<std::uint32_t> requests;
+    int stream = 0;  // the first request's stream: its spec and costs
+    int context = 0;
+    int batch = 0;  // samples (sum of the requests' batches)
+    int items = 0;  // fan-out items (sum over the requests)
+    Phase phase = Phase::H2D;
+    bool gpu_started = false;
+    std::uint16_t stage = 0;
+    std::uint32_t kernel = 0;
+    std::uint32_t stage_record = 0;
+    double kernel_ws = 0;  // working set of the running kernel (L2 model); < 0 when none runs
+    double start = 0;      // when the job started
+    double predicted = 0;  // predicted service time of its requests, alone
+  };
+  struct Context {
+    int unit = 0;
+    int workload = -1;  // >= 0 when the context batches one workload's requests
+    const BatchingSpec* batching = nullptr;
+    std::deque<std::uint32_t> waiting;
+    int job = -1;
+    bool delay_timer = false;  // a max-delay timer is pending
+    double share = 1.0;        // MPS active-thread share
+    sg::Host* cap = nullptr;   // caps the context's compute at `share` of the unit (MPS)
+    sg::ExecPtr exec;          // kept alive until it completes
+  };
+  struct UnitRt {
+    const DeviceInstance* spec = nullptr;
+    const Unit* unit = nullptr;
+    sg::Host* gpu = nullptr;
+    sg::Host* mem = nullptr;
+    sg::Link* bus = nullptr;
+    bool mps = false;
+    std::vector<double> speeds;  // of the GPU host, per pstate
+    double bus_bandwidth = 0;    // without L2 loss
+    double launch_overhead = 0;  // before each kernel (0 when the mechanism is off)
+    std::optional<L2Interference> l2;
+    double l2_factor = 1.0;
+    std::size_t waiting = 0;  // requests queued on all contexts
+    int running = 0;          // requests in service
+    double queued_work = 0;   // predicted service time of the waiting requests
+    int holders = 0;          // contexts holding the GPU (time-slice: 0 or 1)
+    int active = -1;          // time-slice: context holding the GPU
+    int last = -1;            // time-slice: context that held it last
+    double slice_end = 0;
+    std::deque<int> ready;      // time-slice: contexts waiting for the GPU
+    double period_compute = 0;  // controller accumulators (whole run)
+    double period_bandwidth = 0;
+    DeviceRecord record;
+  };
+  struct DeviceRt {
+    const DeviceInstance* spec = nullptr;
+    std::vector<int> units;
+    std::vector<sg::Host*> hosts;  // every host whose speed follows the clock
+    sg::Link* pcie = nullptr;      // null when the pcie mechanism is off
+    sg::Host* cpu = nullptr;
+    std::optional<PowerController> controller;
+    double sample_energy = 0, sample_compute = 0, sample_bandwidth = 0, sample_time = 0;
+    PowerRecord record;
+  };
+  // Device utilisations over one control period.
+  struct Load {
+    double compute = 0;
+    double memory = 0;
+  };
+
+  // Set-up (streams.cpp, platform_builder.cpp).
+  void build_streams();
+  void build_platform();
+  void build_costs();
+  // Arrivals and admission (arrivals.cpp).
+  void schedule_arrival(std::uint32_t s);
+  void on_arrival(std::uint32_t s);
+  RequestView view_of(std::uint32_t req) const;
+  UnitState state_of(int unit) const;
+  // Jobs (jobs.cpp).
+  std::size_t pick_first(int ctx);
+  void try_start(int ctx);
+  void start_job(int ctx, std::vector<std::uint32_t> requests);
+  void copy(int job, double bytes, bool to_device);
+  void end_gpu(int job);
+  void finish_job(int job);
+  // GPU time, stages and kernels (kernels.cpp).
+  void request_gpu(int job);
+  void activate(int unit, int ctx);
+  void continue_gpu(int job);
+  bool enter_stage(int job, std::uint16_t stage);
+  void launch_kernel(int job);
+  void on_done(int job);
+  void update_l2(UnitRt& u);
+  // Time, power and heat (power_control.cpp).
+  void account(double dt);
+  void control_tick();
+  Load device_load(DeviceRt& d, double dt);
+  void apply_pstate(DeviceRt& d);
+  void add_sample(std::size_t device, double t, double dt, const Load& load, Watts p, bool emit);
+  bool all_done() const;
+
+  const Scenario& sc_;
+  const Plan& plan_;
+  Scheduler* policy_;  // set only when the policy decides per request
+  const ContentionSpec& mech_;
+  double switch_cost_;  // of a context switch on a time-sliced unit (0 when the mechanism is off)
+  std::vector<UnitRt> units_;
+  std::vector<DeviceRt> devices_;
+  std::vector<Context> contexts_;
+  std::vector<Stream> streams_;
+  std::vector<Job> jobs_;
+  std::vector<std::uint16_t> items_;  // per request: fan-out
+  SimResult result_;
+  double window_begin_ = 0;
+  double window_end_ = 0;
+  double horizon_ = 0;
+  double last_event_ = 0;  // last arrival or completion
+  double last_control_ = 0;
+  int samples_per_tick_ = 1;
+  int ticks_ = 0;
+  int jobs_in_flight_ = 0;
+};
+
+}  // namespace gpusim

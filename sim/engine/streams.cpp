@@ -1,0 +1,52 @@
+// Streams and their contexts: which context serves each stream, each stream's random generator, and the
+// cost of its kernels on its unit.
+
+#include <algorithm>
+#include <map>
+
+#include "sim/engine/simulation.hpp"
+
+namespace gpusim {
+
+// A context is one CUDA context: a unit's dispatcher when the policy decides per request, a server per
+// (unit, workload) for a workload with dynamic batching, otherwise one per stream.
+void Simulation::build_streams() {
+  std::map<std::pair<int, int>, int> keyed;  // (unit, workload or -1) -> context
+  const auto& placements = plan_.placements();
+  streams_.reserve(placements.size());
+  for (const Placement& p : placements) {
+    const int workload = p.stream.workload;
+    Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, p.unit,
+                                       stream_seed(sc_.workloads.run.seed, workload, p.stream.instance));
+    const bool batching = mech_.batching && st.spec->batching.has_value();
+    int key = -2;
+    if (policy_) key = -1;
+    if (batching) key = st.workload;
+    if (key == -2) {
+      st.context = static_cast<int>(contexts_.size());
+      contexts_.emplace_back();
+    } else {
+      auto [it, fresh] = keyed.try_emplace({st.unit, key}, static_cast<int>(contexts_.size()));
+      if (fresh) contexts_.emplace_back();
+      st.context = it->second;
+    }
+    Context& c = contexts_[st.context];
+    c.unit = st.unit;
+    c.share = std::min(c.share, p.mps_share);
+    if (batching) {
+      c.workload = st.workload;
+      c.batching = &*st.spec->batching;
+    }
+  }
+}
+
+void Simulation::build_costs() {
+  for (auto& st : streams_) {
+    const DeviceInstance& d = *units_[st.unit].spec;
+    st.predicted_service = isolated_request_time(*st.spec, d, *units_[st.unit].unit).value().v;
+    st.stage_kernels = kernel_costs(*st.spec, d.spec);
+    st.record_stages = st.spec->stages.size() > 1;
+  }
+}
+
+}  // namespace gpusim
