@@ -12,14 +12,16 @@
 namespace gpusim {
 namespace {
 
-double quantity_arg(const std::string& option, const std::string& text, Dimension d) {
-  double v = 0;
+// A positive quantity given on the command line, in the unit type Q (its unit is required).
+template <class Q>
+Q quantity_arg(const std::string& option, const std::string& text) {
+  Q v{};
   try {
-    v = parse_quantity(text, d);
+    v = parse_quantity_as<Q>(text);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(fmt::format("error: {}: {}", option, e.what()));
   }
-  if (!(v > 0)) throw ConfigError(fmt::format("error: {} '{}': must be positive", option, text));
+  if (!(v.v > 0)) throw ConfigError(fmt::format("error: {} '{}': must be positive", option, text));
   return v;
 }
 
@@ -31,8 +33,8 @@ int command_estimate(const EstimateOptions& o) {
   const Catalog catalog = catalog_arg(o.model.catalog);
   r.precision = precision_arg(o.model.precision);
   r.device = &device_arg(catalog, o.device, r.precision);
-  r.rate = PerSecond{quantity_arg("--rate", o.rate, Dimension::PER_SECOND)};
-  r.sla = Seconds{quantity_arg("--sla", o.sla, Dimension::SECONDS)};
+  r.rate = quantity_arg<PerSecond>("--rate", o.rate);
+  r.sla = quantity_arg<Seconds>("--sla", o.sla);
   if (!(o.headroom > 0 && o.headroom <= 1)) {
     throw ConfigError(fmt::format("error: --headroom {}: must be in (0, 1]", o.headroom));
   }

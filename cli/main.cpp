@@ -13,6 +13,7 @@
 #include "cli/validate.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "platforms/contention_spec.hpp"
 #include "scheduler/plugin.hpp"
 
 #ifndef GPUSIM_VERSION
@@ -49,8 +50,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
   run_cmd->add_option("--disable", run.disable,
-                      "switch a contention mechanism off (repeatable): bandwidth, l2, time_slice, power, thermal, "
-                      "pcie, batching, shared_weights, launch_overhead")
+                      "switch a contention mechanism off (repeatable): " + mechanism_list())
       ->delimiter(',');
   run_cmd->add_option("--additivity", run.additivity,
                       "on: for every device with two or more workloads, compare them together with each alone "

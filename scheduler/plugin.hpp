@@ -31,7 +31,7 @@
 #include "scheduler/scheduler.hpp"
 
 /// Version of the plugin ABI of this gpusim.
-#define GPUSIM_PLUGIN_ABI_VERSION 1
+#define GPUSIM_PLUGIN_ABI_VERSION 2
 
 namespace gpusim {
 

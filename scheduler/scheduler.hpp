@@ -31,8 +31,9 @@ struct StreamView {
   PerSecond rate;             ///< mean arrival rate
   std::optional<Seconds> sla;
   int priority = 0;
-  /// Predicted service time of one request alone on each execution unit (roofline), by unit id.
-  std::vector<Seconds> isolated_time;
+  /// Predicted service time of one request alone on each execution unit (roofline), by unit id; nothing
+  /// where the unit's device does not support the stream's precision (the stream cannot run there).
+  std::vector<std::optional<Seconds>> isolated_time;
   /// Of which, per unit: time the request's kernels would need for their compute alone, and for their
   /// memory traffic alone (the two roofline terms summed over kernels). A compute-heavy stream has
   /// compute_time > memory_time; co-locating it with a memory-heavy one interferes little.
@@ -69,8 +70,9 @@ struct MigChoice {
   std::vector<int> profile_memory_slices;
   double memory_headroom = 0.8;       ///< usable fraction of profile_memory (the platform's memory_headroom)
   /// Predicted service time of one request of each stream alone on one slice of each profile:
-  /// profile_time[profile][stream id]. Empty when the engine does not fill it.
-  std::vector<std::vector<Seconds>> profile_time;
+  /// profile_time[profile][stream id]; nothing where the precision is unsupported. Empty when the engine
+  /// does not fill it.
+  std::vector<std::vector<std::optional<Seconds>>> profile_time;
 };
 
 /// A request as a policy sees it when it arrives or waits.

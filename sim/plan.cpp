@@ -88,9 +88,6 @@ double unit_memory(const WorkloadSpec& w, const std::vector<Placement>& placemen
 
 namespace {
 
-// Policies see an unsupported precision as a time too long to choose (StreamView::isolated_time).
-Seconds time_or_unsupported(const std::optional<Seconds>& t) { return t ? *t : Seconds{1e30}; }
-
 PerSecond mean_rate(const ArrivalSpec& a) {
   if (a.kind != ArrivalKind::TRACE) return a.rate;
   const double span = a.trace.back().v - a.trace.front().v;
@@ -125,10 +122,9 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
       c.profile_memory_slices.push_back(p.memory_slices);
       // Each stream alone on one slice of this profile.
       const Unit slice = units_of(devices[d], static_cast<int>(d), {p.name}).front();
-      std::vector<Seconds> times;
+      std::vector<std::optional<Seconds>> times;
       for (const auto& s : streams) {
-        times.push_back(time_or_unsupported(
-            isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice)));
+        times.push_back(isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice));
       }
       c.profile_time.push_back(std::move(times));
     }
@@ -340,7 +336,7 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
   for (std::size_t i = 0; i < sviews.size(); ++i) {
     const StreamSpec& s = ws[streams[i].workload];
     for (const auto& unit : units) {
-      sviews[i].isolated_time.push_back(time_or_unsupported(isolated_request_time(s, devices[unit.device], unit)));
+      sviews[i].isolated_time.push_back(isolated_request_time(s, devices[unit.device], unit));
       const auto [tc, tm] = request_roofline_terms(s, devices[unit.device], unit);
       sviews[i].compute_time.push_back(tc);
       sviews[i].memory_time.push_back(tm);

@@ -15,9 +15,8 @@ Scenario load_scenario(const ScenarioArgs& args) {
   sc.workloads = parse_workloads(args.workloads);
   for (const auto& name : args.disable) {
     if (!sc.platform.contention.set(name, false)) {
-      std::string known;
-      for (const auto& n : mechanism_names()) known += (known.empty() ? "" : ", ") + n;
-      throw ConfigError(fmt::format("error: --disable: unknown mechanism '{}' (known: {})", name, known));
+      throw ConfigError(
+          fmt::format("error: --disable: unknown mechanism '{}' (known: {})", name, mechanism_list()));
     }
   }
   if (args.seed) sc.workloads.run.seed = *args.seed;

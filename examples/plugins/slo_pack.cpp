@@ -11,8 +11,8 @@
 // It uses only the public interface (scheduler/scheduler.hpp, scheduler/plugin.hpp): see README.md.
 
 #include <algorithm>
+#include <limits>
 #include <set>
-#include <stdexcept>
 
 #include "scheduler/plugin.hpp"
 
@@ -21,12 +21,15 @@ namespace {
 using gpusim::DeviceView;
 using gpusim::StreamView;
 
+// Each parameter is declared once: name, default, range and doc (the constructor reads it, the registrar
+// documents it).
+const gpusim::ParamDecl<double> kSlaFraction{"sla_fraction", 0.8, gpusim::ParamRange::open_below(0.0, 1.0),
+                                             "share of the SLA the predicted latency may take"};
+
 class SloPack : public gpusim::Scheduler {
  public:
-  explicit SloPack(const gpusim::Params& p) : sla_fraction_(p.number("sla_fraction", 0.8)) {
-    if (!(sla_fraction_ > 0 && sla_fraction_ <= 1))
-      throw std::invalid_argument("sla_fraction must be in (0, 1]");
-  }
+  explicit SloPack(const gpusim::Params& p)
+      : sla_fraction_(kSlaFraction.read(p, gpusim::scheduler_label("slo-pack"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -40,15 +43,14 @@ class SloPack : public gpusim::Scheduler {
     };
     auto load = [&](int u) {
       double rho = 0;
-      for (const auto* s : on[u]) rho += s->rate.v * s->isolated_time[u].v;
+      for (const auto* s : on[u]) rho += s->rate.v * time(*s, u);
       return rho;
     };
     // Busiest stream first (by its load on unit 0).
     std::vector<std::size_t> order(streams.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return streams[a].rate.v * streams[a].isolated_time[0].v >
-             streams[b].rate.v * streams[b].isolated_time[0].v;
+      return streams[a].rate.v * time(streams[a], 0) > streams[b].rate.v * time(streams[b], 0);
     });
     for (const std::size_t i : order) {
       const StreamView& s = streams[i];
@@ -60,7 +62,7 @@ class SloPack : public gpusim::Scheduler {
       if (best < 0) {  // else a fresh unit, the fastest for this stream
         for (const auto& u : units) {
           if (!on[u.id].empty() || cost(s, u.id) > free[u.id]) continue;
-          if (best < 0 || s.isolated_time[u.id] < s.isolated_time[best]) best = u.id;
+          if (best < 0 || time(s, u.id) < time(s, best)) best = u.id;
         }
       }
       if (best < 0) {  // else the least loaded unit with room
@@ -78,20 +80,26 @@ class SloPack : public gpusim::Scheduler {
   }
 
  private:
+  // Predicted service time of `s` alone on unit `u`; infinite where the unit cannot run its precision.
+  static double time(const StreamView& s, int u) {
+    const auto& t = s.isolated_time[static_cast<std::size_t>(u)];
+    return t ? t->v : std::numeric_limits<double>::infinity();
+  }
+
   // True when every stream of `set` + `extra` meets its SLA on unit `u` by the M/G/1 prediction.
   bool all_meet(std::vector<const StreamView*> set, const StreamView& extra, int u) const {
     set.push_back(&extra);
     double rho = 0;
     double second_moment = 0;
     for (const auto* s : set) {
-      const double t = s->isolated_time[u].v;
+      const double t = time(*s, u);
       rho += s->rate.v * t;
       second_moment += s->rate.v * t * t;
     }
     if (rho >= 1) return false;
     const double wait = second_moment / (2 * (1 - rho));
     for (const auto* s : set) {
-      if (s->sla && s->isolated_time[u].v + wait > sla_fraction_ * s->sla->v) return false;
+      if (s->sla && time(*s, u) + wait > sla_fraction_ * s->sla->v) return false;
     }
     return true;
   }
@@ -104,5 +112,5 @@ class SloPack : public gpusim::Scheduler {
 GPUSIM_PLUGIN(registrar) {
   registrar->add<SloPack>("slo-pack",
                           "example plugin: the fewest units on which every SLA holds by an M/G/1 prediction",
-                          {{"sla_fraction", "0.8", "share of the SLA the predicted latency may take"}});
+                          gpusim::param_docs(kSlaFraction));
 }

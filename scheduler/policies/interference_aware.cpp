@@ -98,7 +98,7 @@ class InterferenceAware : public Scheduler {
         const StreamView& s = *set[k];
         const double tc = s.compute_time[u].v;
         const double tm = s.memory_time[u].v;
-        const double t = s.isolated_time[u].v;
+        const double t = policy::service_time(s, u);
         if (t > 0) slow[k] += (tc * (uc - s.rate.v * tc) + tm * (um - s.rate.v * tm)) / t;
       }
     } else {
@@ -111,7 +111,7 @@ class InterferenceAware : public Scheduler {
     for (std::size_t k = 0; k < set.size(); ++k) {
       c.slowdown += slow[k];
       const StreamView& s = *set[k];
-      if (s.sla && slow[k] * s.isolated_time[u].v > s.sla->v) ++c.sla_misses;
+      if (s.sla && slow[k] * policy::service_time(s, u) > s.sla->v) ++c.sla_misses;
     }
     return c;
   }

@@ -4,6 +4,7 @@
 /// and a unit's load is the sum over its streams.
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -13,16 +14,19 @@
 
 namespace gpusim::policy {
 
-/// Isolated times at or above this mean the unit cannot run the stream (its precision is unsupported).
-inline constexpr double kUnsupportedTime = 1e29;
-
 /// True when unit `u` can run stream `s` (the precision is supported there).
 inline bool can_run(const StreamView& s, int u) {
-  return static_cast<std::size_t>(u) < s.isolated_time.size() && s.isolated_time[u].v < kUnsupportedTime;
+  return u >= 0 && static_cast<std::size_t>(u) < s.isolated_time.size() && s.isolated_time[u].has_value();
+}
+
+/// Isolated service time of `s` on unit `u`; infinite where the unit cannot run it (it would never finish),
+/// so that loads compare as "too busy" without a sentinel in the views.
+inline double service_time(const StreamView& s, int u) {
+  return can_run(s, u) ? s.isolated_time[u]->v : std::numeric_limits<double>::infinity();
 }
 
 /// Fraction of unit `u`'s time that stream `s` keeps busy alone: rate x isolated time.
-inline double utilisation(const StreamView& s, int u) { return s.rate.v * s.isolated_time[u].v; }
+inline double utilisation(const StreamView& s, int u) { return s.rate.v * service_time(s, u); }
 
 /// A stream's size for ordering: its smallest utilisation over the units that can run it (0 if none).
 inline double size_of(const StreamView& s) {

@@ -21,6 +21,7 @@
 // Requests are served first come, first served.
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <map>
 #include <set>
@@ -76,7 +77,7 @@ class MigPlanner : public Scheduler {
   /// Predicted service time of stream `s` on a slice of profile `p` of `c`; negative when unknown.
   static double time_on(const MigChoice& c, std::size_t p, const StreamView& s) {
     return p < c.profile_time.size() && static_cast<std::size_t>(s.id) < c.profile_time[p].size()
-               ? c.profile_time[p][s.id].v
+               ? (c.profile_time[p][s.id] ? c.profile_time[p][s.id]->v : std::numeric_limits<double>::infinity())
                : -1.0;
   }
   /// Latency target of a stream: sla_fraction x SLA, or none.

@@ -102,7 +102,7 @@ class MpsShare : public Scheduler {
   bool meets(const StreamView& s, int u, double f) const {
     const double tc = s.compute_time[u].v;
     const double tm = s.memory_time[u].v;
-    const double service = s.isolated_time[u].v - std::max(tc, tm) + std::max(tc / f, tm);
+    const double service = policy::service_time(s, u) - std::max(tc, tm) + std::max(tc / f, tm);
     const double rho = s.rate.v * service;
     if (rho > max_utilization_) return false;
     if (!s.sla) return true;
