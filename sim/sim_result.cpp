@@ -39,7 +39,7 @@ class Reader {
   template <class T>
   std::vector<T> get_vector() {
     const auto n = get<std::uint64_t>();
-    need(n * sizeof(T));
+    if (n > (in_.size() - pos_) / sizeof(T)) throw std::runtime_error("truncated simulation result");
     std::vector<T> v(n);
     std::memcpy(v.data(), in_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
@@ -48,7 +48,7 @@ class Reader {
 
  private:
   void need(std::size_t n) const {
-    if (pos_ + n > in_.size()) throw std::runtime_error("truncated simulation result");
+    if (n > in_.size() - pos_) throw std::runtime_error("truncated simulation result");
   }
   const std::string& in_;
   std::size_t pos_ = 0;

@@ -1,0 +1,76 @@
+// The records a simulating child sends to its parent: every field survives the round trip, and a
+// truncated or corrupt message is refused (never read past its end, never a huge allocation).
+
+#include "sim/sim_result.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace gpusim::test {
+namespace {
+
+SimResult sample_result() {
+  SimResult r;
+  r.requests = {{0, RequestStatus::COMPLETED, 0.5, 0.51, 0.533}, {3, RequestStatus::DROPPED, 1.25, -1, -1},
+                {7, RequestStatus::UNFINISHED, 9.75, 9.8, -1}};
+  r.stages = {{0, 2, 4, 0.51, 0.52}};
+  r.devices = {{1.5, 0.25, 2.0, 1000, 12}, {0, 0, 0, 0, 0}};
+  r.power = {{700.0, 900.0, 250.0, 71.5, 1.2e9}};
+  r.samples = {{0, 0.1, 120.0, 40.0, 1.41e9, 0.5, 0.25}, {0, 0.2, 130.0, 41.0, 1.395e9, 0.6, 0.3}};
+  r.end_time = 12.5;
+  r.kernels = 123456789012ULL;
+  r.wall_seconds = 0.75;
+  r.peak_rss_kib = 16384;
+  return r;
+}
+
+TEST(SimResultWire, EveryFieldSurvivesTheRoundTrip) {
+  const SimResult a = sample_result();
+  const SimResult b = deserialize(serialize(a));
+  ASSERT_EQ(b.requests.size(), 3u);
+  EXPECT_EQ(b.requests[1].stream, 3u);
+  EXPECT_EQ(b.requests[1].status, RequestStatus::DROPPED);
+  EXPECT_EQ(b.requests[0].finish, 0.533);
+  EXPECT_EQ(b.requests[2].status, RequestStatus::UNFINISHED);
+  ASSERT_EQ(b.stages.size(), 1u);
+  EXPECT_EQ(b.stages[0].stage, 2);
+  EXPECT_EQ(b.stages[0].batch, 4);
+  ASSERT_EQ(b.devices.size(), 2u);
+  EXPECT_EQ(b.devices[0].occupied, 2.0);
+  EXPECT_EQ(b.devices[0].switches, 12u);
+  ASSERT_EQ(b.power.size(), 1u);
+  EXPECT_EQ(b.power[0].min_clock_hz, 1.2e9);
+  ASSERT_EQ(b.samples.size(), 2u);
+  EXPECT_EQ(b.samples[1].clock_hz, 1.395e9);
+  EXPECT_EQ(b.end_time, 12.5);
+  EXPECT_EQ(b.kernels, 123456789012ULL);
+  EXPECT_EQ(b.wall_seconds, 0.75);
+  EXPECT_EQ(b.peak_rss_kib, 16384);
+}
+
+TEST(SimResultWire, AnEmptyResultRoundTrips) {
+  const SimResult b = deserialize(serialize(SimResult{}));
+  EXPECT_TRUE(b.requests.empty());
+  EXPECT_TRUE(b.samples.empty());
+  EXPECT_EQ(b.kernels, 0u);
+}
+
+TEST(SimResultWire, EveryTruncationIsRefused) {
+  const std::string bytes = serialize(sample_result());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_THROW(deserialize(bytes.substr(0, n)), std::runtime_error) << "kept " << n << " bytes";
+  }
+}
+
+TEST(SimResultWire, AHugeCountIsRefusedWithoutAllocating) {
+  std::string bytes = serialize(sample_result());
+  const std::uint64_t huge = std::numeric_limits<std::uint64_t>::max() / 2;
+  std::memcpy(bytes.data(), &huge, sizeof huge);  // the request count comes first
+  EXPECT_THROW(deserialize(bytes), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace gpusim::test
