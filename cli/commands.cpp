@@ -7,6 +7,7 @@
 
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/catalog.hpp"
+#include "analysis/writers/output_files.hpp"
 #include "studies/load_scenario.hpp"
 #include "studies/run.hpp"
 
@@ -14,29 +15,17 @@ namespace gpusim {
 namespace {
 
 // Output paths are checked before anything else, so a wrong one fails fast and nothing is written.
-void check_outputs(const RunOptions& o) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!o.json.empty() && o.json != "-") {
-    const fs::path p(o.json);
-    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    if (fs::is_directory(p, ec)) {
-      throw ConfigError(fmt::format("{}: error: --json needs a file, not a directory", o.json));
-    }
-    if (!fs::is_directory(dir, ec)) {
-      throw ConfigError(
-          fmt::format("{}: error: cannot write file: directory '{}' does not exist", o.json, dir.string()));
-    }
-  }
-  if (!o.csv_dir.empty() && fs::exists(o.csv_dir, ec) && !fs::is_directory(o.csv_dir, ec)) {
-    throw ConfigError(fmt::format("{}: error: --csv needs a directory, not a file", o.csv_dir));
-  }
+OutputFiles declare_outputs(const RunOptions& o) {
+  OutputFiles files;
+  if (!o.json.empty()) files.add_file("--json", o.json);
+  if (!o.csv_dir.empty()) files.add_dir("--csv", o.csv_dir, csv_file_names());
+  return files;
 }
 
 }  // namespace
 
 int command_run(const RunOptions& o) {
-  check_outputs(o);
+  OutputFiles files = declare_outputs(o);
   Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
   RunSpec& run = sc.workloads.run;
   if (!o.scheduler.empty()) {
@@ -52,19 +41,22 @@ int command_run(const RunOptions& o) {
   }
   const RunOutcome out = run_scenario(sc, o.additivity == "on");
   const RunInfo info{o.platform, o.workloads, run.scheduler, run.seed, run.duration.v, run.warmup.v};
-  // Every output is computed before anything is written.
-  std::string json;
+  // Every output is computed, then the files are written together, then the table.
   if (!o.json.empty()) {
     nlohmann::json j = report_json(info, out.metrics);
     j["additivity"] = additivity_json(out.additivity);
-    json = j.dump(2) + "\n";
+    files.set(o.json, j.dump(2) + "\n");
   }
+  if (!o.csv_dir.empty()) {
+    for (const auto& [name, content] : csv_tables(out.metrics)) {
+      files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
+    }
+  }
+  files.commit();
   if (o.json != "-") {
     print_report(std::cout, info, out.metrics);
     print_additivity(std::cout, out.additivity);
   }
-  if (!o.json.empty()) write_file_atomically(o.json, json);
-  if (!o.csv_dir.empty()) write_csv(o.csv_dir, out.metrics);
   return 0;
 }
 

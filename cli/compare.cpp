@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "analysis/writers/compare.hpp"
-#include "analysis/writers/report.hpp"
+#include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
 #include "studies/compare.hpp"
 #include "studies/load_scenario.hpp"
@@ -39,15 +39,17 @@ std::map<std::string, Params> policy_params(const RunSpec& run, const std::vecto
 }  // namespace
 
 int command_compare(const CompareOptions& o) {
+  OutputFiles files;
+  if (!o.json.empty()) files.add_file("--json", o.json);
   const Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
   const auto names = chosen_policies(o.schedulers);
   const auto params = policy_params(sc.workloads.run, names, o.scheduler_params);
   const std::vector<CompareRow> rows = compare_policies(sc, names, params, o.jobs);
   // Every output is computed before anything is written.
   const CompareInfo info{o.platform, o.workloads};
-  const std::string json = o.json.empty() ? std::string() : compare_json(info, sc, names, rows).dump(2) + "\n";
+  if (!o.json.empty()) files.set(o.json, compare_json(info, sc, names, rows).dump(2) + "\n");
+  files.commit();
   if (o.json != "-") print_comparison(std::cout, info, sc, rows);
-  if (!o.json.empty()) write_file_atomically(o.json, json);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "cli/estimate.hpp"
 #include "cli/profile.hpp"
 #include "cli/validate.hpp"
+#include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "platforms/contention_spec.hpp"
@@ -159,24 +160,35 @@ int main(int argc, char** argv) {
   }
   set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
 
+  // Every message is one line: control characters from inputs are printed escaped.
   try {
     load_scheduler_plugins(plugins);
-    if (*run_cmd) return command_run(run);
-    if (*compare_cmd) return command_compare(cmp);
-    if (*profile_cmd) return command_profile(prof);
-    if (*estimate_cmd) return command_estimate(est);
-    if (*validate_cmd) return command_validate(val);
-    if (*list_cmd) return what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
+    int code = 0;
+    if (*run_cmd) code = command_run(run);
+    if (*compare_cmd) code = command_compare(cmp);
+    if (*profile_cmd) code = command_profile(prof);
+    if (*estimate_cmd) code = command_estimate(est);
+    if (*validate_cmd) code = command_validate(val);
+    if (*list_cmd) code = what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
+    // A table that could not be written (a full disk, a closed pipe) is an error, not a silent success.
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "error: writing to standard output failed\n";
+      return 1;
+    }
+    return code;
   } catch (const ConfigError& e) {
-    const std::string msg = e.what();
+    const std::string msg = printable(e.what());
     std::cerr << (msg.find("error: ") == std::string::npos ? "error: " + msg : msg) << '\n';
     return 2;
   } catch (const PolicyError& e) {
-    std::cerr << "error: " << e.what() << '\n';
+    std::cerr << "error: " << printable(e.what()) << '\n';
     return 2;
+  } catch (const OutputError& e) {
+    std::cerr << printable(e.what()) << '\n';
+    return 1;
   } catch (const std::exception& e) {
-    std::cerr << "gpusim: internal error: " << e.what() << '\n';
+    std::cerr << "gpusim: internal error: " << printable(e.what()) << '\n';
     return 1;
   }
-  return 0;
 }

@@ -19,6 +19,10 @@ class PolicyError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// `text` with every control character escaped (newline as \n, tab as \t, carriage return as \r, others
+/// as \xHH), so that a message stays one line and cannot drive the terminal.
+std::string printable(const std::string& text);
+
 /// Always-on check for gpusim's own invariants (not for user input): throws std::logic_error.
 #define GPUSIM_CHECK(cond, msg)                                                                    \
   do {                                                                                             \

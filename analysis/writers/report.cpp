@@ -213,31 +213,12 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
   return a;
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  if (path == "-") {
-    std::cout << content << std::flush;
-    return;
-  }
-  const std::filesystem::path target(path);
-  const std::filesystem::path tmp = target.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw ConfigError(fmt::format("{}: error: cannot write file", path));
-    f << content;
-    if (!f.flush()) throw ConfigError(fmt::format("{}: error: write failed", path));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw ConfigError(fmt::format("{}: error: cannot write file", path));
-  }
+const std::vector<std::string>& csv_file_names() {
+  static const std::vector<std::string> names{"timeseries.csv", "power.csv", "workloads.csv", "devices.csv"};
+  return names;
 }
 
-void write_csv(const std::string& dir, const RunMetrics& m) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw ConfigError(fmt::format("{}: error: cannot create directory ({})", dir, ec.message()));
+std::vector<std::pair<std::string, std::string>> csv_tables(const RunMetrics& m) {
   std::ostringstream w;
   w << "name,streams,generated,completed,dropped,unfinished,throughput_rps,latency_mean_ms,latency_p50_ms,"
        "latency_p95_ms,latency_p99_ms,latency_max_ms,sla_ms,sla_attainment,achieved_flops\n";
@@ -270,10 +251,7 @@ void write_csv(const std::string& dir, const RunMetrics& m) {
                      x.energy_per_request_j, x.mean_power_w, x.peak_power_w, x.power_cap_w, x.max_temperature_c,
                      x.min_clock_hz / 1e6, x.boost_clock_hz / 1e6);
   }
-  write_file_atomically((std::filesystem::path(dir) / "timeseries.csv").string(), t.str());
-  write_file_atomically((std::filesystem::path(dir) / "power.csv").string(), p.str());
-  write_file_atomically((std::filesystem::path(dir) / "workloads.csv").string(), w.str());
-  write_file_atomically((std::filesystem::path(dir) / "devices.csv").string(), d.str());
+  return {{"timeseries.csv", t.str()}, {"power.csv", p.str()}, {"workloads.csv", w.str()}, {"devices.csv", d.str()}};
 }
 
 }  // namespace gpusim

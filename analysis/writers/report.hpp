@@ -1,10 +1,11 @@
 #pragma once
-/// Result output: the stdout table, JSON and CSV. The only code that writes result files; files are
-/// written to a temporary name and renamed, so a failed run leaves nothing half-written.
+/// Result output of a run: the stdout table, JSON and the CSV tables (written by output_files.hpp).
 
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analysis/additivity.hpp"
 #include "analysis/metrics.hpp"
@@ -26,9 +27,9 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m);
 /// The additivity section of the table, and its JSON array.
 void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results);
 nlohmann::json additivity_json(const std::vector<AdditivityResult>& results);
-/// Writes DIR/workloads.csv and DIR/devices.csv (DIR is created if needed).
-void write_csv(const std::string& dir, const RunMetrics& m);
-/// Writes `content` to `path` through a temporary file and a rename; "-" means stdout.
-void write_file_atomically(const std::string& path, const std::string& content);
+/// The names of the CSV tables of a run, in the order csv_tables() gives them.
+const std::vector<std::string>& csv_file_names();
+/// The CSV tables of a run (file name, content): timeseries, power, workloads and devices.
+std::vector<std::pair<std::string, std::string>> csv_tables(const RunMetrics& m);
 
 }  // namespace gpusim

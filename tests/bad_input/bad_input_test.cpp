@@ -4,6 +4,8 @@
 // read off the file. The last group runs the gpusim binary: exit code 2, one line on stderr, no output file.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -711,6 +713,65 @@ TEST_F(BadInputCli, OutputPathsAreCheckedBeforeTheRun) {
                   file + ": error: --csv needs a directory, not a file");
   expect_rejected(gpusim(inputs + " --json " + quoted(dir_.string())),
                   dir_.string() + ": error: --json needs a file, not a directory");
+}
+
+TEST_F(BadInputCli, AnUnwritableOutputFolderFailsBeforeTheSimulation) {
+  // Not quiet: a simulation that started would log on stderr, so one line proves it did not start.
+  const std::string inputs =
+      "run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  const Outcome o = gpusim(inputs + " --json /proc/gpusim-out.json");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.rfind("/proc/gpusim-out.json: error: cannot write file: directory '/proc' is not writable (", 0),
+            0u)
+      << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << o.err;
+  EXPECT_EQ(o.out, "");
+}
+
+TEST_F(BadInputCli, AFullDiskIsAnErrorAndNothingElseIsWritten) {
+  const std::string inputs =
+      "-q run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  const Outcome o = gpusim(inputs + " --json /dev/full --csv " + quoted(csv()));
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(o.err, "/dev/full: error: write failed (No space left on device)\n");
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(std::filesystem::exists(csv()));
+}
+
+TEST_F(BadInputCli, ACsvFolderWithABlockedFileLeavesNoFileBehind) {
+  std::filesystem::create_directories(std::filesystem::path(csv()) / "workloads.csv");
+  const std::string inputs =
+      "run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  const Outcome o = gpusim(inputs + " --json " + quoted(json()) + " --csv " + quoted(csv()));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, (std::filesystem::path(csv()) / "workloads.csv").string() +
+                       ": error: --csv needs a file, not a directory\n");
+  EXPECT_FALSE(std::filesystem::exists(json()));
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(csv())) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"workloads.csv"});
+}
+
+TEST_F(BadInputCli, ADeviceGivenAsOutputStaysADevice) {
+  const std::string null = (dir_ / "null").string();
+  if (::mknod(null.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) GTEST_SKIP() << "mknod is not allowed here";
+  const Outcome o = gpusim("-q run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                           quoted(bad("ok_workloads.yaml")) + " --json " + quoted(null));
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(null.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST_F(BadInputCli, ControlCharactersInAMessageArePrintedEscaped) {
+  const auto file = dir_ / "escape.yaml";
+  std::ofstream(file) << "run: {duration: 10s}\n\"ra\\e[31mte\": 1\nworkloads:\n  - name: w\n"
+                         "    arrival: {kind: periodic, rate: 10/s}\n    model: {flops: 1Gf, bytes: 10MB}\n";
+  const Outcome o = gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(file.string()));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("ra\\x1b[31mte"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << o.err;
 }
 
 TEST_F(BadInputCli, MissingCatalogDirectory) {

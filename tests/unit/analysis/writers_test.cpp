@@ -1,19 +1,14 @@
 // Pure pieces of analysis/ that had no test of their own: the nearest-rank percentile, number formats, the
-// additivity verdict, and the JSON and CSV writers, each on hand-made inputs whose output is worked out here.
+// additivity verdict, and the JSON and CSV tables, each on hand-made inputs whose output is worked out here.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <numeric>
-#include <sstream>
 
 #include "analysis/additivity.hpp"
 #include "analysis/format.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/writers/report.hpp"
-#include "core/errors.hpp"
 
 namespace gpusim::test {
 namespace {
@@ -125,35 +120,28 @@ TEST(ReportJson, MillisecondsMegahertzAndNullsForMissingSlas) {
   EXPECT_EQ(j["devices"][0]["kernels"], 4200);
 }
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
+std::string table(const RunMetrics& m, const std::string& name) {
+  for (const auto& [n, content] : csv_tables(m)) {
+    if (n == name) return content;
+  }
+  return "(no " + name + ")";
 }
 
-TEST(CsvWriter, RowsInMillisecondsAndEmptyFieldsForMissingSlas) {
-  const auto dir = std::filesystem::temp_directory_path() / ("gpusim-csv-" + std::to_string(::getpid()));
-  write_csv(dir.string(), small_metrics());
-  const std::string w = read(dir / "workloads.csv");
+TEST(CsvTables, RowsInMillisecondsAndEmptyFieldsForMissingSlas) {
+  const RunMetrics m = small_metrics();
+  const std::string w = table(m, "workloads.csv");
   EXPECT_NE(w.find("cam,2,100,98,1,1,12.250000,10.000000,9.000000,15.000000,12.300000,20.000000,100,0.970000,"
                    "2.500000e+12\n"),
             std::string::npos)
       << w;
   EXPECT_NE(w.find("batch,2,100,98,1,1,12.250000,10.000000,9.000000,15.000000,12.300000,20.000000,,,"), std::string::npos)
       << w;
-  EXPECT_EQ(read(dir / "devices.csv"),
+  EXPECT_EQ(table(m, "devices.csv"),
             "name,type,node,sharing,streams,utilization,bandwidth_utilization,memory_bytes,memory_capacity_bytes,"
             "kernels\ngpu0,T4,n0,time-slice,2,0.500000,0.250000,1500000000,16000000000,4200\n");
-  for (const char* f : {"workloads.csv", "devices.csv", "power.csv", "timeseries.csv"}) {
-    EXPECT_FALSE(std::filesystem::exists(dir / (std::string(f) + ".tmp"))) << f;
-  }
-  std::filesystem::remove_all(dir);
-}
-
-TEST(AtomicWrite, MissingFolderIsAUserErrorAndLeavesNothing) {
-  EXPECT_THROW(write_file_atomically("/nonexistent-gpusim-dir/out.json", "{}"), ConfigError);
-  EXPECT_FALSE(std::filesystem::exists("/nonexistent-gpusim-dir/out.json.tmp"));
+  std::vector<std::string> names;
+  for (const auto& [n, content] : csv_tables(m)) names.push_back(n);
+  EXPECT_EQ(names, csv_file_names());
 }
 
 }  // namespace
