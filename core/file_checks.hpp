@@ -39,7 +39,8 @@ InputFileCheck check_input_file(const std::string& path, std::uintmax_t max_byte
 std::string binary_size(std::uintmax_t bytes);
 
 /// The contents of the regular file `path`, reading at most `max_bytes` + 1 bytes (a file that grew after
-/// check_input_file() is cut there, and the caller sees it is over the limit); nothing if it cannot be opened.
+/// check_input_file() is cut there, and the caller sees it is over the limit); nothing if it cannot be
+/// opened.
 std::optional<std::string> read_bounded(const std::string& path, std::uintmax_t max_bytes);
 
 /// Turns CRLF and lone CR line ends into LF, so a file from any platform has the same lines.

@@ -171,8 +171,8 @@ double parse_in(std::string_view text, Dimension d) {
   const UnitTable t = table_for(d);
   double factor = 0.0;
   if (!match_suffix(suffix, t, factor)) {
-    throw std::invalid_argument(fmt::format("unknown unit '{}' in '{}': expected {} (accepted: {})", suffix, text,
-                                            describe(d), accepted_units(t)));
+    throw std::invalid_argument(fmt::format("unknown unit '{}' in '{}': expected {} (accepted: {})", suffix,
+                                            text, describe(d), accepted_units(t)));
   }
   return number * factor + t.offset;
 }

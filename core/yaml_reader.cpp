@@ -45,8 +45,8 @@ void check_line_lengths(const std::string& path, const std::string& text) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     if (end - start > kMaxYamlLineBytes) {
-      throw ConfigError(fmt::format("{}:{}:{}: error: line too long: a YAML line may hold at most {}", path, line,
-                                    kMaxYamlLineBytes + 1, binary_size(kMaxYamlLineBytes)));
+      throw ConfigError(fmt::format("{}:{}:{}: error: line too long: a YAML line may hold at most {}", path,
+                                    line, kMaxYamlLineBytes + 1, binary_size(kMaxYamlLineBytes)));
     }
     start = end + 1;
     ++line;
@@ -54,15 +54,16 @@ void check_line_lengths(const std::string& path, const std::string& text) {
 }
 
 ConfigError too_deep(const std::string& path, int line, int column) {
-  return ConfigError(fmt::format("{}:{}:{}: error: nested too deeply: a YAML file may nest lists and mappings at "
-                                 "most {} levels deep",
-                                 path, line, column, kMaxYamlDepth));
+  return ConfigError(
+      fmt::format("{}:{}:{}: error: nested too deeply: a YAML file may nest lists and mappings at "
+                  "most {} levels deep",
+                  path, line, column, kMaxYamlDepth));
 }
 
 /// Flow collections ('[' and '{') nested deeper than the limit, found before yaml-cpp sees the text: its
 /// scanner takes in a whole run of unclosed openers (gigabytes for a few megabytes of '{') before the parser
-/// can count them. Follows YAML closely enough for that: quoted scalars and comments are skipped, and in block
-/// context an opener counts only where a value starts.
+/// can count them. Follows YAML closely enough for that: quoted scalars and comments are skipped, and in
+/// block context an opener counts only where a value starts.
 void check_flow_depth(const std::string& path, const std::string& text) {
   int depth = 0;
   int line = 1;
@@ -98,7 +99,8 @@ void check_flow_depth(const std::string& path, const std::string& text) {
       continue;
     }
     if (c == ' ' || c == '\t') continue;
-    const bool next_blank = i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\n';
+    const bool next_blank =
+        i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\n';
     if ((c == '[' || c == '{') && (depth > 0 || value_start)) {
       if (++depth > kMaxYamlDepth) throw too_deep(path, line, column);
       value_start = true;
@@ -137,7 +139,8 @@ class DocumentChecker : public YAML::EventHandler {
     enter(mark);
   }
   void OnSequenceEnd() override { --depth_; }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
     enter(mark);
   }
   void OnMapEnd() override { --depth_; }

@@ -775,23 +775,26 @@ TEST(BadInputFile, SecondDocumentIsAnError) {
 
 TEST(BadInputFile, FlowNestingDeeperThan64Levels) {
   // "nodes: " is 7 columns; the 65th '[' is in column 7 + 65.
-  EXPECT_EQ(platform_error("platform_deep_flow.yaml"),
-            bad("platform_deep_flow.yaml") +
-                ":1:72: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+  EXPECT_EQ(
+      platform_error("platform_deep_flow.yaml"),
+      bad("platform_deep_flow.yaml") +
+          ":1:72: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
 }
 
 TEST(BadInputFile, BlockNestingDeeperThan64Levels) {
   // The top-level mapping is level 1, so the 64th "- " (column 3 + 2 x 63) opens level 65.
-  EXPECT_EQ(platform_error("platform_deep_block.yaml"),
-            bad("platform_deep_block.yaml") +
-                ":2:129: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+  EXPECT_EQ(
+      platform_error("platform_deep_block.yaml"),
+      bad("platform_deep_block.yaml") +
+          ":2:129: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
 }
 
 TEST(BadInputTrace, DeviceAsTraceIsRefusedBeforeReading) {
   // Was: /dev/zero read until 16.8 GB were in memory.
-  EXPECT_EQ(workloads_error("workloads_trace_dev_zero.yaml"),
-            bad("workloads_trace_dev_zero.yaml") +
-                ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
+  EXPECT_EQ(
+      workloads_error("workloads_trace_dev_zero.yaml"),
+      bad("workloads_trace_dev_zero.yaml") +
+          ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
 }
 
 TEST(BadInputUnits, ReadmeSpellingKBIsAccepted) {
@@ -829,12 +832,16 @@ class BadInputLimits : public BadInputCli {
     return out;
   }
   std::string workloads_with_trace(const std::string& trace) const {
-    return write("w.yaml", "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival:\n      kind: trace\n"
-                           "      file: " + trace + "\n    model: {flops: 1Gf, bytes: 10MB}\n");
+    return write("w.yaml",
+                 "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival:\n      kind: trace\n"
+                 "      file: " +
+                     trace + "\n    model: {flops: 1Gf, bytes: 10MB}\n");
   }
   std::string workloads_with_model(const std::string& model) const {
-    return write("w.yaml", "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival: {kind: periodic, rate: "
-                           "10/s}\n    model: " + model + "\n");
+    return write("w.yaml",
+                 "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival: {kind: periodic, rate: "
+                 "10/s}\n    model: " +
+                     model + "\n");
   }
   std::string run_with(const std::string& platform, const std::string& workloads) const {
     return "run " + quoted(platform) + " " + quoted(workloads) + " --json " + quoted(json());
@@ -848,8 +855,9 @@ TEST_F(BadInputLimits, HugeValueOfBracesIsRefusedBySizeNotBadAlloc) {
   const std::string path = write("braces.yaml", "a: " + std::string(20000000, '{'));
   EXPECT_EQ(platform_error_in(path),
             path + ": error: file too large: 20000003 bytes, more than the 16 MiB limit for a YAML file");
-  expect_rejected(gpusim(run_with(path, bad("ok_workloads.yaml")), true, kBounded),
-                  path + ": error: file too large: 20000003 bytes, more than the 16 MiB limit for a YAML file");
+  expect_rejected(
+      gpusim(run_with(path, bad("ok_workloads.yaml")), true, kBounded),
+      path + ": error: file too large: 20000003 bytes, more than the 16 MiB limit for a YAML file");
 }
 
 TEST_F(BadInputLimits, UnclosedBracesWithinTheSizeLimitAreRefusedByDepth) {
@@ -857,13 +865,16 @@ TEST_F(BadInputLimits, UnclosedBracesWithinTheSizeLimitAreRefusedByDepth) {
   std::string text;
   for (int i = 0; i < 2000; ++i) text += std::string(1000, '{') + "\n";
   const std::string path = write("braces.yaml", text);
-  EXPECT_EQ(platform_error_in(path),
-            path + ":1:65: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+  EXPECT_EQ(
+      platform_error_in(path),
+      path +
+          ":1:65: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
 }
 
 TEST_F(BadInputLimits, LongLineIsLocated) {
   const std::string path = write("long.yaml", "nodes: []\nnote: " + std::string(70000, 'x') + "\n");
-  EXPECT_EQ(platform_error_in(path), path + ":2:65537: error: line too long: a YAML line may hold at most 64 KiB");
+  EXPECT_EQ(platform_error_in(path),
+            path + ":2:65537: error: line too long: a YAML line may hold at most 64 KiB");
 }
 
 TEST_F(BadInputLimits, FifoAsPlatformFileIsRefusedWithoutBlocking) {
@@ -879,9 +890,10 @@ TEST_F(BadInputLimits, DeviceAsYamlFileIsRefused) {
 }
 
 TEST_F(BadInputLimits, DeviceAndFifoAsTraceAreRefusedAtTheFileKey) {
-  expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), bad("workloads_trace_dev_zero.yaml")), true, kBounded),
-                  bad("workloads_trace_dev_zero.yaml") +
-                      ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), bad("workloads_trace_dev_zero.yaml")), true, kBounded),
+      bad("workloads_trace_dev_zero.yaml") +
+          ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
   const std::string pipe = fifo("trace.txt");
   const std::string w = workloads_with_trace("trace.txt");
   expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
@@ -892,27 +904,31 @@ TEST_F(BadInputLimits, DeviceAndFifoAsTraceAreRefusedAtTheFileKey) {
 TEST_F(BadInputLimits, TraceOverTheLimitIsRefusedBeforeReading) {
   const std::string trace = sparse("trace.txt", (std::uintmax_t{256} << 20) + 1);
   const std::string w = workloads_with_trace("trace.txt");
-  EXPECT_EQ(workloads_error_in(w), w + ":6:13: error: trace file '" + trace +
-                                       "' is too large: 268435457 bytes, more than the 256 MiB limit for a trace file");
+  EXPECT_EQ(workloads_error_in(w),
+            w + ":6:13: error: trace file '" + trace +
+                "' is too large: 268435457 bytes, more than the 256 MiB limit for a trace file");
 }
 
 TEST_F(BadInputLimits, DeviceAndFifoAsModelAreRefusedAtTheModelKey) {
   std::string w = workloads_with_model("/dev/zero");
-  expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
-                  w + ":5:12: error: model '/dev/zero': cannot open the file: it is a character device, not a "
-                      "regular file");
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
+      w + ":5:12: error: model '/dev/zero': cannot open the file: it is a character device, not a "
+          "regular file");
   fifo("pipe.onnx");
   w = workloads_with_model("pipe.onnx");
-  expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
-                  w + ":5:12: error: model 'pipe.onnx': cannot open the file: it is a named pipe (FIFO), not a "
-                      "regular file");
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
+      w + ":5:12: error: model 'pipe.onnx': cannot open the file: it is a named pipe (FIFO), not a "
+          "regular file");
 }
 
 TEST_F(BadInputLimits, ModelOverProtobufsLimitIsRefusedBeforeReading) {
   sparse("big.onnx", (std::uintmax_t{2} << 30) + 1);
   const std::string w = workloads_with_model("big.onnx");
-  EXPECT_EQ(workloads_error_in(w), w + ":5:12: error: model 'big.onnx': the file is too large: 2147483649 bytes, "
-                                       "more than the 2 GiB limit for an ONNX model (protobuf's limit)");
+  EXPECT_EQ(workloads_error_in(w),
+            w + ":5:12: error: model 'big.onnx': the file is too large: 2147483649 bytes, "
+                "more than the 2 GiB limit for an ONNX model (protobuf's limit)");
 }
 
 TEST_F(BadInputLimits, CrAndCrLfLineEndsReadAsLf) {
@@ -941,8 +957,9 @@ TEST_F(BadInputLimits, CrAndCrLfLineEndsReadAsLf) {
     EXPECT_EQ(w.streams[0].request_bytes().v, lf_w.streams[0].request_bytes().v);
     // Errors keep their line numbers: the unknown key is on line 5 whatever ends the lines.
     const std::string bad_keys = write("k.yaml", with_line_ends("platform_unknown_top_key.yaml", eol));
-    EXPECT_EQ(platform_error_in(bad_keys),
-              bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+    EXPECT_EQ(
+        platform_error_in(bad_keys),
+        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
   }
 }
 

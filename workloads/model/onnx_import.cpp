@@ -102,7 +102,8 @@ class Importer {
 
   void load() {
     // Looked at before it is opened: a FIFO would block, a device would never end.
-    const InputFileCheck check = check_input_file(path_, kMaxModelFileBytes, "an ONNX model (protobuf's limit)");
+    const InputFileCheck check =
+        check_input_file(path_, kMaxModelFileBytes, "an ONNX model (protobuf's limit)");
     switch (check.problem) {
       case InputFileProblem::NONE:
         break;
@@ -117,8 +118,9 @@ class Importer {
     const std::optional<std::string> read = read_bounded(path_, kMaxModelFileBytes);
     if (!read) throw error("cannot open the file");
     if (read->size() > kMaxModelFileBytes) {
-      throw error(fmt::format("the file is too large: more than the {} limit for an ONNX model (protobuf's limit)",
-                              binary_size(kMaxModelFileBytes)));
+      throw error(
+          fmt::format("the file is too large: more than the {} limit for an ONNX model (protobuf's limit)",
+                      binary_size(kMaxModelFileBytes)));
     }
     const std::string& bytes = *read;
     if (bytes.empty()) throw invalid("empty file");

@@ -56,16 +56,18 @@ TEST(Units, UnknownUnitListsTheAcceptedSpellings) {
     parse_quantity("30/day", Dimension::PER_SECOND);
     FAIL() << "30/day accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown unit '/day' in '30/day': expected a rate with a unit, such as 30/s (accepted: /s, /ms, "
-                 "/min, /h, Hz, rps, fps)");
+    EXPECT_STREQ(
+        e.what(),
+        "unknown unit '/day' in '30/day': expected a rate with a unit, such as 30/s (accepted: /s, /ms, "
+        "/min, /h, Hz, rps, fps)");
   }
   try {
     parse_quantity("70kw", Dimension::WATTS);
     FAIL() << "70kw accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown unit 'kw' in '70kw': expected a power with a unit, such as 70W (accepted: W, with an "
-                 "optional prefix k or K, M, G, T, P for powers of 10)");
+    EXPECT_STREQ(
+        e.what(),
+        "unknown unit 'kw' in '70kw': expected a power with a unit, such as 70W (accepted: W, with an "
+        "optional prefix k or K, M, G, T, P for powers of 10)");
   }
 }
