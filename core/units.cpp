@@ -17,8 +17,9 @@ struct Prefix {
   double factor;
 };
 
-// k/M/G/T/P are powers of 10, Ki/Mi/Gi/Ti powers of 2 (binary only makes sense for bytes).
-constexpr std::array<Prefix, 6> kDecimal{{{"", 1.0}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}}};
+// k (or K)/M/G/T/P are powers of 10, Ki/Mi/Gi/Ti powers of 2 (binary only makes sense for bytes).
+constexpr std::array<Prefix, 7> kDecimal{
+    {{"", 1.0}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}}};
 constexpr std::array<Prefix, 5> kBinary{{{"Ki", 1024.0},
                                         {"Mi", 1024.0 * 1024},
                                         {"Gi", 1024.0 * 1024 * 1024},
@@ -104,6 +105,22 @@ bool match_suffix(std::string_view suffix, const UnitTable& t, double& factor) {
   return false;
 }
 
+// The spellings accepted in `t`, for the "unknown unit" message.
+std::string accepted_units(const UnitTable& t) {
+  std::string out;
+  const auto add = [&out](std::string_view text) {
+    if (!out.empty()) out += ", ";
+    out += text;
+  };
+  for (const auto& b : t.plain) add(b.text);
+  for (const auto& b : t.prefixable) add(b.text);
+  if (!t.prefixable.empty()) {
+    out += ", with an optional prefix k or K, M, G, T, P for powers of 10";
+    if (t.binary) out += ", or Ki, Mi, Gi, Ti, Pi for powers of 2";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string describe(Dimension d) {
@@ -154,7 +171,8 @@ double parse_in(std::string_view text, Dimension d) {
   const UnitTable t = table_for(d);
   double factor = 0.0;
   if (!match_suffix(suffix, t, factor)) {
-    throw std::invalid_argument(fmt::format("unknown unit '{}' in '{}': expected {}", suffix, text, describe(d)));
+    throw std::invalid_argument(fmt::format("unknown unit '{}' in '{}': expected {} (accepted: {})", suffix,
+                                            text, describe(d), accepted_units(t)));
   }
   return number * factor + t.offset;
 }

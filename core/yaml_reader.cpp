@@ -1,12 +1,15 @@
 #include "core/yaml_reader.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <stdexcept>
+
+#include "core/file_checks.hpp"
 
 namespace gpusim {
 
@@ -32,15 +35,159 @@ ConfigError SourceLoc::error(const std::string& message) const {
   return ConfigError(fmt::format("{}: error: {}", str(), message));
 }
 
-YAML::Node load_yaml_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw ConfigError(fmt::format("{}: error: cannot open file: it is a directory", path));
+namespace {
+
+/// The first line longer than kMaxYamlLineBytes is an error pointing just past the limit.
+void check_line_lengths(const std::string& path, const std::string& text) {
+  std::size_t start = 0;
+  int line = 1;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end - start > kMaxYamlLineBytes) {
+      throw ConfigError(fmt::format("{}:{}:{}: error: line too long: a YAML line may hold at most {}", path,
+                                    line, kMaxYamlLineBytes + 1, binary_size(kMaxYamlLineBytes)));
+    }
+    start = end + 1;
+    ++line;
   }
-  std::ifstream in(path);
-  if (!in) throw ConfigError(fmt::format("{}: error: cannot open file", path));
+}
+
+ConfigError too_deep(const std::string& path, int line, int column) {
+  return ConfigError(
+      fmt::format("{}:{}:{}: error: nested too deeply: a YAML file may nest lists and mappings at "
+                  "most {} levels deep",
+                  path, line, column, kMaxYamlDepth));
+}
+
+/// Flow collections ('[' and '{') nested deeper than the limit, found before yaml-cpp sees the text: its
+/// scanner takes in a whole run of unclosed openers (gigabytes for a few megabytes of '{') before the parser
+/// can count them. Follows YAML closely enough for that: quoted scalars and comments are skipped, and in
+/// block context an opener counts only where a value starts.
+void check_flow_depth(const std::string& path, const std::string& text) {
+  int depth = 0;
+  int line = 1;
+  int column = 0;
+  bool value_start = true;  // the next character may start a node
+  char quote = 0;           // inside a quoted scalar: its quote character
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      if (depth == 0 && !quote) value_start = true;
+      continue;
+    }
+    if (quote) {
+      if (quote == '"' && c == '\\') {
+        ++i;
+        ++column;
+      } else if (c == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;
+          ++column;
+        } else {
+          quote = 0;
+        }
+      }
+      continue;
+    }
+    const bool after_space = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n';
+    if (c == '#' && after_space) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t') continue;
+    const bool next_blank =
+        i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\n';
+    if ((c == '[' || c == '{') && (depth > 0 || value_start)) {
+      if (++depth > kMaxYamlDepth) throw too_deep(path, line, column);
+      value_start = true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+      value_start = false;
+    } else if ((c == '\'' || c == '"') && value_start) {
+      quote = c;
+      value_start = false;
+    } else if (depth > 0 && (c == ',' || c == ':')) {
+      value_start = true;
+    } else if ((c == '-' || c == ':' || c == '?') && next_blank) {
+      value_start = true;
+    } else {
+      value_start = false;
+    }
+  }
+}
+
+/// Walks the parse events: nesting beyond the limit, and a second document, are errors at their place.
+class DocumentChecker : public YAML::EventHandler {
+ public:
+  DocumentChecker(std::string path, bool first) : path_(std::move(path)), first_(first) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (!first_) {
+      throw error_at(path_, mark, "a second YAML document starts here; gpusim reads one document per file");
+    }
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void enter(const YAML::Mark& mark) {
+    if (++depth_ > kMaxYamlDepth) throw too_deep(path_, mark.line + 1, mark.column + 1);
+  }
+
+  std::string path_;
+  bool first_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+YAML::Node load_yaml_file(const std::string& path) {
+  const InputFileCheck check = check_input_file(path, kMaxYamlFileBytes, "a YAML file");
+  switch (check.problem) {
+    case InputFileProblem::NONE:
+      break;
+    case InputFileProblem::MISSING:
+      throw ConfigError(fmt::format("{}: error: cannot open file", path));
+    case InputFileProblem::DIRECTORY:
+    case InputFileProblem::NOT_REGULAR:
+      throw ConfigError(fmt::format("{}: error: cannot open file: {}", path, check.why));
+    case InputFileProblem::TOO_LARGE:
+      throw ConfigError(fmt::format("{}: error: file too large: {}", path, check.why));
+  }
+  std::optional<std::string> text = read_bounded(path, kMaxYamlFileBytes);
+  if (!text) throw ConfigError(fmt::format("{}: error: cannot open file", path));
+  if (text->size() > kMaxYamlFileBytes) {
+    throw ConfigError(fmt::format("{}: error: file too large: more than the {} limit for a YAML file", path,
+                                  binary_size(kMaxYamlFileBytes)));
+  }
+  normalize_line_ends(*text);
+  check_line_lengths(path, *text);
+  check_flow_depth(path, *text);
   try {
-    YAML::Node root = YAML::Load(in);
+    std::istringstream events(*text);
+    YAML::Parser parser(events);
+    DocumentChecker first(path, true);
+    if (parser.HandleNextDocument(first)) {
+      DocumentChecker second(path, false);
+      parser.HandleNextDocument(second);
+    }
+    YAML::Node root = YAML::Load(*text);
     if (!root.IsDefined() || root.IsNull()) throw ConfigError(fmt::format("{}: error: file is empty", path));
     return root;
   } catch (const YAML::Exception& e) {

@@ -17,7 +17,9 @@
 
 namespace gpusim {
 
-/// Loads a YAML file; a missing file or a syntax error becomes a ConfigError with its location.
+/// Loads a YAML file; a missing file or a syntax error becomes a ConfigError with its location. The file must
+/// be a regular file (a FIFO or a device is refused before it is opened) of one document, within the limits
+/// of core/file_checks.hpp (size, line length, nesting); CR and CRLF line ends read as LF.
 YAML::Node load_yaml_file(const std::string& path);
 
 /// "FILE:LINE:COL: error: MESSAGE" for a node (yaml-cpp marks are 0-based; this adds 1).

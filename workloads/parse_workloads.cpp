@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
+#include <sstream>
 
+#include "core/file_checks.hpp"
 #include "core/yaml_reader.hpp"
 #include "workloads/model_source.hpp"
 
@@ -21,9 +24,23 @@ constexpr long long kMaxCount = 1000000;
 
 // Trace file: one arrival time per line, with its unit ("0.5s", "33ms"); '#' starts a comment.
 std::vector<Seconds> read_trace(const std::string& path, const SourceLoc& ref) {
-  std::error_code ec;
-  std::ifstream in(path);
-  if (!in || std::filesystem::is_directory(path, ec)) throw ref.error(fmt::format("cannot open trace file '{}'", path));
+  // Looked at before it is opened: a FIFO would block, /dev/zero would never end.
+  const InputFileCheck check = check_input_file(path, kMaxTraceFileBytes, "a trace file");
+  if (check.problem == InputFileProblem::NOT_REGULAR) {
+    throw ref.error(fmt::format("cannot open trace file '{}': {}", path, check.why));
+  }
+  if (check.problem == InputFileProblem::TOO_LARGE) {
+    throw ref.error(fmt::format("trace file '{}' is too large: {}", path, check.why));
+  }
+  std::optional<std::string> text;
+  if (check.problem == InputFileProblem::NONE) text = read_bounded(path, kMaxTraceFileBytes);
+  if (!text) throw ref.error(fmt::format("cannot open trace file '{}'", path));
+  if (text->size() > kMaxTraceFileBytes) {
+    throw ref.error(fmt::format("trace file '{}' is too large: more than the {} limit for a trace file", path,
+                                binary_size(kMaxTraceFileBytes)));
+  }
+  normalize_line_ends(*text);
+  std::istringstream in(*text);
   std::vector<Seconds> out;
   std::string line;
   int line_no = 0;

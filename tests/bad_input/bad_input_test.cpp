@@ -270,8 +270,8 @@ TEST(BadInputPlatform, WrongUnit) {
   EXPECT_EQ(platform_error("platform_wrong_unit.yaml"),
             bad("platform_wrong_unit.yaml") +
                 ":3:21: error: 'pcie_bandwidth': unknown unit 'GB' in '16GB': expected a bandwidth with a "
-                "unit, such "
-                "as 900GBps");
+                "unit, such as 900GBps (accepted: Bps, B/s, with an optional prefix k or K, M, G, T, P for "
+                "powers of 10, or Ki, Mi, Gi, Ti, Pi for powers of 2)");
 }
 
 TEST(BadInputPlatform, CountOutOfRange) {
@@ -342,8 +342,7 @@ TEST(BadInputWorkloads, WrongUnit) {
   EXPECT_EQ(workloads_error("workloads_duration_wrong_unit.yaml"),
             bad("workloads_duration_wrong_unit.yaml") +
                 ":2:13: error: 'duration': unknown unit 'GB' in '5GB': expected a duration with a unit, such "
-                "as 33ms "
-                "or 10s");
+                "as 33ms or 10s (accepted: s, ms, us, ns, min, h)");
 }
 
 TEST(BadInputWorkloads, RateMustBePositive) {
@@ -577,11 +576,13 @@ class BadInputCli : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  /// Runs `gpusim ARGS` with the test catalog (TestT4 only), capturing stdout and stderr.
-  Outcome gpusim(const std::string& args, bool with_catalog = true) const {
+  /// Runs `gpusim ARGS` with the test catalog (TestT4 only), capturing stdout and stderr; with `timeout_s`,
+  /// a run that has not ended by then is killed (exit code 124), so a hang fails the test instead.
+  Outcome gpusim(const std::string& args, bool with_catalog = true, int timeout_s = 0) const {
     const auto out = dir_ / "stdout";
     const auto err = dir_ / "stderr";
     std::string cmd = quoted(GPUSIM_BINARY) + " " + args;
+    if (timeout_s > 0) cmd = "timeout -k 2 " + std::to_string(timeout_s) + " " + cmd;
     if (with_catalog) cmd += " --catalog " + quoted(kData + "/catalog");
     cmd += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
     const int status = std::system(cmd.c_str());
@@ -801,6 +802,243 @@ TEST_F(BadInputCli, ValidFixturesRunAndWriteTheirOutput) {
                            quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json()));
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(std::filesystem::exists(json()));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the readers take in: one YAML document, within the limits on size, line length and nesting
+// (core/file_checks.hpp); special files refused before they are opened; CR and CRLF line ends read as LF.
+
+std::string platform_error_in(const std::string& path) {
+  try {
+    parse_platform(path, test_catalog());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+std::string workloads_error_in(const std::string& path) {
+  try {
+    parse_workloads(path);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+TEST(BadInputFile, SecondDocumentIsAnError) {
+  // Was: the second document (and its workload 'dropped') silently ignored, exit 0.
+  EXPECT_EQ(workloads_error("workloads_two_documents.yaml"),
+            bad("workloads_two_documents.yaml") +
+                ":6:1: error: a second YAML document starts here; gpusim reads one document per file");
+}
+
+TEST(BadInputFile, FlowNestingDeeperThan64Levels) {
+  // "nodes: " is 7 columns; the 65th '[' is in column 7 + 65.
+  EXPECT_EQ(
+      platform_error("platform_deep_flow.yaml"),
+      bad("platform_deep_flow.yaml") +
+          ":1:72: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+}
+
+TEST(BadInputFile, BlockNestingDeeperThan64Levels) {
+  // The top-level mapping is level 1, so the 64th "- " (column 3 + 2 x 63) opens level 65.
+  EXPECT_EQ(
+      platform_error("platform_deep_block.yaml"),
+      bad("platform_deep_block.yaml") +
+          ":2:129: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+}
+
+TEST(BadInputTrace, DeviceAsTraceIsRefusedBeforeReading) {
+  // Was: /dev/zero read until 16.8 GB were in memory.
+  EXPECT_EQ(
+      workloads_error("workloads_trace_dev_zero.yaml"),
+      bad("workloads_trace_dev_zero.yaml") +
+          ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
+}
+
+TEST(BadInputUnits, ReadmeSpellingKBIsAccepted) {
+  // Was: "unknown unit 'KB'" for the README's own `input: 600KB`.
+  const WorkloadSpec w = parse_workloads(bad("ok_workloads_kb.yaml"));
+  ASSERT_EQ(w.streams.size(), 1U);
+  ASSERT_EQ(w.streams[0].stages.size(), 1U);
+  EXPECT_EQ(w.streams[0].stages[0].input_bytes.v, 600e3);
+  EXPECT_EQ(w.streams[0].stages[0].output_bytes.v, 4e3);
+}
+
+/// Inputs made at test time in a private folder: FIFOs, sparse files, generated files, other line ends.
+class BadInputLimits : public BadInputCli {
+ protected:
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  std::string fifo(const std::string& name) const {
+    const std::string path = (dir_ / name).string();
+    EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0) << path;
+    return path;
+  }
+  /// A file of `size` bytes that takes no disk space (a hole).
+  std::string sparse(const std::string& name, std::uintmax_t size) const {
+    const std::string path = write(name, "");
+    std::filesystem::resize_file(path, size);
+    return path;
+  }
+  /// The text of tests/data/bad/NAME with every LF replaced by `eol`.
+  static std::string with_line_ends(const std::string& name, const std::string& eol) {
+    std::string out;
+    for (const char c : slurp(bad(name))) out += c == '\n' ? eol : std::string(1, c);
+    return out;
+  }
+  std::string workloads_with_trace(const std::string& trace) const {
+    return write("w.yaml",
+                 "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival:\n      kind: trace\n"
+                 "      file: " +
+                     trace + "\n    model: {flops: 1Gf, bytes: 10MB}\n");
+  }
+  std::string workloads_with_model(const std::string& model) const {
+    return write("w.yaml",
+                 "run: {duration: 10s}\nworkloads:\n  - name: w\n    arrival: {kind: periodic, rate: "
+                 "10/s}\n    model: " +
+                     model + "\n");
+  }
+  std::string run_with(const std::string& platform, const std::string& workloads) const {
+    return "run " + quoted(platform) + " " + quoted(workloads) + " --json " + quoted(json());
+  }
+};
+
+constexpr int kBounded = 10;  // seconds: each of these returns at once; a hang is killed and fails
+
+TEST_F(BadInputLimits, HugeValueOfBracesIsRefusedBySizeNotBadAlloc) {
+  // Was: std::bad_alloc after gigabytes of memory.
+  const std::string path = write("braces.yaml", "a: " + std::string(20000000, '{'));
+  EXPECT_EQ(platform_error_in(path),
+            path + ": error: file too large: 20000003 bytes, more than the 16 MiB limit for a YAML file");
+  expect_rejected(
+      gpusim(run_with(path, bad("ok_workloads.yaml")), true, kBounded),
+      path + ": error: file too large: 20000003 bytes, more than the 16 MiB limit for a YAML file");
+}
+
+TEST_F(BadInputLimits, UnclosedBracesWithinTheSizeLimitAreRefusedByDepth) {
+  // 2 MB of '{' in lines of 1000: yaml-cpp alone would take it all in before counting a level.
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += std::string(1000, '{') + "\n";
+  const std::string path = write("braces.yaml", text);
+  EXPECT_EQ(
+      platform_error_in(path),
+      path +
+          ":1:65: error: nested too deeply: a YAML file may nest lists and mappings at most 64 levels deep");
+}
+
+TEST_F(BadInputLimits, LongLineIsLocated) {
+  const std::string path = write("long.yaml", "nodes: []\nnote: " + std::string(70000, 'x') + "\n");
+  EXPECT_EQ(platform_error_in(path),
+            path + ":2:65537: error: line too long: a YAML line may hold at most 64 KiB");
+}
+
+TEST_F(BadInputLimits, FifoAsPlatformFileIsRefusedWithoutBlocking) {
+  // Was: blocked forever waiting for a writer.
+  const std::string pipe = fifo("platform.yaml");
+  expect_rejected(gpusim(run_with(pipe, bad("ok_workloads.yaml")), true, kBounded),
+                  pipe + ": error: cannot open file: it is a named pipe (FIFO), not a regular file");
+}
+
+TEST_F(BadInputLimits, DeviceAsYamlFileIsRefused) {
+  expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), "/dev/zero"), true, kBounded),
+                  "/dev/zero: error: cannot open file: it is a character device, not a regular file");
+}
+
+TEST_F(BadInputLimits, DeviceAndFifoAsTraceAreRefusedAtTheFileKey) {
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), bad("workloads_trace_dev_zero.yaml")), true, kBounded),
+      bad("workloads_trace_dev_zero.yaml") +
+          ":6:13: error: cannot open trace file '/dev/zero': it is a character device, not a regular file");
+  const std::string pipe = fifo("trace.txt");
+  const std::string w = workloads_with_trace("trace.txt");
+  expect_rejected(gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
+                  w + ":6:13: error: cannot open trace file '" + pipe +
+                      "': it is a named pipe (FIFO), not a regular file");
+}
+
+TEST_F(BadInputLimits, TraceOverTheLimitIsRefusedBeforeReading) {
+  const std::string trace = sparse("trace.txt", (std::uintmax_t{256} << 20) + 1);
+  const std::string w = workloads_with_trace("trace.txt");
+  EXPECT_EQ(workloads_error_in(w),
+            w + ":6:13: error: trace file '" + trace +
+                "' is too large: 268435457 bytes, more than the 256 MiB limit for a trace file");
+}
+
+TEST_F(BadInputLimits, DeviceAndFifoAsModelAreRefusedAtTheModelKey) {
+  std::string w = workloads_with_model("/dev/zero");
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
+      w + ":5:12: error: model '/dev/zero': cannot open the file: it is a character device, not a "
+          "regular file");
+  fifo("pipe.onnx");
+  w = workloads_with_model("pipe.onnx");
+  expect_rejected(
+      gpusim(run_with(bad("ok_platform_t4.yaml"), w), true, kBounded),
+      w + ":5:12: error: model 'pipe.onnx': cannot open the file: it is a named pipe (FIFO), not a "
+          "regular file");
+}
+
+TEST_F(BadInputLimits, ModelOverProtobufsLimitIsRefusedBeforeReading) {
+  sparse("big.onnx", (std::uintmax_t{2} << 30) + 1);
+  const std::string w = workloads_with_model("big.onnx");
+  EXPECT_EQ(workloads_error_in(w),
+            w + ":5:12: error: model 'big.onnx': the file is too large: 2147483649 bytes, "
+                "more than the 2 GiB limit for an ONNX model (protobuf's limit)");
+}
+
+TEST_F(BadInputLimits, CrAndCrLfLineEndsReadAsLf) {
+  // Was: a CR-only file read as "file is empty".
+  for (const std::string eol : {"\r", "\r\n"}) {
+    const std::string platform = write("p.yaml", with_line_ends("ok_platform_t4.yaml", eol));
+    const std::string workloads = write("w.yaml", with_line_ends("ok_workloads_kb.yaml", eol));
+    const PlatformSpec p = parse_platform(platform, test_catalog());
+    const PlatformSpec lf_p = parse_platform(bad("ok_platform_t4.yaml"), test_catalog());
+    EXPECT_EQ(p.nodes, lf_p.nodes);
+    ASSERT_EQ(p.devices.size(), 1U);
+    EXPECT_EQ(p.devices[0].name, lf_p.devices[0].name);
+    EXPECT_EQ(p.devices[0].spec.name, lf_p.devices[0].spec.name);
+    EXPECT_EQ(p.devices[0].loc.line, lf_p.devices[0].loc.line);
+    EXPECT_EQ(p.devices[0].loc.column, lf_p.devices[0].loc.column);
+    const WorkloadSpec w = parse_workloads(workloads);
+    const WorkloadSpec lf_w = parse_workloads(bad("ok_workloads_kb.yaml"));
+    EXPECT_EQ(w.run.duration.v, lf_w.run.duration.v);
+    ASSERT_EQ(w.streams.size(), 1U);
+    EXPECT_EQ(w.streams[0].name, lf_w.streams[0].name);
+    EXPECT_EQ(w.streams[0].loc.line, lf_w.streams[0].loc.line);
+    EXPECT_EQ(w.streams[0].loc.column, lf_w.streams[0].loc.column);
+    EXPECT_EQ(w.streams[0].arrival.rate.v, lf_w.streams[0].arrival.rate.v);
+    EXPECT_EQ(w.streams[0].stages[0].input_bytes.v, 600e3);
+    EXPECT_EQ(w.streams[0].request_flops().v, lf_w.streams[0].request_flops().v);
+    EXPECT_EQ(w.streams[0].request_bytes().v, lf_w.streams[0].request_bytes().v);
+    // Errors keep their line numbers: the unknown key is on line 5 whatever ends the lines.
+    const std::string bad_keys = write("k.yaml", with_line_ends("platform_unknown_top_key.yaml", eol));
+    EXPECT_EQ(
+        platform_error_in(bad_keys),
+        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+  }
+}
+
+TEST_F(BadInputLimits, CrLineEndsGiveTheSameRunAsLf) {
+  // The same paths both times, since the output names its inputs.
+  const std::string platform = (dir_ / "p.yaml").string();
+  const std::string workloads = (dir_ / "w.yaml").string();
+  const std::string run = "-q " + run_with(platform, workloads);
+  write("p.yaml", with_line_ends("ok_platform_t4.yaml", "\n"));
+  write("w.yaml", with_line_ends("ok_workloads.yaml", "\n"));
+  const Outcome lf = gpusim(run, true, 120);
+  ASSERT_EQ(lf.exit_code, 0) << lf.err;
+  const std::string lf_json = slurp(json());
+  write("p.yaml", with_line_ends("ok_platform_t4.yaml", "\r"));
+  write("w.yaml", with_line_ends("ok_workloads.yaml", "\r"));
+  const Outcome cr = gpusim(run, true, 120);
+  ASSERT_EQ(cr.exit_code, 0) << cr.err;
+  EXPECT_EQ(cr.out, lf.out);
+  EXPECT_EQ(slurp(json()), lf_json);
 }
 
 }  // namespace

@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 
 #include "core/errors.hpp"
+#include "core/file_checks.hpp"
 #include "workloads/model/model_graph.hpp"
 #include "workloads/model/onnx_detail.hpp"
 #include "workloads/model/shape_folding.hpp"
@@ -99,12 +101,28 @@ class Importer {
   }
 
   void load() {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path_, ec))
-      throw error("cannot open the file (no such regular file)");
-    std::ifstream file(path_, std::ios::binary);
-    if (!file) throw error("cannot open the file");
-    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    // Looked at before it is opened: a FIFO would block, a device would never end.
+    const InputFileCheck check =
+        check_input_file(path_, kMaxModelFileBytes, "an ONNX model (protobuf's limit)");
+    switch (check.problem) {
+      case InputFileProblem::NONE:
+        break;
+      case InputFileProblem::MISSING:
+        throw error("cannot open the file (no such regular file)");
+      case InputFileProblem::DIRECTORY:
+      case InputFileProblem::NOT_REGULAR:
+        throw error(fmt::format("cannot open the file: {}", check.why));
+      case InputFileProblem::TOO_LARGE:
+        throw error(fmt::format("the file is too large: {}", check.why));
+    }
+    const std::optional<std::string> read = read_bounded(path_, kMaxModelFileBytes);
+    if (!read) throw error("cannot open the file");
+    if (read->size() > kMaxModelFileBytes) {
+      throw error(
+          fmt::format("the file is too large: more than the {} limit for an ONNX model (protobuf's limit)",
+                      binary_size(kMaxModelFileBytes)));
+    }
+    const std::string& bytes = *read;
     if (bytes.empty()) throw invalid("empty file");
     if (!model_.ParseFromString(bytes)) throw invalid("protobuf parse failed: truncated or not an ONNX file");
     if (!model_.has_graph()) throw invalid("no graph");

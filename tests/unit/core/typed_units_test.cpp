@@ -64,12 +64,17 @@ TEST(TypedUnits, BareZeroIsAcceptedForEveryType) {
 
 TEST(TypedUnits, AnotherDimensionIsRefusedWithTheExpectedMessage) {
   EXPECT_EQ(refusal([] { parse_quantity_as<Seconds>("16GiB"); }),
-            "unknown unit 'GiB' in '16GiB': expected a duration with a unit, such as 33ms or 10s");
-  EXPECT_EQ(refusal([] { parse_quantity_as<Bytes>("900GBps"); }),
-            "unknown unit 'GBps' in '900GBps': expected a size with a unit, such as 16GiB or 40MB");
+            "unknown unit 'GiB' in '16GiB': expected a duration with a unit, such as 33ms or 10s"
+            " (accepted: s, ms, us, ns, min, h)");
   EXPECT_EQ(
-      refusal([] { parse_quantity_as<FlopRate>("1GiB"); }),
-      "unknown unit 'GiB' in '1GiB': expected a compute rate with a unit, such as 19.5Tf or 19.5TFLOPS");
+      refusal([] { parse_quantity_as<Bytes>("900GBps"); }),
+      "unknown unit 'GBps' in '900GBps': expected a size with a unit, such as 16GiB or 40MB (accepted: B, "
+      "with an optional prefix k or K, M, G, T, P for powers of 10, or Ki, Mi, Gi, Ti, Pi for powers of 2)");
+  EXPECT_EQ(refusal([] { parse_quantity_as<FlopRate>("1GiB"); }),
+            "unknown unit 'GiB' in '1GiB': expected a compute rate with a unit, such as 19.5Tf or 19.5TFLOPS "
+            "(accepted: f, f/s, FLOPS, FLOP/s, flops, flop/s, OPS, op/s, ops, with an optional prefix k or "
+            "K, M, G, "
+            "T, P for powers of 10)");
   EXPECT_EQ(refusal([] { parse_quantity_as<Bytes>("16"); }),
             "'16' has no unit: expected a size with a unit, such as 16GiB or 40MB");
   EXPECT_EQ(refusal([] { parse_quantity_as<Watts>("high"); }),

@@ -41,3 +41,33 @@ TEST(Units, FormatsWithSiPrefix) {
   EXPECT_EQ(format_si(1.95e13, "FLOP/s"), "19.5 TFLOP/s");
   EXPECT_EQ(format_si(0.0, "B"), "0 B");
 }
+
+TEST(Units, UpperCaseKIsAPowerOfTenLikeLowerCase) {
+  // The README's own example: `input: 600KB` is 600 x 10^3 bytes, as `600kB`.
+  EXPECT_DOUBLE_EQ(parse_quantity("600KB", Dimension::BYTES), 600e3);
+  EXPECT_DOUBLE_EQ(parse_quantity("600kB", Dimension::BYTES), 600e3);
+  EXPECT_DOUBLE_EQ(parse_quantity("4KB", Dimension::BYTES), 4000.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("2KBps", Dimension::BYTE_RATE), 2000.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("1KiB", Dimension::BYTES), 1024.0);
+}
+
+TEST(Units, UnknownUnitListsTheAcceptedSpellings) {
+  try {
+    parse_quantity("30/day", Dimension::PER_SECOND);
+    FAIL() << "30/day accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "unknown unit '/day' in '30/day': expected a rate with a unit, such as 30/s (accepted: /s, /ms, "
+        "/min, /h, Hz, rps, fps)");
+  }
+  try {
+    parse_quantity("70kw", Dimension::WATTS);
+    FAIL() << "70kw accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "unknown unit 'kw' in '70kw': expected a power with a unit, such as 70W (accepted: W, with an "
+        "optional prefix k or K, M, G, T, P for powers of 10)");
+  }
+}

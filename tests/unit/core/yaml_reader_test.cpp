@@ -48,11 +48,11 @@ TEST(YamlReaderTyped, AWrongDimensionIsLocated) {
   EXPECT_EQ(
       config_error([&] { m.get<Seconds>("duration"); }),
       "run.yaml:2:11: error: 'duration': unknown unit 'GiB' in '16GiB': expected a duration with a unit, "
-      "such as 33ms or 10s");
+      "such as 33ms or 10s (accepted: s, ms, us, ns, min, h)");
   EXPECT_EQ(
       config_error([&] { quantity_of<Seconds>("run.yaml", node["duration"], "duration"); }),
       "run.yaml:2:11: error: 'duration': unknown unit 'GiB' in '16GiB': expected a duration with a unit, "
-      "such as 33ms or 10s");
+      "such as 33ms or 10s (accepted: s, ms, us, ns, min, h)");
 }
 
 TEST(YamlReaderTyped, PositiveGettersRefuseZeroWithTheText) {
