@@ -92,8 +92,8 @@ const FieldSpec& Schema::at(std::string_view path) const {
   return fields.front();
 }
 
-FieldSpec quantity_field(std::string path, Dimension d, std::string min, std::string max, std::string presence,
-                         std::string doc) {
+FieldSpec quantity_field(std::string path, Dimension d, std::string min, std::string max,
+                         std::string presence, std::string doc) {
   FieldSpec f;
   f.path = std::move(path);
   f.kind = FieldKind::QUANTITY;
@@ -105,7 +105,8 @@ FieldSpec quantity_field(std::string path, Dimension d, std::string min, std::st
   return f;
 }
 
-FieldSpec integer_field(std::string path, long long min, long long max, std::string presence, std::string doc) {
+FieldSpec integer_field(std::string path, long long min, long long max, std::string presence,
+                        std::string doc) {
   FieldSpec f;
   f.path = std::move(path);
   f.kind = FieldKind::INTEGER;
@@ -116,7 +117,8 @@ FieldSpec integer_field(std::string path, long long min, long long max, std::str
   return f;
 }
 
-FieldSpec number_field(std::string path, std::string min, std::string max, std::string presence, std::string doc) {
+FieldSpec number_field(std::string path, std::string min, std::string max, std::string presence,
+                       std::string doc) {
   FieldSpec f;
   f.path = std::move(path);
   f.kind = FieldKind::NUMBER;
@@ -143,11 +145,13 @@ void check_range(const std::string& file, const YAML::Node& node, const FieldSpe
   const double lo = bound_value(f, f.min);
   const double hi = bound_value(f, f.max);
   if (value >= lo && value <= hi) return;
-  throw error_at(file, node, fmt::format("'{}' must be {}between {} and {} (got '{}')", key.empty() ? f.key() : key,
-                                         f.zero_too ? "0 or " : "", f.min, f.max, node.Scalar()));
+  throw error_at(file, node,
+                 fmt::format("'{}' must be {}between {} and {} (got '{}')", key.empty() ? f.key() : key,
+                             f.zero_too ? "0 or " : "", f.min, f.max, node.Scalar()));
 }
 
-void check_name(const std::string& file, const YAML::Node& node, const std::string& key, const std::string& value) {
+void check_name(const std::string& file, const YAML::Node& node, const std::string& key,
+                const std::string& value) {
   if (value.empty()) throw error_at(file, node, fmt::format("'{}' must not be empty", key));
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);

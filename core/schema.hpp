@@ -31,15 +31,15 @@ enum class FieldKind {
 /// One field of an input file. Bounds are written as a user writes them ("1us", "1e6s", "100000") and
 /// are inclusive; `min` and `max` are empty where the kind has no range.
 struct FieldSpec {
-  std::string path;          ///< where it sits: "run.duration", "workloads[].arrival.rate"
+  std::string path;  ///< where it sits: "run.duration", "workloads[].arrival.rate"
   FieldKind kind = FieldKind::TEXT;
   Dimension dimension = Dimension::SECONDS;  ///< QUANTITY only
-  std::string min;           ///< lowest accepted value
-  std::string max;           ///< highest accepted value
-  bool zero_too = false;     ///< 0 is accepted as well as [min, max] ("no input" vs at least 1 B)
-  std::string range_note;    ///< a rule the bounds cannot say (relative to another field), or CHOICE words
-  std::string presence;      ///< "required", or the default as a user would write it
-  std::string doc;           ///< one line
+  std::string min;                           ///< lowest accepted value
+  std::string max;                           ///< highest accepted value
+  bool zero_too = false;   ///< 0 is accepted as well as [min, max] ("no input" vs at least 1 B)
+  std::string range_note;  ///< a rule the bounds cannot say (relative to another field), or CHOICE words
+  std::string presence;    ///< "required", or the default as a user would write it
+  std::string doc;         ///< one line
 
   /// The key as written in the file: the last part of `path`.
   std::string key() const;
@@ -58,10 +58,12 @@ struct Schema {
 };
 
 /// FieldSpec builders, so schema tables read as one line per field.
-FieldSpec quantity_field(std::string path, Dimension d, std::string min, std::string max, std::string presence,
-                         std::string doc);
-FieldSpec integer_field(std::string path, long long min, long long max, std::string presence, std::string doc);
-FieldSpec number_field(std::string path, std::string min, std::string max, std::string presence, std::string doc);
+FieldSpec quantity_field(std::string path, Dimension d, std::string min, std::string max,
+                         std::string presence, std::string doc);
+FieldSpec integer_field(std::string path, long long min, long long max, std::string presence,
+                        std::string doc);
+FieldSpec number_field(std::string path, std::string min, std::string max, std::string presence,
+                       std::string doc);
 FieldSpec plain_field(std::string path, FieldKind kind, std::string presence, std::string doc);
 
 /// Markdown for the schemas: one table per file (field, kind and unit, range, default, meaning).
@@ -75,7 +77,8 @@ void check_range(const std::string& file, const YAML::Node& node, const FieldSpe
 
 /// A name (of a node, device, workload, stage, catalog entry): non-empty, printable ASCII (no control
 /// characters); the error points at the value.
-void check_name(const std::string& file, const YAML::Node& node, const std::string& key, const std::string& value);
+void check_name(const std::string& file, const YAML::Node& node, const std::string& key,
+                const std::string& value);
 
 /// The quantity of field `f` (required): a value at or below zero when the range starts above zero gets
 /// the reader's "must be greater than zero" message; then the range is checked.

@@ -13,7 +13,6 @@ namespace gpusim {
 
 namespace {
 
-
 FieldSpec choice_field(std::string path, std::string words, std::string presence, std::string doc) {
   FieldSpec f = plain_field(std::move(path), FieldKind::CHOICE, std::move(presence), std::move(doc));
   f.range_note = std::move(words);
@@ -27,13 +26,17 @@ const Schema& platform_schema() {
     Schema p;
     p.title = "platform.yaml";
     p.intro =
-        "The machines: nodes, their devices (each a catalog entry, optionally overridden), and the contention "
+        "The machines: nodes, their devices (each a catalog entry, optionally overridden), and the "
+        "contention "
         "mechanisms. Device fields under `overrides` take the keys and ranges of a catalog entry (below).";
     auto& f = p.fields;
-    f.push_back(number_field("memory_headroom", "0.05", "1", "0.8", "usable fraction of each device's memory"));
-    f.push_back(plain_field("contention", FieldKind::MAPPING, "all on", "contention mechanisms, each on, off or a "
-                                                                        "mapping of its parameters"));
-    f.push_back(choice_field("contention.<mechanism>", "on, off or a mapping; mechanisms: " + mechanism_list(), "on",
+    f.push_back(
+        number_field("memory_headroom", "0.05", "1", "0.8", "usable fraction of each device's memory"));
+    f.push_back(plain_field("contention", FieldKind::MAPPING, "all on",
+                            "contention mechanisms, each on, off or a "
+                            "mapping of its parameters"));
+    f.push_back(choice_field("contention.<mechanism>",
+                             "on, off or a mapping; mechanisms: " + mechanism_list(), "on",
                              "switches one mechanism; a mapping sets its parameters"));
     f.push_back(plain_field("contention.<mechanism>.enabled", FieldKind::FLAG, "true",
                             "in a mapping of parameters: whether the mechanism is on"));
@@ -55,11 +58,13 @@ const Schema& platform_schema() {
     f.push_back(plain_field("nodes[].name", FieldKind::NAME, "required", "unique node name"));
     f.push_back(quantity_field("nodes[].pcie_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps",
                                "the device's own", "host link of every device on the node"));
-    f.push_back(plain_field("nodes[].devices", FieldKind::LIST, "required", "the node's devices, at least one"));
+    f.push_back(
+        plain_field("nodes[].devices", FieldKind::LIST, "required", "the node's devices, at least one"));
     f.push_back(plain_field("nodes[].devices[].name", FieldKind::NAME, "required",
                             "unique device name (with count > 1: NAME0, NAME1, ...)"));
     f.push_back(plain_field("nodes[].devices[].type", FieldKind::NAME, "required", "a catalog entry name"));
-    f.push_back(integer_field("nodes[].devices[].count", 1, 100000, "1", "identical devices from this entry"));
+    f.push_back(
+        integer_field("nodes[].devices[].count", 1, 100000, "1", "identical devices from this entry"));
     f.push_back(plain_field("nodes[].devices[].overrides", FieldKind::MAPPING, "none",
                             "catalog fields replaced for this device (keys and ranges of a catalog entry)"));
     f.push_back(choice_field("nodes[].devices[].sharing", "time-slice, mps, mig", "time-slice",
@@ -95,14 +100,16 @@ const Schema& device_schema() {
     f.push_back(integer_field("sm_count", 1, 100000, "required", "streaming multiprocessors"));
     f.push_back(integer_field("fp32_lanes_per_sm", 1, 100000, "required", "FP32 lanes (CUDA cores) per SM"));
     f.push_back(quantity_field("boost_clock", Dimension::HERTZ, "1MHz", "100GHz", "required", "boost clock"));
-    f.push_back(quantity_field("base_clock", Dimension::HERTZ, "1MHz", "100GHz", "boost_clock", "base clock"));
+    f.push_back(
+        quantity_field("base_clock", Dimension::HERTZ, "1MHz", "100GHz", "boost_clock", "base clock"));
     f.push_back(plain_field("tensor_macs_per_sm_per_clock", FieldKind::MAPPING, "none",
                             "dense tensor-core multiply-accumulates per SM per clock, by precision"));
     f.push_back(number_field("tensor_macs_per_sm_per_clock.<precision>", "0.001", "1000000", "absent",
                              "MACs per SM per clock at that precision"));
-    f.push_back(plain_field("peaks", FieldKind::MAPPING, "required",
-                            "dense datasheet peaks by precision (fp64, fp32, tf32, fp16, bf16, int8, int4); fp32 "
-                            "is required, an absent precision is unsupported"));
+    f.push_back(
+        plain_field("peaks", FieldKind::MAPPING, "required",
+                    "dense datasheet peaks by precision (fp64, fp32, tf32, fp16, bf16, int8, int4); fp32 "
+                    "is required, an absent precision is unsupported"));
     f.push_back(quantity_field("peaks.<precision>", Dimension::FLOP_RATE, "1Mf", "1000Pf", "absent",
                                "peak at that precision"));
     f.push_back(quantity_field("memory", Dimension::BYTES, "1MB", "1PB", "required", "device memory"));
@@ -117,15 +124,17 @@ const Schema& device_schema() {
                                     "power drawn with nothing running");
     idle.range_note = "below tdp";
     f.push_back(idle);
-    f.push_back(plain_field("efficiency", FieldKind::MAPPING, "none", "fractions of peak real kernels reach"));
+    f.push_back(
+        plain_field("efficiency", FieldKind::MAPPING, "none", "fractions of peak real kernels reach"));
     f.push_back(number_field("efficiency.compute", "0.01", "1", "0.7", "fraction of peak compute"));
     f.push_back(number_field("efficiency.memory", "0.01", "1", "0.85", "fraction of peak memory bandwidth"));
     f.push_back(quantity_field("launch_overhead", Dimension::SECONDS, "0s", "1s", "5us",
                                "fixed cost before each kernel"));
     f.push_back(plain_field("thermal", FieldKind::MAPPING, "none", "RC thermal model"));
-    f.push_back(quantity_field("thermal.ambient", Dimension::CELSIUS, "-50C", "100C", "35C", "inlet temperature"));
-    f.push_back(quantity_field("thermal.resistance", Dimension::KELVIN_PER_WATT, "0.001K/W", "100K/W", "0.16K/W",
-                               "temperature rise per watt"));
+    f.push_back(
+        quantity_field("thermal.ambient", Dimension::CELSIUS, "-50C", "100C", "35C", "inlet temperature"));
+    f.push_back(quantity_field("thermal.resistance", Dimension::KELVIN_PER_WATT, "0.001K/W", "100K/W",
+                               "0.16K/W", "temperature rise per watt"));
     f.push_back(quantity_field("thermal.time_constant", Dimension::SECONDS, "1ms", "1e6s", "60s",
                                "RC time constant"));
     f.push_back(quantity_field("thermal.limit", Dimension::CELSIUS, "0C", "200C", "85C",
@@ -139,7 +148,8 @@ const Schema& device_schema() {
                                "memory of one instance"));
     f.push_back(integer_field("mig_profiles[].max_instances", 1, 1000, "required",
                               "instances of this profile at most"));
-    f.push_back(plain_field("sources", FieldKind::LIST, "required", "citations for the numbers, at least one"));
+    f.push_back(
+        plain_field("sources", FieldKind::LIST, "required", "citations for the numbers, at least one"));
     f.push_back(plain_field("sources[]", FieldKind::TEXT, "", "one citation"));
     f.push_back(plain_field("notes", FieldKind::TEXT, "empty", "free text"));
     return p;

@@ -51,8 +51,8 @@ const Schema& workloads_schema() {
     f.push_back(quantity_field("workloads[].sla", Dimension::SECONDS, "1us", "1e6s", "none",
                                "end-to-end latency target"));
     f.push_back(plain_field("workloads[].arrival", FieldKind::MAPPING, "required", "when requests arrive"));
-    f.push_back(choice_field("workloads[].arrival.kind", "periodic, poisson, trace", "required",
-                             "arrival process"));
+    f.push_back(
+        choice_field("workloads[].arrival.kind", "periodic, poisson, trace", "required", "arrival process"));
     f.push_back(quantity_field("workloads[].arrival.rate", Dimension::PER_SECOND, "1e-6/s", "1e6/s",
                                "required (periodic, poisson)", "mean arrival rate"));
     f.push_back(plain_field("workloads[].arrival.file", FieldKind::TEXT, "required (trace)",
@@ -63,13 +63,14 @@ const Schema& workloads_schema() {
                                "operations per sample"));
     f.push_back(quantity_field("workloads[].model.bytes", Dimension::BYTES, "1B", "1PB", "required",
                                "memory traffic per sample, weights included"));
-    f.push_back(quantity_field("workloads[].model.weights", Dimension::BYTES, "0B", "1PB", "params x precision",
-                               "weights, read once per invocation"));
-    f.push_back(number_field("workloads[].model.params", "0", "1e15", "weights / precision",
-                             "parameter count"));
+    f.push_back(quantity_field("workloads[].model.weights", Dimension::BYTES, "0B", "1PB",
+                               "params x precision", "weights, read once per invocation"));
+    f.push_back(
+        number_field("workloads[].model.params", "0", "1e15", "weights / precision", "parameter count"));
     f.push_back(quantity_field("workloads[].model.activations", Dimension::BYTES, "0B", "1PB", "0B",
                                "activation memory per sample"));
-    f.push_back(integer_field("workloads[].model.kernels", 1, 1000000, "1", "kernels the work is split into"));
+    f.push_back(
+        integer_field("workloads[].model.kernels", 1, 1000000, "1", "kernels the work is split into"));
     FieldSpec input = quantity_field("workloads[].model.input", Dimension::BYTES, "1B", "1PB", "0B",
                                      "bytes per sample copied host to device");
     input.zero_too = true;
@@ -81,8 +82,8 @@ const Schema& workloads_schema() {
     f.push_back(plain_field("workloads[].pipeline", FieldKind::LIST, "model or pipeline",
                             "stages, at least one, in an order that respects `after`"));
     f.push_back(plain_field("workloads[].pipeline[].name", FieldKind::NAME, "required", "unique stage name"));
-    f.push_back(plain_field("workloads[].pipeline[].model", FieldKind::MAPPING, "required",
-                            "as workloads[].model"));
+    f.push_back(
+        plain_field("workloads[].pipeline[].model", FieldKind::MAPPING, "required", "as workloads[].model"));
     f.push_back(plain_field("workloads[].pipeline[].per_face", FieldKind::FLAG, "false",
                             "runs once per fan-out item (faces_per_frame)"));
     f.push_back(plain_field("workloads[].pipeline[].after", FieldKind::LIST, "none",
@@ -97,8 +98,8 @@ const Schema& workloads_schema() {
     f.push_back(fan);
     f.push_back(choice_field("workloads[].faces_per_frame.kind", "poisson, uniform", "required",
                              "distribution of the fan-out"));
-    FieldSpec mean = number_field("workloads[].faces_per_frame.mean", "0", "1e4", "required (poisson)",
-                                  "mean fan-out");
+    FieldSpec mean =
+        number_field("workloads[].faces_per_frame.mean", "0", "1e4", "required (poisson)", "mean fan-out");
     mean.range_note = "greater than 0";
     f.push_back(mean);
     f.push_back(integer_field("workloads[].faces_per_frame.min", 0, 100000, "required (uniform)",
