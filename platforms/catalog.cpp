@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <type_traits>
 
+#include "core/schema.hpp"
 #include "core/yaml_reader.hpp"
 #include "platforms/device_fields.hpp"
+#include "platforms/input_schema.hpp"
 
 #ifndef GPUSIM_CATALOG_DIR
 #define GPUSIM_CATALOG_DIR "platforms/catalog"
@@ -36,6 +38,9 @@ const MigProfile* DeviceSpec::mig_profile(const std::string& profile_name) const
 
 namespace {
 
+// The catalog-entry field at `path` (its range and default).
+const FieldSpec& field(std::string_view path) { return device_schema().at(path); }
+
 std::map<Precision, double> read_precision_map(const std::string& file, const YAML::Node& node,
                                                const std::string& key, bool with_unit) {
   MapReader m(node, file, key);
@@ -51,6 +56,7 @@ std::map<Precision, double> read_precision_map(const std::string& file, const YA
       v = n->as<double>(0.0);
     }
     if (!(v > 0)) throw error_at(file, *n, fmt::format("'{}.{}' must be greater than zero", key, name));
+    check_range(file, *n, field(key + ".<precision>"), v, key + "." + name);
     out[p] = v;
   }
   m.finish();
@@ -63,12 +69,12 @@ std::vector<MigProfile> read_mig_profiles(const std::string& file, const YAML::N
   for (const auto& item : node) {
     MapReader m(item, file, "MIG profile");
     MigProfile p;
-    p.name = m.required_string("name");
-    p.compute_slices = static_cast<int>(m.required_int("compute_slices", 1));
-    p.memory_slices = static_cast<int>(m.required_int("memory_slices", 1));
-    p.sm_count = static_cast<int>(m.required_int("sm_count", 1));
-    p.memory = m.get_positive<Bytes>("memory");
-    p.max_instances = static_cast<int>(m.required_int("max_instances", 1));
+    p.name = name_in(m, field("mig_profiles[].name"));
+    p.compute_slices = static_cast<int>(int_in(m, field("mig_profiles[].compute_slices")));
+    p.memory_slices = static_cast<int>(int_in(m, field("mig_profiles[].memory_slices")));
+    p.sm_count = static_cast<int>(int_in(m, field("mig_profiles[].sm_count")));
+    p.memory = get_in<Bytes>(m, field("mig_profiles[].memory"));
+    p.max_instances = static_cast<int>(int_in(m, field("mig_profiles[].max_instances")));
     m.finish();
     out.push_back(p);
   }
@@ -86,14 +92,14 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     if (!is_override && !m.has(key)) {
       m.required(key);  // throws "missing required key"
     }
-    out = static_cast<int>(m.int_or(key, 1, out));
+    out = static_cast<int>(int_in_or(m, field(key), out));
   };
   // A positive quantity, of the type of `out`.
   auto qty = [&](const char* key, auto& out, bool required) {
     if (required && !is_override) {
-      out = m.get_positive<std::decay_t<decltype(out)>>(key);
+      out = get_in<std::decay_t<decltype(out)>>(m, field(key));
     } else {
-      out = m.get_positive_or(key, out);
+      out = get_in_or(m, field(key), out);
     }
   };
   str("vendor", d.vendor);
@@ -123,20 +129,21 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   qty("idle_power", d.idle_power, true);
   if (auto n = m.optional("efficiency")) {
     MapReader e(*n, file, "efficiency");
-    d.compute_efficiency = e.number_or("compute", 0.01, 1.0, d.compute_efficiency);
-    d.memory_efficiency = e.number_or("memory", 0.01, 1.0, d.memory_efficiency);
+    d.compute_efficiency = number_in_or(e, field("efficiency.compute"), d.compute_efficiency);
+    d.memory_efficiency = number_in_or(e, field("efficiency.memory"), d.memory_efficiency);
     e.finish();
   }
   if (auto n = m.optional("launch_overhead")) {
     d.launch_overhead = quantity_of<Seconds>(file, *n, "launch_overhead");
     if (d.launch_overhead.v < 0) throw error_at(file, *n, "'launch_overhead' must not be negative");
+    check_range(file, *n, field("launch_overhead"), d.launch_overhead.v);
   }
   if (auto n = m.optional("thermal")) {
     MapReader t(*n, file, "thermal");
-    d.thermal.ambient = t.get_or("ambient", d.thermal.ambient);
-    d.thermal.resistance = t.get_positive_or("resistance", d.thermal.resistance);
-    d.thermal.time_constant = t.get_positive_or("time_constant", d.thermal.time_constant);
-    d.thermal.limit = t.get_or("limit", d.thermal.limit);
+    d.thermal.ambient = get_in_or(t, field("thermal.ambient"), d.thermal.ambient);
+    d.thermal.resistance = get_in_or(t, field("thermal.resistance"), d.thermal.resistance);
+    d.thermal.time_constant = get_in_or(t, field("thermal.time_constant"), d.thermal.time_constant);
+    d.thermal.limit = get_in_or(t, field("thermal.limit"), d.thermal.limit);
     t.finish();
   }
   if (auto n = m.optional("mig_profiles")) d.mig_profiles = read_mig_profiles(file, *n);
@@ -159,7 +166,7 @@ DeviceSpec parse_device_file(const std::string& path) {
   MapReader m(root, path, "catalog entry");
   DeviceSpec d;
   d.file = path;
-  d.name = m.required_string("name");
+  d.name = name_in(m, field("name"));
   const std::string stem = std::filesystem::path(path).stem().string();
   if (d.name != stem) {
     throw error_at(path, m.required("name"), fmt::format("name '{}' must match the file name '{}'", d.name, stem));

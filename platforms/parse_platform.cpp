@@ -5,8 +5,11 @@
 #include <map>
 #include <set>
 
+#include "core/logging.hpp"
+#include "core/schema.hpp"
 #include "core/yaml_reader.hpp"
 #include "platforms/device_fields.hpp"
+#include "platforms/input_schema.hpp"
 
 namespace gpusim {
 
@@ -24,8 +27,8 @@ std::string_view to_string(SharingMode m) {
 
 namespace {
 
-// More devices than this from one entry is a typo (and would exhaust memory before the run starts).
-constexpr long long kMaxDeviceCount = 100000;
+// The platform.yaml field at `path` (its range and default).
+const FieldSpec& field(std::string_view path) { return platform_schema().at(path); }
 
 SharingMode parse_sharing(const std::string& file, const YAML::Node& node, const std::string& device) {
   const std::string text = scalar_of(file, node, "sharing");
@@ -40,7 +43,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
                   std::optional<ByteRate> node_pcie, const Catalog& catalog, PlatformSpec& out,
                   std::map<std::string, int>& names) {
   MapReader m(node, file, "device");
-  const std::string base_name = m.required_string("name");
+  const std::string base_name = name_in(m, field("nodes[].devices[].name"));
   const YAML::Node type_node = m.required("type");
   const std::string type = scalar_of(file, type_node, "type");
   const DeviceSpec* spec = catalog.find(type);
@@ -48,7 +51,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
     throw error_at(file, type_node,
                    fmt::format("device '{}': unknown catalog entry '{}' (known: {})", base_name, type, catalog.names()));
   }
-  const long long count = m.int_or("count", 1, 1, kMaxDeviceCount);
+  const long long count = int_in_or(m, field("nodes[].devices[].count"), 1);
   DeviceInstance proto;
   proto.node = node_name;
   proto.spec = *spec;
@@ -60,16 +63,25 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
   }
   if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s, base_name);
   proto.pcie_bandwidth = node_pcie.value_or(proto.spec.pcie_bandwidth);
-  proto.pcie_bandwidth = m.get_positive_or("pcie_bandwidth", proto.pcie_bandwidth);
+  proto.pcie_bandwidth = get_in_or(m, field("nodes[].devices[].pcie_bandwidth"), proto.pcie_bandwidth);
   if (auto pc = m.optional("power_cap")) {
     const Watts cap = quantity_of<Watts>(file, *pc, "power_cap");
     if (!(cap > proto.spec.idle_power)) {
       throw error_at(file, *pc, fmt::format("device '{}': power_cap must be above the idle power ({} W)", base_name,
                                             proto.spec.idle_power.v));
     }
+    const Watts max_cap = proto.spec.tdp * kMaxPowerCapOverTdp;
+    if (cap > max_cap) {
+      throw error_at(file, *pc, fmt::format("device '{}': power_cap must be at most {} x tdp ({} W) (got '{}')",
+                                            base_name, kMaxPowerCapOverTdp, max_cap.v, pc->Scalar()));
+    }
+    if (cap > proto.spec.tdp) {
+      logger("cfg")->warn("{}: device '{}': power_cap {} W is above tdp ({} W); real boards rarely allow it",
+                          loc_of(file, *pc).str(), base_name, cap.v, proto.spec.tdp.v);
+    }
     proto.power_cap = cap;
   }
-  proto.queue_limit = static_cast<int>(m.int_or("queue_limit", 0, 0));
+  proto.queue_limit = static_cast<int>(int_in_or(m, field("nodes[].devices[].queue_limit"), 0));
   auto mig = m.optional("mig");
   if (mig && mig->IsScalar() && mig->Scalar() == "auto") {
     proto.mig_auto = true;
@@ -129,20 +141,23 @@ ContentionSpec parse_contention(const std::string& file, const YAML::Node& node)
     }
     MapReader p(*n, file, fmt::format("contention '{}'", name));
     c.set(name, p.bool_or("enabled", true));
-    if (name == "l2") c.l2_sensitivity = p.number_or("sensitivity", 0.0, 10.0, c.l2_sensitivity);
+    if (name == "l2") c.l2_sensitivity = number_in_or(p, field("contention.l2.sensitivity"), c.l2_sensitivity);
     if (name == "time_slice") {
-      c.slice = p.get_positive_or("slice", c.slice);
-      c.switch_cost = p.get_or("switch_cost", c.switch_cost);
-      if (c.switch_cost.v < 0) throw error_at(file, *n, "'switch_cost' must not be negative");
+      c.slice = get_in_or(p, field("contention.time_slice.slice"), c.slice);
+      if (auto sc = p.optional("switch_cost")) {
+        c.switch_cost = quantity_of<Seconds>(file, *sc, "switch_cost");
+        if (c.switch_cost.v < 0) throw error_at(file, *n, "'switch_cost' must not be negative");
+        check_range(file, *sc, field("contention.time_slice.switch_cost"), c.switch_cost.v);
+      }
     }
     if (name == "power") {
-      c.compute_power = p.number_or("compute_power", 0.0, 2.0, c.compute_power);
-      c.memory_power = p.number_or("memory_power", 0.0, 2.0, c.memory_power);
-      c.control_period = p.get_positive_or("period", c.control_period);
+      c.compute_power = number_in_or(p, field("contention.power.compute_power"), c.compute_power);
+      c.memory_power = number_in_or(p, field("contention.power.memory_power"), c.memory_power);
+      c.control_period = get_in_or(p, field("contention.power.period"), c.control_period);
     }
     p.finish();
   }
-  c.sample_interval = m.get_positive_or("sample_interval", c.sample_interval);
+  c.sample_interval = get_in_or(m, field("contention.sample_interval"), c.sample_interval);
   m.finish();
   return c;
 }
@@ -192,7 +207,7 @@ PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
   MapReader top(root, path, "platform");
   PlatformSpec out;
   out.file = path;
-  out.memory_headroom = top.number_or("memory_headroom", 0.05, 1.0, out.memory_headroom);
+  out.memory_headroom = number_in_or(top, field("memory_headroom"), out.memory_headroom);
   if (auto c = top.optional("contention")) out.contention = parse_contention(path, *c);
   YAML::Node nodes = top.required("nodes");
   require_sequence(path, nodes, "nodes");
@@ -203,11 +218,13 @@ PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
     MapReader nm(n, path, "node");
     const YAML::Node name_node = nm.required("name");
     const std::string name = scalar_of(path, name_node, "name");
+    check_name(path, name_node, "name", name);
     if (!node_names.insert(name).second) throw error_at(path, name_node, fmt::format("duplicate node name '{}'", name));
     std::optional<ByteRate> pcie;
     if (auto p = nm.optional("pcie_bandwidth")) {
       pcie = quantity_of<ByteRate>(path, *p, "pcie_bandwidth");
       if (!(pcie->v > 0)) throw error_at(path, *p, "'pcie_bandwidth' must be greater than zero");
+      check_range(path, *p, field("nodes[].pcie_bandwidth"), pcie->v);
     }
     YAML::Node devs = nm.required("devices");
     require_sequence(path, devs, "devices");

@@ -12,15 +12,28 @@
 #include <sstream>
 
 #include "core/file_checks.hpp"
+#include "core/schema.hpp"
 #include "core/yaml_reader.hpp"
 #include "workloads/model_source.hpp"
+#include "workloads/workloads_schema.hpp"
 
 namespace gpusim {
 
 namespace {
 
-// More stream instances (or kernels per request) than this is a typo that would exhaust memory.
-constexpr long long kMaxCount = 1000000;
+// The workloads.yaml field at `path` (its range and default).
+const FieldSpec& field(std::string_view path) { return workloads_schema().at(path); }
+
+// Reads the optional quantity under `path`'s key (range-checked), or returns `fallback`.
+template <class Q>
+Q optional_in(const std::string& file, MapReader& m, std::string_view path, Q fallback) {
+  const FieldSpec& f = field(path);
+  auto n = m.optional(f.key());
+  if (!n) return fallback;
+  const Q q = quantity_of<Q>(file, *n, f.key());
+  check_range(file, *n, f, q.v);
+  return q;
+}
 
 // Trace file: one arrival time per line, with its unit ("0.5s", "33ms"); '#' starts a comment.
 std::vector<Seconds> read_trace(const std::string& path, const SourceLoc& ref) {
@@ -77,7 +90,7 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
   const std::string kind = scalar_of(file, kind_node, "kind");
   if (kind == "periodic" || kind == "poisson") {
     a.kind = kind == "periodic" ? ArrivalKind::PERIODIC : ArrivalKind::POISSON;
-    a.rate = m.get_positive<PerSecond>("rate");
+    a.rate = get_in<PerSecond>(m, field("workloads[].arrival.rate"));
   } else if (kind == "trace") {
     a.kind = ArrivalKind::TRACE;
     const YAML::Node f = m.required("file");
@@ -100,12 +113,14 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
                                Precision precision) {
   MapReader m(node, file, fmt::format("model of '{}'", owner));
   StageSpec st;
-  const double flops = m.get_positive<Flops>("flops").v;
+  const double flops = get_in<Flops>(m, field("workloads[].model.flops")).v;
   const YAML::Node bytes_node = m.required("bytes");
   const double bytes = quantity_of<Bytes>(file, bytes_node, "bytes").v;
   if (!(bytes > 0)) throw error_at(file, bytes_node, "'bytes' must be greater than zero");
-  double weights = m.get_or("weights", Bytes{-1.0}).v;
-  st.params = m.number_or("params", 0, 1e15, 0.0);
+  check_range(file, bytes_node, field("workloads[].model.bytes"), bytes);
+  // Absent weights (-1) come from params.
+  double weights = optional_in(file, m, "workloads[].model.weights", Bytes{-1.0}).v;
+  st.params = number_in_or(m, field("workloads[].model.params"), 0.0);
   if (weights < 0) weights = st.params * bytes_per_element(precision);
   if (weights > bytes) {
     throw error_at(file, bytes_node, fmt::format("'bytes' ({}) must include the weights ({}), which are read at "
@@ -117,11 +132,16 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   if (auto a = m.optional("activations")) {
     activations = quantity_of<Bytes>(file, *a, "activations").v;
     if (activations < 0) throw error_at(file, *a, "'activations' must not be negative");
+    check_range(file, *a, field("workloads[].model.activations"), activations);
   }
-  const int kernels = static_cast<int>(m.int_or("kernels", 1, 1, kMaxCount));
+  const int kernels = static_cast<int>(int_in_or(m, field("workloads[].model.kernels"), 1));
   st.input_bytes = m.get_or("input", Bytes{0.0});
   st.output_bytes = m.get_or("output", Bytes{0.0});
   if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
+  for (const char* key : {"input", "output"}) {
+    const FieldSpec& f = field(std::string("workloads[].model.") + key);
+    if (auto n = m.optional(key)) check_range(file, *n, f, quantity_of<Bytes>(file, *n, key).v);
+  }
   m.finish();
   const double n = kernels;
   st.kernels.assign(kernels, KernelSpec{Flops{flops / n}, Bytes{(bytes - weights) / n}, Bytes{weights / n},
@@ -144,7 +164,8 @@ StageSpec parse_model(const std::string& file, const YAML::Node& node, const std
 FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
   FanoutSpec f;
   if (node.IsScalar()) {
-    const long long v = whole_number_of(file, node, "faces_per_frame", 0, 1000);
+    const FieldSpec& fixed = field("workloads[].faces_per_frame");
+    const long long v = whole_number_of(file, node, "faces_per_frame", std::stoll(fixed.min), std::stoll(fixed.max));
     f.kind = FanoutSpec::Kind::FIXED;
     f.mean = static_cast<double>(v);
     f.min = f.max = static_cast<int>(v);
@@ -155,14 +176,15 @@ FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
   const std::string kind = scalar_of(file, kind_node, "kind");
   if (kind == "poisson") {
     f.kind = FanoutSpec::Kind::POISSON;
-    f.mean = m.number_or("mean", 0.0, 1e4, -1.0);
+    f.mean = number_in_or(m, field("workloads[].faces_per_frame.mean"), -1.0);
     if (f.mean <= 0) throw error_at(file, node, "faces_per_frame: poisson needs 'mean' greater than zero");
-    f.max = static_cast<int>(m.int_or("max", 1, static_cast<long long>(std::ceil(3 * f.mean)) + 3));
+    f.max = static_cast<int>(m.int_or("max", 1, static_cast<long long>(std::ceil(3 * f.mean)) + 3,
+                                      std::stoll(field("workloads[].faces_per_frame.max").max)));
   } else if (kind == "uniform") {
     f.kind = FanoutSpec::Kind::UNIFORM;
-    f.min = static_cast<int>(m.required_int("min", 0));
+    f.min = static_cast<int>(int_in(m, field("workloads[].faces_per_frame.min")));
     const YAML::Node max_node = m.required("max");
-    f.max = static_cast<int>(m.required_int("max", 0));
+    f.max = static_cast<int>(int_in(m, field("workloads[].faces_per_frame.max")));
     if (f.max < f.min) throw error_at(file, max_node, "faces_per_frame: 'max' must be at least 'min'");
     f.mean = 0.5 * (f.min + f.max);
   } else {
@@ -181,6 +203,7 @@ std::vector<StageSpec> parse_pipeline(const std::string& file, const YAML::Node&
     MapReader m(item, file, "stage");
     const YAML::Node name_node = m.required("name");
     const std::string name = scalar_of(file, name_node, "name");
+    check_name(file, name_node, "name", name);
     for (const auto& other : stages) {
       if (other.name == name) throw error_at(file, name_node, fmt::format("duplicate stage name '{}'", name));
     }
@@ -211,9 +234,9 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "workload");
   StreamSpec s;
   s.loc = loc_of(file, node);
-  s.name = m.required_string("name");
-  s.count = static_cast<int>(m.int_or("count", 1, 1, kMaxCount));
-  s.batch = static_cast<int>(m.int_or("batch", 1, 1));
+  s.name = name_in(m, field("workloads[].name"));
+  s.count = static_cast<int>(int_in_or(m, field("workloads[].count"), 1));
+  s.batch = static_cast<int>(int_in_or(m, field("workloads[].batch"), 1));
   s.precision_loc = s.loc;
   if (auto p = m.optional("precision")) {
     const std::string text = scalar_of(file, *p, "precision");
@@ -224,10 +247,11 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
     s.precision = *prec;
     s.precision_loc = loc_of(file, *p);
   }
-  s.priority = static_cast<int>(m.int_or("priority", -1000000, 0));
+  s.priority = static_cast<int>(int_in_or(m, field("workloads[].priority"), 0));
   if (auto sla = m.optional("sla")) {
     const Seconds v = quantity_of<Seconds>(file, *sla, "sla");
     if (!(v.v > 0)) throw error_at(file, *sla, "'sla' must be greater than zero");
+    check_range(file, *sla, field("workloads[].sla"), v.v);
     s.sla = v;
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
@@ -244,9 +268,12 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   if (auto b = m.optional("batching")) {
     MapReader bm(*b, file, "batching");
     BatchingSpec spec;
-    spec.max_batch = static_cast<int>(bm.required_int("max_batch", 1));
-    spec.max_delay = bm.get_or("max_delay", spec.max_delay);
-    if (spec.max_delay.v < 0) throw error_at(file, *b, "'max_delay' must not be negative");
+    spec.max_batch = static_cast<int>(int_in(bm, field("workloads[].batching.max_batch")));
+    if (auto d = bm.optional("max_delay")) {
+      spec.max_delay = quantity_of<Seconds>(file, *d, "max_delay");
+      if (spec.max_delay.v < 0) throw error_at(file, *b, "'max_delay' must not be negative");
+      check_range(file, *d, field("workloads[].batching.max_delay"), spec.max_delay.v);
+    }
     bm.finish();
     s.batching = spec;
   }
@@ -265,7 +292,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
 RunSpec parse_run(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "run");
   RunSpec r;
-  r.duration = m.get_positive<Seconds>("duration");
+  r.duration = get_in<Seconds>(m, field("run.duration"));
   if (auto w = m.optional("warmup")) {
     r.warmup = quantity_of<Seconds>(file, *w, "warmup");
     if (r.warmup.v < 0 || r.warmup >= r.duration) {
@@ -275,8 +302,9 @@ RunSpec parse_run(const std::string& file, const YAML::Node& node) {
   if (auto d = m.optional("drain")) {
     r.drain = quantity_of<Seconds>(file, *d, "drain");
     if (r.drain.v < 0) throw error_at(file, *d, "'drain' must not be negative");
+    check_range(file, *d, field("run.drain"), r.drain.v);
   }
-  r.seed = static_cast<std::uint64_t>(m.int_or("seed", 0, 1, std::numeric_limits<long long>::max()));
+  r.seed = static_cast<std::uint64_t>(int_in_or(m, field("run.seed"), 1));
   r.scheduler_loc = loc_of(file, node);
   if (auto s = m.optional("scheduler")) {
     r.scheduler = scalar_of(file, *s, "scheduler");

@@ -17,10 +17,12 @@
 
 #include "core/errors.hpp"
 #include "platforms/catalog.hpp"
+#include "platforms/input_schema.hpp"
 #include "platforms/parse_platform.hpp"
 #include "scheduler/scheduler.hpp"
 #include "sim/plan.hpp"
 #include "workloads/parse_workloads.hpp"
+#include "workloads/workloads_schema.hpp"
 
 namespace gpusim {
 namespace {
@@ -545,6 +547,153 @@ TEST(BadInputPlan, ValidInputsPlanWithoutError) {
   // The fixtures the two tests above pair with a bad file are themselves valid.
   EXPECT_EQ(plan_error("ok_platform_a100.yaml", "ok_workloads.yaml"), kNoError);
   EXPECT_EQ(plan_error("ok_platform_t4.yaml", "ok_workloads.yaml"), kNoError);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ranges (issue 16, docs/input-reference.md): every numeric field has a range in its schema, and a value
+// outside it is refused at the value with the range stated; names are non-empty printable ASCII.
+
+TEST(BadInputRange, ValuesTheIssueNamesAreRefused) {
+  EXPECT_EQ(workloads_error("workloads_range_weights_negative.yaml"),
+            bad("workloads_range_weights_negative.yaml") +
+                ":5:47: error: 'weights' must be between 0B and 1PB (got '-1MB')");
+  EXPECT_EQ(platform_error("platform_range_node_name_empty.yaml"),
+            bad("platform_range_node_name_empty.yaml") + ":2:11: error: 'name' must not be empty");
+  EXPECT_EQ(platform_error("platform_range_device_name_empty.yaml"),
+            bad("platform_range_device_name_empty.yaml") + ":4:16: error: 'name' must not be empty");
+  // The A100 PCIe's tdp is 250 W.
+  EXPECT_EQ(platform_error("platform_range_power_cap_huge.yaml"),
+            bad("platform_range_power_cap_huge.yaml") +
+                ":4:54: error: device 'gpu': power_cap must be at most 2 x tdp (500 W) (got '1e308W')");
+  // 2^63 us.
+  EXPECT_EQ(platform_error("platform_range_launch_overhead_huge.yaml"),
+            bad("platform_range_launch_overhead_huge.yaml") +
+                ":6:38: error: 'launch_overhead' must be between 0s and 1s (got '9223372036854775808us')");
+  // 2^31 s and 2^31 /s.
+  EXPECT_EQ(workloads_error("workloads_range_duration_huge.yaml"),
+            bad("workloads_range_duration_huge.yaml") +
+                ":1:17: error: 'duration' must be between 1us and 1e6s (got '2147483648s')");
+  EXPECT_EQ(workloads_error("workloads_range_rate_huge.yaml"),
+            bad("workloads_range_rate_huge.yaml") +
+                ":4:36: error: 'rate' must be between 1e-6/s and 1e6/s (got '2147483648/s')");
+  EXPECT_EQ(workloads_error("workloads_range_input_denormal.yaml"),
+            bad("workloads_range_input_denormal.yaml") +
+                ":5:45: error: 'input' must be 0 or between 1B and 1PB (got '1e-320kB')");
+  EXPECT_EQ(platform_error("platform_range_period_denormal.yaml"),
+            bad("platform_range_period_denormal.yaml") +
+                ":2:19: error: 'period' must be between 1us and 1e6s (got '1e-320ms')");
+}
+
+TEST(BadInputRange, PlatformRanges) {
+  EXPECT_EQ(platform_error("platform_range_slice_long.yaml"),
+            bad("platform_range_slice_long.yaml") + ":2:23: error: 'slice' must be between 1us and 1s (got '2s')");
+  EXPECT_EQ(platform_error("platform_range_switch_cost_long.yaml"),
+            bad("platform_range_switch_cost_long.yaml") +
+                ":2:29: error: 'switch_cost' must be between 0s and 1s (got '1.5s')");
+  EXPECT_EQ(platform_error("platform_range_sample_interval_long.yaml"),
+            bad("platform_range_sample_interval_long.yaml") +
+                ":2:20: error: 'sample_interval' must be between 1us and 1e6s (got '2e6s')");
+  EXPECT_EQ(platform_error("platform_range_node_pcie_tiny.yaml"),
+            bad("platform_range_node_pcie_tiny.yaml") +
+                ":3:21: error: 'pcie_bandwidth' must be between 1MBps and 1PBps (got '1Bps')");
+  EXPECT_EQ(platform_error("platform_range_queue_limit_huge.yaml"),
+            bad("platform_range_queue_limit_huge.yaml") +
+                ":4:56: error: 'queue_limit' must be at most 1000000 (got 2147483647)");
+  EXPECT_EQ(platform_error("platform_range_override_tdp_huge.yaml"),
+            bad("platform_range_override_tdp_huge.yaml") +
+                ":4:60: error: 'tdp' must be between 0.1W and 100kW (got '1e308W')");
+  EXPECT_EQ(platform_error("platform_range_override_ambient.yaml"),
+            bad("platform_range_override_ambient.yaml") +
+                ":4:74: error: 'ambient' must be between -50C and 100C (got '-300C')");
+}
+
+TEST(BadInputRange, PowerCapAboveTdpIsAcceptedWithAWarning) {
+  // 300 W on a 250 W board: within 2 x tdp, so accepted (the cfg logger warns).
+  EXPECT_EQ(platform_error("platform_range_power_cap_above_tdp.yaml"), kNoError);
+}
+
+TEST(BadInputRange, WorkloadsRanges) {
+  EXPECT_EQ(workloads_error("workloads_range_output_huge.yaml"),
+            bad("workloads_range_output_huge.yaml") +
+                ":5:46: error: 'output' must be 0 or between 1B and 1PB (got '2PB')");
+  EXPECT_EQ(workloads_error("workloads_range_activations_huge.yaml"),
+            bad("workloads_range_activations_huge.yaml") +
+                ":5:51: error: 'activations' must be between 0B and 1PB (got '2PB')");
+  EXPECT_EQ(workloads_error("workloads_range_flops_huge.yaml"),
+            bad("workloads_range_flops_huge.yaml") +
+                ":5:20: error: 'flops' must be between 1f and 1e18f (got '1e19f')");
+  EXPECT_EQ(workloads_error("workloads_range_bytes_tiny.yaml"),
+            bad("workloads_range_bytes_tiny.yaml") + ":5:32: error: 'bytes' must be between 1B and 1PB (got '0.5B')");
+  EXPECT_EQ(workloads_error("workloads_range_duration_denormal.yaml"),
+            bad("workloads_range_duration_denormal.yaml") +
+                ":1:17: error: 'duration' must be between 1us and 1e6s (got '1e-320ms')");
+  EXPECT_EQ(workloads_error("workloads_range_drain_huge.yaml"),
+            bad("workloads_range_drain_huge.yaml") + ":1:29: error: 'drain' must be between 0s and 1e6s (got '1e7s')");
+  EXPECT_EQ(workloads_error("workloads_range_rate_denormal.yaml"),
+            bad("workloads_range_rate_denormal.yaml") +
+                ":4:37: error: 'rate' must be between 1e-6/s and 1e6/s (got '1e-320/s')");
+  EXPECT_EQ(workloads_error("workloads_range_sla_huge.yaml"),
+            bad("workloads_range_sla_huge.yaml") + ":4:10: error: 'sla' must be between 1us and 1e6s (got '1e7s')");
+  EXPECT_EQ(workloads_error("workloads_range_batch_huge.yaml"),
+            bad("workloads_range_batch_huge.yaml") + ":4:12: error: 'batch' must be at most 1000000 (got 2147483647)");
+  EXPECT_EQ(workloads_error("workloads_range_priority_huge.yaml"),
+            bad("workloads_range_priority_huge.yaml") +
+                ":4:15: error: 'priority' must be at most 1000000 (got 2000000)");
+  EXPECT_EQ(workloads_error("workloads_range_max_delay_huge.yaml"),
+            bad("workloads_range_max_delay_huge.yaml") +
+                ":6:41: error: 'max_delay' must be between 0s and 1e6s (got '1e7s')");
+  EXPECT_EQ(workloads_error("workloads_range_max_batch_huge.yaml"),
+            bad("workloads_range_max_batch_huge.yaml") +
+                ":6:27: error: 'max_batch' must be at most 1000000 (got 2000000)");
+  EXPECT_EQ(workloads_error("workloads_range_fanout_uniform_huge.yaml"),
+            bad("workloads_range_fanout_uniform_huge.yaml") +
+                ":5:51: error: 'max' must be at most 100000 (got 200000)");
+}
+
+TEST(BadInputRange, NamesMustBeNonEmptyAndPrintable) {
+  EXPECT_EQ(workloads_error("workloads_range_name_empty.yaml"),
+            bad("workloads_range_name_empty.yaml") + ":3:11: error: 'name' must not be empty");
+  EXPECT_EQ(workloads_error("workloads_range_stage_name_empty.yaml"),
+            bad("workloads_range_stage_name_empty.yaml") + ":6:16: error: 'name' must not be empty");
+  // The offending character is named by its position and byte, never echoed.
+  EXPECT_EQ(workloads_error("workloads_range_name_newline.yaml"),
+            bad("workloads_range_name_newline.yaml") +
+                ":3:11: error: 'name' must be printable ASCII without control characters (character 2 is byte "
+                "0x0A)");
+  EXPECT_EQ(platform_error("platform_range_device_name_control.yaml"),
+            bad("platform_range_device_name_control.yaml") +
+                ":4:16: error: 'name' must be printable ASCII without control characters (character 4 is byte "
+                "0x1B)");
+  EXPECT_EQ(catalog_error("EmptyName.yaml"), bad("catalog/EmptyName.yaml") + ":1:7: error: 'name' must not be empty");
+}
+
+TEST(BadInputRange, CatalogRanges) {
+  EXPECT_EQ(catalog_error("PeakHuge.yaml"),
+            bad("catalog/PeakHuge.yaml") + ":5:15: error: 'peaks.fp32' must be between 1Mf and 1000Pf (got '2000Pf')");
+  EXPECT_EQ(catalog_error("ClockTiny.yaml"),
+            bad("catalog/ClockTiny.yaml") +
+                ":4:14: error: 'boost_clock' must be between 1MHz and 100GHz (got '1e-320Hz')");
+  EXPECT_EQ(catalog_error("SmCountHuge.yaml"),
+            bad("catalog/SmCountHuge.yaml") + ":2:11: error: 'sm_count' must be at most 100000 (got 2147483647)");
+  EXPECT_EQ(catalog_error("TimeConstantTiny.yaml"),
+            bad("catalog/TimeConstantTiny.yaml") +
+                ":13:26: error: 'time_constant' must be between 1ms and 1e6s (got '1ns')");
+  EXPECT_EQ(catalog_error("MigMemoryHuge.yaml"),
+            bad("catalog/MigMemoryHuge.yaml") + ":14:74: error: 'memory' must be between 1MB and 1PB (got '2PB')");
+}
+
+TEST(BadInputRange, EverySchemaBoundParsesAndIsOrdered) {
+  for (const Schema* s : {&platform_schema(), &device_schema(), &workloads_schema()}) {
+    for (const auto& f : s->fields) {
+      if (f.min.empty() && f.max.empty()) continue;
+      ASSERT_FALSE(f.min.empty() || f.max.empty()) << f.path;
+      const bool q = f.kind == FieldKind::QUANTITY;
+      const double lo = q ? parse_quantity(f.min, f.dimension) : std::stod(f.min);
+      const double hi = q ? parse_quantity(f.max, f.dimension) : std::stod(f.max);
+      EXPECT_LT(lo, hi) << f.path;
+      EXPECT_FALSE(f.doc.empty()) << f.path;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
