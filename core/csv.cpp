@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/errors.hpp"
+#include "core/file_checks.hpp"
 
 namespace gpusim {
 namespace {
@@ -55,6 +56,7 @@ std::vector<std::string> split_csv_line(const std::string& line, const std::stri
 CsvFile::CsvFile(const std::string& path, const std::vector<std::string>& required,
                  const std::vector<std::string>& optional)
     : path_(path) {
+  refuse_unreadable_input(path, kMaxDataFileBytes, "a data file");
   std::ifstream in(path);
   if (!in) throw ConfigError(fmt::format("{}: error: cannot read file", path));
   read(in, required, optional);

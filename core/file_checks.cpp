@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -78,6 +80,20 @@ void normalize_line_ends(std::string& text) {
     }
   }
   text.swap(out);
+}
+
+void refuse_unreadable_input(const std::string& path, std::uintmax_t max_bytes, const std::string& what) {
+  const InputFileCheck check = check_input_file(path, max_bytes, what);
+  switch (check.problem) {
+    case InputFileProblem::NONE:
+    case InputFileProblem::MISSING:
+      return;
+    case InputFileProblem::DIRECTORY:
+    case InputFileProblem::NOT_REGULAR:
+      throw ConfigError(fmt::format("{}: error: cannot open file: {}", path, check.why));
+    case InputFileProblem::TOO_LARGE:
+      throw ConfigError(fmt::format("{}: error: file too large: {}", path, check.why));
+  }
 }
 
 }  // namespace gpusim

@@ -35,6 +35,13 @@ struct InputFileCheck {
 /// `max_bytes`; `what` names the kind of file in the size message ("a YAML file").
 InputFileCheck check_input_file(const std::string& path, std::uintmax_t max_bytes, const std::string& what);
 
+/// Largest CSV or JSON data file read (validation data).
+inline constexpr std::uintmax_t kMaxDataFileBytes = std::uintmax_t{256} << 20;
+
+/// ConfigError "PATH: error: cannot open file: it is ..." or "PATH: error: file too large: ..." when `path`
+/// exists but is not a regular file of at most `max_bytes`; a missing file is left to the caller's message.
+void refuse_unreadable_input(const std::string& path, std::uintmax_t max_bytes, const std::string& what);
+
 /// A limit in bytes as people write it: "16 MiB", "2 GiB", "64 KiB".
 std::string binary_size(std::uintmax_t bytes);
 

@@ -158,17 +158,9 @@ class DocumentChecker : public YAML::EventHandler {
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path) {
-  const InputFileCheck check = check_input_file(path, kMaxYamlFileBytes, "a YAML file");
-  switch (check.problem) {
-    case InputFileProblem::NONE:
-      break;
-    case InputFileProblem::MISSING:
-      throw ConfigError(fmt::format("{}: error: cannot open file", path));
-    case InputFileProblem::DIRECTORY:
-    case InputFileProblem::NOT_REGULAR:
-      throw ConfigError(fmt::format("{}: error: cannot open file: {}", path, check.why));
-    case InputFileProblem::TOO_LARGE:
-      throw ConfigError(fmt::format("{}: error: file too large: {}", path, check.why));
+  refuse_unreadable_input(path, kMaxYamlFileBytes, "a YAML file");
+  if (check_input_file(path, kMaxYamlFileBytes, "a YAML file").problem == InputFileProblem::MISSING) {
+    throw ConfigError(fmt::format("{}: error: cannot open file", path));
   }
   std::optional<std::string> text = read_bounded(path, kMaxYamlFileBytes);
   if (!text) throw ConfigError(fmt::format("{}: error: cannot open file", path));

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "core/csv.hpp"
+#include "core/file_checks.hpp"
 #include "core/errors.hpp"
 
 namespace gpusim {
@@ -50,6 +51,7 @@ MeasuredData read_measured(const std::string& dir) {
   d.dir = dir;
   const fs::path base(dir);
   const std::string machine = (base / "machine.json").string();
+  refuse_unreadable_input(machine, kMaxDataFileBytes, "a data file");
   std::ifstream in(machine);
   if (!in) throw ConfigError(fmt::format("{}: error: cannot read file", machine));
   nlohmann::json j;

@@ -102,5 +102,10 @@ TEST(CsvFile, MissingFileIsAConfigError) {
             "/nonexistent/x.csv: error: cannot read file");
 }
 
+TEST(CsvFile, ADeviceIsRefusedWithoutReadingIt) {
+  EXPECT_EQ(error_of([] { CsvFile("/dev/zero", {"a"}); }),
+            "/dev/zero: error: cannot open file: it is a character device, not a regular file");
+}
+
 }  // namespace
 }  // namespace gpusim
