@@ -138,6 +138,12 @@ FieldSpec plain_field(std::string path, FieldKind kind, std::string presence, st
   return f;
 }
 
+FieldSpec choice_field(std::string path, std::string words, std::string presence, std::string doc) {
+  FieldSpec f = plain_field(std::move(path), FieldKind::CHOICE, std::move(presence), std::move(doc));
+  f.range_note = std::move(words);
+  return f;
+}
+
 void check_range(const std::string& file, const YAML::Node& node, const FieldSpec& f, double value,
                  const std::string& key) {
   GPUSIM_CHECK(!f.min.empty() && !f.max.empty(), f.path);

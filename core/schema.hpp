@@ -65,6 +65,8 @@ FieldSpec integer_field(std::string path, long long min, long long max, std::str
 FieldSpec number_field(std::string path, std::string min, std::string max, std::string presence,
                        std::string doc);
 FieldSpec plain_field(std::string path, FieldKind kind, std::string presence, std::string doc);
+/// A field that takes one of the words `words` (shown as its range).
+FieldSpec choice_field(std::string path, std::string words, std::string presence, std::string doc);
 
 /// Markdown for the schemas: one table per file (field, kind and unit, range, default, meaning).
 std::string schema_markdown(const std::vector<const Schema*>& schemas);

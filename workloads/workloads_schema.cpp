@@ -9,16 +9,6 @@
 
 namespace gpusim {
 
-namespace {
-
-FieldSpec choice_field(std::string path, std::string words, std::string presence, std::string doc) {
-  FieldSpec f = plain_field(std::move(path), FieldKind::CHOICE, std::move(presence), std::move(doc));
-  f.range_note = std::move(words);
-  return f;
-}
-
-}  // namespace
-
 const Schema& workloads_schema() {
   static const Schema s = [] {
     Schema p;

@@ -25,6 +25,28 @@ std::string limit_text(long n) {
   return n == std::numeric_limits<long>::max() ? std::string("no limit") : fmt::format("N <= {}", n);
 }
 
+// The figures both outputs derive from an estimate.
+struct Figures {
+  double flops = 0;      ///< per request
+  double flop_rate = 0;  ///< needed at the rate
+  double peak = 0;       ///< of the device at the precision
+  double datasheet = 0;  ///< needed / compute efficiency
+  double share = 0;      ///< device time per stream
+  double needed = 0;     ///< memory for the answer's streams
+};
+
+Figures figures_of(const CapacityEstimate& s) {
+  const CapacityInputs& c = s.capacity;
+  Figures x;
+  x.flops = s.stream.request_flops().v;
+  x.flop_rate = x.flops * c.rate.v;
+  x.peak = s.device->peak(s.precision)->v;
+  x.datasheet = x.flop_rate / s.device->compute_efficiency;
+  x.share = c.rate.v * s.alone.v;
+  x.needed = c.weights.v + static_cast<double>(std::max(s.answer, 1L)) * c.activations.v;
+  return x;
+}
+
 }  // namespace
 
 nlohmann::ordered_json estimate_json(const CapacityEstimate& s) {
@@ -33,17 +55,11 @@ nlohmann::ordered_json estimate_json(const CapacityEstimate& s) {
   const DeviceSpec& d = *s.device;
   const StreamSpec& st = s.stream;
   const StageSpec& stage = st.stages.front();
-
-  const double flops = st.request_flops().v;
-  const double flop_rate = flops * c.rate.v;
-  const double peak = d.peak(s.precision)->v;
-  const double datasheet = flop_rate / d.compute_efficiency;
-  const double share = c.rate.v * s.alone.v;
-
+  const Figures x = figures_of(s);
+  const double flops = x.flops, flop_rate = x.flop_rate, peak = x.peak, datasheet = x.datasheet,
+               share = x.share, needed = x.needed;
   const std::map<long, CountOutcome>& sims = s.counts;
   const long answer = s.answer;
-  const double needed = c.weights.v + static_cast<double>(std::max(answer, 1L)) * c.activations.v;
-
   nlohmann::ordered_json j;
   j["model"] = s.label;
   j["device"] = d.name;
@@ -100,17 +116,12 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
   const DeviceSpec& d = *s.device;
   const StreamSpec& st = s.stream;
   const StageSpec& stage = st.stages.front();
-
-  const double flops = st.request_flops().v;
-  const double flop_rate = flops * c.rate.v;
-  const double peak = d.peak(s.precision)->v;
-  const double datasheet = flop_rate / d.compute_efficiency;
-  const double share = c.rate.v * s.alone.v;
-
+  const Figures x = figures_of(s);
+  const double flops = x.flops, flop_rate = x.flop_rate, peak = x.peak, datasheet = x.datasheet,
+               share = x.share, needed = x.needed;
   const std::map<long, CountOutcome>& sims = s.counts;
   const long answer = s.answer;
   const bool simulate_on = s.simulated;
-  const double needed = c.weights.v + static_cast<double>(std::max(answer, 1L)) * c.activations.v;
 
   out << fmt::format("{} on one {} at {}, batch {}; each stream sends {} requests, SLA {} for {} of them\n\n",
                      s.label, d.name, to_string(s.precision), st.batch, rate_text(c.rate.v),
