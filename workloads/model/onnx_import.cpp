@@ -55,6 +55,7 @@ class Importer {
     } catch (const onnx_detail::InvalidModel& e) {
       throw invalid(e.what());
     }
+    refuse_control_flow();
     set_inputs();
     // A constant Reshape target written at the exporter's batch is rewritten and the import rerun (so
     // ONNX's inference sees it too); each pass can only expose Reshapes further down, hence the bound.
@@ -127,6 +128,24 @@ class Importer {
     if (!model_.ParseFromString(bytes)) throw invalid("protobuf parse failed: truncated or not an ONNX file");
     if (!model_.has_graph()) throw invalid("no graph");
     if (model_.graph().node_size() == 0) throw invalid("the graph has no nodes");
+  }
+
+  /// Control-flow ops run subgraphs a static cost model cannot unroll; they are refused before ONNX's
+  /// inference sees them (a Scan node, with or without its body, once crashed it).
+  void refuse_control_flow() const {
+    static const std::set<std::string> control_flow = {"If", "Loop", "Scan", "SequenceMap"};
+    for (int i = 0; i < model_.graph().node_size(); ++i) {
+      const onnx::NodeProto& node = model_.graph().node(i);
+      const bool has_subgraph =
+          std::any_of(node.attribute().begin(), node.attribute().end(), [](const onnx::AttributeProto& a) {
+            return a.type() == onnx::AttributeProto::GRAPH || a.type() == onnx::AttributeProto::GRAPHS ||
+                   a.has_g() || a.graphs_size() > 0;
+          });
+      if (has_subgraph || control_flow.count(node.op_type()) > 0) {
+        throw error(fmt::format("node '{}' ({}): unsupported operator (control flow with subgraphs)",
+                                onnx_detail::node_name(node, i), node.op_type()));
+      }
+    }
   }
 
   /// Fixes every real input's shape (batch as dim 0, user shapes for dynamic dims) and writes it back

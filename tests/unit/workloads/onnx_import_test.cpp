@@ -444,3 +444,43 @@ TEST(ShapeFolding, GatherSliceTransposeWhereConstantOfShape) {
 
 }  // namespace
 }  // namespace gpusim
+
+// ---- control flow ---------------------------------------------------------------------------------
+
+namespace gpusim {
+namespace {
+
+// A node with a subgraph (Scan, Loop, If) is refused with its name and op before ONNX's inference sees
+// it: a Scan node once crashed `gpusim profile` (SIGSEGV).
+TEST(OnnxImportErrors, ControlFlowOpsAreLocatedErrors) {
+  TempDir dir;
+  for (const std::string op : {"Scan", "Loop", "If", "SequenceMap"}) {
+    TinyModel t;
+    t.input("x", {"1", "5"});
+    onnx::NodeProto& n = t.node(op, {"x"}, {"y"});
+    n.set_name("flow_1");
+    if (op != "SequenceMap") {
+      auto* attr = n.add_attribute();
+      attr->set_name(op == "If" ? "then_branch" : "body");
+      attr->set_type(onnx::AttributeProto::GRAPH);
+      attr->mutable_g()->set_name("body");
+    }
+    t.output("y");
+    const std::string path = dir.file(op + ".onnx");
+    save(t.model, path);
+    EXPECT_EQ(import_error(path),
+              path + ": error: node 'flow_1' (" + op + "): unsupported operator (control flow with subgraphs)");
+  }
+  // The same op type without any subgraph attribute (a mutated file) is refused alike.
+  TinyModel t;
+  t.input("x", {"1", "5"});
+  t.node("Scan", {"x"}, {"y"});
+  t.output("y");
+  const std::string path = dir.file("bare_scan.onnx");
+  save(t.model, path);
+  EXPECT_EQ(import_error(path),
+            path + ": error: node 'Scan_0' (Scan): unsupported operator (control flow with subgraphs)");
+}
+
+}  // namespace
+}  // namespace gpusim
