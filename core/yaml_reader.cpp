@@ -37,6 +37,54 @@ ConfigError SourceLoc::error(const std::string& message) const {
 
 namespace {
 
+/// Drops a UTF-8 byte order mark (the file reads as without it); refuses a UTF-16 or UTF-32 one, and points
+/// at the first byte that is not UTF-8 (a stray Latin-1 byte, a truncated or overlong sequence, a
+/// surrogate): yaml-cpp would otherwise read such bytes as something else, silently.
+void check_utf8(const std::string& path, std::string& text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  if (text.rfind("\xFE\xFF", 0) == 0 || text.rfind("\xFF\xFE", 0) == 0 ||
+      text.rfind(std::string("\0\0\xFE\xFF", 4), 0) == 0) {
+    throw ConfigError(fmt::format("{}:1:1: error: the file starts with a UTF-16 or UTF-32 byte order mark; "
+                                  "save it as UTF-8",
+                                  path));
+  }
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = 0;
+    unsigned min = 0;
+    if (c < 0x80) {
+      n = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4, min = 0x10000;
+    }
+    bool ok = n > 0 && i + n <= text.size();
+    unsigned code = n == 1 ? c : c & (0x3F >> (n - 1));
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      ok = (b & 0xC0) == 0x80;
+      code = (code << 6) | (b & 0x3F);
+    }
+    ok = ok && code >= min && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF);
+    if (!ok) {
+      throw ConfigError(fmt::format("{}:{}:{}: error: byte 0x{:02X} is not UTF-8 text (a YAML file must be "
+                                    "UTF-8)",
+                                    path, line, column, c));
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+}
+
 /// The first line longer than kMaxYamlLineBytes is an error pointing just past the limit.
 void check_line_lengths(const std::string& path, const std::string& text) {
   std::size_t start = 0;
@@ -169,6 +217,7 @@ YAML::Node load_yaml_file(const std::string& path) {
                                   binary_size(kMaxYamlFileBytes)));
   }
   normalize_line_ends(*text);
+  check_utf8(path, *text);
   check_line_lengths(path, *text);
   check_flow_depth(path, *text);
   try {

@@ -1216,4 +1216,33 @@ TEST(BadInputWorkloads, MissingModelFileNamesTheWorkloadsLine) {
       << msg;
 }
 
+
+// ---- encodings ------------------------------------------------------------------------------------
+
+// A UTF-8 byte order mark reads as if it were not there: the file parses, and errors keep their columns.
+TEST(BadInputEncoding, Utf8BomIsAccepted) {
+  EXPECT_EQ(platform_error("platform_bom.yaml"), kNoError);
+  EXPECT_EQ(platform_error("platform_bom_unknown_key.yaml"),
+            bad("platform_bom_unknown_key.yaml") +
+                ":4:43: error: device: unknown key 'colour' (known: count, mig, name, overrides, pcie_bandwidth, "
+                "power_cap, queue_limit, sharing, type)");
+}
+
+TEST(BadInputEncoding, Latin1ByteIsLocated) {
+  EXPECT_EQ(workloads_error("workloads_latin1_byte.yaml"),
+            bad("workloads_latin1_byte.yaml") +
+                ":3:14: error: byte 0xE9 is not UTF-8 text (a YAML file must be UTF-8)");
+}
+
+TEST(BadInputEncoding, EncodedSurrogateIsLocated) {
+  EXPECT_EQ(workloads_error("workloads_surrogate.yaml"),
+            bad("workloads_surrogate.yaml") + ":3:14: error: byte 0xED is not UTF-8 text (a YAML file must be UTF-8)");
+}
+
+TEST(BadInputEncoding, Utf16IsRefused) {
+  EXPECT_EQ(platform_error("platform_utf16.yaml"),
+            bad("platform_utf16.yaml") +
+                ":1:1: error: the file starts with a UTF-16 or UTF-32 byte order mark; save it as UTF-8");
+}
+
 }  // namespace gpusim
