@@ -3,11 +3,13 @@
 /// simulated in its own child process (in parallel), ranked (analysis/ranking).
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/ranking.hpp"
 #include "core/params.hpp"
+#include "sim/work_estimate.hpp"
 
 namespace gpusim {
 
