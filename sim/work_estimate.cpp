@@ -19,11 +19,11 @@ namespace {
 
 // Constants measured on this tree's Release build (docs/performance.md, "Limits stated before work
 // starts"): peak RSS of the simulating child against the number of units and of streams.
-constexpr double kBaseBytes = 64.0 * 1024 * 1024;    // a one-device, one-stream run, with margin
-constexpr double kBytesPerUnit = 64.0 * 1024;        // SimGrid host, links, route and unit state
-constexpr double kBytesPerStream = 8.0 * 1024;       // view, placement, mt19937_64, timer, contexts
-constexpr double kBytesPerRouteSlot = 8;             // SimGrid's full zone: one pointer per host pair
-constexpr double kMaxUnitsPerMigDevice = 7;          // `mig: auto`: the policy may choose 7 slices
+constexpr double kBaseBytes = 64.0 * 1024 * 1024;  // a one-device, one-stream run, with margin
+constexpr double kBytesPerUnit = 64.0 * 1024;      // SimGrid host, links, route and unit state
+constexpr double kBytesPerStream = 8.0 * 1024;     // view, placement, mt19937_64, timer, contexts
+constexpr double kBytesPerRouteSlot = 8;           // SimGrid's full zone: one pointer per host pair
+constexpr double kMaxUnitsPerMigDevice = 7;        // `mig: auto`: the policy may choose 7 slices
 // Request, stage and sample vectors: grown by doubling in the child (up to 2 x), serialised there for the
 // pipe (1 x), read and deserialised in the parent (1 x) while the child may still hold its copies.
 constexpr double kRecordCopies = 4;
@@ -118,29 +118,30 @@ WorkLimits work_limits(const std::optional<std::string>& max_memory, bool allow_
   return l;
 }
 
-void check_work(const WorkEstimate& e, double total_memory, double total_host_seconds, const WorkLimits& limits,
-                const std::string& what) {
-  const std::string shape =
-      fmt::format("{} stream{} on {} unit{}, about {} requests", format_count(e.streams), e.streams == 1 ? "" : "s",
-                  format_count(e.units), e.units == 1 ? "" : "s", format_count(e.requests));
+void check_work(const WorkEstimate& e, double total_memory, double total_host_seconds,
+                const WorkLimits& limits, const std::string& what) {
+  const std::string shape = fmt::format(
+      "{} stream{} on {} unit{}, about {} requests", format_count(e.streams), e.streams == 1 ? "" : "s",
+      format_count(e.units), e.units == 1 ? "" : "s", format_count(e.requests));
   if (!limits.allow_large && total_host_seconds > limits.max_host_seconds) {
     const double hours = total_host_seconds / 3600;
-    const std::string time = hours >= 48 ? fmt::format("{:.1f} days", hours / 24) : fmt::format("{:.1f} hours", hours);
-    throw ConfigError(fmt::format(
-        "error: {} would take about {} of host time ({}: about {} kernels), more than the {:.0f} hours allowed; "
-        "run it anyway with --allow-large, or shorten the run",
-        what, time, shape, format_count(e.kernels), limits.max_host_seconds / 3600));
+    const std::string time =
+        hours >= 48 ? fmt::format("{:.1f} days", hours / 24) : fmt::format("{:.1f} hours", hours);
+    throw ConfigError(
+        fmt::format("error: {} would take about {} of host time ({}: about {} kernels), more than the {:.0f} "
+                    "hours allowed; "
+                    "run it anyway with --allow-large, or shorten the run",
+                    what, time, shape, format_count(e.kernels), limits.max_host_seconds / 3600));
   }
   if (total_memory > limits.max_memory_bytes) {
     // The two largest parts of one simulation name the cause.
     std::vector<std::pair<double, std::string>> parts{
-        {e.view_bytes, "plan views"},
-        {e.record_bytes, "request records"},
-        {e.stream_bytes, "stream state"},
-        {e.platform_bytes, "simulated platform"},
+        {e.view_bytes, "plan views"},     {e.record_bytes, "request records"},
+        {e.stream_bytes, "stream state"}, {e.platform_bytes, "simulated platform"},
         {e.base_bytes, "base"},
     };
-    std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     throw ConfigError(fmt::format(
         "error: {} needs about {} of memory ({}: {} of {}, {} of {}), more than the {} allowed ({}); "
         "raise it with --max-memory, or shorten the run",

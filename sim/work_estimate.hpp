@@ -14,17 +14,17 @@ namespace gpusim {
 /// Expected counts and peak memory of one simulation of a scenario (means; an upper bound where the
 /// simulation can do less, e.g. dynamic batching merges kernels).
 struct WorkEstimate {
-  double streams = 0;      ///< stream instances (sum of the workloads' count)
-  double units = 0;        ///< execution units (devices, or MIG slices; 7 per `mig: auto` device)
-  double devices = 0;      ///< physical devices
-  double hosts = 0;        ///< SimGrid hosts: 2 per unit, 1 per node, 1 per MPS context (its full zone
-                           ///< holds a route slot for every pair of them)
-  double requests = 0;     ///< arrivals in [0, duration): rate x duration, or the trace's times before it
-  double stage_runs = 0;   ///< stage records (pipelines: requests x stages)
-  double kernels = 0;      ///< requests x kernels per request
-  double ticks = 0;        ///< power/thermal controller steps: (duration + drain) / period x devices
-  double samples = 0;      ///< time-series points: (duration + drain) / sample interval x devices
-  double events = 0;       ///< arrivals + kernel starts and ends + controller steps
+  double streams = 0;     ///< stream instances (sum of the workloads' count)
+  double units = 0;       ///< execution units (devices, or MIG slices; 7 per `mig: auto` device)
+  double devices = 0;     ///< physical devices
+  double hosts = 0;       ///< SimGrid hosts: 2 per unit, 1 per node, 1 per MPS context (its full zone
+                          ///< holds a route slot for every pair of them)
+  double requests = 0;    ///< arrivals in [0, duration): rate x duration, or the trace's times before it
+  double stage_runs = 0;  ///< stage records (pipelines: requests x stages)
+  double kernels = 0;     ///< requests x kernels per request
+  double ticks = 0;       ///< power/thermal controller steps: (duration + drain) / period x devices
+  double samples = 0;     ///< time-series points: (duration + drain) / sample interval x devices
+  double events = 0;      ///< arrivals + kernel starts and ends + controller steps
 
   double base_bytes = 0;      ///< the process, SimGrid, the catalog
   double platform_bytes = 0;  ///< SimGrid hosts, links, unit state (per unit) and route table (hosts^2)
@@ -45,9 +45,9 @@ WorkEstimate estimate_work(const Scenario& sc);
 /// What a command may use, and where each limit came from (for the message).
 struct WorkLimits {
   double max_memory_bytes = 0;
-  std::string memory_origin;        ///< "half of this machine's 24.0 GiB", "--max-memory 1MiB"
+  std::string memory_origin;  ///< "half of this machine's 24.0 GiB", "--max-memory 1MiB"
   double max_host_seconds = 24 * 3600.0;
-  bool allow_large = false;         ///< --allow-large: no host-time limit
+  bool allow_large = false;  ///< --allow-large: no host-time limit
 };
 
 /// Half of this machine's physical memory, or `max_memory` (a size with a unit, e.g. 8GiB, more or less
@@ -57,11 +57,12 @@ WorkLimits work_limits(const std::optional<std::string>& max_memory, bool allow_
 /// Throws ConfigError (one line: the estimate, the limit, how to raise it) when `total_memory` bytes or
 /// `total_host_seconds` exceed the limits. `what` names the work ("this run", "this comparison of 5
 /// schedulers"); `e` gives the counts and parts named in the message.
-void check_work(const WorkEstimate& e, double total_memory, double total_host_seconds, const WorkLimits& limits,
-                const std::string& what);
+void check_work(const WorkEstimate& e, double total_memory, double total_host_seconds,
+                const WorkLimits& limits, const std::string& what);
 
 /// check_work for one simulation: its memory and host time as estimated.
-inline void check_work(const WorkEstimate& e, const WorkLimits& limits, const std::string& what = "this run") {
+inline void check_work(const WorkEstimate& e, const WorkLimits& limits,
+                       const std::string& what = "this run") {
   check_work(e, e.memory_bytes(), e.host_seconds, limits, what);
 }
 

@@ -61,8 +61,8 @@ std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<s
   const WorkEstimate estimate = estimate_work(sc);
   if (limits) {
     const double count = static_cast<double>(names.size());
-    const double at_once =
-        std::min(count, static_cast<double>(std::max(1U, parallel ? parallel : std::thread::hardware_concurrency())));
+    const double at_once = std::min(
+        count, static_cast<double>(std::max(1U, parallel ? parallel : std::thread::hardware_concurrency())));
     check_work(estimate, at_once * estimate.memory_bytes() + count * estimate.record_bytes / 2,
                count * estimate.host_seconds / std::max(1.0, at_once), *limits,
                fmt::format("this comparison of {} scheduler{}", names.size(), names.size() == 1 ? "" : "s"));

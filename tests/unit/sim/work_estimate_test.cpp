@@ -42,11 +42,11 @@ TEST(WorkEstimate, TwoPeriodicStreamsAtTenPerSecondForTenSeconds) {
   const WorkEstimate e = estimate_work(sc);
   EXPECT_DOUBLE_EQ(e.streams, 2);
   EXPECT_DOUBLE_EQ(e.units, 1);
-  EXPECT_DOUBLE_EQ(e.requests, 200);    // 2 x 10/s x 10 s
-  EXPECT_DOUBLE_EQ(e.kernels, 600);     // 3 kernels each
-  EXPECT_DOUBLE_EQ(e.stage_runs, 0);    // one stage: no stage records
-  EXPECT_DOUBLE_EQ(e.ticks, 1000);      // 10 s / 10 ms, one device
-  EXPECT_DOUBLE_EQ(e.samples, 100);     // 10 s / 0.1 s, one device
+  EXPECT_DOUBLE_EQ(e.requests, 200);  // 2 x 10/s x 10 s
+  EXPECT_DOUBLE_EQ(e.kernels, 600);   // 3 kernels each
+  EXPECT_DOUBLE_EQ(e.stage_runs, 0);  // one stage: no stage records
+  EXPECT_DOUBLE_EQ(e.ticks, 1000);    // 10 s / 10 ms, one device
+  EXPECT_DOUBLE_EQ(e.samples, 100);   // 10 s / 0.1 s, one device
   EXPECT_DOUBLE_EQ(e.events, 200 + 2 * 600 + 1000);
   EXPECT_DOUBLE_EQ(e.view_bytes, 2 * 1 * 32.0);  // optional<Seconds> + 2 Seconds per stream and unit
 }
@@ -63,9 +63,9 @@ TEST(WorkEstimate, PipelinesRecordEveryStage) {
   Scenario sc = scenario(1, 4, 0);
   sc.workloads.streams.push_back(stream(3, 2.5, 2, 4));
   const WorkEstimate e = estimate_work(sc);
-  EXPECT_DOUBLE_EQ(e.requests, 30);     // 3 x 2.5/s x 4 s
-  EXPECT_DOUBLE_EQ(e.stage_runs, 60);   // 2 stages
-  EXPECT_DOUBLE_EQ(e.kernels, 240);     // 8 kernels per request
+  EXPECT_DOUBLE_EQ(e.requests, 30);    // 3 x 2.5/s x 4 s
+  EXPECT_DOUBLE_EQ(e.stage_runs, 60);  // 2 stages
+  EXPECT_DOUBLE_EQ(e.kernels, 240);    // 8 kernels per request
 }
 
 TEST(WorkEstimate, TraceCountsTimesBeforeTheEnd) {
@@ -108,10 +108,11 @@ TEST(WorkLimits, HostTimeGuardAndAllowLarge) {
     check_work(e, 1e6, 5 * 86400.0, l, "this run");
     FAIL() << "not refused";
   } catch (const ConfigError& err) {
-    EXPECT_EQ(std::string(err.what()),
-              "error: this run would take about 5.0 days of host time (1 stream on 1 unit, about 1,000 requests: "
-              "about 1,000,000,000,000 kernels), more than the 24 hours allowed; run it anyway with --allow-large, "
-              "or shorten the run");
+    EXPECT_EQ(
+        std::string(err.what()),
+        "error: this run would take about 5.0 days of host time (1 stream on 1 unit, about 1,000 requests: "
+        "about 1,000,000,000,000 kernels), more than the 24 hours allowed; run it anyway with --allow-large, "
+        "or shorten the run");
   }
   l.allow_large = true;
   EXPECT_NO_THROW(check_work(e, 1e6, 5 * 86400.0, l, "this run"));
