@@ -39,7 +39,7 @@ int command_run(const RunOptions& o) {
     }
     run.scheduler_params.set(kv.substr(0, eq), kv.substr(eq + 1), "--scheduler-param");
   }
-  const RunOutcome out = run_scenario(sc, o.additivity == "on");
+  const RunOutcome out = run_scenario(sc, o.additivity == "on", work_limits(o.max_memory, o.allow_large));
   const RunInfo info{o.platform, o.workloads, run.scheduler, run.seed, run.duration.v, run.warmup.v};
   // Every output is computed, then the files are written together, then the table.
   if (!o.json.empty()) {

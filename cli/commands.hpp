@@ -18,6 +18,8 @@ struct RunOptions {
   std::string catalog;
   std::vector<std::string> disable;  ///< contention mechanisms to switch off
   std::string additivity = "on";     ///< on | off
+  std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
+  bool allow_large = false;               ///< --allow-large: no host-time limit
 };
 
 int command_run(const RunOptions& o);

@@ -44,7 +44,8 @@ int command_compare(const CompareOptions& o) {
   const Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
   const auto names = chosen_policies(o.schedulers);
   const auto params = policy_params(sc.workloads.run, names, o.scheduler_params);
-  const std::vector<CompareRow> rows = compare_policies(sc, names, params, o.jobs);
+  const std::vector<CompareRow> rows =
+      compare_policies(sc, names, params, o.jobs, work_limits(o.max_memory, o.allow_large));
   // Every output is computed before anything is written.
   const CompareInfo info{o.platform, o.workloads};
   if (!o.json.empty()) files.set(o.json, compare_json(info, sc, names, rows).dump(2) + "\n");

@@ -19,6 +19,8 @@ struct CompareOptions {
   unsigned jobs = 0;  ///< parallel simulations; 0 = one per core
   std::string catalog;
   std::vector<std::string> disable;  ///< contention mechanisms to switch off
+  std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
+  bool allow_large = false;               ///< --allow-large: no host-time limit
 };
 
 /// Parses the options, runs the compare study and prints the ranking; returns the exit code.

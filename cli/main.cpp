@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
@@ -57,6 +58,11 @@ int main(int argc, char** argv) {
                       "on: for every device with two or more workloads, compare them together with each alone "
                       "(extra simulations); off: skip")
       ->check(CLI::IsMember({"on", "off"}));
+  const std::string max_memory_help =
+      "refuse work estimated to need more memory than SIZE (16GiB, 512MiB; default: half of this machine's)";
+  const std::string allow_large_help = "run work estimated to take more than 24 hours of host time";
+  run_cmd->add_option("--max-memory", run.max_memory, max_memory_help);
+  run_cmd->add_flag("--allow-large", run.allow_large, allow_large_help);
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
@@ -87,6 +93,8 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
   compare_cmd->add_option("--disable", cmp.disable, "switch a contention mechanism off (repeatable), as for run")
       ->delimiter(',');
+  compare_cmd->add_option("--max-memory", cmp.max_memory, max_memory_help);
+  compare_cmd->add_flag("--allow-large", cmp.allow_large, allow_large_help);
   compare_cmd->footer(
       "Ranks by SLA attainment (all requests with an SLA), then p99 latency, throughput, devices and units used,\n"
       "energy (docs/schedulers.md). Example:\n"
@@ -186,6 +194,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const OutputError& e) {
     std::cerr << printable(e.what()) << '\n';
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: gpusim ran out of memory; shorten the run or set --max-memory to what this machine "
+                 "can give\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "gpusim: internal error: " << printable(e.what()) << '\n';

@@ -6,10 +6,12 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
+#include "studies/run.hpp"
 
 namespace gpusim {
 namespace {
@@ -53,7 +55,18 @@ std::vector<std::string> chosen_policies(const std::string& list) {
 }
 
 std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<std::string>& names,
-                                         const std::map<std::string, Params>& params, unsigned parallel) {
+                                         const std::map<std::string, Params>& params, unsigned parallel,
+                                         const std::optional<WorkLimits>& limits) {
+  // `parallel` simulations at a time, each as estimated; the parent keeps every result until ranked.
+  const WorkEstimate estimate = estimate_work(sc);
+  if (limits) {
+    const double count = static_cast<double>(names.size());
+    const double at_once = std::min(
+        count, static_cast<double>(std::max(1U, parallel ? parallel : std::thread::hardware_concurrency())));
+    check_work(estimate, at_once * estimate.memory_bytes() + count * estimate.record_bytes / 2,
+               count * estimate.host_seconds / std::max(1.0, at_once), *limits,
+               fmt::format("this comparison of {} scheduler{}", names.size(), names.size() == 1 ? "" : "s"));
+  }
   // Policies and plans in this process; a policy that cannot be planned becomes an error row.
   const std::size_t n = names.size();
   std::vector<std::unique_ptr<Scheduler>> policies(n);
@@ -83,7 +96,10 @@ std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<s
   for (std::size_t k = 0; k < index.size(); ++k) {
     const std::size_t i = index[k];
     try {
-      if (!attempts[k].result) throw std::runtime_error(attempts[k].error);
+      if (!attempts[k].result) {
+        if (is_out_of_memory(attempts[k].error)) throw out_of_memory_error(estimate, attempts[k].error);
+        throw std::runtime_error(attempts[k].error);
+      }
       rows[i] = summarise_run(sc, *plans[i], *attempts[k].result, names[i]);
     } catch (const std::exception& e) {
       rows[i].error = e.what();

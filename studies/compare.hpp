@@ -3,11 +3,13 @@
 /// simulated in its own child process (in parallel), ranked (analysis/ranking).
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/ranking.hpp"
 #include "core/params.hpp"
+#include "sim/work_estimate.hpp"
 
 namespace gpusim {
 
@@ -17,8 +19,11 @@ std::vector<std::string> chosen_policies(const std::string& list);
 
 /// Plans and simulates the scenario under each policy (with its parameters), at most `parallel`
 /// simulations at a time (0 = one per core); rows ranked best first. A policy that cannot be planned or
-/// simulated becomes an error row; ConfigError when every policy failed or a parameter is wrong.
+/// simulated becomes an error row; ConfigError when every policy failed or a parameter is wrong. With
+/// `limits`, the comparison is refused first (ConfigError, with the estimate) when its estimated memory or
+/// host time exceeds them.
 std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<std::string>& names,
-                                         const std::map<std::string, Params>& params, unsigned parallel);
+                                         const std::map<std::string, Params>& params, unsigned parallel,
+                                         const std::optional<WorkLimits>& limits = {});
 
 }  // namespace gpusim

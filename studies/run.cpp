@@ -1,6 +1,11 @@
 #include "studies/run.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <memory>
+#include <new>
+#include <thread>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
@@ -8,8 +13,67 @@
 #include "studies/additivity.hpp"
 
 namespace gpusim {
+namespace {
 
-RunOutcome run_scenario(const Scenario& sc, bool additivity) {
+RunOutcome run_checked(const Scenario& sc, bool additivity);
+
+}  // namespace
+
+WorkEstimate check_run_limits(const Scenario& sc, bool additivity, const WorkLimits& limits) {
+  const WorkEstimate e = estimate_work(sc);
+  double memory = e.memory_bytes();
+  double host = e.host_seconds;
+  if (additivity && sc.workloads.streams.size() >= 2) {
+    // The analysis's extra runs (analyse_additivity): shorter, on subsets of the streams, many of them,
+    // `parallel` at a time. Per device and contention setting each workload alone and all together (twice
+    // the streams' work), and for each search step the same again.
+    const AdditivityOptions opt;
+    Scenario shorter = sc;
+    if (opt.duration.v > 0) {
+      shorter.workloads.run.duration = std::min(sc.workloads.run.duration, opt.duration);
+    }
+    const WorkEstimate extra = estimate_work(shorter);
+    const double settings = 1.0 + static_cast<double>(mechanism_names().size());
+    const double runs = 2 * settings + (opt.required_compute ? 2.0 * (1 + opt.search_steps) : 0.0);
+    const double parallel = std::max(1U, opt.parallel ? opt.parallel : std::thread::hardware_concurrency());
+    memory = std::max(memory, parallel * extra.memory_bytes());
+    host += runs * extra.host_seconds / parallel;
+  }
+  check_work(e, memory, host, limits, "this run");
+  return e;
+}
+
+bool is_out_of_memory(const std::string& what) {
+  return what.find("bad_alloc") != std::string::npos || what.find("signal 9 ") != std::string::npos;
+}
+
+ConfigError out_of_memory_error(const WorkEstimate& e, const std::string& what) {
+  return ConfigError(fmt::format(
+      "error: the simulation ran out of memory ({}); it was estimated to need about {} ({} stream(s) on {} "
+      "unit(s), about {} requests): lower --max-memory below what this machine can give, or shorten the run",
+      what, format_bytes(e.memory_bytes()), format_count(e.streams), format_count(e.units),
+      format_count(e.requests)));
+}
+
+RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits) {
+  const WorkEstimate estimate = limits ? check_run_limits(sc, additivity, *limits) : estimate_work(sc);
+  try {
+    return run_checked(sc, additivity);
+  } catch (const std::bad_alloc& e) {
+    throw out_of_memory_error(estimate, e.what());
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const PolicyError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    if (is_out_of_memory(e.what())) throw out_of_memory_error(estimate, e.what());
+    throw;
+  }
+}
+
+namespace {
+
+RunOutcome run_checked(const Scenario& sc, bool additivity) {
   const RunSpec& run = sc.workloads.run;
   std::unique_ptr<Scheduler> policy;
   try {
@@ -36,5 +100,7 @@ RunOutcome run_scenario(const Scenario& sc, bool additivity) {
   if (additivity) out.additivity = analyse_additivity(sc, out.plan, policy.get(), AdditivityOptions{});
   return out;
 }
+
+}  // namespace
 
 }  // namespace gpusim

@@ -2,10 +2,13 @@
 /// The run study behind `gpusim run`: the scenario's scheduler places the streams, one simulation in a
 /// child process, the metrics, and (when asked) the additivity analysis of every shared device.
 
+#include <optional>
 #include <vector>
 
 #include "analysis/additivity.hpp"
 #include "analysis/metrics.hpp"
+#include "core/errors.hpp"
+#include "sim/work_estimate.hpp"
 
 namespace gpusim {
 
@@ -18,6 +21,18 @@ struct RunOutcome {
 
 /// Plans with the scenario's scheduler, simulates, computes the metrics, and runs the additivity analysis
 /// when `additivity` is true. An unknown scheduler is a ConfigError at `scheduler:` in the workloads file.
-RunOutcome run_scenario(const Scenario& sc, bool additivity);
+/// With `limits`, the work is estimated first (check_run_limits); running out of memory anyway is a
+/// ConfigError that names the estimate.
+RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits = {});
+
+/// Refuses (ConfigError, one line with the estimate and the limit) a run, with its additivity analysis
+/// when `additivity` is true, whose estimated memory or host time exceeds `limits`. Returns the estimate.
+WorkEstimate check_run_limits(const Scenario& sc, bool additivity, const WorkLimits& limits);
+
+/// The ConfigError for a simulation that ran out of memory (`what`: the error it raised), naming `e`.
+ConfigError out_of_memory_error(const WorkEstimate& e, const std::string& what);
+
+/// True when an error raised by a simulation (in its child or here) means that memory ran out.
+bool is_out_of_memory(const std::string& what);
 
 }  // namespace gpusim

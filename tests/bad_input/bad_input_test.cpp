@@ -1246,3 +1246,86 @@ TEST(BadInputEncoding, Utf16IsRefused) {
 }
 
 }  // namespace gpusim
+
+// ---------------------------------------------------------------------------------------------------------
+// Limits stated before work starts: the work is estimated from the inputs and refused at once, with the
+// estimate, when it cannot fit the memory allowed or would take days of host time.
+
+namespace gpusim {
+namespace {
+
+class BadInputWorkLimits : public BadInputCli {
+ protected:
+  /// Writes a platform of `devices` TestT4s on one node and a workloads file of one periodic stream.
+  std::pair<std::string, std::string> write(int devices, int streams, const std::string& duration,
+                                            const std::string& rate) const {
+    const std::string platform = (dir_ / "platform.yaml").string();
+    const std::string workloads = (dir_ / "workloads.yaml").string();
+    std::ofstream(platform) << "nodes:\n  - name: n0\n    devices:\n      - {name: gpu, type: TestT4, count: "
+                            << devices << "}\n";
+    std::ofstream(workloads) << "run: {duration: " << duration << ", drain: 0s}\nworkloads:\n  - name: w\n"
+                             << "    count: " << streams << "\n    arrival: {kind: periodic, rate: " << rate
+                             << "}\n    model: {flops: 1Gf, bytes: 10MB}\n";
+    return {platform, workloads};
+  }
+  std::string run_args(const std::pair<std::string, std::string>& files) const {
+    return "run " + quoted(files.first) + " " + quoted(files.second) + " --json " + quoted(json());
+  }
+};
+
+TEST_F(BadInputWorkLimits, TenThousandDevicesAreRefusedAtOnceWithTheEstimate) {
+  // Run alone it fits 8 GiB: 30.8 s, peak 3.7 GiB against 6.7 GiB estimated (docs/performance.md).
+  expect_rejected(
+      gpusim(run_args(write(10000, 1, "1s", "1/s")) + " --max-memory 2GiB", true, 5),
+      "error: this run needs about 6.7 GiB of memory (1 stream on 10,000 units, about 1 requests: 6.6 "
+      "GiB of simulated platform, 64.0 MiB of base), more than the 2.0 GiB allowed (--max-memory "
+      "2GiB); raise it with --max-memory, or shorten the run");
+}
+
+TEST_F(BadInputWorkLimits, MillionStreamsAreRefusedAtOnceWithTheEstimate) {
+  expect_rejected(
+      gpusim(run_args(write(1, 1000000, "10s", "10/s")) + " --max-memory 8GiB", true, 5),
+      "error: this run needs about 20.4 GiB of memory (1,000,000 streams on 1 unit, about 100,000,000 "
+      "requests: 12.7 GiB of request records, 7.7 GiB of stream state), more than the 8.0 GiB allowed "
+      "(--max-memory 8GiB); raise it with --max-memory, or shorten the run");
+}
+
+TEST_F(BadInputWorkLimits, MillionSecondsAtAMillionPerSecondAreRefusedAtOnce) {
+  expect_rejected(
+      gpusim(run_args(write(1, 1, "1e6s", "1e6/s")) + " --max-memory 8GiB --allow-large", true, 5),
+      "error: this run needs about 123.7 TiB of memory (1 stream on 1 unit, about 1,000,000,000,000 "
+      "requests: 123.7 TiB of request records, 64.0 MiB of base), more than the 8.0 GiB allowed "
+      "(--max-memory 8GiB); raise it with --max-memory, or shorten the run");
+  expect_rejected(
+      gpusim(run_args(write(1, 1, "1e6s", "1e6/s")) + " --max-memory 8GiB", true, 5),
+      "error: this run would take about 57.9 days of host time (1 stream on 1 unit, about "
+      "1,000,000,000,000 requests: about 1,000,000,000,000 kernels), more than the 24 hours allowed; "
+      "run it anyway with --allow-large, or shorten the run");
+}
+
+TEST_F(BadInputWorkLimits, MaxMemoryRefusesASmallRun) {
+  expect_rejected(
+      gpusim(run_args(write(1, 1, "10s", "10/s")) + " --max-memory 1MiB", true, 5),
+      "error: this run needs about 64.1 MiB of memory (1 stream on 1 unit, about 100 requests: 64.0 MiB "
+      "of base, 64.1 KiB of simulated platform), more than the 1.0 MiB allowed (--max-memory 1MiB); "
+      "raise it with --max-memory, or shorten the run");
+  expect_rejected(
+      gpusim("compare " + quoted(write(1, 1, "10s", "10/s").first) + " " +
+                 quoted((dir_ / "workloads.yaml").string()) +
+                 " --schedulers round-robin,best-fit "
+                 "--max-memory 1MiB --json " +
+                 quoted(json()),
+             true, 5),
+      "error: this comparison of 2 schedulers needs about 128.2 MiB of memory (1 stream on 1 unit, "
+      "about 100 requests: 64.0 MiB of base, 64.1 KiB of simulated platform), more than the 1.0 MiB "
+      "allowed (--max-memory 1MiB); raise it with --max-memory, or shorten the run");
+}
+
+TEST_F(BadInputWorkLimits, MaxMemoryMustBeASize) {
+  expect_rejected(
+      gpusim(run_args(write(1, 1, "10s", "10/s")) + " --max-memory 12", true, 5),
+      "error: --max-memory '12': '12' has no unit: expected a size with a unit, such as 16GiB or 40MB");
+}
+
+}  // namespace
+}  // namespace gpusim
