@@ -90,10 +90,10 @@ class HostilePlugin : public ::testing::Test {
   }
 
   /// Runs `gpusim ARGS --catalog TEST_CATALOG` with the callback budget, killed after 60 s.
-  Outcome gpusim(const std::string& args) const {
+  Outcome gpusim(const std::string& args, const std::string& budget = std::to_string(kBudget)) const {
     const auto out = dir_ / "stdout";
     const auto err = dir_ / "stderr";
-    const std::string cmd = "GPUSIM_CALLBACK_BUDGET=" + std::to_string(kBudget) + " timeout -k 2 60 " +
+    const std::string cmd = "GPUSIM_CALLBACK_BUDGET=" + quoted(budget) + " timeout -k 2 60 " +
                             quoted(GPUSIM_BINARY) + " " + args + " --quiet --catalog " + quoted(kData + "/catalog") +
                             " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
     const auto start = std::chrono::steady_clock::now();
@@ -202,6 +202,12 @@ TEST_F(HostilePlugin, CompareReportsCrashedPoliciesInTheirRowsAndGoesOn) {
   EXPECT_NE(o.out.find("place()" + kSegv), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("pick()" + kAbort), std::string::npos) << o.out;
   EXPECT_TRUE(children_left_after(2.0).empty()) << "a process was left behind";
+}
+
+TEST_F(HostilePlugin, BudgetIsAPositiveNumberOfSeconds) {
+  const Outcome o = gpusim("list schedulers --scheduler-plugin " + quoted(kPlugin), "ten");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, "GPUSIM_CALLBACK_BUDGET: error: expected a number of seconds in (0, 86400], got 'ten'\n");
 }
 
 TEST_F(HostilePlugin, KillingGpusimDuringASimulationKillsItsChild) {
