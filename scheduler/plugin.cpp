@@ -1,14 +1,17 @@
 #include "scheduler/plugin.hpp"
 
 #include <dlfcn.h>
+#include <unistd.h>
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <set>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "scheduler/contained_call.hpp"
 
 namespace gpusim {
 namespace {
@@ -36,30 +39,110 @@ bool is_elf(const std::string& path) {
   return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
+// What a placement callback returns, as bytes through the contained child's pipe: sizes and numbers in
+// their in-memory representation (the same binary on both ends), strings with their length.
+class Encoder {
+ public:
+  void size(std::size_t n) { raw(&n, sizeof n); }
+  void value(const std::vector<int>& v) {
+    size(v.size());
+    raw(v.data(), v.size() * sizeof(int));
+  }
+  void value(const std::vector<double>& v) {
+    size(v.size());
+    raw(v.data(), v.size() * sizeof(double));
+  }
+  void value(const std::vector<std::vector<std::string>>& v) {
+    size(v.size());
+    for (const auto& list : v) {
+      size(list.size());
+      for (const auto& str : list) {
+        size(str.size());
+        raw(str.data(), str.size());
+      }
+    }
+  }
+  std::string bytes;
+
+ private:
+  void raw(const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); }
+};
+
+class Decoder {
+ public:
+  explicit Decoder(const std::string& bytes) : bytes_(bytes) {}
+  std::size_t size() {
+    std::size_t n = 0;
+    raw(&n, sizeof n);
+    return n;
+  }
+  void value(std::vector<int>& v) {
+    v.resize(bounded(size(), sizeof(int)));
+    raw(v.data(), v.size() * sizeof(int));
+  }
+  void value(std::vector<double>& v) {
+    v.resize(bounded(size(), sizeof(double)));
+    raw(v.data(), v.size() * sizeof(double));
+  }
+  void value(std::vector<std::vector<std::string>>& v) {
+    v.resize(bounded(size(), sizeof(std::size_t)));
+    for (auto& list : v) {
+      list.resize(bounded(size(), sizeof(std::size_t)));
+      for (auto& str : list) {
+        str.resize(bounded(size(), 1));
+        raw(str.data(), str.size());
+      }
+    }
+  }
+
+ private:
+  std::size_t bounded(std::size_t n, std::size_t each) const {
+    GPUSIM_CHECK(n <= (bytes_.size() - at_) / each, "contained callback result is truncated");
+    return n;
+  }
+  void raw(void* p, std::size_t n) {
+    GPUSIM_CHECK(n <= bytes_.size() - at_, "contained callback result is truncated");
+    if (n > 0) std::memcpy(p, bytes_.data() + at_, n);
+    at_ += n;
+  }
+  const std::string& bytes_;
+  std::size_t at_ = 0;
+};
+
 // A plugin policy behind a guard: an exception other than ConfigError/PolicyError escaping one of its
-// decisions becomes a PolicyError naming the policy and the simulated time.
+// decisions becomes a PolicyError naming the policy and the simulated time. The placement decisions
+// (partition, place, mps_shares) run in a child process with a time budget, so that a crash or a hang
+// there is reported instead of taking gpusim down; admit and pick run in the simulating child, marked for
+// its crash reporter (install_crash_reporter) and under the same budget.
 class Guarded : public Scheduler {
  public:
   Guarded(std::string name, std::unique_ptr<Scheduler> inner)
-      : name_(std::move(name)), inner_(std::move(inner)) {}
+      : name_(std::move(name)),
+        inner_(std::move(inner)),
+        admit_label_(scheduler_label(name_) + ": admit()"),
+        pick_label_(scheduler_label(name_) + ": pick()") {}
 
   std::vector<std::vector<std::string>> partition(const std::vector<StreamView>& streams,
                                                   const std::vector<MigChoice>& choices) override {
-    return guard(0.0, "partition", [&] { return inner_->partition(streams, choices); });
+    return contained<std::vector<std::vector<std::string>>>(
+        "partition", [&] { return inner_->partition(streams, choices); });
   }
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
-    return guard(0.0, "place", [&] { return inner_->place(streams, units); });
+    return contained<std::vector<int>>("place", [&] { return inner_->place(streams, units); });
   }
   std::vector<double> mps_shares(const std::vector<StreamView>& streams, const std::vector<DeviceView>& units,
                                  const std::vector<int>& placement) override {
-    return guard(0.0, "mps_shares", [&] { return inner_->mps_shares(streams, units, placement); });
+    return contained<std::vector<double>>("mps_shares",
+                                          [&] { return inner_->mps_shares(streams, units, placement); });
   }
   bool per_request() const override { return inner_->per_request(); }
   bool admit(const RequestView& request, const UnitState& unit) override {
+    CallbackScope scope(admit_label_.c_str());
     return guard(unit.now.v, "admit", [&] { return inner_->admit(request, unit); });
   }
   std::size_t pick(const UnitState& unit, const std::vector<RequestView>& waiting) override {
+    CallbackScope scope(pick_label_.c_str());
     return guard(unit.now.v, "pick", [&] { return inner_->pick(unit, waiting); });
   }
 
@@ -81,8 +164,49 @@ class Guarded : public Scheduler {
     }
   }
 
+  // Runs placement decision `what` in a child process: its result, or its error raised again here, or a
+  // PolicyError when the child crashed, ended the process or ran past the callback budget.
+  template <class T, class F>
+  T contained(const char* what, F f) {
+    const double budget = callback_budget();
+    const std::string label = fmt::format("{}: {}()", scheduler_label(name_), what);
+    const ContainedOutcome run = run_contained(
+        [&]() -> std::string {
+          try {
+            Encoder e;
+            e.value(guard(0.0, what, f));
+            return 'R' + e.bytes;
+          } catch (const ConfigError& e) {
+            return 'C' + std::string(e.what());
+          } catch (const PolicyError& e) {
+            return 'P' + std::string(e.what());
+          }
+        },
+        budget);
+    switch (run.kind) {
+      case ContainedOutcome::Kind::CRASHED:
+        throw PolicyError(fmt::format("{} {}", label, crash_text(run.signal)));
+      case ContainedOutcome::Kind::TIMED_OUT:
+        throw PolicyError(fmt::format("{} {}", label, timeout_text(budget)));
+      case ContainedOutcome::Kind::EXITED:
+        throw PolicyError(fmt::format("{} ended the process (exit status {})", label, run.status));
+      case ContainedOutcome::Kind::RETURNED:
+        break;
+    }
+    if (run.output.empty())
+      throw PolicyError(fmt::format("{} ended the process (exit status 0)", label));
+    const std::string payload = run.output.substr(1);
+    if (run.output[0] == 'C') throw ConfigError(payload);
+    if (run.output[0] == 'P') throw PolicyError(payload);
+    T out;
+    Decoder(payload).value(out);
+    return out;
+  }
+
   std::string name_;
   std::unique_ptr<Scheduler> inner_;
+  std::string admit_label_;
+  std::string pick_label_;
 };
 
 // Registers a plugin's policies in the scheduler registry. Factories are wrapped so that a constructor
@@ -125,6 +249,41 @@ class Registrar : public PluginRegistrar {
   std::vector<std::string> names_;
 };
 
+// Loads the plugin and runs its registration in a child process first, so that a crash or a hang in its
+// constructors or its registration is a ConfigError naming the file rather than the end of gpusim. Errors
+// that do not end the child (no entry point, a registration that throws, ...) are left to the real load,
+// which reports them.
+void probe_load(const std::string& path, const std::string& open_path) {
+  const double budget = callback_budget();
+  const ContainedOutcome run = run_contained(
+      [&]() -> std::string {
+        void* handle = ::dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle) return "loaded";
+        auto version = reinterpret_cast<AbiVersionFn>(::dlsym(handle, "gpusim_plugin_abi_version"));
+        auto register_fn = reinterpret_cast<RegisterFn>(::dlsym(handle, "gpusim_register_plugin"));
+        if (!version || !register_fn || version() != GPUSIM_PLUGIN_ABI_VERSION) return "loaded";
+        Registrar registrar(path);
+        try {
+          register_fn(&registrar);
+        } catch (...) {
+        }
+        return "loaded";
+      },
+      budget, /*quiet=*/true);
+  switch (run.kind) {
+    case ContainedOutcome::Kind::RETURNED:
+      if (run.output == "loaded") return;
+      throw plugin_error(path, "loading ended the process (exit status 0)");
+    case ContainedOutcome::Kind::CRASHED:
+      throw plugin_error(path, "loading " + crash_text(run.signal));
+    case ContainedOutcome::Kind::TIMED_OUT:
+      throw plugin_error(path, fmt::format("loading did not finish within {:g} s (budget: GPUSIM_CALLBACK_BUDGET)",
+                                           budget));
+    case ContainedOutcome::Kind::EXITED:
+      throw plugin_error(path, fmt::format("loading ended the process (exit status {})", run.status));
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> load_scheduler_plugin(const std::string& path) {
@@ -137,6 +296,7 @@ std::vector<std::string> load_scheduler_plugin(const std::string& path) {
 
   // dlopen needs a slash to take the name as a path rather than search the library path.
   const std::string open_path = path.find('/') == std::string::npos ? "./" + path : path;
+  probe_load(path, open_path);
   void* handle = ::dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) throw plugin_error(path, fmt::format("cannot load: {}", dl_message(open_path)));
 

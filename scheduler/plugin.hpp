@@ -22,6 +22,12 @@
 /// Errors: a missing file, a file that is not a shared library, a missing entry point, a version mismatch,
 /// a name already taken, and a registration or policy constructor that throws are ConfigErrors (exit 2)
 /// naming the file. Plugins are never unloaded (their code backs the policies until the process ends).
+///
+/// Containment (scheduler/contained_call.hpp): the plugin is first loaded and registered in a child
+/// process, and a plugin policy's partition(), place() and mps_shares() run in a child process whose
+/// result comes back through a pipe, so changes they make to the policy object are not kept. A crash, or a
+/// callback running past GPUSIM_CALLBACK_BUDGET seconds (default 10), in these or in admit()/pick() is a
+/// one-line error naming the policy and the callback (exit 2).
 
 #include <memory>
 #include <string>

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "scheduler/contained_call.hpp"
 #include "sim/simulate.hpp"
 
 namespace gpusim {
@@ -42,10 +44,14 @@ Child spawn(const std::function<SimResult()>& job) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
   if (pid == 0) {
+    die_with_parent(parent);
     ::close(fds[0]);
+    // A crash or an overrun budget inside a plugin's admit()/pick() becomes a PolicyError naming it.
+    install_crash_reporter(fds[1], static_cast<char>(Outcome::POLICY));
     std::string msg;
     try {
       msg = static_cast<char>(Outcome::OK) + serialize(job());
@@ -69,6 +75,7 @@ SimResult finish(Child& c) {
   int status = 0;
   while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
   }
+  c.pid = -1;  // reaped
   if (WIFSIGNALED(status)) {
     throw std::runtime_error(fmt::format("simulation process died with signal {} ({})", WTERMSIG(status),
                                          strsignal(WTERMSIG(status))));
@@ -117,6 +124,20 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
   std::size_t next = 0;
   std::size_t done = 0;
   std::vector<Child*> running;
+  // When an error leaves here, the children still running are stopped and reaped.
+  struct StopRunning {
+    std::vector<Child*>& running;
+    ~StopRunning() {
+      for (auto* c : running) {
+        if (c->pid <= 0) continue;
+        ::kill(c->pid, SIGKILL);
+        if (c->open) ::close(c->fd);
+        int status = 0;
+        while (::waitpid(c->pid, &status, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
+  } stop_running{running};
   while (done < jobs.size()) {
     while (next < jobs.size() && running.size() < parallel) {
       children[next] = spawn(jobs[next]);
