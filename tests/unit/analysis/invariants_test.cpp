@@ -12,12 +12,15 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-// One device gpu0, one workload 'a' of one stream; measured window [0, 10) s; the default controller
+// One device gpu0, one workload 'a' of one stream (two stages); measured window [0, 10) s; the default controller
 // (10 ms period, 0.1 s samples: 10 periods per sample).
 Scenario one_stream() {
   Scenario sc;
   sc.platform.devices.push_back(device(a100(1, 1, 0), SharingMode::TIME_SLICE, "gpu0"));
   sc.workloads.streams.push_back(stream("a", 1e9, 1e6, 1, periodic(1)));
+  // A two-stage pipeline: stage records exist only for pipelines.
+  sc.workloads.streams[0].stages.push_back(sc.workloads.streams[0].stages[0]);
+  sc.workloads.streams[0].stages[1].name = "a2";
   sc.workloads.run.duration = Seconds{10.0};
   sc.workloads.run.seed = 42;
   return sc;
