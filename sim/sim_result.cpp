@@ -41,7 +41,7 @@ class Reader {
     const auto n = get<std::uint64_t>();
     if (n > (in_.size() - pos_) / sizeof(T)) throw std::runtime_error("truncated simulation result");
     std::vector<T> v(n);
-    std::memcpy(v.data(), in_.data() + pos_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), in_.data() + pos_, n * sizeof(T));  // an empty vector's data() may be null
     pos_ += n * sizeof(T);
     return v;
   }

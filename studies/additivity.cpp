@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
@@ -47,6 +48,7 @@ class Runner {
     std::vector<Outcome> out;
     for (std::size_t i = 0; i < results.size(); ++i) {
       const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);
+      enforce_invariants(scenarios[i], plans[i], results[i], m);
       Outcome o;
       o.occupied.assign(sc_.platform.devices.size(), 0.0);
       const auto& units = plans[i].units();

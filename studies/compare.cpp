@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "analysis/invariants.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
@@ -101,6 +102,9 @@ std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<s
         throw std::runtime_error(attempts[k].error);
       }
       rows[i] = summarise_run(sc, *plans[i], *attempts[k].result, names[i]);
+      enforce_invariants(sc, *plans[i], *attempts[k].result, rows[i].metrics);
+    } catch (const InvariantError&) {
+      throw;  // gpusim's own bug, not the policy's: an internal error
     } catch (const std::exception& e) {
       rows[i].error = e.what();
       logger("sim")->warn("{}: {}", names[i], rows[i].error);

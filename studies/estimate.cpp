@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
@@ -102,6 +103,7 @@ std::vector<CountOutcome> simulate_counts(const CapacityEstimate& s, const std::
   std::vector<CountOutcome> out;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);
+    enforce_invariants(scenarios[i], plans[i], results[i], m);
     CountOutcome o;
     o.streams = counts[i];
     const WorkloadMetrics& w = m.workloads.front();

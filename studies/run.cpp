@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/errors.hpp"
+#include "analysis/invariants.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
 #include "studies/additivity.hpp"
@@ -97,6 +98,7 @@ RunOutcome run_checked(const Scenario& sc, bool additivity) {
                       result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
                       static_cast<double>(result.peak_rss_kib) / 1024.0);
   out.metrics = compute_metrics(sc, plan, result);
+  enforce_invariants(sc, plan, result, out.metrics);
   if (additivity) out.additivity = analyse_additivity(sc, out.plan, policy.get(), AdditivityOptions{});
   return out;
 }

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "analysis/invariants.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
@@ -120,6 +121,10 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   for (const auto& e : experiments) cases += e.cases.size();
   logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
   const std::vector<SimResult> results = simulate_all(jobs, options.parallel);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const SimJob& j = jobs[i];
+    enforce_invariants(*j.scenario, *j.plan, results[i], compute_metrics(*j.scenario, *j.plan, results[i]));
+  }
   std::size_t next = 0;
   for (auto& e : experiments) {
     const std::vector<SimResult> mine(results.begin() + static_cast<std::ptrdiff_t>(next),
