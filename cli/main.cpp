@@ -4,8 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <new>
+#include <stdexcept>
 
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
@@ -15,12 +19,38 @@
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "core/units.hpp"
 #include "platforms/contention_spec.hpp"
+#include "scheduler/contained_call.hpp"
 #include "scheduler/plugin.hpp"
 
 #ifndef GPUSIM_VERSION
 #define GPUSIM_VERSION "0.0.0"
 #endif
+
+namespace {
+
+// --callback-budget: a duration with its unit (30s, 500ms) or a plain number of seconds, in (0, 86400].
+double callback_budget_arg(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  double seconds = std::strtod(text.c_str(), &end);
+  const bool plain = !text.empty() && errno == 0 && end == text.c_str() + text.size();
+  if (!plain) {
+    try {
+      seconds = gpusim::parse_quantity_as<gpusim::Seconds>(text).v;
+    } catch (const std::invalid_argument& e) {
+      throw gpusim::ConfigError(fmt::format("error: --callback-budget: {}", e.what()));
+    }
+  }
+  if (!std::isfinite(seconds) || !(seconds > 0) || seconds > 86400) {
+    throw gpusim::ConfigError(
+        fmt::format("error: --callback-budget '{}': must be positive and at most 86400 s (24 h)", text));
+  }
+  return seconds;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace gpusim;
@@ -38,6 +68,10 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> plugins;  // --scheduler-plugin of run, list and compare
   const std::string plugin_help = "load scheduling policies from a shared library (repeatable; examples/plugins)";
+  std::string callback_budget;  // --callback-budget of run, list and compare
+  const std::string callback_budget_help =
+      "time one plugin callback (loading, place(), pick(), ...) may take before it is stopped and reported: "
+      "a duration (30s, 500ms) or seconds; default: GPUSIM_CALLBACK_BUDGET, else 10s";
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "simulate workloads on a platform and print metrics");
@@ -50,6 +84,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
+  run_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
   run_cmd->add_option("--disable", run.disable,
                       "switch a contention mechanism off (repeatable): " + mechanism_list())
@@ -74,6 +109,7 @@ int main(int argc, char** argv) {
   list_cmd->add_option("what", what, "devices | schedulers")->required()->check(CLI::IsMember({"devices", "schedulers"}));
   list_cmd->add_option("--catalog", catalog, "device catalog directory (default: the bundled one)");
   list_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
+  list_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
   list_cmd->footer("Examples:\n  gpusim list devices\n  gpusim list schedulers");
 
   CompareOptions cmp;
@@ -83,6 +119,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("workloads", cmp.workloads, "workloads YAML")->required();
   compare_cmd->add_option("--schedulers", cmp.schedulers, "comma-separated policies, or 'all' (default)");
   compare_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
+  compare_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
   compare_cmd->add_option("--scheduler-param", cmp.scheduler_params,
                           "parameter of one policy, NAME.KEY=VALUE (repeatable); the workloads file's "
                           "scheduler_params go to its own scheduler")
@@ -170,6 +207,7 @@ int main(int argc, char** argv) {
 
   // Every message is one line: control characters from inputs are printed escaped.
   try {
+    if (!callback_budget.empty()) set_callback_budget(callback_budget_arg(callback_budget));
     load_scheduler_plugins(plugins);
     int code = 0;
     if (*run_cmd) code = command_run(run);

@@ -22,6 +22,7 @@ namespace gpusim {
 namespace {
 
 constexpr double kDefaultBudget = 10.0;
+constexpr double kMaxBudget = 86400.0;
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 
 // State of the crash reporter (simulating child only); read by the signal handler.
@@ -29,6 +30,7 @@ int reporter_fd = -1;
 char reporter_tag = 0;
 bool reporter_installed = false;
 double reporter_budget = kDefaultBudget;
+double option_budget = 0;  // --callback-budget; 0: not given
 char timeout_suffix[160] = "";
 const char* volatile current_label = nullptr;
 alignas(16) char alt_stack[1 << 16];
@@ -106,19 +108,28 @@ void reset_reporter() {
   std::signal(SIGALRM, SIG_DFL);
 }
 
-std::string budget_text(double budget) {
-  return fmt::format("{:g} s (budget: GPUSIM_CALLBACK_BUDGET)", budget);
-}
+std::string budget_text(double budget) { return fmt::format("{:g} s ({})", budget, budget_source()); }
 
 }  // namespace
 
+void set_callback_budget(double seconds) {
+  if (!(seconds > 0) || seconds > kMaxBudget)
+    throw ConfigError(fmt::format("error: --callback-budget: expected a duration in (0, 86400] s, got {:g}", seconds));
+  option_budget = seconds;
+}
+
+std::string budget_source() {
+  return option_budget > 0 ? "budget: --callback-budget" : "budget: GPUSIM_CALLBACK_BUDGET";
+}
+
 double callback_budget() {
+  if (option_budget > 0) return option_budget;
   const char* env = std::getenv("GPUSIM_CALLBACK_BUDGET");
   if (env == nullptr || *env == '\0') return kDefaultBudget;
   char* end = nullptr;
   errno = 0;
   const double v = std::strtod(env, &end);
-  if (errno != 0 || end == env || *end != '\0' || !(v > 0) || v > 86400)
+  if (errno != 0 || end == env || *end != '\0' || !(v > 0) || v > kMaxBudget)
     throw ConfigError(fmt::format(
         "GPUSIM_CALLBACK_BUDGET: error: expected a number of seconds in (0, 86400], got '{}'", printable(env)));
   return v;

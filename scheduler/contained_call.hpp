@@ -14,9 +14,18 @@
 
 namespace gpusim {
 
-/// Budget of one plugin callback, from GPUSIM_CALLBACK_BUDGET (a positive number of seconds; default 10).
-/// A ConfigError when the variable is set to anything else.
+/// Budget of one plugin callback: the one given to set_callback_budget (--callback-budget), else
+/// GPUSIM_CALLBACK_BUDGET (a positive number of seconds), else 10 s. A ConfigError when the variable is
+/// consulted and set to anything else.
 double callback_budget();
+
+/// Sets the budget of every plugin callback of this process and its children (--callback-budget); it takes
+/// precedence over GPUSIM_CALLBACK_BUDGET. A ConfigError unless 0 < seconds <= 86400.
+void set_callback_budget(double seconds);
+
+/// Where the budget comes from, as the timeout messages name it: "budget: --callback-budget" or
+/// "budget: GPUSIM_CALLBACK_BUDGET".
+std::string budget_source();
 
 /// How a contained run ended.
 struct ContainedOutcome {
@@ -34,7 +43,7 @@ ContainedOutcome run_contained(const std::function<std::string()>& fn, double bu
 /// "crashed with signal 11 (Segmentation fault)".
 std::string crash_text(int signal);
 
-/// "did not return within 10 s (budget: GPUSIM_CALLBACK_BUDGET)".
+/// "did not return within 10 s (budget: GPUSIM_CALLBACK_BUDGET)" (or "budget: --callback-budget").
 std::string timeout_text(double budget_s);
 
 /// Makes the calling child process die with its parent (SIGKILL); call right after fork(). Exits at once

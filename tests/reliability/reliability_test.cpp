@@ -1,8 +1,9 @@
 // Hostile scheduler plugins against the gpusim binary: a segfault, an abort, a stack overflow and an
 // endless loop in place(), in pick() and in the registration, and a crashing dlopen constructor. Each run
 // must exit 2 with one line naming the policy and the callback (or the plugin file) within the callback
-// budget (GPUSIM_CALLBACK_BUDGET=2 here), and leave no process behind. This test process makes itself a
-// child subreaper, so a process orphaned by gpusim becomes its child, where the test can see it.
+// budget (GPUSIM_CALLBACK_BUDGET=2 here, or --callback-budget where a test gives one), and leave no process
+// behind. This test process makes itself a child subreaper, so a process orphaned by gpusim becomes its
+// child, where the test can see it.
 
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
@@ -208,6 +209,68 @@ TEST_F(HostilePlugin, BudgetIsAPositiveNumberOfSeconds) {
   const Outcome o = gpusim("list schedulers --scheduler-plugin " + quoted(kPlugin), "ten");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(o.err, "GPUSIM_CALLBACK_BUDGET: error: expected a number of seconds in (0, 86400], got 'ten'\n");
+}
+
+// --callback-budget takes precedence over GPUSIM_CALLBACK_BUDGET: with the variable at 60 s, a loop is
+// stopped at the 1.5 s given on the command line (the message names it, and the run ends long before 60 s).
+TEST_F(HostilePlugin, CallbackBudgetOptionStopsALoopingPlace) {
+  const Outcome o = gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+                               " --scheduler loop-in-place --callback-budget 1500ms --scheduler-plugin " +
+                               quoted(kPlugin),
+                           "60");
+  expect_contained(o, "error: scheduler 'loop-in-place': place() did not return within 1.5 s "
+                      "(budget: --callback-budget)");
+  EXPECT_GE(o.seconds, 1.5);
+}
+
+TEST_F(HostilePlugin, CallbackBudgetOptionInPlainSecondsStopsALoopingPick) {
+  const Outcome o = gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+                               " --scheduler loop-in-pick --callback-budget 1 --scheduler-plugin " + quoted(kPlugin),
+                           "60");
+  expect_contained(o, "error: scheduler 'loop-in-pick': pick() did not return within 1 s "
+                      "(budget: --callback-budget)");
+  EXPECT_GE(o.seconds, 1.0);
+}
+
+TEST_F(HostilePlugin, CallbackBudgetOptionStopsALoopingRegistration) {
+  const std::string p = GPUSIM_HOSTILE_REGISTER_LOOP;
+  expect_load_refused(gpusim("list schedulers --callback-budget 1s --scheduler-plugin " + quoted(p), "60"), p,
+                      "did not finish within 1 s (budget: --callback-budget)");
+}
+
+TEST_F(HostilePlugin, CallbackBudgetOptionReachesComparesRows) {
+  const Outcome o = gpusim("compare " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+                               " --schedulers round-robin,loop-in-pick --callback-budget 1s --scheduler-plugin " +
+                               quoted(kPlugin),
+                           "60");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("pick() did not return within 1 s (budget: --callback-budget)"), std::string::npos)
+      << o.out;
+  EXPECT_LT(o.seconds, 30.0);
+  EXPECT_TRUE(children_left_after(2.0).empty()) << "a process was left behind";
+}
+
+TEST_F(HostilePlugin, CallbackBudgetOptionIsAPositiveDuration) {
+  const std::string list = "list schedulers --scheduler-plugin " + quoted(kPlugin) + " --callback-budget=";
+  struct Case {
+    std::string value, err;
+  } cases[] = {
+      {"ten", "error: --callback-budget: 'ten' is not a duration with a unit, such as 33ms or 10s\n"},
+      {"5kg", "error: --callback-budget: unknown unit 'kg' in '5kg': expected a duration with a unit, such as "
+              "33ms or 10s (accepted: "},
+      {"0", "error: --callback-budget '0': must be positive and at most 86400 s (24 h)\n"},
+      {"-2s", "error: --callback-budget '-2s': must be positive and at most 86400 s (24 h)\n"},
+      {"2d", "error: --callback-budget: unknown unit 'd'"},
+      {"90000", "error: --callback-budget '90000': must be positive and at most 86400 s (24 h)\n"},
+      {"nan", "error: --callback-budget 'nan': must be positive and at most 86400 s (24 h)\n"},
+  };
+  for (const Case& c : cases) {
+    const Outcome o = gpusim(list + quoted(c.value));
+    EXPECT_EQ(o.exit_code, 2) << c.value;
+    EXPECT_EQ(o.err.rfind(c.err, 0), 0u) << c.value << ": " << o.err;
+    EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << o.err;
+    EXPECT_EQ(o.out, "") << c.value;
+  }
 }
 
 TEST_F(HostilePlugin, KillingGpusimDuringASimulationKillsItsChild) {
