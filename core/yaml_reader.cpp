@@ -63,7 +63,7 @@ void check_utf8(const std::string& path, std::string& text) {
       n = 4, min = 0x10000;
     }
     bool ok = n > 0 && i + n <= text.size();
-    unsigned code = n == 1 ? c : c & (0x3F >> (n - 1));
+    unsigned code = n <= 1 ? c : c & (0x3Fu >> (n - 1));  // n == 0: not a lead byte (ok is false)
     for (std::size_t k = 1; ok && k < n; ++k) {
       const auto b = static_cast<unsigned char>(text[i + k]);
       ok = (b & 0xC0) == 0x80;

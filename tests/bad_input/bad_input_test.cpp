@@ -1239,6 +1239,19 @@ TEST(BadInputEncoding, EncodedSurrogateIsLocated) {
             bad("workloads_surrogate.yaml") + ":3:14: error: byte 0xED is not UTF-8 text (a YAML file must be UTF-8)");
 }
 
+// Found by fuzz_platform (UBSan: a shift by 2^64 - 1 decoding a byte that starts no UTF-8 sequence); the
+// sanitizer run of these tests keeps it found.
+TEST(BadInputEncoding, LoneContinuationByteIsLocated) {
+  EXPECT_EQ(workloads_error("workloads_continuation_byte.yaml"),
+            bad("workloads_continuation_byte.yaml") +
+                ":3:14: error: byte 0x80 is not UTF-8 text (a YAML file must be UTF-8)");
+}
+
+TEST(BadInputEncoding, ByteFFIsLocated) {
+  EXPECT_EQ(workloads_error("workloads_byte_ff.yaml"),
+            bad("workloads_byte_ff.yaml") + ":3:14: error: byte 0xFF is not UTF-8 text (a YAML file must be UTF-8)");
+}
+
 TEST(BadInputEncoding, Utf16IsRefused) {
   EXPECT_EQ(platform_error("platform_utf16.yaml"),
             bad("platform_utf16.yaml") +
