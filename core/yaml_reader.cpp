@@ -75,6 +75,11 @@ void check_utf8(const std::string& path, std::string& text) {
                                     "UTF-8)",
                                     path, line, column, c));
     }
+    // YAML text is printable: yaml-cpp would read a NUL as the end of the file (the rest silently gone).
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
+      throw ConfigError(fmt::format("{}:{}:{}: error: control character 0x{:02X} is not allowed in a YAML file",
+                                    path, line, column, c));
+    }
     if (c == '\n') {
       ++line;
       column = 1;
@@ -174,12 +179,15 @@ class DocumentChecker : public YAML::EventHandler {
   DocumentChecker(std::string path, bool first) : path_(std::move(path)), first_(first) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    start_ = mark;
     if (!first_) {
       throw error_at(path_, mark, "a second YAML document starts here; gpusim reads one document per file");
     }
   }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {
+    if (depth_ == 0 && null_root_.line < 0) null_root_ = start_;
+  }
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
@@ -193,6 +201,9 @@ class DocumentChecker : public YAML::EventHandler {
   }
   void OnMapEnd() override { --depth_; }
 
+  /// Where the document starts when its root is null ("~", "null", a bare "---"); line -1 otherwise.
+  const YAML::Mark& null_root() const { return null_root_; }
+
  private:
   void enter(const YAML::Mark& mark) {
     if (++depth_ > kMaxYamlDepth) throw too_deep(path_, mark.line + 1, mark.column + 1);
@@ -201,6 +212,8 @@ class DocumentChecker : public YAML::EventHandler {
   std::string path_;
   bool first_;
   int depth_ = 0;
+  YAML::Mark start_ = YAML::Mark::null_mark();
+  YAML::Mark null_root_ = YAML::Mark::null_mark();
 };
 
 }  // namespace
@@ -229,7 +242,12 @@ YAML::Node load_yaml_file(const std::string& path) {
       parser.HandleNextDocument(second);
     }
     YAML::Node root = YAML::Load(*text);
-    if (!root.IsDefined() || root.IsNull()) throw ConfigError(fmt::format("{}: error: file is empty", path));
+    if (!root.IsDefined() || root.IsNull()) {
+      // A document whose root is null is an error at that root; no document at all (nothing but blank
+      // lines and comments) is about the whole file.
+      if (first.null_root().line >= 0) throw error_at(path, first.null_root(), "the document is empty (null)");
+      throw ConfigError(fmt::format("{}: error: file is empty", path));
+    }
     return root;
   } catch (const YAML::Exception& e) {
     // e.msg is yaml-cpp's message without its own location prefix.

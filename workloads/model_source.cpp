@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/errors.hpp"
 #include "workloads/model/onnx_import.hpp"
 #include "workloads/model/zoo.hpp"
 
@@ -93,10 +94,11 @@ StageSpec stage_from_model(const std::string& ref, const std::string& base_dir, 
     return st;
   } catch (const ConfigError& e) {
     const std::string msg = e.what();
-    // The importer names the model file; point at the workloads.yaml line that asked for it too.
-    throw loc.error(fmt::format("model '{}': {}", ref, msg.substr(msg.find("error: ") == std::string::npos
-                                                                      ? 0
-                                                                      : msg.find("error: ") + 7)));
+    // The importer names the model file; point at the workloads.yaml line that asked for it too. The
+    // reference is the user's text (a quoted scalar may hold line breaks): escaped, so the message is one line.
+    const std::size_t at = msg.find("error: ");
+    throw loc.error(
+        fmt::format("model '{}': {}", printable(ref), printable(msg.substr(at == std::string::npos ? 0 : at + 7))));
   }
 }
 

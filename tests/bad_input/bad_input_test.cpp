@@ -1252,6 +1252,34 @@ TEST(BadInputEncoding, ByteFFIsLocated) {
             bad("workloads_byte_ff.yaml") + ":3:14: error: byte 0xFF is not UTF-8 text (a YAML file must be UTF-8)");
 }
 
+// Found by the YAML mutation test (seed 20249297 of 18,000): a quoted model reference holding a line break
+// was echoed raw, so the loader's message was two lines.
+TEST(BadInputEncoding, ModelReferenceWithALineBreakIsEscaped) {
+  EXPECT_EQ(workloads_error("workloads_model_line_break.yaml"),
+            bad("workloads_model_line_break.yaml") +
+                ":5:12: error: model 'no_such\\nmodel.onnx': cannot open the file (no such regular file)");
+}
+
+// YAML text is printable: a NUL (which yaml-cpp reads as the end of the file) or another control character
+// is an error at its byte. Found by the YAML mutation test (10 of 1,200 mutants read as "file is empty").
+TEST(BadInputEncoding, ControlCharacterIsLocated) {
+  EXPECT_EQ(workloads_error("workloads_nul_byte.yaml"),
+            bad("workloads_nul_byte.yaml") + ":3:14: error: control character 0x00 is not allowed in a YAML file");
+  EXPECT_EQ(platform_error("platform_nul_first.yaml"),
+            bad("platform_nul_first.yaml") + ":1:1: error: control character 0x00 is not allowed in a YAML file");
+  EXPECT_EQ(workloads_error("workloads_escape_byte.yaml"),
+            bad("workloads_escape_byte.yaml") + ":3:14: error: control character 0x1B is not allowed in a YAML file");
+}
+
+// A document whose root is null is an error where the document starts; a file with no document at all
+// (only comments) stays "file is empty", an error about no one place (BadInputFile.EmptyFile).
+TEST(BadInputFile, NullDocumentIsLocated) {
+  EXPECT_EQ(platform_error("platform_null_document.yaml"),
+            bad("platform_null_document.yaml") + ":3:1: error: the document is empty (null)");
+  EXPECT_EQ(workloads_error("workloads_tilde_document.yaml"),
+            bad("workloads_tilde_document.yaml") + ":2:1: error: the document is empty (null)");
+}
+
 TEST(BadInputEncoding, Utf16IsRefused) {
   EXPECT_EQ(platform_error("platform_utf16.yaml"),
             bad("platform_utf16.yaml") +

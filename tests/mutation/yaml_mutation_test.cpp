@@ -1,6 +1,12 @@
 // Seeded mutants of every example platform and workloads file, each parsed in a forked child with a time
-// limit: no crash, no hang, no exception but ConfigError, no "internal error", and every ConfigError names
-// the file it was given (FILE:LINE:COL where the input has a line; counted in the report).
+// limit: no crash, no hang, no exception but ConfigError, no "internal error", and every ConfigError is one
+// line that starts with FILE:LINE:COL: error: (the mutant's path and a place in it).
+//
+// The one error that is about no place in the file: "FILE: error: file is empty", for a file that holds no
+// YAML document at all (nothing but blank lines and comments; the test checks that the mutant is such a
+// file). Every other message must be located: a null document ("~", a bare "---") is an error at the
+// document's start, a control character at its byte. Errors about the whole file that mutants cannot
+// produce (a missing, unreadable or too-large file) are tested in tests/bad_input.
 
 #include <gtest/gtest.h>
 
@@ -92,6 +98,17 @@ void parse(const Source& s, const std::string& path, const Catalog& catalog) {
   }
 }
 
+/// True when `text` holds no YAML document: every line is blank or a comment (after a UTF-8 BOM).
+bool only_blank_or_comment_lines(const std::string& text) {
+  std::istringstream lines(text.rfind("\xEF\xBB\xBF", 0) == 0 ? text.substr(3) : text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#') return false;
+  }
+  return true;
+}
+
 class YamlMutation : public ::testing::TestWithParam<int> {};
 
 TEST_P(YamlMutation, NoCrashNoHangOnlyLocatedConfigErrors) {
@@ -102,8 +119,9 @@ TEST_P(YamlMutation, NoCrashNoHangOnlyLocatedConfigErrors) {
   // Each original parses in this process first: the children inherit the imported models.
   for (const Source& s : sources) ASSERT_NO_THROW(parse(s, mirror.write(s.relative, s.text), catalog)) << s.relative;
 
-  const std::regex located(R"(^[^:]+:[0-9]+:[0-9]+: error: )");
-  int accepted = 0, rejected = 0, with_line = 0, failures = 0;
+  // After the path: a 1-based line and column (yaml-cpp's 0-based Mark() plus 1).
+  const std::regex located(R"(^:[1-9][0-9]*:[1-9][0-9]*: error: )");
+  int accepted = 0, rejected = 0, with_line = 0, empty_files = 0, failures = 0;
   double slowest = 0;
   for (int k = 0; k < kMutantsPerShard; ++k) {
     const int index = GetParam() * kMutantsPerShard + k;
@@ -117,7 +135,15 @@ TEST_P(YamlMutation, NoCrashNoHangOnlyLocatedConfigErrors) {
     std::string problem;
     if (o.kind == Outcome::CONFIG_ERROR) {
       ++rejected;
-      if (std::regex_search(o.message, located)) ++with_line;
+      const bool names_path = o.message.rfind(path, 0) == 0;
+      if (names_path && std::regex_search(o.message.substr(path.size()), located)) {
+        ++with_line;
+      } else if (o.message == path + ": error: file is empty") {
+        ++empty_files;
+        if (!only_blank_or_comment_lines(mutant)) problem = "'file is empty' for a file with a document";
+      } else {
+        problem = "the message has no FILE:LINE:COL";
+      }
       if (o.message.rfind(path + ":", 0) != 0) problem = "the message does not start with the file's path";
       if (o.message.find("internal error") != std::string::npos) problem = "internal error";
       if (o.message.find('\n') != std::string::npos) problem = "the message is not one line";
@@ -135,7 +161,8 @@ TEST_P(YamlMutation, NoCrashNoHangOnlyLocatedConfigErrors) {
                   << " [kept as " << kept << "]";
   }
   std::cout << "shard " << GetParam() << ": " << kMutantsPerShard << " mutants, " << accepted << " accepted, "
-            << rejected << " ConfigError (" << with_line << " with FILE:LINE:COL), " << failures
+            << rejected << " ConfigError (" << with_line << " with FILE:LINE:COL, " << empty_files
+            << " empty files), " << failures
             << " failures; slowest " << slowest << " s\n";
 }
 
