@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
-  run_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
+  run_cmd->add_option("--callback-budget", callback_budget, callback_budget_help)->type_name("DURATION");
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
   run_cmd->add_option("--disable", run.disable,
                       "switch a contention mechanism off (repeatable): " + mechanism_list())
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   list_cmd->add_option("what", what, "devices | schedulers")->required()->check(CLI::IsMember({"devices", "schedulers"}));
   list_cmd->add_option("--catalog", catalog, "device catalog directory (default: the bundled one)");
   list_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
-  list_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
+  list_cmd->add_option("--callback-budget", callback_budget, callback_budget_help)->type_name("DURATION");
   list_cmd->footer("Examples:\n  gpusim list devices\n  gpusim list schedulers");
 
   CompareOptions cmp;
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("workloads", cmp.workloads, "workloads YAML")->required();
   compare_cmd->add_option("--schedulers", cmp.schedulers, "comma-separated policies, or 'all' (default)");
   compare_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
-  compare_cmd->add_option("--callback-budget", callback_budget, callback_budget_help);
+  compare_cmd->add_option("--callback-budget", callback_budget, callback_budget_help)->type_name("DURATION");
   compare_cmd->add_option("--scheduler-param", cmp.scheduler_params,
                           "parameter of one policy, NAME.KEY=VALUE (repeatable); the workloads file's "
                           "scheduler_params go to its own scheduler")
