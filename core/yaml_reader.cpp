@@ -77,8 +77,9 @@ void check_utf8(const std::string& path, std::string& text) {
     }
     // YAML text is printable: yaml-cpp would read a NUL as the end of the file (the rest silently gone).
     if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-      throw ConfigError(fmt::format("{}:{}:{}: error: control character 0x{:02X} is not allowed in a YAML file",
-                                    path, line, column, c));
+      throw ConfigError(
+          fmt::format("{}:{}:{}: error: control character 0x{:02X} is not allowed in a YAML file", path, line,
+                      column, c));
     }
     if (c == '\n') {
       ++line;
@@ -245,7 +246,9 @@ YAML::Node load_yaml_file(const std::string& path) {
     if (!root.IsDefined() || root.IsNull()) {
       // A document whose root is null is an error at that root; no document at all (nothing but blank
       // lines and comments) is about the whole file.
-      if (first.null_root().line >= 0) throw error_at(path, first.null_root(), "the document is empty (null)");
+      if (first.null_root().line >= 0) {
+        throw error_at(path, first.null_root(), "the document is empty (null)");
+      }
       throw ConfigError(fmt::format("{}: error: file is empty", path));
     }
     return root;

@@ -114,7 +114,8 @@ std::string budget_text(double budget) { return fmt::format("{:g} s ({})", budge
 
 void set_callback_budget(double seconds) {
   if (!(seconds > 0) || seconds > kMaxBudget)
-    throw ConfigError(fmt::format("error: --callback-budget: expected a duration in (0, 86400] s, got {:g}", seconds));
+    throw ConfigError(
+        fmt::format("error: --callback-budget: expected a duration in (0, 86400] s, got {:g}", seconds));
   option_budget = seconds;
 }
 

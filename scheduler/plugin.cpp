@@ -277,8 +277,8 @@ void probe_load(const std::string& path, const std::string& open_path) {
     case ContainedOutcome::Kind::CRASHED:
       throw plugin_error(path, "loading " + crash_text(run.signal));
     case ContainedOutcome::Kind::TIMED_OUT:
-      throw plugin_error(path, fmt::format("loading did not finish within {:g} s ({})", budget,
-                                                     budget_source()));
+      throw plugin_error(path,
+                         fmt::format("loading did not finish within {:g} s ({})", budget, budget_source()));
     case ContainedOutcome::Kind::EXITED:
       throw plugin_error(path, fmt::format("loading ended the process (exit status {})", run.status));
   }

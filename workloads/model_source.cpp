@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -95,10 +95,11 @@ StageSpec stage_from_model(const std::string& ref, const std::string& base_dir, 
   } catch (const ConfigError& e) {
     const std::string msg = e.what();
     // The importer names the model file; point at the workloads.yaml line that asked for it too. The
-    // reference is the user's text (a quoted scalar may hold line breaks): escaped, so the message is one line.
+    // reference is the user's text (a quoted scalar may hold line breaks): escaped, so the message is one
+    // line.
     const std::size_t at = msg.find("error: ");
-    throw loc.error(
-        fmt::format("model '{}': {}", printable(ref), printable(msg.substr(at == std::string::npos ? 0 : at + 7))));
+    throw loc.error(fmt::format("model '{}': {}", printable(ref),
+                                printable(msg.substr(at == std::string::npos ? 0 : at + 7))));
   }
 }
 

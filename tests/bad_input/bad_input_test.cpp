@@ -1249,7 +1249,8 @@ TEST(BadInputEncoding, LoneContinuationByteIsLocated) {
 
 TEST(BadInputEncoding, ByteFFIsLocated) {
   EXPECT_EQ(workloads_error("workloads_byte_ff.yaml"),
-            bad("workloads_byte_ff.yaml") + ":3:14: error: byte 0xFF is not UTF-8 text (a YAML file must be UTF-8)");
+            bad("workloads_byte_ff.yaml") +
+                ":3:14: error: byte 0xFF is not UTF-8 text (a YAML file must be UTF-8)");
 }
 
 // Found by the YAML mutation test (seed 20249297 of 18,000): a quoted model reference holding a line break
@@ -1263,12 +1264,15 @@ TEST(BadInputEncoding, ModelReferenceWithALineBreakIsEscaped) {
 // YAML text is printable: a NUL (which yaml-cpp reads as the end of the file) or another control character
 // is an error at its byte. Found by the YAML mutation test (10 of 1,200 mutants read as "file is empty").
 TEST(BadInputEncoding, ControlCharacterIsLocated) {
-  EXPECT_EQ(workloads_error("workloads_nul_byte.yaml"),
-            bad("workloads_nul_byte.yaml") + ":3:14: error: control character 0x00 is not allowed in a YAML file");
-  EXPECT_EQ(platform_error("platform_nul_first.yaml"),
-            bad("platform_nul_first.yaml") + ":1:1: error: control character 0x00 is not allowed in a YAML file");
+  EXPECT_EQ(
+      workloads_error("workloads_nul_byte.yaml"),
+      bad("workloads_nul_byte.yaml") + ":3:14: error: control character 0x00 is not allowed in a YAML file");
+  EXPECT_EQ(
+      platform_error("platform_nul_first.yaml"),
+      bad("platform_nul_first.yaml") + ":1:1: error: control character 0x00 is not allowed in a YAML file");
   EXPECT_EQ(workloads_error("workloads_escape_byte.yaml"),
-            bad("workloads_escape_byte.yaml") + ":3:14: error: control character 0x1B is not allowed in a YAML file");
+            bad("workloads_escape_byte.yaml") +
+                ":3:14: error: control character 0x1B is not allowed in a YAML file");
 }
 
 // A document whose root is null is an error where the document starts; a file with no document at all

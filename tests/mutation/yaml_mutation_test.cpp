@@ -162,8 +162,7 @@ TEST_P(YamlMutation, NoCrashNoHangOnlyLocatedConfigErrors) {
   }
   std::cout << "shard " << GetParam() << ": " << kMutantsPerShard << " mutants, " << accepted << " accepted, "
             << rejected << " ConfigError (" << with_line << " with FILE:LINE:COL, " << empty_files
-            << " empty files), " << failures
-            << " failures; slowest " << slowest << " s\n";
+            << " empty files), " << failures << " failures; slowest " << slowest << " s\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, YamlMutation, ::testing::Range(0, kShards));

@@ -214,21 +214,24 @@ TEST_F(HostilePlugin, BudgetIsAPositiveNumberOfSeconds) {
 // --callback-budget takes precedence over GPUSIM_CALLBACK_BUDGET: with the variable at 60 s, a loop is
 // stopped at the 1.5 s given on the command line (the message names it, and the run ends long before 60 s).
 TEST_F(HostilePlugin, CallbackBudgetOptionStopsALoopingPlace) {
-  const Outcome o = gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
-                               " --scheduler loop-in-place --callback-budget 1500ms --scheduler-plugin " +
-                               quoted(kPlugin),
-                           "60");
-  expect_contained(o, "error: scheduler 'loop-in-place': place() did not return within 1.5 s "
-                      "(budget: --callback-budget)");
+  const Outcome o =
+      gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+                 " --scheduler loop-in-place --callback-budget 1500ms --scheduler-plugin " + quoted(kPlugin),
+             "60");
+  expect_contained(o,
+                   "error: scheduler 'loop-in-place': place() did not return within 1.5 s "
+                   "(budget: --callback-budget)");
   EXPECT_GE(o.seconds, 1.5);
 }
 
 TEST_F(HostilePlugin, CallbackBudgetOptionInPlainSecondsStopsALoopingPick) {
-  const Outcome o = gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
-                               " --scheduler loop-in-pick --callback-budget 1 --scheduler-plugin " + quoted(kPlugin),
-                           "60");
-  expect_contained(o, "error: scheduler 'loop-in-pick': pick() did not return within 1 s "
-                      "(budget: --callback-budget)");
+  const Outcome o =
+      gpusim("run " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+                 " --scheduler loop-in-pick --callback-budget 1 --scheduler-plugin " + quoted(kPlugin),
+             "60");
+  expect_contained(o,
+                   "error: scheduler 'loop-in-pick': pick() did not return within 1 s "
+                   "(budget: --callback-budget)");
   EXPECT_GE(o.seconds, 1.0);
 }
 
@@ -239,10 +242,10 @@ TEST_F(HostilePlugin, CallbackBudgetOptionStopsALoopingRegistration) {
 }
 
 TEST_F(HostilePlugin, CallbackBudgetOptionReachesComparesRows) {
-  const Outcome o = gpusim("compare " + quoted(kPlatform) + " " + quoted(kWorkloads) +
-                               " --schedulers round-robin,loop-in-pick --callback-budget 1s --scheduler-plugin " +
-                               quoted(kPlugin),
-                           "60");
+  const Outcome o = gpusim(
+      "compare " + quoted(kPlatform) + " " + quoted(kWorkloads) +
+          " --schedulers round-robin,loop-in-pick --callback-budget 1s --scheduler-plugin " + quoted(kPlugin),
+      "60");
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.out.find("pick() did not return within 1 s (budget: --callback-budget)"), std::string::npos)
       << o.out;
@@ -256,8 +259,9 @@ TEST_F(HostilePlugin, CallbackBudgetOptionIsAPositiveDuration) {
     std::string value, err;
   } cases[] = {
       {"ten", "error: --callback-budget: 'ten' is not a duration with a unit, such as 33ms or 10s\n"},
-      {"5kg", "error: --callback-budget: unknown unit 'kg' in '5kg': expected a duration with a unit, such as "
-              "33ms or 10s (accepted: "},
+      {"5kg",
+       "error: --callback-budget: unknown unit 'kg' in '5kg': expected a duration with a unit, such as "
+       "33ms or 10s (accepted: "},
       {"0", "error: --callback-budget '0': must be positive and at most 86400 s (24 h)\n"},
       {"-2s", "error: --callback-budget '-2s': must be positive and at most 86400 s (24 h)\n"},
       {"2d", "error: --callback-budget: unknown unit 'd'"},

@@ -68,10 +68,10 @@ class WorkLimits : public ::testing::Test {
 
   /// A workloads file of `streams` periodic streams of a small explicit model.
   std::string write_workloads(long streams, const std::string& duration, const std::string& rate) const {
-    std::ofstream(path("workloads.yaml")) << "run: {duration: " << duration << ", drain: 0s}\nworkloads:\n"
-                                          << "  - name: w\n    count: " << streams
-                                          << "\n    arrival: {kind: periodic, rate: " << rate
-                                          << "}\n    model: {flops: 1Gf, bytes: 10MB}\n";
+    std::ofstream(path("workloads.yaml"))
+        << "run: {duration: " << duration << ", drain: 0s}\nworkloads:\n"
+        << "  - name: w\n    count: " << streams << "\n    arrival: {kind: periodic, rate: " << rate
+        << "}\n    model: {flops: 1Gf, bytes: 10MB}\n";
     return path("workloads.yaml");
   }
 
@@ -81,8 +81,9 @@ class WorkLimits : public ::testing::Test {
               int timeout_s) const {
     const std::string cmd = "timeout -k 2 " + std::to_string(timeout_s) + " " + quoted(GPUSIM_BINARY) +
                             " run " + quoted(platform) + " " + quoted(workloads) + " --json " +
-                            quoted(path("out.json")) + " --quiet --catalog " + quoted(kCatalog) + " " + extra +
-                            " >" + quoted(path("stdout")) + " 2>" + quoted(path("stderr")) + " </dev/null";
+                            quoted(path("out.json")) + " --quiet --catalog " + quoted(kCatalog) + " " +
+                            extra + " >" + quoted(path("stdout")) + " 2>" + quoted(path("stderr")) +
+                            " </dev/null";
     const auto start = std::chrono::steady_clock::now();
     const int status = std::system(cmd.c_str());
     Outcome o;
@@ -135,11 +136,12 @@ TEST_F(WorkLimits, TenThousandDevicesRunWithinTheEstimateOrAreRefusedAtOnce) {
     const std::string json = slurp(path("out.json"));
     EXPECT_NE(json.find("\"gpu0_9999\""), std::string::npos) << "device gpu0_9999 missing from the results";
   } else if (default_limit_bytes() < estimate - 0.1 * kGiB) {
-    expect_refused_at_once(o,
-                           "error: this run needs about 6\\.7 GiB of memory \\(1 stream on 10,000 units, about 1 "
-                           "requests: .*\\), more than the .* allowed \\(half of this machine's .*\\); raise it "
-                           "with --max-memory, or shorten the run",
-                           "--max-memory");
+    expect_refused_at_once(
+        o,
+        "error: this run needs about 6\\.7 GiB of memory \\(1 stream on 10,000 units, about 1 "
+        "requests: .*\\), more than the .* allowed \\(half of this machine's .*\\); raise it "
+        "with --max-memory, or shorten the run",
+        "--max-memory");
   } else {
     GTEST_SKIP() << "half of this machine's memory is within rounding of the 6.7 GiB estimate";
   }
@@ -154,22 +156,24 @@ TEST_F(WorkLimits, HundredThousandNodesAreRefusedBeforePlanning) {
   const std::string workloads = write_workloads(1, "1s", "1/s");
   const Outcome o = run(platform, workloads, "", 60);
   EXPECT_LT(o.cpu_seconds, 8.0);
-  expect_refused_at_once(o,
-                         "error: this run needs about 1\\.3 TiB of memory \\(1 stream on 100,000 units, about 1 "
-                         "requests: 1\\.3 TiB of simulated platform, .*\\), more than the .* allowed \\(half "
-                         "of this machine's .*\\); raise it with --max-memory, or shorten the run",
-                         "--max-memory", 60);
+  expect_refused_at_once(
+      o,
+      "error: this run needs about 1\\.3 TiB of memory \\(1 stream on 100,000 units, about 1 "
+      "requests: 1\\.3 TiB of simulated platform, .*\\), more than the .* allowed \\(half "
+      "of this machine's .*\\); raise it with --max-memory, or shorten the run",
+      "--max-memory", 60);
 }
 
 // 1,000,000 streams for 10 s at 10/s: 10^8 requests (12.7 GiB of records, 7.7 GiB of stream state).
 TEST_F(WorkLimits, MillionStreamsAreRefusedAtOnce) {
   const std::string platform = write_platform(1, 1);
   const std::string workloads = write_workloads(1000000, "10s", "10/s");
-  expect_refused_at_once(run(platform, workloads, "--max-memory 8GiB", 30),
-                         "error: this run needs about 20\\.4 GiB of memory \\(1,000,000 streams on 1 unit, about "
-                         "100,000,000 requests: .*\\), more than the 8\\.0 GiB allowed \\(--max-memory 8GiB\\); "
-                         "raise it with --max-memory, or shorten the run",
-                         "--max-memory");
+  expect_refused_at_once(
+      run(platform, workloads, "--max-memory 8GiB", 30),
+      "error: this run needs about 20\\.4 GiB of memory \\(1,000,000 streams on 1 unit, about "
+      "100,000,000 requests: .*\\), more than the 8\\.0 GiB allowed \\(--max-memory 8GiB\\); "
+      "raise it with --max-memory, or shorten the run",
+      "--max-memory");
 }
 
 // 10^6 s at 10^6 requests/s: 10^12 requests, 57.9 days of host time at 200,000 kernels/s; with
@@ -177,11 +181,12 @@ TEST_F(WorkLimits, MillionStreamsAreRefusedAtOnce) {
 TEST_F(WorkLimits, MillionSecondsAtAMillionPerSecondAreRefusedAtOnce) {
   const std::string platform = write_platform(1, 1);
   const std::string workloads = write_workloads(1, "1e6s", "1e6/s");
-  expect_refused_at_once(run(platform, workloads, "", 30),
-                         "error: this run would take about 57\\.9 days of host time \\(1 stream on 1 unit, about "
-                         "1,000,000,000,000 requests: about 1,000,000,000,000 kernels\\), more than the 24 "
-                         "hours allowed; run it anyway with --allow-large, or shorten the run",
-                         "--allow-large");
+  expect_refused_at_once(
+      run(platform, workloads, "", 30),
+      "error: this run would take about 57\\.9 days of host time \\(1 stream on 1 unit, about "
+      "1,000,000,000,000 requests: about 1,000,000,000,000 kernels\\), more than the 24 "
+      "hours allowed; run it anyway with --allow-large, or shorten the run",
+      "--allow-large");
   expect_refused_at_once(run(platform, workloads, "--allow-large", 30),
                          "error: this run needs about 123\\.7 TiB of memory \\(1 stream on 1 unit, about "
                          "1,000,000,000,000 requests: .*\\), more than the .* allowed \\(half of this "
