@@ -42,7 +42,7 @@ struct Outcome {
   double peak_rss_bytes = 0;  ///< the largest resident set of gpusim and its children
 };
 
-class WorkLimits : public ::testing::Test {
+class HugeWork : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -123,7 +123,7 @@ double default_limit_bytes() {
 // 10,000 devices are estimated at 6.7 GiB (64 KiB per unit, 16 B per pair of its 20,001 hosts and 64 MiB
 // of base; measured: 3.7 GiB, 30 s). Under the default limit (half of this machine's memory) the run goes
 // ahead where that fits and must then stay within the estimate; elsewhere it is refused at once.
-TEST_F(WorkLimits, TenThousandDevicesRunWithinTheEstimateOrAreRefusedAtOnce) {
+TEST_F(HugeWork, TenThousandDevicesRunWithinTheEstimateOrAreRefusedAtOnce) {
   const double estimate = 6.7 * kGiB;
   const std::string platform = write_platform(1, 10000);
   const std::string workloads = write_workloads(1, "1s", "1/s");
@@ -151,7 +151,7 @@ TEST_F(WorkLimits, TenThousandDevicesRunWithinTheEstimateOrAreRefusedAtOnce) {
 // Refused with the estimate, but not within a second: reading the 7 MB platform file (yaml-cpp, twice:
 // the event check and the node tree) takes about 4 s of CPU before anything can be estimated. The test
 // bounds the CPU time (a loaded machine stretches the wall time).
-TEST_F(WorkLimits, HundredThousandNodesAreRefusedBeforePlanning) {
+TEST_F(HugeWork, HundredThousandNodesAreRefusedBeforePlanning) {
   const std::string platform = write_platform(100000, 1);
   const std::string workloads = write_workloads(1, "1s", "1/s");
   const Outcome o = run(platform, workloads, "", 60);
@@ -165,7 +165,7 @@ TEST_F(WorkLimits, HundredThousandNodesAreRefusedBeforePlanning) {
 }
 
 // 1,000,000 streams for 10 s at 10/s: 10^8 requests (12.7 GiB of records, 7.7 GiB of stream state).
-TEST_F(WorkLimits, MillionStreamsAreRefusedAtOnce) {
+TEST_F(HugeWork, MillionStreamsAreRefusedAtOnce) {
   const std::string platform = write_platform(1, 1);
   const std::string workloads = write_workloads(1000000, "10s", "10/s");
   expect_refused_at_once(
@@ -178,7 +178,7 @@ TEST_F(WorkLimits, MillionStreamsAreRefusedAtOnce) {
 
 // 10^6 s at 10^6 requests/s: 10^12 requests, 57.9 days of host time at 200,000 kernels/s; with
 // --allow-large, 123.7 TiB of request records at 136 B each.
-TEST_F(WorkLimits, MillionSecondsAtAMillionPerSecondAreRefusedAtOnce) {
+TEST_F(HugeWork, MillionSecondsAtAMillionPerSecondAreRefusedAtOnce) {
   const std::string platform = write_platform(1, 1);
   const std::string workloads = write_workloads(1, "1e6s", "1e6/s");
   expect_refused_at_once(
