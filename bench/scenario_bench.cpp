@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -31,6 +32,18 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// One simulation's line: counts, simulated end, host and CPU time, rates and peak memory.
+void print_run(int run, const char* who, std::uint64_t kernels, std::size_t requests, double end, double wall,
+               double cpu, long rss_kib) {
+  const double k = static_cast<double>(kernels);
+  fmt::print(
+      "run {}: {} {} kernels, {} requests, end {:.6f} s simulated, {:.3f} s host time, {:.0f} kernels/s, ",
+      run, who, kernels, requests, end, wall, k / wall);
+  fmt::print(
+      "{:.3f} CPU s, {:.0f} kernels per CPU-second, {:.3f} us CPU per kernel, peak memory {:.1f} MiB\n", cpu,
+      k / cpu, cpu / k * 1e6, rss_kib / 1024.0);
 }
 
 }  // namespace
@@ -85,21 +98,13 @@ int main(int argc, char** argv) {
       const double rate = kernels / r.wall_seconds;
       best = std::max(best, rate);
       gpusim_rates.push_back(kernels / cpu);
-      fmt::print(
-          "run {}: gpusim {} kernels, {} requests, end {:.6f} s simulated, {:.3f} s host time, {:.0f} "
-          "kernels/s, "
-          "{:.3f} CPU s, {:.0f} kernels per CPU-second, {:.3f} us CPU per kernel, peak memory {:.1f} MiB\n",
-          i + 1, r.kernels, r.requests.size(), r.end_time, r.wall_seconds, rate, cpu, kernels / cpu,
-          cpu / kernels * 1e6, r.peak_rss_kib / 1024.0);
+      print_run(i + 1, "gpusim", r.kernels, r.requests.size(), r.end_time, r.wall_seconds, cpu,
+                r.peak_rss_kib);
       if (!bare) continue;
       const double bk = static_cast<double>(b.kernels);
       bare_rates.push_back(bk / bare_run.cpu_seconds);
-      fmt::print(
-          "run {}: bare   {} kernels, {} requests, end {:.6f} s simulated, {:.3f} s host time, {:.0f} "
-          "kernels/s, "
-          "{:.3f} CPU s, {:.0f} kernels per CPU-second, {:.3f} us CPU per kernel, peak memory {:.1f} MiB\n",
-          i + 1, b.kernels, b.requests, b.end_time, b.wall_seconds, bk / b.wall_seconds, bare_run.cpu_seconds,
-          bk / bare_run.cpu_seconds, bare_run.cpu_seconds / bk * 1e6, bare_run.peak_rss_kib / 1024.0);
+      print_run(i + 1, "bare  ", b.kernels, b.requests, b.end_time, b.wall_seconds, bare_run.cpu_seconds,
+                bare_run.peak_rss_kib);
       const double ratio = (cpu / kernels) / (bare_run.cpu_seconds / bk);
       ratios.push_back(ratio);
       fmt::print("run {}: gpusim costs {:.2f} times bare SimGrid (CPU time per kernel)\n", i + 1, ratio);
