@@ -384,8 +384,9 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
   // `paired_window`: a paired comparison (same arrivals, same window), whose noise cancels in the
   // difference of ratios, so a short window serves (0.5 s, or the run's when shorter).
   const bool together_from_run = options.main_run != nullptr;
-  const Seconds paired_window =
-      together_from_run && !options.duration ? std::min({window, floor, Seconds{0.5}}) : window;
+  const Seconds paired_window = together_from_run && !options.duration && !clock_moved
+                                    ? std::min({window, floor, Seconds{0.5}})
+                                    : window;  // a clock that moved needs the run's history
   const bool same_window = paired_window == window;
   const Scenario paired_base =
       same_window ? base : with_length(sc, std::min(run.warmup, paired_window * 0.25), paired_window, drain);
