@@ -14,13 +14,34 @@ std::string signed_pct(double x) {
   return fmt::format("{}{:.1f} %", p >= 0 ? "+" : "\u2212", std::fabs(p));
 }
 
+std::optional<double> required_ratio(const AdditivityResult& r) {
+  if (!r.required || !r.required->sum || !r.required->combined || *r.required->sum <= 0) return std::nullopt;
+  return *r.required->combined / *r.required->sum;
+}
+
 }  // namespace
 
-std::string additivity_verdict(const AdditivityResult& r) {
+std::optional<std::size_t> least_demanding(const std::vector<ModeAnswer>& answers) {
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i].required) continue;
+    if (!best || *answers[i].required < *answers[*best].required) best = i;
+  }
+  return best;
+}
+
+std::string_view compared_to_sum(double ratio, double tolerance) {
+  if (std::fabs(ratio - 1.0) <= tolerance) return "equal";
+  return ratio > 1.0 ? "above" : "below";
+}
+
+std::string utilisation_verdict(const AdditivityResult& r) {
   const double gap = r.ratio - 1.0;
+  const double tol = std::max(0.005, r.tolerance);
   std::string out;
-  if (std::fabs(gap) < 0.005) {
-    out = fmt::format("combined demand equals the simple sum ({:.3f} vs {:.3f})", r.combined, r.sum);
+  if (std::fabs(gap) <= tol) {
+    out = fmt::format("combined demand equals the simple sum ({:.3f} vs {:.3f}, tolerance {:.1f} %)", r.combined,
+                      r.sum, tol * 100.0);
   } else {
     out = fmt::format("combined demand is {:.1f} % {} the simple sum", std::fabs(gap) * 100.0,
                       gap > 0 ? "above" : "below");
@@ -34,6 +55,54 @@ std::string additivity_verdict(const AdditivityResult& r) {
   }
   if (!list.empty()) out += ": " + list;
   return out;
+}
+
+std::string additivity_verdict(const AdditivityResult& r) {
+  const auto ratio = required_ratio(r);
+  if (!ratio) {
+    if (r.required && r.required->sum && !r.required->combined) {
+      return fmt::format("together no device up to 64x this one meets every SLA; alone they need {:.2f} {} "
+                         "TFLOP/s in all",
+                         *r.required->sum, r.required->precision);
+    }
+    return utilisation_verdict(r);
+  }
+  const std::string_view where = compared_to_sum(*ratio, r.required->tolerance);
+  const std::string head = fmt::format("together they need {:.2f} {} TFLOP/s", *r.required->combined,
+                                       r.required->precision);
+  if (where == "equal") {
+    return fmt::format("{}, the sum of {:.2f} alone (ratio {:.2f}, tolerance {:.1f} %)", head, *r.required->sum,
+                       *ratio, r.required->tolerance * 100.0);
+  }
+  return fmt::format("{}, {:.1f} % {} the sum of {:.2f} alone (ratio {:.2f}, tolerance {:.1f} %)", head,
+                     std::fabs(*ratio - 1.0) * 100.0, where, *r.required->sum, *ratio,
+                     r.required->tolerance * 100.0);
+}
+
+std::string disagreement(const AdditivityResult& r) {
+  const auto ratio = required_ratio(r);
+  if (!ratio) return "";
+  const std::string_view t = compared_to_sum(*ratio, r.required->tolerance);
+  const std::string_view u = compared_to_sum(r.ratio, std::max(0.005, r.tolerance));
+  if (t == u) return "";
+  const bool sliced = r.sharing == "time-slice";
+  if (t == "above") {
+    return fmt::format(
+        "busy time {}, but {} breaks the SLA: the GPU must be {:.1f}x as fast as the sum of the workloads alone",
+        u == "equal" ? "adds up" : "is below the sum",
+        sliced ? "waiting behind the other's time slices" : "each workload waiting for the others' kernels",
+        *ratio);
+  }
+  if (t == "below") {
+    return fmt::format(
+        "busy time {}, but alone each workload needs its speed for the latency of single requests, not for "
+        "throughput: together they fill each other's idle time and need {:.2f}x the sum",
+        u == "equal" ? "adds up" : "is above the sum", *ratio);
+  }
+  return u == "below" ? "kernels overlap, so the device is busy less than the sum, but each request's latency "
+                        "(what the SLA limits) does not shrink: the speed needed adds up"
+                      : "contention adds busy time, but at the required speed the SLAs keep enough slack to "
+                        "absorb it: the speed needed adds up";
 }
 
 }  // namespace gpusim

@@ -11,22 +11,34 @@
 ///   every workload meets its SLA, alone and together, shown as s x the device's peak in TFLOP/s;
 /// - attribution: the utilisation ratio again with each enabled mechanism switched off in turn; a
 ///   mechanism's share is ratio(all on) - ratio(it off).
-/// The study that runs the simulations is studies/additivity.
+/// Every figure carries its confidence: a standard error (utilisation, from batch means) or the interval
+/// the search bracketed (required compute). The study that runs the simulations is studies/additivity.
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/plan.hpp"
 
 namespace gpusim {
 
+/// A figure the search bracketed: the requirement lies in (lo, hi]; hi is the figure shown.
+struct Bracket {
+  double lo = 0;  ///< fastest speed measured to fail (0: none failed)
+  double hi = 0;  ///< slowest speed measured to meet every SLA
+};
+
 struct RequiredCompute {
   std::map<std::string, std::optional<double>> isolated;  ///< TFLOP/s per workload (nothing: unreachable)
   std::optional<double> sum;
   std::optional<double> combined;
   std::string precision;  ///< whose peak the TFLOP/s scale
+  double tolerance = 0.02;  ///< |combined / sum - 1| within this is "equal" (the searches' precision)
+  std::map<std::string, Bracket> isolated_bracket;  ///< TFLOP/s interval of each reachable workload
+  std::optional<Bracket> combined_bracket;
+  int rounds = 0;  ///< simulated search rounds (the most any search of the scope needed)
 };
 
 struct AdditivityResult {
@@ -36,15 +48,46 @@ struct AdditivityResult {
   double sum = 0;
   double combined = 0;
   double ratio = 1;
+  std::map<std::string, double> isolated_se;  ///< standard error of each isolated figure
+  double sum_se = 0;
+  double combined_se = 0;
+  double ratio_se = 0;
+  double tolerance = 0.005;  ///< |ratio - 1| within this is "equals" (max(0.5 %, 2 x ratio_se))
+  double run_length_s = 0;   ///< simulated time of each extra run (0: none was needed)
   std::optional<RequiredCompute> required;
   std::map<std::string, double> attribution;  ///< mechanism -> ratio change it causes
   double memory_isolated_bytes = 0;           ///< sum of the workloads' memory alone
   double memory_combined_bytes = 0;
-  std::string verdict;
+  std::string sharing;  ///< the device's sharing mode ("time-slice", "mps", "mig"; "mixed" for a platform)
+  std::string verdict;              ///< the headline: the required-compute view when it was computed
+  std::string utilisation_verdict;  ///< the utilisation view's verdict with its attribution
+  std::string why;                  ///< when the two views disagree, one sentence saying why (else empty)
 };
 
-/// The verdict line: "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, ..." (shares of
-/// at least 0.5 %, largest first), or "equals the simple sum" within 0.5 %.
+/// The additivity answer of one scenario under one sharing mode (`gpusim additivity --sharing`).
+struct ModeAnswer {
+  std::string mode;                       ///< "time-slice", "mps", "mig"
+  std::vector<AdditivityResult> results;  ///< per shared device, and the platform
+  std::optional<double> required;         ///< TFLOP/s every workload needs together (platform, or the device)
+  std::optional<double> required_alone;   ///< the sum of the workloads' alone figures
+  double sla_attainment = 0;              ///< of the run at the platform's own speed (requests with an SLA)
+};
+
+/// The index of the mode that needs the least required compute together (nothing when none is known).
+std::optional<std::size_t> least_demanding(const std::vector<ModeAnswer>& answers);
+
+/// Where a ratio lies against 1 within a tolerance: "above", "equal" or "below".
+std::string_view compared_to_sum(double ratio, double tolerance);
+
+/// The headline: in required TFLOP/s when the result has them ("together they need 4.12 fp16 TFLOP/s,
+/// 37.3 % above the sum of 3.00 alone (tolerance 2.0 %)"), else the utilisation verdict.
 std::string additivity_verdict(const AdditivityResult& r);
+
+/// The utilisation verdict: "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, ..."
+/// (shares of at least 0.5 %, largest first), or "equals the simple sum" within the result's tolerance.
+std::string utilisation_verdict(const AdditivityResult& r);
+
+/// When the two views fall on different sides of the sum, one sentence saying why; else empty.
+std::string disagreement(const AdditivityResult& r);
 
 }  // namespace gpusim

@@ -11,6 +11,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "cli/additivity.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
 #include "cli/estimate.hpp"
@@ -197,6 +198,25 @@ int main(int argc, char** argv) {
   validate_cmd->footer("Method, data sources and the current errors: docs/validation.md. Example:\n"
                        "  gpusim validate --json validation.json");
 
+  AdditivityCommandOptions add;
+  auto* additivity_cmd = app.add_subcommand(
+      "additivity",
+      "do the workloads together need the sum of what each needs alone? in required TFLOP/s and utilisation, "
+      "per sharing mode");
+  additivity_cmd->add_option("platform", add.platform, "platform YAML")->required();
+  additivity_cmd->add_option("workloads", add.workloads, "workloads YAML")->required();
+  additivity_cmd->add_option("--sharing", add.sharing,
+                             "comma-separated sharing modes to compare: time-slice, mps, mig (default: the "
+                             "platform's own)");
+  additivity_cmd->add_option("--json", add.json, "write the answers as JSON to FILE ('-' for stdout)");
+  additivity_cmd->add_option("--seed", add.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  additivity_cmd->add_option("--catalog", add.catalog, "device catalog directory (default: the bundled one)");
+  additivity_cmd->add_option("--disable", add.disable, "switch a contention mechanism off (repeatable), as for run")
+      ->delimiter(',');
+  additivity_cmd->add_option("--max-memory", add.max_memory, max_memory_help);
+  additivity_cmd->add_flag("--allow-large", add.allow_large, allow_large_help);
+  additivity_cmd->footer(additivity_help_footer());
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -211,6 +231,7 @@ int main(int argc, char** argv) {
     load_scheduler_plugins(plugins);
     int code = 0;
     if (*run_cmd) code = command_run(run);
+    if (*additivity_cmd) code = command_additivity(add);
     if (*compare_cmd) code = command_compare(cmp);
     if (*profile_cmd) code = command_profile(prof);
     if (*estimate_cmd) code = command_estimate(est);

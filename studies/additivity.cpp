@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
+#include <limits>
 #include <set>
 
 #include "analysis/invariants.hpp"
@@ -15,6 +15,11 @@
 namespace gpusim {
 namespace {
 
+constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr double MIN_SCALE = 1.0 / 4096;
+constexpr double MAX_SCALE = 64.0;
+constexpr double MIN_SEARCH_REQUESTS = 50;  // per workload in a search run's window
+
 // One simulation of the analysis: a subset of the run's streams, a contention setting and a speed scale.
 struct Variant {
   std::vector<int> streams;  // indices into the run's Plan::streams
@@ -22,19 +27,107 @@ struct Variant {
   double scale = 1.0;
 };
 
+// What the analysis reads from one simulation.
 struct Outcome {
-  std::vector<double> occupied;    // per physical device, fraction of the window
-  std::vector<double> attainment;  // per workload: SLA attainment (or completion share without SLA)
-  std::vector<std::uint64_t> generated;
+  std::vector<double> occupied;              // per physical device, fraction of the window
+  std::vector<std::optional<double>> rel_se;  // per physical device: relative standard error (batch means)
+  std::vector<double> attainment;            // per workload: SLA attainment (or completion share without SLA)
+  std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
+  std::vector<std::uint64_t> generated;      // per workload, in the window
 };
+
+// Relative standard error of the mean compute utilisation of `device` over the measured window, from the
+// means of 10 consecutive stretches of its samples (batch means); nothing with too few samples or no load.
+std::optional<double> batch_means_rel_se(const RunMetrics& m, const RunSpec& run, std::size_t device) {
+  std::vector<double> x;
+  for (const auto& s : m.samples) {
+    if (s.device == device && s.time > run.warmup.v + 1e-12 && s.time <= run.duration.v + 1e-9) {
+      x.push_back(s.utilization);
+    }
+  }
+  constexpr std::size_t BATCHES = 10;
+  if (x.size() < 2 * BATCHES) return std::nullopt;
+  const std::size_t per = x.size() / BATCHES;
+  std::vector<double> means;
+  double mean = 0;
+  for (std::size_t b = 0; b < BATCHES; ++b) {
+    double sum = 0;
+    for (std::size_t i = b * per; i < (b + 1) * per; ++i) sum += x[i];
+    means.push_back(sum / static_cast<double>(per));
+    mean += means.back() / BATCHES;
+  }
+  if (mean <= 0) return std::nullopt;
+  double var = 0;
+  for (double v : means) var += (v - mean) * (v - mean);
+  var /= BATCHES - 1;
+  return std::sqrt(var / BATCHES) / mean;
+}
+
+// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1) {
+  const RunMetrics m = compute_metrics(sc, plan, r);
+  enforce_invariants(sc, plan, r, m);
+  Outcome o;
+  o.occupied.assign(sc.platform.devices.size(), 0.0);
+  const auto& units = plan.units();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
+  }
+  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
+    o.rel_se.push_back(batch_means_rel_se(m, sc.workloads.run, d));
+  }
+  const auto& ws = sc.workloads.streams;
+  // Latency of each request in the window: INF when it never finished; `bound` has instead the time it
+  // waited until the simulation ended (a lower bound), so that an overloaded run still says by how much.
+  const double end = (sc.workloads.run.duration + sc.workloads.run.drain).v;
+  std::vector<std::vector<double>> latency(ws.size()), bound(ws.size());
+  for (const auto& rec : r.requests) {
+    if (!in_window(sc.workloads.run, rec)) continue;
+    const Placement& p = plan.placements()[rec.stream];
+    if (device >= 0 && units[p.unit].device != device) continue;
+    const bool done = rec.status == RequestStatus::COMPLETED;
+    latency[p.stream.workload].push_back(done ? rec.finish - rec.arrival : INF);
+    bound[p.stream.workload].push_back(done ? rec.finish - rec.arrival : std::max(end - rec.arrival, 1e-9));
+  }
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    std::vector<double>& v = latency[w];
+    std::sort(v.begin(), v.end());
+    std::sort(bound[w].begin(), bound[w].end());
+    o.generated.push_back(v.size());
+    if (v.empty()) {
+      o.attainment.push_back(1.0);
+      o.lateness.push_back(0.0);
+      continue;
+    }
+    const double n = static_cast<double>(v.size());
+    if (ws[w].sla) {
+      const double sla = ws[w].sla->v;
+      const auto met = std::upper_bound(v.begin(), v.end(), sla * (1 + 1e-12)) - v.begin();
+      o.attainment.push_back(static_cast<double>(met) / n);
+      const double late = percentile_sorted(bound[w], quantile) / sla;
+      o.lateness.push_back(o.attainment.back() < quantile ? std::max(late, 1 + 1e-9) : late);
+    } else {
+      const auto done = std::lower_bound(v.begin(), v.end(), INF) - v.begin();
+      o.attainment.push_back(static_cast<double>(done) / n);
+      o.lateness.push_back(0.0);
+    }
+  }
+  return o;
+}
 
 class Runner {
  public:
-  Runner(const Scenario& sc, const Plan& plan, Scheduler* policy, unsigned parallel)
-      : sc_(sc), plan_(plan), policy_(policy), parallel_(parallel) {}
+  Runner(const Plan& plan, Scheduler* policy, unsigned parallel, double quantile)
+      : plan_(plan), policy_(policy), parallel_(parallel), quantile_(quantile) {}
 
-  std::vector<Outcome> run(const std::vector<Variant>& variants) {
-    std::vector<Scenario> scenarios(variants.size(), sc_);
+  std::vector<Outcome> run(const Scenario& base, const std::vector<Variant>& variants) {
+    return run(std::vector<const Scenario*>(variants.size(), &base), variants);
+  }
+  /// Variant i on the scenario bases[i].
+  std::vector<Outcome> run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
+    std::vector<Scenario> scenarios;
+    scenarios.reserve(variants.size());
+    for (const Scenario* b : bases) scenarios.push_back(*b);
     std::vector<Plan> plans;
     plans.reserve(variants.size());
     std::vector<SimJob> jobs;
@@ -44,57 +137,116 @@ class Runner {
       plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
       jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
     }
+    simulations_ += jobs.size();
     const std::vector<SimResult> results = simulate_all(jobs, parallel_);
+    for (const auto& r : results) kernels_ += r.kernels;
     std::vector<Outcome> out;
     for (std::size_t i = 0; i < results.size(); ++i) {
-      const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);
-      enforce_invariants(scenarios[i], plans[i], results[i], m);
-      Outcome o;
-      o.occupied.assign(sc_.platform.devices.size(), 0.0);
-      const auto& units = plans[i].units();
-      for (std::size_t u = 0; u < units.size(); ++u) {
-        o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
-      }
-      for (const auto& w : m.workloads) {
-        const double done = w.generated ? static_cast<double>(w.completed) / static_cast<double>(w.generated) : 1.0;
-        o.attainment.push_back(w.sla_attainment.value_or(done));
-        o.generated.push_back(w.generated);
-      }
-      out.push_back(std::move(o));
+      out.push_back(outcome_of(scenarios[i], plans[i], results[i], quantile_));
     }
     return out;
   }
+  std::size_t simulations() const { return simulations_; }
+  std::uint64_t kernels() const { return kernels_; }
 
  private:
-  const Scenario& sc_;
   const Plan& plan_;
   Scheduler* policy_;
   unsigned parallel_;
+  double quantile_;
+  std::size_t simulations_ = 0;
+  std::uint64_t kernels_ = 0;
 };
 
 struct Scope {
   std::string name;
-  int device = -1;                        // -1: the platform
-  std::vector<int> workloads;             // workload indices
+  int device = -1;
+  std::vector<int> workloads;               // workload indices
   std::map<int, std::vector<int>> streams;  // workload -> its stream instances in the scope
-  std::vector<int> all;                   // every stream in the scope
+  std::vector<int> all;                     // every stream in the scope
+  bool shared() const { return workloads.size() >= 2; }
 };
 
-double occupied_of(const Outcome& o, const Scope& s) {
-  if (s.device >= 0) return o.occupied[s.device];
-  double total = 0;
-  for (double x : o.occupied) total += x;
-  return total;
-}
-
-// The precision carrying most of the scope's FLOPs: its peak gives the TFLOP/s scale.
-Precision dominant_precision(const Scenario& sc, const Scope& s) {
+// The precision carrying most of the scopes' FLOPs: its peak gives the TFLOP/s scale.
+Precision dominant_precision(const Scenario& sc, const std::vector<Scope>& scopes) {
   std::map<Precision, double> flops;
-  for (int w : s.workloads) {
-    const StreamSpec& spec = sc.workloads.streams[w];
-    flops[spec.precision] += spec.request_flops().v * static_cast<double>(s.streams.at(w).size());
+  for (const auto& s : scopes) {
+    for (const auto& [w, list] : s.streams) {
+      const StreamSpec& spec = sc.workloads.streams[w];
+      flops[spec.precision] += spec.request_flops().v * static_cast<double>(list.size());
+    }
   }
   return std::max_element(flops.begin(), flops.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+}
+
+// A scenario whose run lasts `warmup` + `window` (and drains no longer than needed).
+Scenario with_length(const Scenario& sc, Seconds warmup, Seconds window, Seconds drain) {
+  Scenario s = sc;
+  s.workloads.run.warmup = warmup;
+  s.workloads.run.duration = warmup + window;
+  s.workloads.run.drain = drain;
+  return s;
+}
+
+// One required-speed search: the smallest scale at which every workload of `workloads` meets its SLA when
+// the streams `streams` run on the scope's device.
+struct Search {
+  std::size_t scope = 0;
+  std::vector<int> streams;
+  std::vector<int> workloads;
+  double fixed = 0;  // lateness that no speed removes (launch overheads, host time), analytic
+  double floor = 0;  // below this scale the device is busy all the time (from the run at speed 1)
+  struct Point {
+    double scale, lateness;
+  };
+  std::vector<Point> points;  // lateness measured at a scale (finite only)
+  double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
+  int rounds = 0;
+  bool done = false;
+  bool unreachable = false;
+};
+
+// The next scale to simulate: the model lateness(s) = a + b / s (the part of a request's time that scales
+// with the device's speed, plus the part that does not) through the two measured points nearest the SLA
+// (one point and the analytic fixed part while only one is known), kept inside the bracket.
+double propose(const Search& s, double precision) {
+  std::vector<Search::Point> pts = s.points;
+  std::sort(pts.begin(), pts.end(), [](auto& a, auto& b) {
+    return std::fabs(std::log(a.lateness)) < std::fabs(std::log(b.lateness));
+  });
+  double next = 0;
+  // Bracketed: interpolate log(lateness) linearly in log(scale) between the nearest failing and meeting
+  // points (regula falsi on a curve that is close to a power law).
+  const Search::Point* below = nullptr;
+  const Search::Point* above = nullptr;
+  for (const auto& p : s.points) {
+    if (p.lateness > 1 && (!below || p.scale > below->scale)) below = &p;
+    if (p.lateness <= 1 && (!above || p.scale < above->scale)) above = &p;
+  }
+  if (below && above && below->scale < above->scale) {
+    const double t = std::log(below->lateness) / (std::log(below->lateness) - std::log(above->lateness));
+    next = std::exp(std::log(below->scale) + t * (std::log(above->scale) - std::log(below->scale)));
+  } else if (pts.size() >= 2 && pts[0].scale != pts[1].scale) {
+    const double b = (pts[0].lateness - pts[1].lateness) / (1 / pts[0].scale - 1 / pts[1].scale);
+    const double a = pts[0].lateness - b / pts[0].scale;
+    if (b > 0 && a < 1) next = b / (1 - a);
+  }
+  if (next <= 0 && !pts.empty()) {
+    const double a = std::min(s.fixed, 0.9 * pts[0].lateness);
+    const double b = (pts[0].lateness - a) * pts[0].scale;
+    next = a < 1 ? b / (1 - a) : pts[0].scale * pts[0].lateness;
+  }
+  next = std::max(next, s.floor * (1 + precision));  // the analytic lower bound: below it the device is overloaded
+  if (next <= 0) next = 1.0;
+  const double margin = 1 + precision / 2;
+  if (s.lo > 0 && s.hi > 0) {
+    if (next <= s.lo * margin || next >= s.hi / margin) next = std::sqrt(s.lo * s.hi);
+  } else if (s.hi > 0) {
+    next = std::min(next, s.hi / (1 + precision));
+  } else if (s.lo > 0) {
+    next = std::max(next, s.lo * 1.25);  // everything failed so far: step up by at least a quarter
+  }
+  return std::clamp(next, MIN_SCALE, MAX_SCALE);
 }
 
 }  // namespace
@@ -121,83 +273,248 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     }
     if (!s.workloads.empty()) scopes.push_back(s);
   }
-  const bool any_shared = std::any_of(scopes.begin(), scopes.end(), [](const Scope& s) { return s.workloads.size() >= 2; });
+  const bool any_shared = std::any_of(scopes.begin(), scopes.end(), [](const Scope& s) { return s.shared(); });
   const bool platform_scope = all_workloads.size() >= 2 && scopes.size() >= 2;
   if (!any_shared && !platform_scope) return {};
 
+  const RunSpec& run = sc.workloads.run;
+  const double q = options.sla_target;
+  const Seconds window_run = run.duration - run.warmup;
+  std::optional<Outcome> main_all;
+  std::vector<Outcome> main_of(scopes.size());  // per scope: the run's figures for the scope's device
+  std::optional<RunMetrics> main_metrics;
+  if (options.main_run) {
+    main_metrics = compute_metrics(sc, plan, *options.main_run);
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      main_of[s] = outcome_of(sc, plan, *options.main_run, q, scopes[s].device);
+    }
+  }
+
+  // The length of the extra runs. From the statistics: the relative standard error of each shared
+  // device's load over the run's window (batch means) shrinks as 1 / sqrt(window), so the window that
+  // reaches target_se is window_run x (se / target_se)^2, at least 1 s, at most the run's own.
+  Seconds window = window_run;
+  Seconds warmup = run.warmup;
+  const Seconds floor = std::min(Seconds{1.0}, window_run);  // the shortest window of an extra run
+  double se_run = 0;  // the largest relative standard error of a shared device over the run's window
+  if (options.main_run) {
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      if (scopes[s].shared() && main_of[s].rel_se[scopes[s].device]) {
+        se_run = std::max(se_run, *main_of[s].rel_se[scopes[s].device]);
+      }
+    }
+  }
+  // A clock that stepped down (power cap, temperature) carries the run's history: such runs keep its length.
+  bool clock_moved = false;
+  if (options.main_run) {
+    const RunMetrics& m = *main_metrics;
+    for (const auto& scope : scopes) {
+      const PowerMetrics& p = m.power[scope.device];
+      clock_moved = clock_moved || (scope.shared() && p.min_clock_hz < p.boost_clock_hz * (1 - 1e-9));
+    }
+  }
+  if (options.duration && options.duration->v > 0) {
+    const Seconds total = std::min(*options.duration, run.duration);
+    warmup = std::min(run.warmup, total * 0.2);
+    window = total - warmup;
+  } else if (!options.duration) {
+    if (clock_moved) {
+      window = window_run;
+    } else if (options.main_run && se_run > 0) {
+      const double need = window_run.v * (se_run / options.target_se) * (se_run / options.target_se);
+      window = Seconds{std::clamp(need, floor.v, window_run.v)};
+    } else if (options.main_run) {
+      window = floor;  // no variation at all between stretches of the run
+    } else {
+      window = std::min(window_run, Seconds{4.0});
+    }
+    if (window < window_run) warmup = std::min(run.warmup, window * 0.25);
+  }
+  logger("analysis")->debug("additivity: relative standard error over the run's {:.3g} s: {:.3g}; extra runs "
+                            "measure {:.3g} s after {:.3g} s", window_run.v, se_run, window.v, warmup.v);
+  // A request still queued `sla` after the run's end has missed its SLA: no need to drain longer.
+  Seconds drain = run.drain;
+  {
+    double longest = 0;
+    bool all_sla = true;
+    for (int w : all_workloads) {
+      const auto& sla = sc.workloads.streams[w].sla;
+      all_sla = all_sla && sla.has_value();
+      if (sla) longest = std::max(longest, sla->v);
+    }
+    if (all_sla) drain = std::min(run.drain, Seconds{longest * 1.01});
+  }
+  const Scenario base = with_length(sc, warmup, window, drain);
+  // The relative standard error of a figure over the extra runs' window, from the run's.
+  const double se_scale = std::sqrt(window_run.v / window.v);
+
   // Mechanisms whose switch can change the utilisation of this scenario (shared weights change memory
-  // only: the memory line reports it).
+  // only: the memory line reports it). Power and thermal act only when the clock leaves its boost: if the
+  // run (all workloads together, the most load) never throttled, the runs alone never would.
   bool any_batching = false;
   bool any_copies = false;
   for (const auto& w : sc.workloads.streams) {
     any_batching = any_batching || w.batching.has_value();
     for (const auto& st : w.stages) any_copies = any_copies || st.input_bytes.v > 0 || st.output_bytes.v > 0;
   }
+  bool any_time_slice = false;
+  bool all_time_slice = true;  // one context at a time: kernels of different contexts never co-run
+  bool throttled = !main_metrics.has_value();
+  for (const auto& scope : scopes) {
+    if (!scope.shared()) continue;
+    any_time_slice = any_time_slice || sc.platform.devices[scope.device].sharing == SharingMode::TIME_SLICE;
+    all_time_slice = all_time_slice && sc.platform.devices[scope.device].sharing == SharingMode::TIME_SLICE;
+    if (main_metrics) {
+      const PowerMetrics& p = main_metrics->power[scope.device];
+      throttled = throttled || p.min_clock_hz < p.boost_clock_hz * (1 - 1e-9);
+    }
+  }
   std::vector<std::string> settings{""};
   for (const auto& m : mechanism_names()) {
     if (!sc.platform.contention.enabled(m) || m == "shared_weights") continue;
     if ((m == "batching" && !any_batching) || (m == "pcie" && !any_copies)) continue;
+    if (m == "time_slice" && !any_time_slice) continue;
+    if (m == "l2" && all_time_slice) continue;  // the L2 model acts between co-running kernels
+    if ((m == "power" || m == "thermal") && !throttled) continue;
     settings.push_back(m);
   }
-  Scenario base = sc;
-  if (options.duration.v > 0 && options.duration < sc.workloads.run.duration) {
-    base.workloads.run.duration = options.duration;
-    base.workloads.run.warmup = std::min(sc.workloads.run.warmup, options.duration * 0.2);
-  }
-  std::vector<Variant> variants;
+  // Runs. Headline: each workload of a shared device alone, for `window` (the together figure is the run
+  // itself; without one it is simulated too). A device with one workload is its own "alone" figure.
+  // Attribution: per setting (all on, and each mechanism off) each workload alone and all together, for
+  // `paired_window`: a paired comparison (same arrivals, same window), whose noise cancels in the
+  // difference of ratios, so a short window serves (0.5 s, or the run's when shorter).
+  const bool together_from_run = options.main_run != nullptr;
+  const Seconds paired_window = together_from_run && !options.duration && !clock_moved
+                                    ? std::min({window, floor, Seconds{0.5}})
+                                    : window;  // a clock that moved needs the run's history
+  const bool same_window = paired_window == window;
+  const Scenario paired_base =
+      same_window ? base : with_length(sc, std::min(run.warmup, paired_window * 0.25), paired_window, drain);
+  const bool attribute = settings.size() > 1;
+  std::vector<Variant> head, paired;
   for (const auto& scope : scopes) {
+    if (!scope.shared() && together_from_run) continue;
+    for (int w : scope.workloads) head.push_back(Variant{scope.streams.at(w), "", 1.0});
+    if (scope.shared() && !together_from_run) head.push_back(Variant{scope.all, "", 1.0});
+    if (!attribute) continue;
     for (const auto& off : settings) {
-      for (int w : scope.workloads) variants.push_back(Variant{scope.streams.at(w), off, 1.0});
-      if (scope.workloads.size() >= 2) variants.push_back(Variant{scope.all, off, 1.0});
+      const bool reuse = off.empty() && same_window;  // the headline runs are these
+      if (!reuse || !scope.shared()) {
+        if (!reuse) {
+          for (int w : scope.workloads) paired.push_back(Variant{scope.streams.at(w), off, 1.0});
+        }
+      }
+      if (scope.shared() && (!reuse || together_from_run)) paired.push_back(Variant{scope.all, off, 1.0});
     }
   }
-  Runner runner(base, plan, policy, options.parallel);
-  logger("analysis")->info("additivity: {} device(s), {} simulations of {} s", scopes.size(), variants.size(),
-                           base.workloads.run.duration.v);
-  const std::vector<Outcome> outcomes = runner.run(variants);
+  Runner runner(plan, policy, options.parallel, q);
+  logger("analysis")->info("additivity: {} device(s) shared, {} simulations of {:.3g} s and {} of {:.3g} s "
+                           "({} setting(s))",
+                           std::count_if(scopes.begin(), scopes.end(), [](auto& s) { return s.shared(); }),
+                           head.size(), base.workloads.run.duration.v, paired.size(),
+                           paired_base.workloads.run.duration.v, settings.size());
+  const std::vector<Outcome> head_out = runner.run(base, head);
+  const std::vector<Outcome> paired_out = runner.run(paired_base, paired);
 
-  // Per scope and setting: each workload alone, and together.
+  // Per scope: the headline figures (with relative standard errors) and, per setting, the paired ones.
   struct Figures {
-    std::map<std::string, std::map<int, double>> alone;  // setting -> workload -> occupied
-    std::map<std::string, double> together;
+    std::map<int, double> alone;                          // headline: workload -> occupied
+    double together = 0;                                  // headline: the run's own when there is one
+    double together_rel_se = 0, alone_rel_se = 0;
+    std::map<std::string, std::map<int, double>> paired_alone;  // setting -> workload -> occupied
+    std::map<std::string, double> paired_together;
+    std::map<int, const Outcome*> alone_outcome;          // headline, per workload (for the searches)
+    const Outcome* together_outcome = nullptr;
   };
   std::vector<Figures> figures(scopes.size());
-  std::size_t k = 0;
+  std::size_t h = 0, k = 0;
   for (std::size_t s = 0; s < scopes.size(); ++s) {
+    Figures& f = figures[s];
+    const int d = scopes[s].device;
+    if (!scopes[s].shared()) {
+      // Alone = together: the run's figure (or its one simulation), for every setting.
+      const Outcome* o = together_from_run ? &main_of[s] : &head_out[h++];
+      const int w = scopes[s].workloads[0];
+      f.alone[w] = f.together = o->occupied[d];
+      for (const auto& off : settings) {
+        f.paired_alone[off][w] = f.paired_together[off] = o->occupied[d];
+      }
+      f.together_rel_se = f.alone_rel_se = o->rel_se[d].value_or(0.0);
+      f.alone_outcome[w] = f.together_outcome = o;
+      continue;
+    }
+    for (int w : scopes[s].workloads) {
+      f.alone_outcome[w] = &head_out[h];
+      f.alone[w] = head_out[h++].occupied[d];
+    }
+    if (together_from_run) {
+      f.together_outcome = &main_of[s];
+      f.together = main_of[s].occupied[d];
+      f.together_rel_se = main_of[s].rel_se[d].value_or(0.0);
+      f.alone_rel_se = f.together_rel_se * se_scale;
+    } else {
+      f.together_outcome = &head_out[h];
+      f.together = head_out[h++].occupied[d];
+      f.together_rel_se = f.alone_rel_se = f.together_outcome->rel_se[d].value_or(0.0);
+    }
+    if (!attribute) continue;
     for (const auto& off : settings) {
-      for (int w : scopes[s].workloads) figures[s].alone[off][w] = occupied_of(outcomes[k++], scopes[s]);
-      figures[s].together[off] = scopes[s].workloads.size() >= 2 ? occupied_of(outcomes[k++], scopes[s])
-                                                                  : figures[s].alone[off].begin()->second;
+      const bool reuse = off.empty() && same_window;
+      for (int w : scopes[s].workloads) {
+        f.paired_alone[off][w] = reuse ? f.alone[w] : paired_out[k++].occupied[d];
+      }
+      f.paired_together[off] = reuse && !together_from_run ? f.together : paired_out[k++].occupied[d];
     }
   }
   auto fill = [&](AdditivityResult& r, const std::vector<std::size_t>& members) {
     std::map<std::string, double> ratio_of;
-    for (const auto& off : settings) {
-      std::map<int, double> alone;
-      double together = 0;
-      for (std::size_t s : members) {
-        for (const auto& [w, x] : figures[s].alone[off]) alone[w] += x;
-        together += figures[s].together[off];
-      }
-      double sum = 0;
-      for (const auto& [w, x] : alone) sum += x;
-      ratio_of[off] = sum > 0 ? together / sum : 1.0;
-      if (off.empty()) {
-        for (const auto& [w, x] : alone) r.isolated[sc.workloads.streams[w].name] = x;
-        r.sum = sum;
-        r.combined = together;
-        r.ratio = ratio_of[off];
+    if (attribute) {
+      for (const auto& off : settings) {
+        double sum = 0, together = 0;
+        for (std::size_t s : members) {
+          for (const auto& [w, x] : figures[s].paired_alone[off]) sum += x;
+          together += figures[s].paired_together[off];
+        }
+        ratio_of[off] = sum > 0 ? together / sum : 1.0;
       }
     }
+    std::map<int, double> alone, alone_var;
+    double together = 0, together_var = 0;
+    for (std::size_t s : members) {
+      const Figures& f = figures[s];
+      for (const auto& [w, x] : f.alone) {
+        alone[w] += x;
+        alone_var[w] += std::pow(x * f.alone_rel_se, 2);
+      }
+      together += f.together;
+      together_var += std::pow(f.together * f.together_rel_se, 2);
+    }
+    double sum = 0, sum_var = 0;
+    for (const auto& [w, x] : alone) {
+      r.isolated[sc.workloads.streams[w].name] = x;
+      r.isolated_se[sc.workloads.streams[w].name] = std::sqrt(alone_var[w]);
+      sum += x;
+      sum_var += alone_var[w];
+    }
+    r.sum = sum;
+    r.sum_se = std::sqrt(sum_var);
+    r.combined = together;
+    r.combined_se = std::sqrt(together_var);
+    r.ratio = sum > 0 ? together / sum : 1.0;
+    if (sum > 0 && together > 0) {
+      r.ratio_se = r.ratio * std::sqrt(sum_var / (sum * sum) + together_var / (together * together));
+    }
+    r.tolerance = std::max(0.005, 2 * r.ratio_se);
+    r.run_length_s = head.empty() ? 0.0 : base.workloads.run.duration.v;
     for (const auto& off : settings) {
-      if (!off.empty()) r.attribution[off] = r.ratio - ratio_of[off];
+      if (!off.empty()) r.attribution[off] = ratio_of[""] - ratio_of[off];
     }
   };
 
   std::vector<AdditivityResult> results;
   std::vector<std::size_t> result_scope;  // scope index, or scopes.size() for the platform
   for (std::size_t s = 0; s < scopes.size(); ++s) {
-    if (scopes[s].workloads.size() < 2) continue;
+    if (!scopes[s].shared()) continue;
     AdditivityResult r;
     r.scope = scopes[s].name;
     fill(r, {s});
@@ -237,108 +554,276 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     }
   }
 
-  // Required-compute view: per device, a geometric bisection of its speed scale for each workload alone
-  // and for all together; the platform needs the sum over its devices.
   if (options.required_compute) {
-    struct Search {
-      std::size_t scope;
-      std::vector<int> streams;
-      std::vector<int> workloads;
-      double lo = 1.0 / 4096, hi = 64.0;
-      bool reachable = true;
-    };
-    std::vector<Search> searches;
-    std::vector<std::map<int, std::size_t>> alone_search(scopes.size());
-    std::vector<std::size_t> together_search(scopes.size());
+    // Required-compute view: per device, the smallest speed scale for each workload alone and for all
+    // together. Searches run long enough for each workload to have 50 requests in the window (at the 0.99
+    // quantile that is its worst request), at least 1 s, at most the run's window.
+    // Per workload on its device: requests per second in the run (or in its run alone).
+    std::vector<std::map<int, double>> rate(scopes.size());
     for (std::size_t s = 0; s < scopes.size(); ++s) {
       for (int w : scopes[s].workloads) {
-        alone_search[s][w] = searches.size();
-        searches.push_back(Search{s, scopes[s].streams.at(w), {w}});
-      }
-      together_search[s] = alone_search[s].begin()->second;
-      if (scopes[s].workloads.size() >= 2) {
-        together_search[s] = searches.size();
-        searches.push_back(Search{s, scopes[s].all, scopes[s].workloads});
+        const Outcome& o = together_from_run ? main_of[s] : *figures[s].alone_outcome.at(w);
+        rate[s][w] = static_cast<double>(o.generated[w]) / (together_from_run ? window_run.v : window.v);
       }
     }
+    std::map<double, Scenario> search_bases;  // by window
+    auto search_base = [&](std::size_t s, const std::vector<int>& workloads) -> const Scenario* {
+      double slowest = INF;
+      for (int w : workloads) {
+        if (rate[s][w] > 0) slowest = std::min(slowest, rate[s][w]);
+      }
+      Seconds win = window;
+      if (std::isfinite(slowest)) {
+        win = Seconds{std::clamp(MIN_SEARCH_REQUESTS / slowest, floor.v, window_run.v)};
+        if (!together_from_run || options.duration) win = std::max(win, window);
+      }
+      auto it = search_bases.find(win.v);
+      if (it == search_bases.end()) {
+        const Seconds wu = win < window_run ? std::min(run.warmup, win * 0.25) : run.warmup;
+        it = search_bases.emplace(win.v, with_length(sc, wu, win, drain)).first;
+      }
+      return &it->second;
+    };
+    std::vector<Search> searches;
+    std::vector<const Scenario*> search_scenario;  // per search
+    std::vector<std::map<int, std::size_t>> alone_search(scopes.size());
+    std::vector<std::size_t> together_search(scopes.size());
+    // The time of one request that no speed removes (launch overheads, host time): the request alone on
+    // its unit at an unbounded speed.
+    auto fixed_time = [&](int w, const std::vector<int>& streams) -> double {
+      for (int i : streams) {
+        const Placement& p = plan.placements()[i];
+        if (p.stream.workload != w) continue;
+        Unit fast = plan.units()[p.unit];
+        fast.sm_fraction *= 1e12;
+        fast.bw_fraction *= 1e12;
+        const auto t = isolated_request_time(sc.workloads.streams[w], sc.platform.devices[fast.device], fast);
+        return t ? t->v : 0.0;
+      }
+      return 0.0;
+    };
+    auto lateness_of = [](const Outcome& o, const Search& s) {
+      double worst = 0;
+      for (int w : s.workloads) {
+        if (o.generated[w] > 0) worst = std::max(worst, o.lateness[w]);
+      }
+      return worst;
+    };
     auto meets = [&](const Outcome& o, const Search& s) {
       for (int w : s.workloads) {
-        if (o.generated[w] > 0 && o.attainment[w] < options.sla_target) return false;
+        if (o.generated[w] > 0 && o.attainment[w] < q) return false;
       }
       return true;
     };
-    {
-      std::vector<Variant> top;
-      for (const auto& s : searches) top.push_back(Variant{s.streams, "", s.hi});
-      const auto res = runner.run(top);
-      for (std::size_t i = 0; i < searches.size(); ++i) searches[i].reachable = meets(res[i], searches[i]);
+    // The first point of a search is its run at speed 1 (the run itself for "together"). Its occupied
+    // fraction o and the fixed part f of it (requests x fixed time) give the analytic lower bound: at
+    // speed s the device is occupied f + (o - f) / s, which must stay below 1.
+    auto seed = [&](Search& s, const Outcome* o, double over) {
+      std::set<int> used;
+      for (int i : s.streams) used.insert(plan.placements()[i].unit);
+      double fixed_busy = 0;
+      for (int w : s.workloads) {
+        const double t = fixed_time(w, s.streams);
+        const StreamSpec& spec = sc.workloads.streams[w];
+        if (spec.sla) s.fixed = std::max(s.fixed, t / spec.sla->v);
+        if (o) fixed_busy += t * static_cast<double>(o->generated[w]) / over;
+      }
+      if (!o) return;
+      const double l = lateness_of(*o, s);
+      if (l > 0 && std::isfinite(l)) s.points.push_back({1.0, l});
+      const Unit& unit = plan.units()[*used.begin()];
+      const double occupied = o->occupied[unit.device];
+      if (used.size() == 1 && unit.sm_fraction == 1.0 && fixed_busy < 1 && occupied > fixed_busy) {
+        s.floor = (occupied - fixed_busy) / (1 - fixed_busy);
+      }
+    };
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      for (int w : scopes[s].workloads) {
+        alone_search[s][w] = searches.size();
+        Search x;
+        x.scope = s;
+        x.streams = scopes[s].streams.at(w);
+        x.workloads = {w};
+        search_scenario.push_back(search_base(s, x.workloads));
+        const bool from_run = !scopes[s].shared() && together_from_run;
+        seed(x, figures[s].alone_outcome.count(w) ? figures[s].alone_outcome.at(w) : nullptr,
+             from_run ? window_run.v : window.v);
+        searches.push_back(std::move(x));
+      }
+      together_search[s] = alone_search[s].begin()->second;
+      if (scopes[s].shared()) {
+        together_search[s] = searches.size();
+        Search x;
+        x.scope = s;
+        x.streams = scopes[s].all;
+        x.workloads = scopes[s].workloads;
+        search_scenario.push_back(search_base(s, x.workloads));
+        seed(x, figures[s].together_outcome, together_from_run ? window_run.v : window.v);
+        searches.push_back(std::move(x));
+      }
     }
-    for (int step = 0; step < options.search_steps; ++step) {
-      std::vector<Variant> mid;
-      for (const auto& s : searches) mid.push_back(Variant{s.streams, "", std::sqrt(s.lo * s.hi)});
-      const auto res = runner.run(mid);
+    // Rounds: each open search simulates two scales around its model's answer, (1 -+ precision / 2) x,
+    // and stops when a failing and a meeting scale are within `precision` of each other.
+    const double prec = options.search_precision;
+    for (int round = 0; round < options.search_rounds + 1; ++round) {
+      std::vector<Variant> batch;
+      std::vector<const Scenario*> batch_base;
+      std::vector<std::pair<std::size_t, double>> owner;
+      const bool last = round == options.search_rounds;
       for (std::size_t i = 0; i < searches.size(); ++i) {
-        const double m = std::sqrt(searches[i].lo * searches[i].hi);
-        (meets(res[i], searches[i]) ? searches[i].hi : searches[i].lo) = m;
+        Search& s = searches[i];
+        if (s.done) continue;
+        std::vector<double> scales;
+        if (last) {
+          if (s.hi > 0) {
+            s.done = true;
+            continue;
+          }
+          scales.push_back(MAX_SCALE);  // never met: is it reachable at all?
+        } else {
+          const double c = propose(s, prec);
+          if (c >= MAX_SCALE) {
+            scales.push_back(MAX_SCALE);
+          } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo > std::pow(1 + prec, 4)) {
+            // A wide bracket: the model's answer and the bracket's geometric middle, so that the bracket
+            // at least halves (in log scale) every round.
+            const double mid = std::sqrt(s.lo * s.hi);
+            if (std::fabs(std::log(c / mid)) > std::log(1 + prec)) {
+              scales.push_back(std::min(c, mid));
+              scales.push_back(std::max(c, mid));
+            } else {  // the model agrees with the middle: split the bracket in three
+              scales.push_back(std::cbrt(s.lo * s.lo * s.hi));
+              scales.push_back(std::cbrt(s.lo * s.hi * s.hi));
+            }
+          } else if (s.lo == 0 || s.hi == 0) {
+            // Not bracketed yet: the model's answer, and half as much again (below the slowest speed that
+            // met): near saturation latency rises steeply, and the model then answers too low.
+            scales.push_back(c);
+            const double more = std::min(c * 1.5, MAX_SCALE);
+            if (s.hi == 0 || more < s.hi / (1 + prec)) scales.push_back(more);
+          } else {
+            for (double x : {c * (1 - prec / 2), c * (1 + prec / 2)}) {
+              if (x > s.lo && x < s.hi) scales.push_back(x);
+            }
+            if (scales.empty()) scales.push_back(c);
+          }
+        }
+        for (double x : scales) {
+          batch.push_back(Variant{s.streams, "", x});
+          batch_base.push_back(search_scenario[i]);
+          owner.emplace_back(i, x);
+        }
+        ++s.rounds;
+      }
+      if (batch.empty()) break;
+      const auto res = runner.run(batch_base, batch);
+      for (std::size_t j = 0; j < res.size(); ++j) {
+        Search& s = searches[owner[j].first];
+        const double x = owner[j].second;
+        if (meets(res[j], s)) {
+          s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
+        } else {
+          s.lo = std::max(s.lo, x);
+          if (x >= MAX_SCALE) s.unreachable = true;
+        }
+        const double l = lateness_of(res[j], s);
+        if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
+        logger("analysis")->debug("additivity search {} round {}: scale {:.5g} {} (latency at the SLA quantile "
+                                  "{:.3g} x the SLA); bracket ({:.5g}, {:.5g}]",
+                                  owner[j].first, round + 1, x, meets(res[j], s) ? "meets" : "fails", l, s.lo, s.hi);
+      }
+      for (auto& s : searches) {
+        if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
+        if (s.hi > 0 && s.hi <= MIN_SCALE) s.done = true;
       }
     }
     // TFLOP/s = scale x the peak of the precision carrying most FLOPs, summed over the device's units.
-    Scope everything;
-    for (const auto& scope : scopes) {
-      for (const auto& [w, list] : scope.streams) {
-        auto& dst = everything.streams[w];
-        dst.insert(dst.end(), list.begin(), list.end());
-      }
-    }
-    for (const auto& [w, _] : everything.streams) everything.workloads.push_back(w);
-    const Precision p = dominant_precision(sc, everything);
-    auto peak_of = [&](int device) {
+    const Precision p = dominant_precision(sc, scopes);
+    // The speed a search's answer stands for is that of the units its streams use (under MIG each
+    // workload's own slices; otherwise the whole device).
+    auto peak_of = [&](const Search& s) {
+      std::set<int> used;
+      for (int i : s.streams) used.insert(plan.placements()[i].unit);
       double peak = 0;
-      for (const auto& unit : plan.units()) {
-        if (unit.device != device) continue;
+      for (int u : used) {
+        const Unit& unit = plan.units()[u];
         auto pk = sc.platform.devices[unit.device].spec.peak(p);
         if (pk) peak += pk->v * unit.sm_fraction;
       }
       return peak / 1e12;
     };
-    auto value = [&](std::size_t i, double peak) -> std::optional<double> {
-      if (!searches[i].reachable) return std::nullopt;
-      return searches[i].hi * peak;
+    auto value = [&](std::size_t i) -> std::optional<Bracket> {
+      const Search& s = searches[i];
+      if (s.unreachable || s.hi <= 0) return std::nullopt;
+      const double peak = peak_of(s);
+      return Bracket{s.lo * peak, s.hi * peak};
+    };
+    auto add = [](std::optional<Bracket> a, const std::optional<Bracket>& b) -> std::optional<Bracket> {
+      if (!a || !b) return std::nullopt;
+      return Bracket{a->lo + b->lo, a->hi + b->hi};
     };
     for (std::size_t i = 0; i < results.size(); ++i) {
       const bool whole = result_scope[i] == scopes.size();
       RequiredCompute rc;
       rc.precision = std::string(to_string(p));
-      std::map<int, std::optional<double>> alone;
-      std::optional<double> together = 0.0;
+      std::map<int, std::optional<Bracket>> alone;
+      std::optional<Bracket> together = Bracket{};
       for (std::size_t s = 0; s < scopes.size(); ++s) {
         if (!whole && s != result_scope[i]) continue;
-        const double peak = peak_of(scopes[s].device);
         for (const auto& [w, idx] : alone_search[s]) {
-          auto v = value(idx, peak);
+          auto v = value(idx);
           auto it = alone.find(w);
           if (it == alone.end()) {
             alone[w] = v;
-          } else if (it->second && v) {
-            it->second = *it->second + *v;
           } else {
-            it->second = std::nullopt;
+            it->second = add(it->second, v);
           }
+          rc.rounds = std::max(rc.rounds, searches[idx].rounds);
         }
-        auto t = value(together_search[s], peak);
-        together = together && t ? std::optional<double>(*together + *t) : std::nullopt;
+        together = add(together, value(together_search[s]));
+        rc.rounds = std::max(rc.rounds, searches[together_search[s]].rounds);
       }
-      std::optional<double> sum = 0.0;
+      std::optional<Bracket> sum = Bracket{};
       for (const auto& [w, v] : alone) {
-        rc.isolated[sc.workloads.streams[w].name] = v;
-        sum = sum && v ? std::optional<double>(*sum + *v) : std::nullopt;
+        const std::string& name = sc.workloads.streams[w].name;
+        rc.isolated[name] = v ? std::optional<double>(v->hi) : std::nullopt;
+        if (v) rc.isolated_bracket[name] = *v;
+        sum = add(sum, v);
       }
-      rc.sum = sum;
-      rc.combined = together;
+      rc.sum = sum ? std::optional<double>(sum->hi) : std::nullopt;
+      rc.combined = together ? std::optional<double>(together->hi) : std::nullopt;
+      rc.combined_bracket = together;
+      // Tolerance of the ratio: how far the brackets let it move (the true requirements lie in (lo, hi]).
+      rc.tolerance = 0.01;
+      if (sum && together) {
+        const double down = together->lo > 0 ? 1 - together->lo / together->hi : prec;
+        const double up = sum->lo > 0 ? sum->hi / sum->lo - 1 : prec;
+        rc.tolerance = std::max({rc.tolerance, down, up});
+      }
       results[i].required = rc;
     }
   }
-  for (auto& r : results) r.verdict = additivity_verdict(r);
+  if (options.main_run && options.main_run->kernels > 0) {
+    logger("analysis")->info("additivity: {} simulations, {} kernels: {:.2f} times the run's {}", runner.simulations(),
+                             runner.kernels(),
+                             static_cast<double>(runner.kernels()) / static_cast<double>(options.main_run->kernels),
+                             options.main_run->kernels);
+  } else {
+    logger("analysis")->info("additivity: {} simulations, {} kernels", runner.simulations(), runner.kernels());
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    AdditivityResult& r = results[i];
+    std::set<std::string> modes;
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      if (result_scope[i] == s || result_scope[i] == scopes.size()) {
+        modes.insert(std::string(to_string(sc.platform.devices[scopes[s].device].sharing)));
+      }
+    }
+    r.sharing = modes.size() == 1 ? *modes.begin() : "mixed";
+    r.utilisation_verdict = utilisation_verdict(r);
+    r.verdict = additivity_verdict(r);
+    r.why = disagreement(r);
+  }
   return results;
 }
 

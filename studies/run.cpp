@@ -25,17 +25,16 @@ WorkEstimate check_run_limits(const Scenario& sc, bool additivity, const WorkLim
   double memory = e.memory_bytes();
   double host = e.host_seconds;
   if (additivity && sc.workloads.streams.size() >= 2) {
-    // The analysis's extra runs (analyse_additivity): shorter, on subsets of the streams, many of them,
-    // `parallel` at a time. Per device and contention setting each workload alone and all together (twice
-    // the streams' work), and for each search step the same again.
+    // The analysis's extra runs (analyse_additivity): on subsets of the streams, `parallel` at a time,
+    // usually a few seconds long (their length comes from the run's statistics; 5 s here). Per contention
+    // setting each workload alone and all together (twice the streams' work), and for each search round
+    // two scales of the same again.
     const AdditivityOptions opt;
     Scenario shorter = sc;
-    if (opt.duration.v > 0) {
-      shorter.workloads.run.duration = std::min(sc.workloads.run.duration, opt.duration);
-    }
+    shorter.workloads.run.duration = std::min(sc.workloads.run.duration, Seconds{5.0});
     const WorkEstimate extra = estimate_work(shorter);
     const double settings = 1.0 + static_cast<double>(mechanism_names().size());
-    const double runs = 2 * settings + (opt.required_compute ? 2.0 * (1 + opt.search_steps) : 0.0);
+    const double runs = 2 * settings + (opt.required_compute ? 2.0 * 2 * (1 + opt.search_rounds) : 0.0);
     const double parallel = std::max(1U, opt.parallel ? opt.parallel : std::thread::hardware_concurrency());
     memory = std::max(memory, parallel * extra.memory_bytes());
     host += runs * extra.host_seconds / parallel;
@@ -99,7 +98,11 @@ RunOutcome run_checked(const Scenario& sc, bool additivity) {
                       static_cast<double>(result.peak_rss_kib) / 1024.0);
   out.metrics = compute_metrics(sc, plan, result);
   enforce_invariants(sc, plan, result, out.metrics);
-  if (additivity) out.additivity = analyse_additivity(sc, out.plan, policy.get(), AdditivityOptions{});
+  if (additivity) {
+    AdditivityOptions options;
+    options.main_run = &result;  // the run is the analysis's "together" figure
+    out.additivity = analyse_additivity(sc, out.plan, policy.get(), options);
+  }
   return out;
 }
 

@@ -168,25 +168,26 @@ nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*
 
 void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results) {
   if (results.empty()) return;
-  out << "\nAdditivity (demand = fraction of time the device is occupied; each workload alone vs together)\n";
+  out << "\nAdditivity (each workload alone on its device vs all together; docs/additivity.md)\n";
   for (const auto& r : results) {
-    out << fmt::format("  {}: {}\n", r.scope, r.verdict);
     std::string alone;
     for (const auto& [name, x] : r.isolated) alone += fmt::format("{}{} {:.3f}", alone.empty() ? "" : " + ", name, x);
-    out << fmt::format("    utilisation: {} = {:.3f} alone, {:.3f} together, ratio {:.3f}\n", alone, r.sum,
-                       r.combined, r.ratio);
-    if (r.required) {
+    const std::string utilisation = fmt::format("utilisation (occupied fraction): {} = {:.3f} alone, {:.3f} together, "
+                                                "ratio {:.3f}: {}",
+                                                alone, r.sum, r.combined, r.ratio, r.utilisation_verdict);
+    if (!r.required) {
+      out << fmt::format("  {}: {}\n", r.scope, utilisation);
+    } else {
       std::string parts;
       for (const auto& [name, v] : r.required->isolated) {
         parts += fmt::format("{}{} {}", parts.empty() ? "" : " + ", name, tflops(v));
       }
-      std::string change;
-      if (r.required->sum && r.required->combined && *r.required->sum > 0) {
-        change = fmt::format(" ({:+.1f} %)", (*r.required->combined / *r.required->sum - 1.0) * 100.0);
-      }
-      out << fmt::format("    required {} TFLOP/s to meet every SLA: {} = {} alone, {} together{}\n",
-                         r.required->precision, parts, tflops(r.required->sum), tflops(r.required->combined), change);
+      out << fmt::format("  {}: required {} TFLOP/s to meet every SLA: {} = {} alone, {} together: {}\n", r.scope,
+                         r.required->precision, parts, tflops(r.required->sum), tflops(r.required->combined),
+                         r.verdict);
+      out << fmt::format("    {}\n", utilisation);
     }
+    if (!r.why.empty()) out << fmt::format("    why they differ: {}\n", r.why);
     out << fmt::format("    memory: {:.2f} GB alone, {:.2f} GB together\n", r.memory_isolated_bytes / 1e9,
                        r.memory_combined_bytes / 1e9);
   }
@@ -198,19 +199,95 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
   for (const auto& r : results) {
     json o{{"device", r.scope},        {"workloads", r.workloads}, {"isolated", r.isolated}, {"sum", r.sum},
            {"combined", r.combined},   {"ratio", r.ratio},         {"attribution", r.attribution},
-           {"verdict", r.verdict},     {"memory_isolated_bytes", r.memory_isolated_bytes},
+           {"verdict", r.verdict},     {"utilisation_verdict", r.utilisation_verdict},
+           {"why", r.why},             {"sharing", r.sharing},
+           {"memory_isolated_bytes", r.memory_isolated_bytes},
            {"memory_combined_bytes", r.memory_combined_bytes}};
+    // Confidence of each utilisation figure: its standard error (batch means), and the tolerance of "equals".
+    o["confidence"] = {{"isolated_se", r.isolated_se}, {"sum_se", r.sum_se},       {"combined_se", r.combined_se},
+                       {"ratio_se", r.ratio_se},       {"tolerance", r.tolerance}, {"run_length_s", r.run_length_s}};
     if (r.required) {
       json iso = json::object();
       for (const auto& [name, v] : r.required->isolated) iso[name] = opt(v);
+      json brackets = json::object();
+      for (const auto& [name, b] : r.required->isolated_bracket) brackets[name] = {b.lo, b.hi};
       o["required_tflops"] = {{"precision", r.required->precision},
                               {"isolated", iso},
                               {"sum", opt(r.required->sum)},
-                              {"combined", opt(r.required->combined)}};
+                              {"combined", opt(r.required->combined)},
+                              {"tolerance", r.required->tolerance},
+                              {"confidence",
+                               {{"isolated_interval", brackets},
+                                {"combined_interval", r.required->combined_bracket
+                                                          ? json{r.required->combined_bracket->lo,
+                                                                 r.required->combined_bracket->hi}
+                                                          : json(nullptr)},
+                                {"search_rounds", r.required->rounds}}}};
     }
     a.push_back(o);
   }
   return a;
+}
+
+void print_sharing_modes(std::ostream& out, const std::vector<ModeAnswer>& answers) {
+  std::string precision;
+  for (const auto& a : answers) {
+    for (const auto& r : a.results) {
+      if (r.required) precision = r.required->precision;
+    }
+  }
+  out << fmt::format("Required {} TFLOP/s to meet every SLA (alone: the sum of each workload alone), and the "
+                     "utilisation ratio, per sharing mode\n",
+                     precision.empty() ? "" : precision);
+  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9}\n", "sharing", "alone TF/s",
+                     "together", "ratio", "verdict", "util. ratio", "util. view", "SLA met %");
+  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9}\n", "----------", "----------",
+                     "--------", "-----", "-------", "-----------", "-----------", "---------");
+  for (const auto& a : answers) {
+    const AdditivityResult* whole = nullptr;
+    for (const auto& r : a.results) {
+      if (r.scope == "platform" || a.results.size() == 1) whole = &r;
+    }
+    std::string ratio = "-", verdict = "-", uratio = "-", uview = "-";
+    if (whole) {
+      uratio = fmt::format("{:.3f}", whole->ratio);
+      uview = std::string(compared_to_sum(whole->ratio, std::max(0.005, whole->tolerance)));
+      if (a.required && a.required_alone && *a.required_alone > 0) {
+        ratio = fmt::format("{:.2f}", *a.required / *a.required_alone);
+        verdict = std::string(compared_to_sum(*a.required / *a.required_alone, whole->required->tolerance));
+      }
+    }
+    out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9.1f}\n", a.mode,
+                       tflops(a.required_alone), tflops(a.required), ratio, verdict, uratio, uview,
+                       a.sla_attainment * 100.0);
+  }
+  if (const auto best = least_demanding(answers)) {
+    out << fmt::format("least: {} needs {:.2f} {} TFLOP/s for every workload together\n", answers[*best].mode,
+                       *answers[*best].required, precision);
+  } else {
+    out << "least: no mode has a required-compute figure (no device hosts two or more workloads)\n";
+  }
+  for (const auto& a : answers) {
+    out << fmt::format("\nUnder {}:\n", a.mode);
+    if (a.results.empty()) out << "  no device hosts two or more workloads\n";
+    std::ostringstream section;
+    print_additivity(section, a.results);
+    const std::string text = section.str();
+    out << text.substr(std::min(text.find('\n', 1) + 1, text.size()));  // its rows, not its heading
+  }
+}
+
+nlohmann::json sharing_modes_json(const std::vector<ModeAnswer>& answers) {
+  nlohmann::json modes = nlohmann::json::array();
+  for (const auto& a : answers) {
+    modes.push_back({{"sharing", a.mode},
+                     {"required_tflops_alone", opt(a.required_alone)},
+                     {"required_tflops_together", opt(a.required)},
+                     {"sla_attainment", a.sla_attainment},
+                     {"additivity", additivity_json(a.results)}});
+  }
+  const auto best = least_demanding(answers);
+  return {{"modes", modes}, {"least", best ? nlohmann::json(answers[*best].mode) : nlohmann::json(nullptr)}};
 }
 
 const std::vector<std::string>& csv_file_names() {

@@ -27,6 +27,10 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m);
 /// The additivity section of the table, and its JSON array.
 void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results);
 nlohmann::json additivity_json(const std::vector<AdditivityResult>& results);
+/// `gpusim additivity`: one row per sharing mode (required TFLOP/s alone and together, both views'
+/// verdicts), the mode needing the least, then each mode's additivity section.
+void print_sharing_modes(std::ostream& out, const std::vector<ModeAnswer>& answers);
+nlohmann::json sharing_modes_json(const std::vector<ModeAnswer>& answers);
 /// The names of the CSV tables of a run, in the order csv_tables() gives them.
 const std::vector<std::string>& csv_file_names();
 /// The CSV tables of a run (file name, content): timeseries, power, workloads and devices.

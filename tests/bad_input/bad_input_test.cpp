@@ -771,6 +771,19 @@ TEST_F(BadInputCli, MalformedPlatformExits2WithOneLocatedLine) {
   EXPECT_FALSE(std::filesystem::exists(csv()));
 }
 
+TEST_F(BadInputCli, AdditivityUnknownSharingMode) {
+  expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
+                         " --sharing time-slice,mps,gang --json " + quoted(json())),
+                  "error: --sharing: unknown sharing mode 'gang' (known: time-slice, mps, mig)");
+}
+
+TEST_F(BadInputCli, AdditivityMigOnADeviceWithoutMig) {
+  // TestT4 has no MIG profiles.
+  expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
+                         " --sharing mig --json " + quoted(json())),
+                  "error: --sharing mig: device 'gpu' (TestT4) has no MIG profiles");
+}
+
 TEST_F(BadInputCli, BadWorkloadsFile) {
   expect_rejected(gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
                          quoted(bad("workloads_rate_no_unit.yaml")) + " --json " + quoted(json())),

@@ -5,9 +5,15 @@
 //   together their kernels run at the same time, so the device is occupied far less than 80 %;
 // - two memory-bound workloads whose working sets fit L2 alone but not together: the ratio rises above
 //   1, and switching the L2 mechanism off removes the rise (attribution goes to l2).
+// Required compute (issue 15), each answer worked out by hand in the test:
+// - two workloads on separate MIG slices: the required TFLOP/s add up (ratio 1);
+// - two time-sliced workloads, one's SLA shorter than the other's slice: above the sum while utilisation
+//   equals it, and the headline says so with a sentence;
+// - compute-bound + memory-bound under MPS: below the sum in both views.
 
 #include <gtest/gtest.h>
 
+#include "analysis/additivity.hpp"
 #include "studies/additivity.hpp"
 #include "scenario_builder.hpp"
 
@@ -82,4 +88,116 @@ TEST(Additivity, MemoryBoundPairOverflowingL2IsAboveTheSumBecauseOfL2) {
   EXPECT_NEAR(res[0].ratio - res[0].attribution.at("l2"), 1.0, 0.01);
   // And bandwidth sharing is what stops the two from overlapping: without it the ratio falls below 1.
   EXPECT_GT(res[0].attribution.at("bandwidth"), 0.0);
+}
+
+namespace {
+
+// A100 fp32 peak (catalog, datasheet): 19.5 TFLOP/s; with compute efficiency 0.7 a kernel of
+// 13.65e9 FLOPs takes 1 ms on the whole device at speed 1.
+constexpr double A100_FP32_TFLOPS = 19.5;
+constexpr double FLOPS_PER_MS = 13.65e9;
+
+std::vector<double> every(double first, double period, double until) {
+  std::vector<double> t;
+  for (double x = first; x < until; x += period) t.push_back(x);
+  return t;
+}
+
+AdditivityOptions with_search() {
+  AdditivityOptions o;
+  o.duration = Seconds{0.0};
+  return o;
+}
+
+}  // namespace
+
+TEST(AdditivityRequired, SeparateMigSlicesAddUp) {
+  // Each workload: one 1e10-FLOP kernel per request, 50 requests/s, SLA 10 ms, alone on its 3g.20gb slice.
+  // A slice of speed s runs it in 1e10 / (peak x 0.7 x f x s) with f its SM fraction, so the SLA needs
+  // s x peak x f = 1e10 / (0.7 x 10 ms) = 1.4286 TFLOP/s of the slice's own compute, whatever f is. The
+  // slices do not interact: together each still needs 1.4286, so together = 2.857 = the sum, ratio 1.
+  Scenario sc = base(SharingMode::MIG);
+  sc.platform.devices[0].mig_partition = {"3g.20gb", "3g.20gb"};
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, false);
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.warmup = Seconds{0.2};
+  StreamSpec a = stream("a", 1e10, 1e3, 1, periodic(50));
+  StreamSpec b = stream("b", 1e10, 1e3, 1, periodic(50));
+  a.sla = b.sla = Seconds{0.010};
+  sc.workloads.streams = {a, b};
+  const auto streams = expand_streams(sc.workloads);
+  const Plan plan =
+      PlanBuilder(sc, "test").add_device(0, {"3g.20gb", "3g.20gb"}).place(streams[0], 0).place(streams[1], 1).build();
+  const auto res = analyse_additivity(sc, plan, nullptr, with_search());
+  ASSERT_EQ(res.size(), 1u);
+  ASSERT_TRUE(res[0].required && res[0].required->combined && res[0].required->sum);
+  const double expected = 1e10 / (0.7 * 0.010) / 1e12;
+  const double tol = res[0].required->tolerance;
+  EXPECT_NEAR(*res[0].required->isolated.at("a") / expected, 1.0, tol);
+  EXPECT_NEAR(*res[0].required->isolated.at("b") / expected, 1.0, tol);
+  EXPECT_NEAR(*res[0].required->combined / *res[0].required->sum, 1.0, tol);
+  EXPECT_NEAR(res[0].ratio, 1.0, 0.005);
+  EXPECT_EQ(compared_to_sum(*res[0].required->combined / *res[0].required->sum, tol), "equal");
+  EXPECT_NE(res[0].verdict.find("the sum of"), std::string::npos) << res[0].verdict;
+  EXPECT_TRUE(res[0].why.empty()) << res[0].why;
+}
+
+TEST(AdditivityRequired, TimeSliceWaitAboveTheSumWhileBusyTimeAddsUp) {
+  // Slice 20 ms, no switch cost, no launch overhead. A: 100 kernels of 0.1 ms (10 ms of work at speed 1)
+  // every 100 ms, SLA 50 ms. B: one 1 ms kernel 1 ms after each A request, SLA 5 ms.
+  // Alone: A needs 10 / 50 = 0.2 of the device, B 1 / 5 = 0.2: the sum is 0.4 x 19.5 = 7.8 TFLOP/s.
+  // Together B waits for A's slice: at speed s < 0.5 A keeps the GPU for its whole 20 ms slice (B: > 19 ms);
+  // at s >= 0.5 A ends after 10 / s ms, and B's latency is 10 / s - 1 + 1 / s ms <= 5 ms when
+  // s >= 11 / 6: 1.833 x 19.5 = 35.75 TFLOP/s, 4.58x the sum. Busy time adds up exactly (11 ms per 100 ms).
+  Scenario sc = base(SharingMode::TIME_SLICE);
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, false);
+  sc.platform.contention.time_slice = true;
+  sc.platform.contention.slice = Seconds{0.020};
+  sc.platform.contention.switch_cost = Seconds{0.0};
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.warmup = Seconds{0.2};
+  StreamSpec a = stream("a", FLOPS_PER_MS / 10, 1e3, 100, at_times(every(0.05, 0.1, 2.0)));
+  StreamSpec b = stream("b", FLOPS_PER_MS, 1e3, 1, at_times(every(0.051, 0.1, 2.0)));
+  a.sla = Seconds{0.050};
+  b.sla = Seconds{0.005};
+  sc.workloads.streams = {a, b};
+  const Plan plan = plan_for(sc);
+  const auto res = analyse_additivity(sc, plan, nullptr, with_search());
+  ASSERT_EQ(res.size(), 1u);
+  ASSERT_TRUE(res[0].required && res[0].required->combined && res[0].required->sum);
+  const double tol = res[0].required->tolerance;
+  EXPECT_NEAR(*res[0].required->isolated.at("a") / (0.2 * A100_FP32_TFLOPS), 1.0, tol);
+  EXPECT_NEAR(*res[0].required->isolated.at("b") / (0.2 * A100_FP32_TFLOPS), 1.0, tol);
+  EXPECT_NEAR(*res[0].required->combined / (11.0 / 6.0 * A100_FP32_TFLOPS), 1.0, tol);
+  EXPECT_NEAR(res[0].ratio, 1.0, 0.005);
+  EXPECT_NE(res[0].verdict.find("above the sum"), std::string::npos) << res[0].verdict;
+  EXPECT_NE(res[0].utilisation_verdict.find("equals the simple sum"), std::string::npos) << res[0].utilisation_verdict;
+  EXPECT_NE(res[0].why.find("time slices"), std::string::npos) << res[0].why;
+}
+
+TEST(AdditivityRequired, ComputeAndMemoryBoundUnderMpsBelowTheSumInBothViews) {
+  // Both: 6 kernels of 1 ms at speed 1 (one all FLOPs, one all bytes), arriving together every 10 ms,
+  // SLA 8 ms. Alone each needs 6 / 8 = 0.75 of the device (14.6 TFLOP/s); under MPS they overlap, so
+  // together the same 0.75 serves both: ratio 0.5. Utilisation: 60 % each alone, about 60 % together.
+  Scenario sc = base(SharingMode::MPS);
+  sc.platform.contention.power = false;
+  sc.platform.contention.thermal = false;
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.warmup = Seconds{0.2};
+  const auto ticks = every(0.05, 0.01, 2.0);
+  StreamSpec c = stream("compute", FLOPS_PER_MS, 1e6, 6, at_times(ticks));
+  StreamSpec m = stream("memory", 1e6, 1.3995e9, 6, at_times(ticks));
+  c.sla = m.sla = Seconds{0.008};
+  sc.workloads.streams = {c, m};
+  const Plan plan = plan_for(sc);
+  const auto res = analyse_additivity(sc, plan, nullptr, with_search());
+  ASSERT_EQ(res.size(), 1u);
+  ASSERT_TRUE(res[0].required && res[0].required->combined && res[0].required->sum);
+  EXPECT_NEAR(*res[0].required->isolated.at("compute") / (0.75 * A100_FP32_TFLOPS), 1.0,
+              res[0].required->tolerance);
+  EXPECT_NEAR(*res[0].required->combined / *res[0].required->sum, 0.5, 0.05);
+  EXPECT_NEAR(res[0].ratio, 0.5, 0.05);
+  EXPECT_NE(res[0].verdict.find("below the sum"), std::string::npos) << res[0].verdict;
+  EXPECT_NE(res[0].utilisation_verdict.find("below the simple sum"), std::string::npos) << res[0].utilisation_verdict;
+  EXPECT_TRUE(res[0].why.empty()) << res[0].why;
 }

@@ -55,9 +55,56 @@ TEST(AdditivityVerdict, WithinHalfAPercentIsEqual) {
   r.sum = 0.990;
   r.combined = 0.994;
   r.ratio = 0.994 / 0.990;
-  EXPECT_EQ(additivity_verdict(r), "combined demand equals the simple sum (0.994 vs 0.990)");
+  EXPECT_EQ(additivity_verdict(r), "combined demand equals the simple sum (0.994 vs 0.990, tolerance 0.5 %)");
   r.ratio = 0.75;
   EXPECT_EQ(additivity_verdict(r), "combined demand is 25.0 % below the simple sum");
+  // The tolerance from the seeds' spread widens "equal".
+  r.ratio = 1.03;
+  r.tolerance = 0.04;
+  EXPECT_EQ(utilisation_verdict(r), "combined demand equals the simple sum (0.994 vs 0.990, tolerance 4.0 %)");
+}
+
+// The co-location case of issue 15 (20 face cameras + two ResNet-50 services on one time-sliced A100): busy
+// time adds up exactly, while the required fp16 TFLOP/s go from 42.98 alone to 124.10 together. The
+// headline must say what its own figures say: 124.10 / 42.98 = 2.887, 188.7 % above the sum.
+TEST(AdditivityVerdict, HeadlineInRequiredComputeAgreesWithItsFigures) {
+  AdditivityResult r;
+  r.sharing = "time-slice";
+  r.sum = 0.600;
+  r.combined = 0.600;
+  r.ratio = 1.0;
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.isolated = {{"faces", 30.00}, {"resnet50-a", 6.49}, {"resnet50-b", 6.49}};
+  rc.sum = 42.98;
+  rc.combined = 124.10;
+  rc.tolerance = 0.04;
+  r.required = rc;
+  EXPECT_EQ(additivity_verdict(r),
+            "together they need 124.10 fp16 TFLOP/s, 188.7 % above the sum of 42.98 alone (ratio 2.89, "
+            "tolerance 4.0 %)");
+  EXPECT_EQ(utilisation_verdict(r), "combined demand equals the simple sum (0.600 vs 0.600, tolerance 0.5 %)");
+  EXPECT_EQ(disagreement(r),
+            "busy time adds up, but waiting behind the other's time slices breaks the SLA: the GPU must be 2.9x "
+            "as fast as the sum of the workloads alone");
+}
+
+TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconcile) {
+  AdditivityResult r;
+  r.sum = r.combined = 0.2;
+  r.ratio = 1.0;
+  RequiredCompute rc;
+  rc.precision = "fp32";
+  rc.sum = 2.00;
+  rc.combined = 2.06;  // 3 % above, inside a 4 % tolerance
+  rc.tolerance = 0.04;
+  r.required = rc;
+  EXPECT_EQ(additivity_verdict(r),
+            "together they need 2.06 fp32 TFLOP/s, the sum of 2.00 alone (ratio 1.03, tolerance 4.0 %)");
+  EXPECT_EQ(disagreement(r), "");
+  EXPECT_EQ(compared_to_sum(1.03, 0.04), "equal");
+  EXPECT_EQ(compared_to_sum(1.05, 0.04), "above");
+  EXPECT_EQ(compared_to_sum(0.95, 0.04), "below");
 }
 
 RunMetrics small_metrics() {
