@@ -21,6 +21,8 @@ struct SimJob {
   const Scenario* scenario = nullptr;
   const Plan* plan = nullptr;
   Scheduler* policy = nullptr;
+  /// Simulate groups of devices that never interact apart, in parallel, and merge (sim/partition.hpp).
+  bool partition = true;
 };
 
 /// A job's result, or the message of the error that stopped it.
@@ -39,7 +41,7 @@ std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned pa
 /// child dies every job is simulated alone, so one crash does not hide the other results.
 std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel = 0);
 
-/// One simulation in a child process (simulate_all of one job).
+/// One simulation in child processes (simulate_all of one job: its partitions one per core).
 SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
 
 }  // namespace gpusim

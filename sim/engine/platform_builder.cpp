@@ -11,11 +11,11 @@ namespace gpusim {
 
 void Simulation::build_platform() {
   auto* zone = sg::create_full_zone("gpusim");
-  devices_.resize(sc_.platform.devices.size());
+  devices_.resize(device_global_.size());
   std::map<std::string, sg::Host*> cpus;
   for (std::size_t d = 0; d < devices_.size(); ++d) {
     DeviceRt& dev = devices_[d];
-    dev.spec = &sc_.platform.devices[d];
+    dev.spec = &sc_.platform.devices[device_global_[d]];
     const DeviceSpec& spec = dev.spec->spec;
     dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech_.compute_power, mech_.memory_power},
                            pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal,
@@ -29,11 +29,12 @@ void Simulation::build_platform() {
           zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
     }
   }
-  units_.resize(plan_.units().size());
-  for (std::size_t u = 0; u < plan_.units().size(); ++u) {
-    const Unit& unit = plan_.units()[u];
-    DeviceRt& dev = devices_[unit.device];
+  units_.resize(unit_global_.size());
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    const Unit& unit = plan_.units()[unit_global_[u]];
     UnitRt& rt = units_[u];
+    rt.device = device_local_[unit.device];
+    DeviceRt& dev = devices_[rt.device];
     rt.spec = dev.spec;
     rt.unit = &unit;
     rt.mps = dev.spec->sharing == SharingMode::MPS;
@@ -63,7 +64,7 @@ void Simulation::build_platform() {
     if (!rt.mps || ctx.share >= 1.0) continue;
     ctx.cap =
         zone->create_host(rt.unit->name + ".ctx" + std::to_string(c), share_speeds(rt.speeds, ctx.share));
-    devices_[rt.unit->device].hosts.push_back(ctx.cap);
+    devices_[rt.device].hosts.push_back(ctx.cap);
   }
   zone->seal();
 }
