@@ -4,10 +4,13 @@
 
 namespace gpusim {
 
-std::vector<std::vector<int>> partition_devices(std::size_t devices, bool per_request_policy,
-                                                int max_devices) {
-  const std::size_t per = static_cast<std::size_t>(std::max(1, max_devices));
-  const std::size_t groups = per_request_policy || devices <= per ? 1 : (devices + per - 1) / per;
+std::vector<std::vector<int>> partition_devices(std::size_t devices, std::size_t streams, bool per_request_policy,
+                                                const PartitionRule& rule) {
+  const std::size_t per = static_cast<std::size_t>(std::max(1, rule.max_devices));
+  const std::size_t by_streams =
+      std::max<std::size_t>(1, streams / static_cast<std::size_t>(std::max(1, rule.min_streams)));
+  const bool one = !rule.split || per_request_policy || devices <= per;
+  const std::size_t groups = one ? 1 : std::min((devices + per - 1) / per, by_streams);
   std::vector<std::vector<int>> out(groups);
   // Contiguous runs whose sizes differ by at most one.
   std::size_t d = 0;

@@ -20,13 +20,23 @@
 
 namespace gpusim {
 
-/// At most this many devices in one partition.
+/// At most this many devices in one partition...
 constexpr int kPartitionDevices = 8;
+/// ...and at least this many streams, on average, unless the run has fewer: a forked engine per handful
+/// of idle devices would cost more than it saves.
+constexpr int kPartitionStreams = 80;
 
-/// The device groups to simulate apart, in increasing device order (contiguous runs of at most
-/// `max_devices`, as even as possible); one group of every device when the run cannot be split
-/// (`per_request_policy`) or has at most `max_devices` devices.
-std::vector<std::vector<int>> partition_devices(std::size_t devices, bool per_request_policy,
-                                                int max_devices = kPartitionDevices);
+/// How a run is split.
+struct PartitionRule {
+  bool split = true;  ///< false: one engine
+  int max_devices = kPartitionDevices;
+  int min_streams = kPartitionStreams;
+};
+
+/// The device groups to simulate apart, in increasing device order: contiguous runs, as even as possible,
+/// of at most `max_devices` devices, and no more groups than streams / `min_streams` (at least one). One
+/// group of every device when the run cannot be split (`per_request_policy`) or the rule says not to.
+std::vector<std::vector<int>> partition_devices(std::size_t devices, std::size_t streams, bool per_request_policy,
+                                                const PartitionRule& rule = {});
 
 }  // namespace gpusim

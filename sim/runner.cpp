@@ -162,23 +162,25 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
   return results;
 }
 
-// A job's partitions (sim/partition.hpp) and who simulated each unit and device.
+// A job's partitions (sim/partition.hpp): the devices of each, and their units.
 struct Split {
   std::vector<std::vector<int>> groups;  // one group: the whole job in one engine
-  std::vector<int> unit_owner, device_owner;
+  std::vector<std::vector<int>> units;   // per group, in plan order
 };
 
 Split split_of(const SimJob& job) {
   Split s;
-  const std::size_t devices = job.scenario->platform.devices.size();
   const bool per_request = job.policy && job.policy->per_request();
-  s.groups = job.partition ? partition_devices(devices, per_request) : std::vector<std::vector<int>>{{}};
+  s.groups = partition_devices(job.scenario->platform.devices.size(), job.plan->placements().size(), per_request,
+                               job.partition);
   if (s.groups.size() < 2) return s;
-  s.device_owner.assign(devices, 0);
+  std::vector<int> group_of(job.scenario->platform.devices.size(), 0);
   for (std::size_t g = 0; g < s.groups.size(); ++g) {
-    for (int d : s.groups[g]) s.device_owner[d] = static_cast<int>(g);
+    for (int d : s.groups[g]) group_of[d] = static_cast<int>(g);
   }
-  for (const Unit& u : job.plan->units()) s.unit_owner.push_back(s.device_owner[u.device]);
+  s.units.resize(s.groups.size());
+  const auto& units = job.plan->units();
+  for (std::size_t u = 0; u < units.size(); ++u) s.units[group_of[units[u].device]].push_back(static_cast<int>(u));
   return s;
 }
 
@@ -229,7 +231,7 @@ std::vector<SimResult> gather(const Batch& b, std::vector<SimResult> results) {
     } else {
       out.push_back(merge_partitions(std::vector<SimResult>(std::make_move_iterator(begin),
                                                             std::make_move_iterator(end)),
-                                     split.unit_owner, split.device_owner));
+                                     split.units, split.groups));
     }
   }
   return out;

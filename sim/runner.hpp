@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/partition.hpp"
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
@@ -21,8 +22,8 @@ struct SimJob {
   const Scenario* scenario = nullptr;
   const Plan* plan = nullptr;
   Scheduler* policy = nullptr;
-  /// Simulate groups of devices that never interact apart, in parallel, and merge (sim/partition.hpp).
-  bool partition = true;
+  /// Groups of devices that never interact are simulated apart, in parallel, and merged.
+  PartitionRule partition{};
 };
 
 /// A job's result, or the message of the error that stopped it.

@@ -93,13 +93,23 @@ void canonical_order(SimResult& r) {
   }
 }
 
-SimResult merge_partitions(std::vector<SimResult> parts, const std::vector<int>& unit_owner,
-                           const std::vector<int>& device_owner) {
+SimResult merge_partitions(std::vector<SimResult> parts, const std::vector<std::vector<int>>& units_of,
+                           const std::vector<std::vector<int>>& devices_of) {
   SimResult out;
-  out.devices.resize(unit_owner.size());
-  for (std::size_t u = 0; u < unit_owner.size(); ++u) out.devices[u] = parts[unit_owner[u]].devices.at(u);
-  out.power.resize(device_owner.size());
-  for (std::size_t d = 0; d < device_owner.size(); ++d) out.power[d] = parts[device_owner[d]].power.at(d);
+  std::size_t units = 0, devices = 0;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    if (parts[p].devices.size() != units_of.at(p).size() || parts[p].power.size() != devices_of.at(p).size()) {
+      throw std::runtime_error("a partition's result does not match its devices");
+    }
+    units += units_of[p].size();
+    devices += devices_of[p].size();
+  }
+  out.devices.resize(units);
+  out.power.resize(devices);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    for (std::size_t i = 0; i < units_of[p].size(); ++i) out.devices.at(units_of[p][i]) = parts[p].devices[i];
+    for (std::size_t i = 0; i < devices_of[p].size(); ++i) out.power.at(devices_of[p][i]) = parts[p].power[i];
+  }
   std::size_t requests = 0, stages = 0, samples = 0;
   for (const auto& p : parts) {
     requests += p.requests.size();

@@ -74,11 +74,11 @@ struct SimResult {
 void canonical_order(SimResult& r);
 
 /// One result from the results of a run's partitions (sim/partition.hpp), each simulated apart:
-/// requests, stage records and samples of all, the unit and device records each from the partition that
-/// simulated it (`unit_owner[u]`, `device_owner[d]`: index into `parts`), kernels summed, the latest end,
+/// requests, stage records and samples of all; part p's unit and device records are those of units
+/// `units_of[p]` and devices `devices_of[p]` (indices in the whole plan); kernels summed, the latest end,
 /// host time summed, the largest peak memory. In canonical order.
-SimResult merge_partitions(std::vector<SimResult> parts, const std::vector<int>& unit_owner,
-                           const std::vector<int>& device_owner);
+SimResult merge_partitions(std::vector<SimResult> parts, const std::vector<std::vector<int>>& units_of,
+                           const std::vector<std::vector<int>>& devices_of);
 
 /// Binary (de)serialisation for the pipe between child and parent.
 std::string serialize(const SimResult& r);

@@ -12,8 +12,8 @@ namespace gpusim {
 
 /// `policy` is asked for per-request decisions (admit, pick) when it makes them; it may be null.
 /// `devices`, when given, is a partition (sim/partition.hpp): the physical devices to simulate, in
-/// increasing order. The result is indexed as for the whole plan; it holds the requests of the streams
-/// placed on those devices, and the records of the other units and devices stay empty.
+/// increasing order. The result then holds the requests (by the plan's stream index) and samples (by
+/// device index) of those devices, and the records of their units and of them only, in plan order.
 SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
                    const std::vector<int>* devices = nullptr);
 

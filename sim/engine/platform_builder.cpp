@@ -1,8 +1,10 @@
-// The SimGrid platform: per device its controller and host link, per unit a GPU host, a memory
-// pseudo-host and the memory bus between them, per MPS context with a share below 1 a capping host,
-// and the routes of one full zone.
+// The SimGrid platform: per device its controller, a host pseudo-host and its host link, per unit a GPU
+// host, a memory pseudo-host and the memory bus between them, per MPS context with a share below 1 a
+// capping host. One star zone holds them: a host's links are its own (the memory pseudo-host's is its bus,
+// the host pseudo-host's its device's host link, the GPU has none), so GPU -> memory crosses the bus and
+// host -> memory the host link then the bus. Its routes cost memory per host, not per pair of hosts as in
+// a full zone (16 B x hosts^2: 6.7 GiB at 10,000 devices).
 
-#include <map>
 #include <string>
 
 #include "sim/engine/simulation.hpp"
@@ -10,9 +12,8 @@
 namespace gpusim {
 
 void Simulation::build_platform() {
-  auto* zone = sg::create_full_zone("gpusim");
+  auto* zone = sg::create_star_zone("gpusim");
   devices_.resize(device_global_.size());
-  std::map<std::string, sg::Host*> cpus;
   for (std::size_t d = 0; d < devices_.size(); ++d) {
     DeviceRt& dev = devices_[d];
     dev.spec = &sc_.platform.devices[device_global_[d]];
@@ -22,11 +23,10 @@ void Simulation::build_platform() {
                            mech_.power, mech_.thermal);
     dev.record.min_clock_hz = dev.controller->clocks().front().v;
     if (mech_.pcie) {
-      auto [it, fresh] = cpus.try_emplace(dev.spec->node, nullptr);
-      if (fresh) it->second = zone->create_host(dev.spec->node + ".cpu", 1.0);
-      dev.cpu = it->second;
+      dev.cpu = zone->create_host(dev.spec->name + ".host", 1.0);
       dev.pcie =
           zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
+      zone->add_route(dev.cpu->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(dev.pcie)}, true);
     }
   }
   units_.resize(unit_global_.size());
@@ -47,12 +47,7 @@ void Simulation::build_platform() {
     rt.bus = zone->create_link(unit.name + ".bus", rt.bus_bandwidth)->set_latency(0);
     if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
     rt.bus->seal();
-    zone->add_route(rt.gpu->get_netpoint(), rt.mem->get_netpoint(), nullptr, nullptr,
-                    {sg::LinkInRoute(rt.bus)}, true);
-    if (dev.pcie) {
-      zone->add_route(dev.cpu->get_netpoint(), rt.mem->get_netpoint(), nullptr, nullptr,
-                      {sg::LinkInRoute(dev.pcie), sg::LinkInRoute(rt.bus)}, true);
-    }
+    zone->add_route(rt.mem->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(rt.bus)}, true);
     dev.units.push_back(static_cast<int>(u));
     dev.hosts.push_back(rt.gpu);
   }

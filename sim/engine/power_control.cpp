@@ -45,6 +45,7 @@ void Simulation::integrate(UnitRt& u, double to) {
 // removed, so the loads read here are those of the interval just elapsed, which began at the last event:
 // the units touched then get their new fractions from that date on.
 void Simulation::account(double dt) {
+  retired_.clear();
   const double from = clock_;
   clock_ = sg::Engine::get_clock();
   if (dt <= 0) return;

@@ -195,6 +195,7 @@ class Simulation {
   std::vector<int> stream_global_, unit_global_, device_global_;
   std::vector<int> unit_local_, device_local_;
   std::vector<int> dirty_units_;      // units touched since the last clock advance
+  std::vector<sg::ExecPtr> retired_;  // completed activities, released at the next clock advance
   double clock_ = 0;                  // simulated time before the clock advance being accounted
   SimResult result_;
   double window_begin_ = 0;

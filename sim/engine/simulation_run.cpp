@@ -58,7 +58,11 @@ SimResult Simulation::run() {
       std::max(1, static_cast<int>(std::lround(mech_.sample_interval.v / mech_.control_period.v)));
 
   sg::Activity::on_completion_cb([this](const sg::Activity& a) {
-    on_done(static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>())));
+    const int job = static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>()));
+    // SimGrid still reads the activity after this callback: its last reference is dropped at the next
+    // clock advance, not here when the job starts its next activity in the context's slot.
+    retired_.push_back(std::move(contexts_[jobs_[job].context].exec));
+    on_done(job);
   });
   sg::Engine::on_time_advance_cb([this](double dt) { account(dt); });
   for (std::uint32_t s = 0; s < streams_.size(); ++s) schedule_arrival(s);
@@ -71,11 +75,10 @@ SimResult Simulation::run() {
   result_.end_time = last_event_;
   set_sim_clock(nullptr);
 
-  // Back to the whole plan's indices, in the order that does not depend on the partition.
-  result_.devices.resize(plan_.units().size());
-  for (std::size_t u = 0; u < units_.size(); ++u) result_.devices[unit_global_[u]] = units_[u].record;
-  result_.power.resize(sc_.platform.devices.size());
-  for (std::size_t d = 0; d < devices_.size(); ++d) result_.power[device_global_[d]] = devices_[d].record;
+  // Records of the units and devices simulated here, in plan order; requests and samples by the whole
+  // plan's indices, in the order that does not depend on the partition.
+  for (const auto& u : units_) result_.devices.push_back(u.record);
+  for (const auto& d : devices_) result_.power.push_back(d.record);
   for (auto& r : result_.requests) r.stream = static_cast<std::uint32_t>(stream_global_[r.stream]);
   canonical_order(result_);
   result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

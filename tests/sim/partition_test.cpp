@@ -44,15 +44,19 @@ Scenario twelve_devices() {
 }  // namespace
 
 TEST(Partition, DevicesAreSplitIntoEvenContiguousGroups) {
-  const auto groups = partition_devices(20, false, 8);
+  const auto groups = partition_devices(20, 200, false, {true, 8, 10});
   ASSERT_EQ(groups.size(), 3U);  // ceil(20 / 8)
   EXPECT_EQ(groups[0], (std::vector<int>{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(groups[1], (std::vector<int>{7, 8, 9, 10, 11, 12, 13}));
   EXPECT_EQ(groups[2], (std::vector<int>{14, 15, 16, 17, 18, 19}));
-  EXPECT_EQ(partition_devices(8, false, 8).size(), 1U);
-  EXPECT_EQ(partition_devices(9, false, 8).size(), 2U);
-  EXPECT_EQ(partition_devices(1000, true, 8).size(), 1U);  // a per-request policy keeps one engine
-  EXPECT_EQ(partition_devices(1000, true, 8).front().size(), 1000U);
+  EXPECT_EQ(partition_devices(8, 200, false, {true, 8, 10}).size(), 1U);
+  EXPECT_EQ(partition_devices(20, 200, false, {false}).size(), 1U);
+  EXPECT_EQ(partition_devices(9, 200, false, {true, 8, 10}).size(), 2U);
+  EXPECT_EQ(partition_devices(1000, 10000, true, {true, 8, 10}).size(), 1U);  // a per-request policy keeps one engine
+  EXPECT_EQ(partition_devices(1000, 10000, true, {true, 8, 10}).front().size(), 1000U);
+  EXPECT_EQ(partition_devices(1000, 10000, false).size(), 125U);  // 1,000 / 8
+  EXPECT_EQ(partition_devices(10000, 1, false).size(), 1U);      // one stream: nothing to spread
+  EXPECT_EQ(partition_devices(10000, 400, false).size(), 5U);    // 400 / 80
 }
 
 TEST(Partition, SplitRunEqualsTheSingleEngine) {
@@ -62,8 +66,10 @@ TEST(Partition, SplitRunEqualsTheSingleEngine) {
   const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
   for (std::size_t i = 0; i < streams.size(); ++i) b.place(streams[i], static_cast<int>(i % 12));
   const Plan plan = b.build();
-  SimJob one{&sc, &plan, nullptr, false};
-  SimJob split{&sc, &plan, nullptr, true};
+  SimJob one{&sc, &plan, nullptr, PartitionRule{false}};
+  SimJob split{&sc, &plan, nullptr, PartitionRule{true, 8, 1}};
+  ASSERT_EQ(partition_devices(12, 36, false).size(), 1U);  // too few streams to split by default...
+  ASSERT_EQ(partition_devices(12, 36, false, {true, 8, 1}).size(), 2U);
   const std::vector<SimResult> r = simulate_all({one, split}, 2);
   const SimResult& a = r[0];
   const SimResult& p = r[1];

@@ -107,17 +107,17 @@ TEST(SimResultOrder, PartitionsMergeWithTheirOwnersRecords) {
   a.stages = {StageRecord{0, 0, 1, 0.2, 0.3}};
   b.requests = {RequestRecord{1, RequestStatus::COMPLETED, 0.1, 0.1, 0.4}};
   b.stages = {StageRecord{0, 0, 1, 0.1, 0.4}};
-  a.devices = {DeviceRecord{0.5, 0, 0, 3, 0}, DeviceRecord{}};
-  b.devices = {DeviceRecord{}, DeviceRecord{0.25, 0, 0, 5, 1}};
-  a.power = {PowerRecord{1, 2, 3, 4, 5}, PowerRecord{}};
-  b.power = {PowerRecord{}, PowerRecord{6, 7, 8, 9, 10}};
+  a.devices = {DeviceRecord{0.5, 0, 0, 3, 0}};  // a simulated unit 0 of device 0
+  b.devices = {DeviceRecord{0.25, 0, 0, 5, 1}, DeviceRecord{0.75, 0, 0, 7, 2}};  // b units 1, 2 of device 1
+  a.power = {PowerRecord{1, 2, 3, 4, 5}};
+  b.power = {PowerRecord{6, 7, 8, 9, 10}};
   a.kernels = 3;
   b.kernels = 5;
   a.end_time = 0.3;
   b.end_time = 0.4;
   a.peak_rss_kib = 100;
   b.peak_rss_kib = 50;
-  const SimResult m = merge_partitions({a, b}, {0, 1}, {0, 1});
+  const SimResult m = merge_partitions({a, b}, {{0}, {1, 2}}, {{0}, {1}});
   ASSERT_EQ(m.requests.size(), 2U);
   EXPECT_EQ(m.requests[0].stream, 1U);  // arrived first
   ASSERT_EQ(m.stages.size(), 2U);
@@ -127,11 +127,13 @@ TEST(SimResultOrder, PartitionsMergeWithTheirOwnersRecords) {
   EXPECT_EQ(m.stages[1].finish, 0.3);
   EXPECT_EQ(m.devices[0].kernels, 3U);
   EXPECT_EQ(m.devices[1].kernels, 5U);
+  EXPECT_EQ(m.devices[2].kernels, 7U);
   EXPECT_EQ(m.power[0].energy_j, 1);
   EXPECT_EQ(m.power[1].energy_j, 6);
   EXPECT_EQ(m.kernels, 8U);
   EXPECT_EQ(m.end_time, 0.4);
   EXPECT_EQ(m.peak_rss_kib, 100);
+  EXPECT_THROW(merge_partitions({a, b}, {{0}, {1}}, {{0}, {1}}), std::runtime_error);  // b has 2 units
 }
 
 }  // namespace gpusim::test
