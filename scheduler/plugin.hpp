@@ -37,7 +37,7 @@
 #include "scheduler/scheduler.hpp"
 
 /// Version of the plugin ABI of this gpusim.
-#define GPUSIM_PLUGIN_ABI_VERSION 2
+#define GPUSIM_PLUGIN_ABI_VERSION 3
 
 namespace gpusim {
 

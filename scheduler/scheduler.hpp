@@ -5,6 +5,7 @@
 /// waiting requests. Every decision has a default, so a policy overrides only what it is about.
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,41 @@
 #include "core/units.hpp"
 
 namespace gpusim {
+
+/// Values per execution unit (by unit id), shared by every view that holds the same values: the instances
+/// of a workload hold one copy between them, so a plan's views grow with streams plus units, not with
+/// their product. Read like a vector; a write (set, assign, push_back) copies first when shared.
+template <class T>
+class PerUnit {
+ public:
+  PerUnit() = default;
+  PerUnit(std::initializer_list<T> values) : v_(std::make_shared<std::vector<T>>(values)) {}
+  explicit PerUnit(std::vector<T> values) : v_(std::make_shared<std::vector<T>>(std::move(values))) {}
+  std::size_t size() const { return v_ ? v_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const T& operator[](std::size_t unit) const { return (*v_)[unit]; }
+  const T& at(std::size_t unit) const { return values().at(unit); }
+  typename std::vector<T>::const_iterator begin() const { return values().begin(); }
+  typename std::vector<T>::const_iterator end() const { return values().end(); }
+  void set(std::size_t unit, const T& value) { own()[unit] = value; }
+  void assign(std::size_t n, const T& value) { v_ = std::make_shared<std::vector<T>>(n, value); }
+  void push_back(const T& value) { own().push_back(value); }
+
+ private:
+  const std::vector<T>& values() const {
+    static const std::vector<T> none;
+    return v_ ? *v_ : none;
+  }
+  std::vector<T>& own() {
+    if (!v_) {
+      v_ = std::make_shared<std::vector<T>>();
+    } else if (v_.use_count() > 1) {
+      v_ = std::make_shared<std::vector<T>>(*v_);
+    }
+    return *v_;
+  }
+  std::shared_ptr<std::vector<T>> v_;
+};
 
 /// One stream instance as a policy sees it.
 struct StreamView {
@@ -33,12 +69,12 @@ struct StreamView {
   int priority = 0;
   /// Predicted service time of one request alone on each execution unit (roofline), by unit id; nothing
   /// where the unit's device does not support the stream's precision (the stream cannot run there).
-  std::vector<std::optional<Seconds>> isolated_time;
+  PerUnit<std::optional<Seconds>> isolated_time;
   /// Of which, per unit: time the request's kernels would need for their compute alone, and for their
   /// memory traffic alone (the two roofline terms summed over kernels). A compute-heavy stream has
   /// compute_time > memory_time; co-locating it with a memory-heavy one interferes little.
-  std::vector<Seconds> compute_time;
-  std::vector<Seconds> memory_time;
+  PerUnit<Seconds> compute_time;
+  PerUnit<Seconds> memory_time;
 };
 
 /// One execution unit as a policy sees it: a whole device, or one MIG slice of a device.

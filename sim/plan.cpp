@@ -333,14 +333,27 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     v.l2_cache = unit.l2;
     uviews.push_back(v);
   }
-  for (std::size_t i = 0; i < sviews.size(); ++i) {
-    const StreamSpec& s = ws[streams[i].workload];
+  // The times depend on the workload and the unit only: computed once per workload, shared by its
+  // instances' views.
+  std::vector<StreamView> times(ws.size());
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    std::vector<std::optional<Seconds>> isolated;
+    std::vector<Seconds> compute, memory;
     for (const auto& unit : units) {
-      sviews[i].isolated_time.push_back(isolated_request_time(s, devices[unit.device], unit));
-      const auto [tc, tm] = request_roofline_terms(s, devices[unit.device], unit);
-      sviews[i].compute_time.push_back(tc);
-      sviews[i].memory_time.push_back(tm);
+      isolated.push_back(isolated_request_time(ws[w], devices[unit.device], unit));
+      const auto [tc, tm] = request_roofline_terms(ws[w], devices[unit.device], unit);
+      compute.push_back(tc);
+      memory.push_back(tm);
     }
+    times[w].isolated_time = PerUnit<std::optional<Seconds>>(std::move(isolated));
+    times[w].compute_time = PerUnit<Seconds>(std::move(compute));
+    times[w].memory_time = PerUnit<Seconds>(std::move(memory));
+  }
+  for (std::size_t i = 0; i < sviews.size(); ++i) {
+    const StreamView& t = times[streams[i].workload];
+    sviews[i].isolated_time = t.isolated_time;
+    sviews[i].compute_time = t.compute_time;
+    sviews[i].memory_time = t.memory_time;
   }
 
   const std::vector<int> unit_of = policy.place(sviews, uviews);

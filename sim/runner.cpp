@@ -5,16 +5,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "scheduler/contained_call.hpp"
+#include "sim/partition.hpp"
 #include "sim/simulate.hpp"
 
 namespace gpusim {
@@ -159,38 +162,98 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
   return results;
 }
 
-std::function<SimResult()> as_function(const SimJob& job) {
-  return [job] { return simulate(*job.scenario, *job.plan, job.policy); };
+// A job's partitions (sim/partition.hpp): the devices of each, and their units.
+struct Split {
+  std::vector<std::vector<int>> groups;  // one group: the whole job in one engine
+  std::vector<std::vector<int>> units;   // per group, in plan order
+};
+
+Split split_of(const SimJob& job) {
+  Split s;
+  const bool per_request = job.policy && job.policy->per_request();
+  s.groups = partition_devices(job.scenario->platform.devices.size(), job.plan->placements().size(), per_request,
+                               job.partition);
+  if (s.groups.size() < 2) return s;
+  std::vector<int> group_of(job.scenario->platform.devices.size(), 0);
+  for (std::size_t g = 0; g < s.groups.size(); ++g) {
+    for (int d : s.groups[g]) group_of[d] = static_cast<int>(g);
+  }
+  s.units.resize(s.groups.size());
+  const auto& units = job.plan->units();
+  for (std::size_t u = 0; u < units.size(); ++u) s.units[group_of[units[u].device]].push_back(static_cast<int>(u));
+  return s;
+}
+
+// The child functions of a batch: one per partition of each job. With `keep_going`, a child whose
+// simulation fails returns an empty result marked with end_time < 0 instead of raising its error.
+struct Batch {
+  std::vector<Split> splits;              // per job
+  std::vector<std::size_t> first;         // per job: its first function
+  std::vector<std::function<SimResult()>> functions;
+};
+
+Batch batch_of(const std::vector<SimJob>& jobs, bool keep_going) {
+  Batch b;
+  b.splits.reserve(jobs.size());  // the functions point into the splits
+  for (const auto& j : jobs) {
+    b.splits.push_back(split_of(j));
+    b.first.push_back(b.functions.size());
+    const Split& split = b.splits.back();
+    for (const auto& group : split.groups) {
+      const std::vector<int>* devices = split.groups.size() > 1 ? &group : nullptr;
+      b.functions.push_back([j, devices, keep_going] {
+        if (!keep_going) return simulate(*j.scenario, *j.plan, j.policy, devices);
+        try {
+          return simulate(*j.scenario, *j.plan, j.policy, devices);
+        } catch (const std::exception&) {
+          SimResult failed;
+          failed.end_time = -1;
+          return failed;
+        }
+      });
+    }
+  }
+  return b;
+}
+
+// The jobs' results from their children's, partitions merged; a job with a failed part is marked failed.
+std::vector<SimResult> gather(const Batch& b, std::vector<SimResult> results) {
+  std::vector<SimResult> out;
+  out.reserve(b.splits.size());
+  for (std::size_t j = 0; j < b.splits.size(); ++j) {
+    const Split& split = b.splits[j];
+    const auto begin = results.begin() + static_cast<std::ptrdiff_t>(b.first[j]);
+    const auto end = begin + static_cast<std::ptrdiff_t>(split.groups.size());
+    if (split.groups.size() < 2) {
+      out.push_back(std::move(*begin));
+    } else if (std::any_of(begin, end, [](const SimResult& r) { return r.end_time < 0; })) {
+      out.emplace_back().end_time = -1;
+    } else {
+      out.push_back(merge_partitions(std::vector<SimResult>(std::make_move_iterator(begin),
+                                                            std::make_move_iterator(end)),
+                                     split.units, split.groups));
+    }
+  }
+  return out;
+}
+
+std::vector<SimResult> run_jobs(const std::vector<SimJob>& jobs, unsigned parallel, bool keep_going) {
+  const Batch b = batch_of(jobs, keep_going);
+  return gather(b, run_parallel(b.functions, parallel));
 }
 
 }  // namespace
 
 std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel) {
-  std::vector<std::function<SimResult()>> fns;
-  fns.reserve(jobs.size());
-  for (const auto& j : jobs) fns.push_back(as_function(j));
-  return run_parallel(fns, parallel);
+  return run_jobs(jobs, parallel, false);
 }
 
 std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel) {
-  // A child whose simulation fails returns an empty result marked with end_time < 0 instead of its error,
-  // so that the batch goes on; that job is then simulated alone, which raises its error here.
-  std::vector<std::function<SimResult()>> fns;
-  fns.reserve(jobs.size());
-  for (const auto& j : jobs) {
-    fns.push_back([j] {
-      try {
-        return simulate(*j.scenario, *j.plan, j.policy);
-      } catch (const std::exception&) {
-        SimResult failed;
-        failed.end_time = -1;
-        return failed;
-      }
-    });
-  }
+  // A job that fails is marked (end_time < 0) so that the batch goes on; it is then simulated alone,
+  // which raises its error here.
   std::vector<SimResult> results;
   try {
-    results = run_parallel(fns, parallel);
+    results = run_jobs(jobs, parallel, true);
   } catch (const std::exception& e) {
     logger("sim")->warn("a simulation failed ({}); simulating each alone", e.what());
     results.assign(jobs.size(), SimResult{});
@@ -199,8 +262,7 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   std::vector<SimAttempt> out(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     try {
-      out[i].result = results[i].end_time < 0 ? run_parallel({as_function(jobs[i])}, 1).front()
-                                              : std::move(results[i]);
+      out[i].result = results[i].end_time < 0 ? run_jobs({jobs[i]}, 1, false).front() : std::move(results[i]);
     } catch (const std::exception& e) {
       out[i].error = e.what();
     }
@@ -209,7 +271,7 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
 }
 
 SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  return simulate_all({SimJob{&sc, &plan, policy}}, 1).front();
+  return simulate_all({SimJob{&sc, &plan, policy}}).front();
 }
 
 }  // namespace gpusim

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/partition.hpp"
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
@@ -21,6 +22,8 @@ struct SimJob {
   const Scenario* scenario = nullptr;
   const Plan* plan = nullptr;
   Scheduler* policy = nullptr;
+  /// Groups of devices that never interact are simulated apart, in parallel, and merged.
+  PartitionRule partition{};
 };
 
 /// A job's result, or the message of the error that stopped it.
@@ -39,7 +42,7 @@ std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned pa
 /// child dies every job is simulated alone, so one crash does not hide the other results.
 std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel = 0);
 
-/// One simulation in a child process (simulate_all of one job).
+/// One simulation in child processes (simulate_all of one job: its partitions one per core).
 SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
 
 }  // namespace gpusim

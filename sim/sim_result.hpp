@@ -68,6 +68,18 @@ struct SimResult {
   long peak_rss_kib = 0;      ///< of the simulating process
 };
 
+/// Puts the records in an order that does not depend on how the run was split or on the order of
+/// simultaneous events: requests by (arrival, stream), stage records by (request, stage, start), samples
+/// by (time, device). Request indices in the stage records follow their requests.
+void canonical_order(SimResult& r);
+
+/// One result from the results of a run's partitions (sim/partition.hpp), each simulated apart:
+/// requests, stage records and samples of all; part p's unit and device records are those of units
+/// `units_of[p]` and devices `devices_of[p]` (indices in the whole plan); kernels summed, the latest end,
+/// host time summed, the largest peak memory. In canonical order.
+SimResult merge_partitions(std::vector<SimResult> parts, const std::vector<std::vector<int>>& units_of,
+                           const std::vector<std::vector<int>>& devices_of);
+
 /// Binary (de)serialisation for the pipe between child and parent.
 std::string serialize(const SimResult& r);
 SimResult deserialize(const std::string& bytes);

@@ -3,12 +3,18 @@
 /// call it only in a fresh process (run_simulation() does the fork). Defined in
 /// sim/engine/simulation_run.cpp.
 
+#include <vector>
+
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
 namespace gpusim {
 
 /// `policy` is asked for per-request decisions (admit, pick) when it makes them; it may be null.
-SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
+/// `devices`, when given, is a partition (sim/partition.hpp): the physical devices to simulate, in
+/// increasing order. The result then holds the requests (by the plan's stream index) and samples (by
+/// device index) of those devices, and the records of their units and of them only, in plan order.
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
+                   const std::vector<int>* devices = nullptr);
 
 }  // namespace gpusim

@@ -22,7 +22,6 @@ namespace {
 constexpr double kBaseBytes = 64.0 * 1024 * 1024;  // a one-device, one-stream run, with margin
 constexpr double kBytesPerUnit = 64.0 * 1024;      // SimGrid host, links, route and unit state
 constexpr double kBytesPerStream = 8.0 * 1024;     // view, placement, mt19937_64, timer, contexts
-constexpr double kBytesPerRouteSlot = 16;  // full zone, per host pair: 9.8 measured (1,000 vs 3,000 devices)
 constexpr double kMaxUnitsPerMigDevice = 7;  // `mig: auto`: the policy may choose 7 slices
 // Request, stage and sample vectors: grown by doubling in the child (up to 2 x), serialised there for the
 // pipe (1 x), read and deserialised in the parent (1 x) while the child may still hold its copies.
@@ -30,8 +29,6 @@ constexpr double kRecordCopies = 4;
 // Host time: conservative rates measured with bench/ (gpusim_bench_scenario) on a 2-core machine.
 constexpr double kKernelsPerSecond = 2.0e5;
 constexpr double kTicksPerSecond = 1.0e6;
-// Sealing the full zone: its route slots, measured at 1.4e7 per second (3,000 devices: 2.6 s).
-constexpr double kRouteSlotsPerSecond = 5.0e6;
 
 double expected_arrivals(const ArrivalSpec& a, double duration) {
   switch (a.kind) {
@@ -78,22 +75,24 @@ WorkEstimate estimate_work(const Scenario& sc) {
   // An MPS context is one workload on one unit.
   const double mps_contexts =
       std::min(e.streams, mps_units * static_cast<double>(sc.workloads.streams.size()));
-  e.hosts = 2 * e.units + static_cast<double>(sc.platform.nodes.size()) + mps_contexts;
+  e.hosts = 2 * e.units + e.devices + mps_contexts;
   const ContentionSpec& mech = sc.platform.contention;
   e.ticks = mech.control_period.v > 0 ? std::floor(horizon / mech.control_period.v) * e.devices : 0;
   e.samples = mech.sample_interval.v > 0 ? std::floor(horizon / mech.sample_interval.v) * e.devices : 0;
   e.events = e.requests + 2 * e.kernels + e.ticks;
 
   e.base_bytes = kBaseBytes;
-  e.platform_bytes = kBytesPerUnit * e.units + kBytesPerRouteSlot * e.hosts * e.hosts;
+  e.platform_bytes = kBytesPerUnit * e.units;  // a star zone: routes per host, not per pair of hosts
   e.stream_bytes = kBytesPerStream * e.streams + kernel_costs * sizeof(KernelCost);
-  // StreamView: isolated_time, compute_time and memory_time hold one entry per unit.
-  e.view_bytes = e.streams * e.units * (sizeof(std::optional<Seconds>) + 2 * sizeof(Seconds));
+  // StreamView: isolated_time, compute_time and memory_time hold one entry per unit, shared by the
+  // instances of a workload.
+  e.view_bytes = static_cast<double>(sc.workloads.streams.size()) * e.units *
+                 (sizeof(std::optional<Seconds>) + 2 * sizeof(Seconds));
   // Per request: its record and its fan-out draw (2 bytes) in the engine.
   e.record_bytes = kRecordCopies * (e.requests * (sizeof(RequestRecord) + sizeof(std::uint16_t)) +
                                     e.stage_runs * sizeof(StageRecord) + e.samples * sizeof(Sample));
   e.host_seconds =
-      e.kernels / kKernelsPerSecond + e.ticks / kTicksPerSecond + e.hosts * e.hosts / kRouteSlotsPerSecond;
+      e.kernels / kKernelsPerSecond + e.ticks / kTicksPerSecond;
   return e;
 }
 

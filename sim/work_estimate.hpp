@@ -17,8 +17,7 @@ struct WorkEstimate {
   double streams = 0;     ///< stream instances (sum of the workloads' count)
   double units = 0;       ///< execution units (devices, or MIG slices; 7 per `mig: auto` device)
   double devices = 0;     ///< physical devices
-  double hosts = 0;       ///< SimGrid hosts: 2 per unit, 1 per node, 1 per MPS context (its full zone
-                          ///< holds a route slot for every pair of them)
+  double hosts = 0;       ///< SimGrid hosts: 2 per unit, 1 per device, 1 per MPS context
   double requests = 0;    ///< arrivals in [0, duration): rate x duration, or the trace's times before it
   double stage_runs = 0;  ///< stage records (pipelines: requests x stages)
   double kernels = 0;     ///< requests x kernels per request
@@ -27,7 +26,7 @@ struct WorkEstimate {
   double events = 0;      ///< arrivals + kernel starts and ends + controller steps
 
   double base_bytes = 0;      ///< the process, SimGrid, the catalog
-  double platform_bytes = 0;  ///< SimGrid hosts, links, unit state (per unit) and route table (hosts^2)
+  double platform_bytes = 0;  ///< SimGrid hosts, links, routes and unit state (per unit)
   double stream_bytes = 0;    ///< per stream: its view, placement, generator and kernel costs
   double view_bytes = 0;      ///< the policy's per-stream, per-unit times (streams x units)
   double record_bytes = 0;    ///< request, stage and sample records, with their copies

@@ -12,15 +12,19 @@ namespace gpusim {
 void Simulation::schedule_arrival(std::uint32_t s) {
   Stream& st = streams_[s];
   const std::optional<Seconds> t = st.arrivals.next(st.rng);
-  if (t && t->v < window_end_) simgrid::kernel::timer::Timer::set(t->v, [this, s] { on_arrival(s); });
+  if (t && t->v < window_end_) {
+    simgrid::kernel::timer::Timer::set(t->v, [this, s, at = t->v] { on_arrival(s, at); });
+  }
 }
 
-void Simulation::on_arrival(std::uint32_t s) {
+// `at` is the arrival's own time: SimGrid's clock reaches it as a sum of steps, which may differ from it
+// in the last bit depending on the other events of the engine.
+void Simulation::on_arrival(std::uint32_t s, double at) {
   Stream& st = streams_[s];
   const auto req = static_cast<std::uint32_t>(result_.requests.size());
   RequestRecord r;
   r.stream = s;
-  r.arrival = now();
+  r.arrival = at;
   last_event_ = r.arrival;
   result_.requests.push_back(r);
   items_.push_back(static_cast<std::uint16_t>(
@@ -46,7 +50,7 @@ RequestView Simulation::view_of(std::uint32_t req) const {
   const Stream& st = streams_[r.stream];
   RequestView v;
   v.id = req;
-  v.stream = static_cast<int>(r.stream);
+  v.stream = stream_global_[r.stream];
   v.arrival = Seconds{r.arrival};
   if (st.spec->sla) v.deadline = Seconds{r.arrival} + *st.spec->sla;
   v.priority = st.spec->priority;
@@ -57,7 +61,7 @@ RequestView Simulation::view_of(std::uint32_t req) const {
 UnitState Simulation::state_of(int unit) const {
   const UnitRt& u = units_[unit];
   UnitState s;
-  s.unit = unit;
+  s.unit = unit_global_[unit];
   s.now = Seconds{now()};
   s.running = u.running;
   s.waiting = static_cast<int>(u.waiting);

@@ -81,7 +81,7 @@ void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
   job.requests = std::move(requests);
   jobs_.push_back(std::move(job));
   contexts_[c].job = id;
-  ++jobs_in_flight_;
+  ++devices_[unit.device].jobs;
   const StreamSpec& spec = *streams_[jobs_[id].stream].spec;
   const StageSpec& first = spec.stages.front();
   const int first_batch = first.per_item ? jobs_[id].items : jobs_[id].batch;
@@ -94,7 +94,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   Job& job = jobs_[id];
   job.phase = to_device ? Phase::H2D : Phase::D2H;
   const UnitRt& unit = units_[contexts_[job.context].unit];
-  const DeviceRt& dev = devices_[unit.unit->device];
+  const DeviceRt& dev = devices_[unit.device];
   if (bytes <= 0 || !dev.pcie) {
     if (to_device) {
       request_gpu(id);
@@ -109,6 +109,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   exec->set_bytes_amounts({0.0, to_device ? bytes : 0.0, to_device ? 0.0 : bytes, 0.0});
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
+  touch_copies(contexts_[job.context].unit);
   exec->start();
 }
 
@@ -119,6 +120,7 @@ void Simulation::end_gpu(int id) {
   const int u = contexts_[job.context].unit;
   UnitRt& unit = units_[u];
   --unit.holders;
+  touch(u);
   if (!unit.mps) {
     unit.active = -1;
     if (!unit.ready.empty()) {
@@ -150,7 +152,7 @@ void Simulation::finish_job(int id) {
   }
   ctx.exec = nullptr;
   ctx.job = -1;
-  --jobs_in_flight_;
+  --devices_[unit.device].jobs;
   last_event_ = now();
   try_start(job.context);
 }

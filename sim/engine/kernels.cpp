@@ -19,6 +19,7 @@ void Simulation::request_gpu(int id) {
   job.phase = Phase::WAIT_GPU;
   const int u = contexts_[job.context].unit;
   UnitRt& unit = units_[u];
+  touch(u);
   if (unit.mps) {
     ++unit.holders;
     job.phase = Phase::GPU;
@@ -35,6 +36,7 @@ void Simulation::activate(int u, int c) {
   const bool switching = unit.last >= 0 && unit.last != c;
   const double cost = switching ? switch_cost_ : 0.0;
   if (switching) ++unit.record.switches;
+  touch(u);
   unit.active = c;
   unit.last = c;
   ++unit.holders;
@@ -58,6 +60,7 @@ void Simulation::continue_gpu(int id) {
     unit.ready.push_back(job.context);
     unit.active = -1;
     --unit.holders;
+    touch(u);
     const int next = unit.ready.front();
     unit.ready.pop_front();
     activate(u, next);
@@ -129,6 +132,7 @@ void Simulation::launch_kernel(int id) {
     }
     exec->set_data(job_tag(id));
     ctx.exec = exec;
+    touch(ctx.unit);
     u.l2->add(Bytes{bytes});
     update_l2(u);
     exec->start();
@@ -152,6 +156,7 @@ void Simulation::update_l2(UnitRt& u) {
 void Simulation::on_done(int id) {
   Job& job = jobs_[id];
   last_event_ = now();
+  if (job.phase == Phase::H2D || job.phase == Phase::D2H) touch_copies(contexts_[job.context].unit);
   if (job.phase == Phase::H2D) {
     request_gpu(id);
     return;
@@ -160,7 +165,9 @@ void Simulation::on_done(int id) {
     finish_job(id);
     return;
   }
-  UnitRt& unit = units_[contexts_[job.context].unit];
+  const int u = contexts_[job.context].unit;
+  UnitRt& unit = units_[u];
+  touch(u);
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
     update_l2(unit);

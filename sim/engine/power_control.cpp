@@ -10,24 +10,60 @@
 
 namespace gpusim {
 
-// Integrates utilisation; SimGrid calls it each time the clock advances, before the activities that
-// ended at the new date are removed, so the loads read here are those of the interval just elapsed.
-void Simulation::account(double dt) {
-  const double t = sg::Engine::get_clock();
-  const double from = std::max(t - dt, window_begin_);
-  const double to = std::min(t, window_end_);
-  const double span = std::max(0.0, to - from);
-  for (auto& u : units_) {
-    const double c = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed());
-    const double b = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
-    u.period_compute += c * dt;
-    u.period_bandwidth += b * dt;
-    if (span > 0) {
-      u.record.compute_busy += c * span;
-      u.record.bandwidth_busy += b * span;
-      if (u.holders > 0) u.record.occupied += span;
-    }
+// Marks a unit whose busy fractions may change from now on; they are read at the next clock advance,
+// once SimGrid has shared the resources again. The time before now is integrated at the fractions read
+// last. So the cost of accounting is per event on a unit, not per event times units.
+void Simulation::touch(int unit) {
+  UnitRt& u = units_[unit];
+  if (u.dirty) return;
+  u.dirty = true;
+  dirty_units_.push_back(unit);
+}
+
+// A copy shares the device's host link with the copies of its other units (MIG slices): all may change.
+void Simulation::touch_copies(int unit) {
+  for (int u : devices_[units_[unit].device].units) touch(u);
+}
+
+// Adds the unit's busy fractions from `since` to `to` to the controller's accumulators and, for the part
+// inside the measured window, to the unit's record.
+void Simulation::integrate(UnitRt& u, double to) {
+  const double dt = to - u.since;
+  if (dt <= 0) return;
+  u.period_compute += u.busy_compute * dt;
+  u.period_bandwidth += u.busy_bandwidth * dt;
+  const double span = std::max(0.0, std::min(to, window_end_) - std::max(u.since, window_begin_));
+  if (span > 0) {
+    u.record.compute_busy += u.busy_compute * span;
+    u.record.bandwidth_busy += u.busy_bandwidth * span;
+    if (u.busy_occupied) u.record.occupied += span;
   }
+  u.since = to;
+}
+
+// SimGrid calls it each time the clock advances, before the activities that ended at the new date are
+// removed, so the loads read here are those of the interval just elapsed, which began at the last event:
+// the units touched then get their new fractions from that date on.
+void Simulation::account(double dt) {
+  retired_.clear();
+  const double from = clock_;
+  clock_ = sg::Engine::get_clock();
+  if (dt <= 0) return;
+  for (int unit : dirty_units_) {
+    UnitRt& u = units_[unit];
+    integrate(u, from);
+    u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed());
+    u.busy_bandwidth = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
+    u.busy_occupied = u.holders > 0;
+    u.dirty = false;
+  }
+  dirty_units_.clear();
+}
+
+// Integrates every unit up to now (a control tick, the end of the run).
+void Simulation::flush_accounts() {
+  const double t = sg::Engine::get_clock();
+  for (auto& u : units_) integrate(u, t);
 }
 
 // The device's SM and memory-bus busy fractions over the period (its units weighted by their share of
@@ -50,6 +86,7 @@ Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
 void Simulation::apply_pstate(DeviceRt& d) {
   const int pstate = d.controller->pstate();
   for (auto* h : d.hosts) h->set_pstate(pstate);
+  for (int u : d.units) touch(u);
   d.record.min_clock_hz = std::min(d.record.min_clock_hz, d.controller->clock().v);
 }
 
@@ -62,11 +99,21 @@ void Simulation::add_sample(std::size_t device, double t, double dt, const Load&
   dev.sample_bandwidth += load.memory * dt;
   dev.sample_time += dt;
   if (!emit) return;
-  result_.samples.push_back(Sample{static_cast<std::uint32_t>(device), t, dev.sample_energy / dev.sample_time,
+  result_.samples.push_back(Sample{static_cast<std::uint32_t>(device_global_[device]), t, dev.sample_energy / dev.sample_time,
                                    dev.controller->temperature().v, dev.controller->clock().v,
                                    dev.sample_compute / dev.sample_time,
                                    dev.sample_bandwidth / dev.sample_time});
   dev.sample_energy = dev.sample_compute = dev.sample_bandwidth = dev.sample_time = 0;
+}
+
+// A device is stepped until the measured window is over and its units have nothing left to do. The rule
+// looks at the device alone, so devices simulated apart (sim/runner's partitions) are stepped alike.
+bool Simulation::device_done(const DeviceRt& d) const {
+  if (sg::Engine::get_clock() < window_end_ || d.jobs > 0) return false;
+  for (int u : d.units) {
+    if (units_[u].waiting > 0) return false;
+  }
+  return true;
 }
 
 void Simulation::control_tick() {
@@ -77,8 +124,11 @@ void Simulation::control_tick() {
   const bool emit = ticks_ % samples_per_tick_ == 0;
   const double w_from = std::max(t - dt, window_begin_);
   const double w_span = std::max(0.0, std::min(t, window_end_) - w_from);
+  bool running = false;
   for (std::size_t d = 0; d < devices_.size(); ++d) {
     DeviceRt& dev = devices_[d];
+    if (dev.stopped) continue;
+    for (int u : dev.units) integrate(units_[u], t);
     const Load load = device_load(dev, dt);
     const int before = dev.controller->pstate();
     const PowerController::Step step = dev.controller->step(load.compute, load.memory, Seconds{dt});
@@ -88,8 +138,10 @@ void Simulation::control_tick() {
     dev.record.max_temperature_c = std::max(dev.record.max_temperature_c, step.temperature.v);
     if (step.pstate != before) apply_pstate(dev);
     add_sample(d, t, dt, load, step.power, emit);
+    dev.stopped = device_done(dev);
+    running = running || !dev.stopped;
   }
-  if (!all_done() && t + mech_.control_period.v <= horizon_ + 1e-12) {
+  if (running && t + mech_.control_period.v <= horizon_ + 1e-12) {
     simgrid::kernel::timer::Timer::set(t + mech_.control_period.v, [this] { control_tick(); });
   }
 }

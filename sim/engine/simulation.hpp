@@ -48,7 +48,7 @@ inline void* job_tag(int job) { return reinterpret_cast<void*>(static_cast<std::
 
 class Simulation {
  public:
-  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy);
+  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices);
   SimResult run();
 
  private:
@@ -96,6 +96,7 @@ class Simulation {
   struct UnitRt {
     const DeviceInstance* spec = nullptr;
     const Unit* unit = nullptr;
+    int device = 0;  // index into devices_
     sg::Host* gpu = nullptr;
     sg::Host* mem = nullptr;
     sg::Link* bus = nullptr;
@@ -115,6 +116,13 @@ class Simulation {
     std::deque<int> ready;      // time-slice: contexts waiting for the GPU
     double period_compute = 0;  // controller accumulators (whole run)
     double period_bandwidth = 0;
+    // Utilisation is integrated lazily: the busy fractions below hold from `since` until the unit is next
+    // touched (an activity starts or ends on it, a context takes or leaves the GPU, its clock changes).
+    double busy_compute = 0;
+    double busy_bandwidth = 0;
+    bool busy_occupied = false;
+    double since = 0;
+    bool dirty = false;  // touched since the fractions were read: read them at the next clock advance
     DeviceRecord record;
   };
   struct DeviceRt {
@@ -124,6 +132,8 @@ class Simulation {
     sg::Link* pcie = nullptr;      // null when the pcie mechanism is off
     sg::Host* cpu = nullptr;
     std::optional<PowerController> controller;
+    int jobs = 0;          // jobs in flight on its units
+    bool stopped = false;  // no longer stepped: the measured window is over and its units are idle
     double sample_energy = 0, sample_compute = 0, sample_bandwidth = 0, sample_time = 0;
     PowerRecord record;
   };
@@ -139,7 +149,7 @@ class Simulation {
   void build_costs();
   // Arrivals and admission (arrivals.cpp).
   void schedule_arrival(std::uint32_t s);
-  void on_arrival(std::uint32_t s);
+  void on_arrival(std::uint32_t s, double at);
   RequestView view_of(std::uint32_t req) const;
   UnitState state_of(int unit) const;
   // Jobs (jobs.cpp).
@@ -158,12 +168,16 @@ class Simulation {
   void on_done(int job);
   void update_l2(UnitRt& u);
   // Time, power and heat (power_control.cpp).
+  void touch(int unit);
+  void touch_copies(int unit);
+  void integrate(UnitRt& u, double to);
   void account(double dt);
+  void flush_accounts();
   void control_tick();
   Load device_load(DeviceRt& d, double dt);
   void apply_pstate(DeviceRt& d);
   void add_sample(std::size_t device, double t, double dt, const Load& load, Watts p, bool emit);
-  bool all_done() const;
+  bool device_done(const DeviceRt& d) const;
 
   const Scenario& sc_;
   const Plan& plan_;
@@ -176,6 +190,13 @@ class Simulation {
   std::vector<Stream> streams_;
   std::vector<Job> jobs_;
   std::vector<std::uint16_t> items_;  // per request: fan-out
+  // The partition simulated: indices into the plan's streams and units and the platform's devices of
+  // those simulated here (streams_, units_, devices_), and back (-1: not simulated here).
+  std::vector<int> stream_global_, unit_global_, device_global_;
+  std::vector<int> unit_local_, device_local_;
+  std::vector<int> dirty_units_;      // units touched since the last clock advance
+  std::vector<sg::ExecPtr> retired_;  // completed activities, released at the next clock advance
+  double clock_ = 0;                  // simulated time before the clock advance being accounted
   SimResult result_;
   double window_begin_ = 0;
   double window_end_ = 0;
@@ -184,7 +205,6 @@ class Simulation {
   double last_control_ = 0;
   int samples_per_tick_ = 1;
   int ticks_ = 0;
-  int jobs_in_flight_ = 0;
 };
 
 }  // namespace gpusim

@@ -14,12 +14,29 @@
 
 namespace gpusim {
 
-Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy)
+Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices)
     : sc_(sc),
       plan_(plan),
       policy_(policy && policy->per_request() ? policy : nullptr),
       mech_(sc.platform.contention),
-      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0) {}
+      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0) {
+  device_local_.assign(sc.platform.devices.size(), -1);
+  auto add_device = [this](int d) {
+    device_local_[d] = static_cast<int>(device_global_.size());
+    device_global_.push_back(d);
+  };
+  if (devices) {
+    for (int d : *devices) add_device(d);
+  } else {
+    for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) add_device(static_cast<int>(d));
+  }
+  unit_local_.assign(plan.units().size(), -1);
+  for (std::size_t u = 0; u < plan.units().size(); ++u) {
+    if (device_local_[plan.units()[u].device] < 0) continue;
+    unit_local_[u] = static_cast<int>(unit_global_.size());
+    unit_global_.push_back(static_cast<int>(u));
+  }
+}
 
 SimResult Simulation::run() {
   const auto wall_start = std::chrono::steady_clock::now();
@@ -37,12 +54,15 @@ SimResult Simulation::run() {
   build_streams();
   build_platform();
   build_costs();
-  result_.devices.resize(units_.size());
   samples_per_tick_ =
       std::max(1, static_cast<int>(std::lround(mech_.sample_interval.v / mech_.control_period.v)));
 
   sg::Activity::on_completion_cb([this](const sg::Activity& a) {
-    on_done(static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>())));
+    const int job = static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>()));
+    // SimGrid still reads the activity after this callback: its last reference is dropped at the next
+    // clock advance, not here when the job starts its next activity in the context's slot.
+    retired_.push_back(std::move(contexts_[jobs_[job].context].exec));
+    on_done(job);
   });
   sg::Engine::on_time_advance_cb([this](double dt) { account(dt); });
   for (std::uint32_t s = 0; s < streams_.size(); ++s) schedule_arrival(s);
@@ -51,11 +71,16 @@ SimResult Simulation::run() {
   logger("sim")->debug("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
                        units_.size(), run.duration.v, run.drain.v);
   engine.run_until(horizon_);
+  flush_accounts();
   result_.end_time = last_event_;
   set_sim_clock(nullptr);
 
-  for (std::size_t u = 0; u < units_.size(); ++u) result_.devices[u] = units_[u].record;
+  // Records of the units and devices simulated here, in plan order; requests and samples by the whole
+  // plan's indices, in the order that does not depend on the partition.
+  for (const auto& u : units_) result_.devices.push_back(u.record);
   for (const auto& d : devices_) result_.power.push_back(d.record);
+  for (auto& r : result_.requests) r.stream = static_cast<std::uint32_t>(stream_global_[r.stream]);
+  canonical_order(result_);
   result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -63,10 +88,9 @@ SimResult Simulation::run() {
   return std::move(result_);
 }
 
-bool Simulation::all_done() const { return sg::Engine::get_clock() >= window_end_ && jobs_in_flight_ == 0; }
 
-SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  Simulation sim(sc, plan, policy);
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices) {
+  Simulation sim(sc, plan, policy, devices);
   return sim.run();
 }
 

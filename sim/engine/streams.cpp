@@ -14,9 +14,12 @@ void Simulation::build_streams() {
   std::map<std::pair<int, int>, int> keyed;  // (unit, workload or -1) -> context
   const auto& placements = plan_.placements();
   streams_.reserve(placements.size());
-  for (const Placement& p : placements) {
+  for (std::size_t i = 0; i < placements.size(); ++i) {
+    const Placement& p = placements[i];
+    if (unit_local_[p.unit] < 0) continue;  // another partition's
+    stream_global_.push_back(static_cast<int>(i));
     const int workload = p.stream.workload;
-    Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, p.unit,
+    Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, unit_local_[p.unit],
                                        stream_seed(sc_.workloads.run.seed, workload, p.stream.instance));
     const bool batching = mech_.batching && st.spec->batching.has_value();
     int key = -2;

@@ -72,7 +72,8 @@ TEST(LeastLoaded, UsesThePredictedTimeOfEachUnit) {
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   auto s0 = stream(0, 0, 1, 10, 2, 20, 20, 1);
   auto s1 = stream(1, 1, 1, 10, 2, 20, 20, 1);
-  s0.isolated_time[1] = s1.isolated_time[1] = Seconds{10 * kMs};
+  s0.isolated_time.set(1, Seconds{10 * kMs});
+  s1.isolated_time.set(1, Seconds{10 * kMs});
   EXPECT_EQ(policy("least-loaded")->place({s0, s1}, units), (Placement{1, 0}));
 }
 

@@ -107,7 +107,7 @@ TEST(Plugin, AnotherAbiVersion) {
   EXPECT_EQ(
       config_error([&] { load_scheduler_plugin(path); }),
       path +
-          ": error: scheduler plugin: ABI version 999, but this gpusim needs version 2: rebuild the plugin "
+          ": error: scheduler plugin: ABI version 999, but this gpusim needs version 3: rebuild the plugin "
           "against this gpusim's headers");
 }
 
@@ -203,7 +203,7 @@ TEST(PluginCli, ABadPluginIsExitCodeTwoWithOneLine) {
   EXPECT_EQ(gpusim("list schedulers --scheduler-plugin " + path, (dir / "out.txt").string(), err), 2);
   EXPECT_EQ(read(err),
             path +
-                ": error: scheduler plugin: ABI version 999, but this gpusim needs version 2: rebuild "
+                ": error: scheduler plugin: ABI version 999, but this gpusim needs version 3: rebuild "
                 "the plugin against this gpusim's headers\n");
 }
 

@@ -74,3 +74,66 @@ TEST(SimResultWire, AHugeCountIsRefusedWithoutAllocating) {
 
 }  // namespace
 }  // namespace gpusim::test
+
+namespace gpusim::test {
+
+TEST(SimResultOrder, RequestsSortByArrivalThenStreamAndStagesFollowThem) {
+  SimResult r;
+  r.requests = {RequestRecord{2, RequestStatus::COMPLETED, 0.5, 0.5, 0.7},
+                RequestRecord{1, RequestStatus::COMPLETED, 0.5, 0.6, 0.8},
+                RequestRecord{0, RequestStatus::DROPPED, 0.1, -1, -1}};
+  r.stages = {StageRecord{0, 1, 1, 0.6, 0.7}, StageRecord{0, 0, 1, 0.5, 0.6}, StageRecord{1, 0, 1, 0.6, 0.8}};
+  r.samples = {Sample{1, 0.2, 10}, Sample{0, 0.2, 20}, Sample{0, 0.1, 30}};
+  canonical_order(r);
+  ASSERT_EQ(r.requests.size(), 3U);
+  EXPECT_EQ(r.requests[0].stream, 0U);  // arrived first
+  EXPECT_EQ(r.requests[1].stream, 1U);  // same arrival as stream 2: lower stream first
+  EXPECT_EQ(r.requests[2].stream, 2U);
+  // Old request 0 (stream 2) is now 2, old 1 (stream 1) now 1; by request, then stage.
+  ASSERT_EQ(r.stages.size(), 3U);
+  EXPECT_EQ(r.stages[0].request, 1U);
+  EXPECT_EQ(r.stages[1].request, 2U);
+  EXPECT_EQ(r.stages[1].stage, 0);
+  EXPECT_EQ(r.stages[2].request, 2U);
+  EXPECT_EQ(r.stages[2].stage, 1);
+  EXPECT_EQ(r.samples[0].power_w, 30);  // t = 0.1
+  EXPECT_EQ(r.samples[1].power_w, 20);  // t = 0.2, device 0
+  EXPECT_EQ(r.samples[2].power_w, 10);  // t = 0.2, device 1
+}
+
+TEST(SimResultOrder, PartitionsMergeWithTheirOwnersRecords) {
+  SimResult a, b;
+  a.requests = {RequestRecord{0, RequestStatus::COMPLETED, 0.2, 0.2, 0.3}};
+  a.stages = {StageRecord{0, 0, 1, 0.2, 0.3}};
+  b.requests = {RequestRecord{1, RequestStatus::COMPLETED, 0.1, 0.1, 0.4}};
+  b.stages = {StageRecord{0, 0, 1, 0.1, 0.4}};
+  a.devices = {DeviceRecord{0.5, 0, 0, 3, 0}};  // a simulated unit 0 of device 0
+  b.devices = {DeviceRecord{0.25, 0, 0, 5, 1}, DeviceRecord{0.75, 0, 0, 7, 2}};  // b units 1, 2 of device 1
+  a.power = {PowerRecord{1, 2, 3, 4, 5}};
+  b.power = {PowerRecord{6, 7, 8, 9, 10}};
+  a.kernels = 3;
+  b.kernels = 5;
+  a.end_time = 0.3;
+  b.end_time = 0.4;
+  a.peak_rss_kib = 100;
+  b.peak_rss_kib = 50;
+  const SimResult m = merge_partitions({a, b}, {{0}, {1, 2}}, {{0}, {1}});
+  ASSERT_EQ(m.requests.size(), 2U);
+  EXPECT_EQ(m.requests[0].stream, 1U);  // arrived first
+  ASSERT_EQ(m.stages.size(), 2U);
+  EXPECT_EQ(m.stages[0].request, 0U);
+  EXPECT_EQ(m.stages[0].finish, 0.4);  // b's stage follows b's request to index 0
+  EXPECT_EQ(m.stages[1].request, 1U);
+  EXPECT_EQ(m.stages[1].finish, 0.3);
+  EXPECT_EQ(m.devices[0].kernels, 3U);
+  EXPECT_EQ(m.devices[1].kernels, 5U);
+  EXPECT_EQ(m.devices[2].kernels, 7U);
+  EXPECT_EQ(m.power[0].energy_j, 1);
+  EXPECT_EQ(m.power[1].energy_j, 6);
+  EXPECT_EQ(m.kernels, 8U);
+  EXPECT_EQ(m.end_time, 0.4);
+  EXPECT_EQ(m.peak_rss_kib, 100);
+  EXPECT_THROW(merge_partitions({a, b}, {{0}, {1}}, {{0}, {1}}), std::runtime_error);  // b has 2 units
+}
+
+}  // namespace gpusim::test

@@ -48,7 +48,7 @@ TEST(WorkEstimate, TwoPeriodicStreamsAtTenPerSecondForTenSeconds) {
   EXPECT_DOUBLE_EQ(e.ticks, 1000);    // 10 s / 10 ms, one device
   EXPECT_DOUBLE_EQ(e.samples, 100);   // 10 s / 0.1 s, one device
   EXPECT_DOUBLE_EQ(e.events, 200 + 2 * 600 + 1000);
-  EXPECT_DOUBLE_EQ(e.view_bytes, 2 * 1 * 32.0);  // optional<Seconds> + 2 Seconds per stream and unit
+  EXPECT_DOUBLE_EQ(e.view_bytes, 1 * 1 * 32.0);  // optional<Seconds> + 2 Seconds per workload and unit
 }
 
 TEST(WorkEstimate, DrainAddsSamplesButNoArrivals) {
@@ -84,7 +84,14 @@ TEST(WorkEstimate, UnitsOfMigDevices) {
   sc.workloads.streams.push_back(stream(10, 1, 1, 1));
   const WorkEstimate e = estimate_work(sc);
   EXPECT_DOUBLE_EQ(e.units, 3 + 7 + 1);
-  EXPECT_DOUBLE_EQ(e.view_bytes, 10 * 11 * 32.0);
+  EXPECT_DOUBLE_EQ(e.view_bytes, 1 * 11 * 32.0);  // one workload's times, shared by its 10 instances
+}
+
+TEST(WorkEstimate, PlatformMemoryGrowsWithUnitsNotTheirSquare) {
+  Scenario sc = scenario(1000, 1, 0);
+  sc.platform.nodes.resize(125);
+  sc.workloads.streams.push_back(stream(10000, 1, 1, 1));
+  EXPECT_DOUBLE_EQ(estimate_work(sc).platform_bytes, 1000 * 64.0 * 1024);  // 64 KiB per unit
 }
 
 TEST(WorkEstimate, MillionStreamsAtAMillionPerSecondAreHuge) {
