@@ -1332,12 +1332,14 @@ class BadInputWorkLimits : public BadInputCli {
 };
 
 TEST_F(BadInputWorkLimits, TenThousandDevicesAreRefusedAtOnceWithTheEstimate) {
-  // Run alone it fits 8 GiB: 30.8 s, peak 3.7 GiB against 6.7 GiB estimated (docs/performance.md).
+  // 64 MiB of base + 10,000 x 64 KiB of platform + 4 copies of 10,000 x 10 samples of 56 B (21.4 MiB) +
+  // the policy's times, 10,000 units x 32 B (0.3 MiB) = 710.7 MiB. Run alone: about 1 s, 160 MiB peak
+  // (tests/reliability/work_limits_test.cpp).
   expect_rejected(
-      gpusim(run_args(write(10000, 1, "1s", "1/s")) + " --max-memory 2GiB", true, 5),
-      "error: this run needs about 6.7 GiB of memory (1 stream on 10,000 units, about 1 requests: 6.6 "
-      "GiB of simulated platform, 64.0 MiB of base), more than the 2.0 GiB allowed (--max-memory "
-      "2GiB); raise it with --max-memory, or shorten the run");
+      gpusim(run_args(write(10000, 1, "1s", "1/s")) + " --max-memory 512MiB", true, 5),
+      "error: this run needs about 710.7 MiB of memory (1 stream on 10,000 units, about 1 requests: 625.0 "
+      "MiB of simulated platform, 64.0 MiB of base), more than the 512.0 MiB allowed (--max-memory "
+      "512MiB); raise it with --max-memory, or shorten the run");
 }
 
 TEST_F(BadInputWorkLimits, MillionStreamsAreRefusedAtOnceWithTheEstimate) {
@@ -1365,7 +1367,7 @@ TEST_F(BadInputWorkLimits, MaxMemoryRefusesASmallRun) {
   expect_rejected(
       gpusim(run_args(write(1, 1, "10s", "10/s")) + " --max-memory 1MiB", true, 5),
       "error: this run needs about 64.1 MiB of memory (1 stream on 1 unit, about 100 requests: 64.0 MiB "
-      "of base, 64.1 KiB of simulated platform), more than the 1.0 MiB allowed (--max-memory 1MiB); "
+      "of base, 64.0 KiB of simulated platform), more than the 1.0 MiB allowed (--max-memory 1MiB); "
       "raise it with --max-memory, or shorten the run");
   expect_rejected(
       gpusim("compare " + quoted(write(1, 1, "10s", "10/s").first) + " " +
@@ -1375,7 +1377,7 @@ TEST_F(BadInputWorkLimits, MaxMemoryRefusesASmallRun) {
                  quoted(json()),
              true, 5),
       "error: this comparison of 2 schedulers needs about 128.2 MiB of memory (1 stream on 1 unit, "
-      "about 100 requests: 64.0 MiB of base, 64.1 KiB of simulated platform), more than the 1.0 MiB "
+      "about 100 requests: 64.0 MiB of base, 64.0 KiB of simulated platform), more than the 1.0 MiB "
       "allowed (--max-memory 1MiB); raise it with --max-memory, or shorten the run");
 }
 
