@@ -1,16 +1,16 @@
 // Scaling benchmark: how gpusim's cost per kernel grows with the platform. For each size it generates a
 // platform of that many A100-SXM4-80GB GPUs (nodes of 8, as in bench/datacentre/) and K periodic streams
 // per GPU at R requests/s of bench/workloads.yaml's 10-kernel model, for a fixed simulated duration, and
-// simulates it through gpusim's library API as `gpusim run --additivity off` does (parse, plan, one
-// simulation in a forked child).
+// simulates it through gpusim's library API as `gpusim run --additivity off` does (parse, plan, the
+// simulation in forked children: its partitions, sim/partition.hpp; --one-engine: one engine).
 //
 // Each size runs in a fresh child process (which writes the YAML to a temporary directory, parses,
-// plans, and forks the simulating grandchild through run_simulation), so the peak memory of one size
+// plans, and forks the simulating grandchildren through simulate_all), so the peak memory of one size
 // does not carry over to the next. Figures: CPU time (user + system) of the simulating process per
 // kernel, of the planning process, and the peak resident set of each.
 //
 // Usage: gpusim_bench_scaling [--sizes 10,100,1000] [--duration S] [--streams-per-gpu K] [--rate R]
-//                             [--device TYPE]
+//                             [--device TYPE] [--one-engine]
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -38,6 +38,7 @@ struct Options {
   int streams_per_gpu = 10;
   double rate = 30;
   std::string device = "A100-SXM4-80GB";
+  bool one_engine = false;  // --one-engine: no partitions (sim/partition.hpp)
 };
 
 // What the child of one size sends back.
@@ -98,7 +99,9 @@ SizeResult run_size(const Options& o, int gpus) {
   res.setup_cpu = bench::self_cpu_seconds() - cpu0;
   res.setup_rss_kib = bench::self_peak_rss_kib();
   const double sim0 = bench::children_cpu_seconds();
-  const SimResult r = run_simulation(sc, plan);
+  SimJob job{&sc, &plan, nullptr};
+  job.partition.split = !o.one_engine;
+  const SimResult r = simulate_all({job}).front();
   res.sim_cpu = bench::children_cpu_seconds() - sim0;
   res.kernels = r.kernels;
   res.requests = r.requests.size();
@@ -146,6 +149,8 @@ int main(int argc, char** argv) {
       const bool has_value = i + 1 < argc;
       if (a == "--sizes" && has_value) {
         o.sizes = parse_sizes(argv[++i]);
+      } else if (a == "--one-engine") {
+        o.one_engine = true;
       } else if (a == "--duration" && has_value) {
         o.duration = std::atof(argv[++i]);
         if (!(o.duration > 0)) throw std::runtime_error("--duration: a positive number of seconds");
@@ -159,7 +164,7 @@ int main(int argc, char** argv) {
         o.device = argv[++i];
       } else {
         throw std::runtime_error(
-            "usage: gpusim_bench_scaling [--sizes 10,100,1000] [--duration S] [--streams-per-gpu K] [--rate "
+            "usage: gpusim_bench_scaling [--sizes 10,100,1000] [--duration S] [--streams-per-gpu K] [--one-engine] [--rate "
             "R] "
             "[--device TYPE]");
       }
