@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "analysis/writers/report.hpp"
 #include "studies/additivity_modes.hpp"
@@ -53,7 +54,7 @@ int command_additivity(const AdditivityCommandOptions& o) {
   } else {
     answers = additivity_by_sharing(sc, modes, work_limits(o.max_memory, o.allow_large));
   }
-  if (!o.json.empty()) files.set(o.json, sharing_modes_json(answers).dump(2) + "\n");
+  if (!o.json.empty()) files.set(o.json, json_text(sharing_modes_json(answers)));
   files.commit();
   if (o.json != "-") {
     std::cout << "gpusim additivity: " << o.platform << " + " << o.workloads << "; seed " << sc.workloads.run.seed

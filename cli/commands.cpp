@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/catalog.hpp"
 #include "analysis/writers/output_files.hpp"
@@ -45,7 +46,7 @@ int command_run(const RunOptions& o) {
   if (!o.json.empty()) {
     nlohmann::json j = report_json(info, out.metrics);
     j["additivity"] = additivity_json(out.additivity);
-    files.set(o.json, j.dump(2) + "\n");
+    files.set(o.json, json_text(std::move(j)));
   }
   if (!o.csv_dir.empty()) {
     for (const auto& [name, content] : csv_tables(out.metrics)) {

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/compare.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
@@ -48,7 +49,7 @@ int command_compare(const CompareOptions& o) {
       compare_policies(sc, names, params, o.jobs, work_limits(o.max_memory, o.allow_large));
   // Every output is computed before anything is written.
   const CompareInfo info{o.platform, o.workloads};
-  if (!o.json.empty()) files.set(o.json, compare_json(info, sc, names, rows).dump(2) + "\n");
+  if (!o.json.empty()) files.set(o.json, json_text(compare_json(info, sc, names, rows)));
   files.commit();
   if (o.json != "-") print_comparison(std::cout, info, sc, rows);
   return 0;

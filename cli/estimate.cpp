@@ -5,6 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/estimate.hpp"
 #include "core/errors.hpp"
 #include "studies/estimate.hpp"
@@ -46,7 +47,7 @@ int command_estimate(const EstimateOptions& o) {
   r.simulate = o.simulate == "on";
   const CapacityEstimate e = estimate_capacity(r);
   if (o.json) {
-    std::cout << estimate_json(e).dump(2) << '\n';
+    std::cout << json_text(estimate_json(e));
   } else {
     print_estimate(std::cout, e);
   }

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/profile.hpp"
 
 namespace gpusim {
@@ -19,7 +20,7 @@ int command_profile(const ProfileOptions& o) {
   const ModelCost m = load_model_arg(o.model, o.model.batch);
   const ProfileRequest request{o.model.model, static_cast<long>(o.model.batch), p};
   if (o.json) {
-    std::cout << profile_json(request, m, dv).dump(2) << '\n';
+    std::cout << json_text(profile_json(request, m, dv));
   } else {
     print_profile(std::cout, request, m, dv);
   }

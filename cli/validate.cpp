@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "analysis/writers/validation.hpp"
 #include "core/errors.hpp"
@@ -33,7 +34,7 @@ int command_validate(const ValidateCommandOptions& o) {
   options.parallel = o.jobs;
   const ValidationReport report = run_validation(options);
   // Everything is computed, then written.
-  if (!o.json.empty()) files.set(o.json, validation_json(report).dump(2) + "\n");
+  if (!o.json.empty()) files.set(o.json, json_text(validation_json(report)));
   files.commit();
   if (o.json != "-") print_validation(std::cout, report);
   return 0;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -168,11 +169,19 @@ struct Split {
   std::vector<std::vector<int>> units;   // per group, in plan order
 };
 
+// GPUSIM_PARTITIONS=off keeps every simulation in one engine (to compare the two paths).
+bool partitions_off() {
+  const char* env = std::getenv("GPUSIM_PARTITIONS");
+  return env && std::string(env) == "off";
+}
+
 Split split_of(const SimJob& job) {
   Split s;
   const bool per_request = job.policy && job.policy->per_request();
+  PartitionRule rule = job.partition;
+  if (partitions_off()) rule.split = false;
   s.groups = partition_devices(job.scenario->platform.devices.size(), job.plan->placements().size(), per_request,
-                               job.partition);
+                               rule);
   if (s.groups.size() < 2) return s;
   std::vector<int> group_of(job.scenario->platform.devices.size(), 0);
   for (std::size_t g = 0; g < s.groups.size(); ++g) {

@@ -4,7 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "scenario_builder.hpp"
 #include "sim/partition.hpp"
@@ -108,4 +115,45 @@ TEST(Partition, SplitRunEqualsTheSingleEngine) {
     expect_close(a.samples[i].power_w, p.samples[i].power_w, "sample power", i);
   }
   expect_close(a.end_time, p.end_time, "end_time", 0);
+}
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+// What a user sees: `gpusim run` of 24 devices (3 partitions of 8) prints the same table and writes the
+// same JSON and CSV files as the same run in one engine (GPUSIM_PARTITIONS=off).
+TEST(Partition, RunOutputIsIdenticalToOneEngine) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gpusim_partition_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "platform.yaml") << "nodes:\n  - name: n0\n    devices:\n      - name: gpu\n"
+                                          "        type: A100-PCIe-40GB\n        count: 24\n";
+  std::ofstream(dir / "workloads.yaml")
+      << "run: {duration: 0.5s, warmup: 0.1s, seed: 3}\nworkloads:\n  - name: cam\n    count: 240\n"
+         "    arrival: {kind: poisson, rate: 30/s}\n    sla: 50ms\n    precision: fp16\n"
+         "    model: {flops: 20Gf, bytes: 400MB, weights: 100MB, activations: 100MB, kernels: 10}\n";
+  auto run = [&](const std::string& env, const std::string& tag) {
+    const std::string cmd = env + " " + std::string(GPUSIM_BINARY) + " -q run " + (dir / "platform.yaml").string() +
+                            " " + (dir / "workloads.yaml").string() + " --additivity off --json " +
+                            (dir / (tag + ".json")).string() + " --csv " + (dir / tag).string() + " > " +
+                            (dir / (tag + ".txt")).string();
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  };
+  run("GPUSIM_PARTITIONS=auto", "split");
+  run("GPUSIM_PARTITIONS=off", "one");
+  const std::string table = slurp(dir / "split.txt");
+  EXPECT_NE(table.find("gpu23"), std::string::npos);
+  EXPECT_EQ(table, slurp(dir / "one.txt"));
+  EXPECT_EQ(slurp(dir / "split.json"), slurp(dir / "one.json"));
+  for (const auto& f : std::filesystem::directory_iterator(dir / "one")) {
+    EXPECT_EQ(slurp(dir / "split" / f.path().filename()), slurp(f.path())) << f.path().filename();
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -8,6 +8,7 @@
 #include "analysis/additivity.hpp"
 #include "analysis/format.hpp"
 #include "analysis/metrics.hpp"
+#include "analysis/writers/json_text.hpp"
 #include "analysis/writers/report.hpp"
 
 namespace gpusim::test {
@@ -189,6 +190,17 @@ TEST(CsvTables, RowsInMillisecondsAndEmptyFieldsForMissingSlas) {
   std::vector<std::string> names;
   for (const auto& [n, content] : csv_tables(m)) names.push_back(n);
   EXPECT_EQ(names, csv_file_names());
+}
+
+// Two values that differ in the 16th significant digit (as a partitioned run and one engine may) are
+// written alike; integers, strings and structure are untouched.
+TEST(JsonText, NumbersKeepTwelveSignificantDigits) {
+  nlohmann::json a = {{"u", 0.08574490889606133}, {"list", {1.0 / 3.0, 46.47290879003461}}, {"n", 42}, {"s", "x"}};
+  nlohmann::json b = {{"u", 0.08574490889606129}, {"list", {1.0 / 3.0, 46.4729087900346}}, {"n", 42}, {"s", "x"}};
+  EXPECT_EQ(json_text(a), json_text(b));
+  EXPECT_EQ(json_text(a),
+            "{\n  \"list\": [\n    0.333333333333,\n    46.47290879\n  ],\n  \"n\": 42,\n  \"s\": \"x\",\n  "
+            "\"u\": 0.0857449088961\n}\n");
 }
 
 }  // namespace
