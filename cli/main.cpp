@@ -15,6 +15,7 @@
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "core/progress.hpp"
 #include "platforms/contention_spec.hpp"
 #include "scheduler/plugin.hpp"
 
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", verbose, "debug logging on stderr");
+  std::string progress = "auto";
+  app.add_option("--progress", progress,
+                 "progress of long work on stderr: auto (after 2 s; a live line on a terminal, a line every 5 s "
+                 "otherwise), always, never (-q implies never)");
 
   std::vector<std::string> plugins;  // --scheduler-plugin of run, list and compare
   const std::string plugin_help = "load scheduling policies from a shared library (repeatable; examples/plugins)";
@@ -167,6 +172,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  try {
+    set_progress_mode(quiet ? ProgressMode::NEVER : parse_progress_mode(progress));
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << '\n';
+    return 2;
+  }
 
   // Every message is one line: control characters from inputs are printed escaped.
   try {

@@ -9,11 +9,13 @@
 #include <csignal>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "core/progress.hpp"
 #include "scheduler/contained_call.hpp"
 #include "sim/simulate.hpp"
 
@@ -40,7 +42,7 @@ struct Child {
   bool open = true;
 };
 
-Child spawn(const std::function<SimResult()>& job) {
+Child spawn(const std::function<SimResult()>& job, const std::string& progress) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
@@ -52,6 +54,7 @@ Child spawn(const std::function<SimResult()>& job) {
     ::close(fds[0]);
     // A crash or an overrun budget inside a plugin's admit()/pick() becomes a PolicyError naming it.
     install_crash_reporter(fds[1], static_cast<char>(Outcome::POLICY));
+    show_sim_progress(progress);
     std::string msg;
     try {
       msg = static_cast<char>(Outcome::OK) + serialize(job());
@@ -96,11 +99,12 @@ SimResult finish(Child& c) {
   throw std::runtime_error(payload);
 }
 
-// Reads whatever the open children have written; returns when at least one pipe closed.
-void pump(std::vector<Child*>& running) {
+// Reads whatever the open children have written; returns when some pipe had news or after `timeout_ms`
+// (-1: only on news).
+void pump(std::vector<Child*>& running, int timeout_ms) {
   std::vector<pollfd> fds;
   for (auto* c : running) fds.push_back(pollfd{c->fd, POLLIN, 0});
-  while (::poll(fds.data(), fds.size(), -1) < 0 && errno == EINTR) {
+  while (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno == EINTR) {
   }
   char buf[1 << 16];
   for (std::size_t i = 0; i < fds.size(); ++i) {
@@ -116,8 +120,10 @@ void pump(std::vector<Child*>& running) {
 }
 
 // Runs `jobs` in child processes, at most `parallel` at a time (0 = number of cores); results in order.
-// The first child error to arrive is raised again here.
-std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel) {
+// The first child error to arrive is raised again here. With a `progress` name, one job shows its simulated
+// time (from its child) and a batch shows the simulations done (from here).
+std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel,
+                                    const std::string& progress = {}) {
   if (parallel == 0) parallel = std::max(1u, std::thread::hardware_concurrency());
   std::vector<Child> children(jobs.size());
   std::vector<SimResult> results(jobs.size());
@@ -138,13 +144,18 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
       }
     }
   } stop_running{running};
+  const bool batch_progress = !progress.empty() && jobs.size() > 1;
+  std::optional<Progress> shown;
+  if (batch_progress) shown.emplace(progress, "sim");
+  std::size_t shown_done = 0;
+  const std::string child_progress = jobs.size() == 1 ? progress : std::string();
   while (done < jobs.size()) {
     while (next < jobs.size() && running.size() < parallel) {
-      children[next] = spawn(jobs[next]);
+      children[next] = spawn(jobs[next], child_progress);
       running.push_back(&children[next]);
       ++next;
     }
-    pump(running);
+    pump(running, batch_progress ? 250 : -1);
     for (auto it = running.begin(); it != running.end();) {
       if ((*it)->open) {
         ++it;
@@ -155,7 +166,13 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
       ++done;
       it = running.erase(it);
     }
+    if (shown) {
+      shown->update(static_cast<double>(done) / static_cast<double>(jobs.size()),
+                    fmt::format("{} of {} simulations done", done, jobs.size()), done != shown_done);
+      shown_done = done;
+    }
   }
+  if (shown) shown->finish(fmt::format("{} simulations done", jobs.size()));
   return results;
 }
 
@@ -165,14 +182,15 @@ std::function<SimResult()> as_function(const SimJob& job) {
 
 }  // namespace
 
-std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel) {
+std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel, const std::string& progress) {
   std::vector<std::function<SimResult()>> fns;
   fns.reserve(jobs.size());
   for (const auto& j : jobs) fns.push_back(as_function(j));
-  return run_parallel(fns, parallel);
+  return run_parallel(fns, parallel, progress);
 }
 
-std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel) {
+std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel,
+                                      const std::string& progress) {
   // A child whose simulation fails returns an empty result marked with end_time < 0 instead of its error,
   // so that the batch goes on; that job is then simulated alone, which raises its error here.
   std::vector<std::function<SimResult()>> fns;
@@ -190,7 +208,7 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   }
   std::vector<SimResult> results;
   try {
-    results = run_parallel(fns, parallel);
+    results = run_parallel(fns, parallel, progress);
   } catch (const std::exception& e) {
     logger("sim")->warn("a simulation failed ({}); simulating each alone", e.what());
     results.assign(jobs.size(), SimResult{});
@@ -208,8 +226,8 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   return out;
 }
 
-SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  return simulate_all({SimJob{&sc, &plan, policy}}, 1).front();
+SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::string& progress) {
+  return simulate_all({SimJob{&sc, &plan, policy}}, 1, progress).front();
 }
 
 }  // namespace gpusim

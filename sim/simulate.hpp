@@ -3,6 +3,8 @@
 /// call it only in a fresh process (run_simulation() does the fork). Defined in
 /// sim/engine/simulation_run.cpp.
 
+#include <string>
+
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
@@ -10,5 +12,9 @@ namespace gpusim {
 
 /// `policy` is asked for per-request decisions (admit, pick) when it makes them; it may be null.
 SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
+
+/// Makes later simulate() calls in this process show their simulated time and ETA on stderr under the
+/// name `what` (core/progress.hpp); empty: none. Defined in sim/engine/progress.cpp.
+void show_sim_progress(std::string what);
 
 }  // namespace gpusim

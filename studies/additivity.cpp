@@ -33,7 +33,8 @@ class Runner {
   Runner(const Scenario& sc, const Plan& plan, Scheduler* policy, unsigned parallel)
       : sc_(sc), plan_(plan), policy_(policy), parallel_(parallel) {}
 
-  std::vector<Outcome> run(const std::vector<Variant>& variants) {
+  // `progress`: what the progress lines call this batch.
+  std::vector<Outcome> run(const std::vector<Variant>& variants, const std::string& progress = "additivity") {
     std::vector<Scenario> scenarios(variants.size(), sc_);
     std::vector<Plan> plans;
     plans.reserve(variants.size());
@@ -44,7 +45,7 @@ class Runner {
       plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
       jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
     }
-    const std::vector<SimResult> results = simulate_all(jobs, parallel_);
+    const std::vector<SimResult> results = simulate_all(jobs, parallel_, progress);
     std::vector<Outcome> out;
     for (std::size_t i = 0; i < results.size(); ++i) {
       const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);
@@ -270,13 +271,14 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     {
       std::vector<Variant> top;
       for (const auto& s : searches) top.push_back(Variant{s.streams, "", s.hi});
-      const auto res = runner.run(top);
+      const auto res = runner.run(top, "additivity: required compute at full speed");
       for (std::size_t i = 0; i < searches.size(); ++i) searches[i].reachable = meets(res[i], searches[i]);
     }
     for (int step = 0; step < options.search_steps; ++step) {
       std::vector<Variant> mid;
       for (const auto& s : searches) mid.push_back(Variant{s.streams, "", std::sqrt(s.lo * s.hi)});
-      const auto res = runner.run(mid);
+      const auto res =
+          runner.run(mid, fmt::format("additivity: required compute, step {} of {}", step + 1, options.search_steps));
       for (std::size_t i = 0; i < searches.size(); ++i) {
         const double m = std::sqrt(searches[i].lo * searches[i].hi);
         (meets(res[i], searches[i]) ? searches[i].hi : searches[i].lo) = m;

@@ -92,11 +92,14 @@ RunOutcome run_checked(const Scenario& sc, bool additivity) {
   const Plan& plan = out.plan;
   logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
                       plan.units().size(), run.duration.v, run.drain.v);
-  const SimResult result = run_simulation(sc, plan, policy.get());
-  logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
-                      result.kernels, result.wall_seconds,
-                      result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
-                      static_cast<double>(result.peak_rss_kib) / 1024.0);
+  const SimResult result = run_simulation(sc, plan, policy.get(), "run");
+  {
+    const ScopedSimTime at_end(result.end_time);  // the summary line carries the run's simulated end
+    logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
+                        result.kernels, result.wall_seconds,
+                        result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
+                        static_cast<double>(result.peak_rss_kib) / 1024.0);
+  }
   out.metrics = compute_metrics(sc, plan, result);
   enforce_invariants(sc, plan, result, out.metrics);
   if (additivity) out.additivity = analyse_additivity(sc, out.plan, policy.get(), AdditivityOptions{});

@@ -2,6 +2,7 @@
 // the result), and simulate(), the entry point declared in sim/simulate.hpp.
 
 #include <sys/resource.h>
+#include <fmt/format.h>
 #include <xbt/log.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <simgrid/kernel/Timer.hpp>
 
 #include "core/logging.hpp"
+#include "sim/engine/progress.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/simulate.hpp"
 
@@ -50,8 +52,10 @@ SimResult Simulation::run() {
 
   logger("sim")->debug("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
                        units_.size(), run.duration.v, run.drain.v);
+  const auto progress = watch_sim_progress(run.duration.v);
   engine.run_until(horizon_);
   result_.end_time = last_event_;
+  if (progress) progress->finish(fmt::format("{:.2f} s simulated", last_event_));
   set_sim_clock(nullptr);
 
   for (std::size_t u = 0; u < units_.size(); ++u) result_.devices[u] = units_[u].record;
