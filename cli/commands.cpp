@@ -8,6 +8,7 @@
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/catalog.hpp"
 #include "analysis/writers/output_files.hpp"
+#include "analysis/writers/records.hpp"
 #include "studies/load_scenario.hpp"
 #include "studies/run.hpp"
 
@@ -18,7 +19,11 @@ namespace {
 OutputFiles declare_outputs(const RunOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
-  if (!o.csv_dir.empty()) files.add_dir("--csv", o.csv_dir, csv_file_names());
+  if (!o.csv_dir.empty()) {
+    std::vector<std::string> names = csv_file_names();
+    for (const auto& n : record_table_names()) names.push_back(n);
+    files.add_dir("--csv", o.csv_dir, names);
+  }
   return files;
 }
 
@@ -49,6 +54,9 @@ int command_run(const RunOptions& o) {
   }
   if (!o.csv_dir.empty()) {
     for (const auto& [name, content] : csv_tables(out.metrics)) {
+      files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
+    }
+    for (const auto& [name, content] : record_tables(sc, out.plan, out.result)) {
       files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
     }
   }

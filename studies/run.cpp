@@ -92,7 +92,8 @@ RunOutcome run_checked(const Scenario& sc, bool additivity) {
   const Plan& plan = out.plan;
   logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
                       plan.units().size(), run.duration.v, run.drain.v);
-  const SimResult result = run_simulation(sc, plan, policy.get(), "run");
+  out.result = run_simulation(sc, plan, policy.get(), "run");
+  const SimResult& result = out.result;
   {
     const ScopedSimTime at_end(result.end_time);  // the summary line carries the run's simulated end
     logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",

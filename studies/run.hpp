@@ -16,6 +16,7 @@ namespace gpusim {
 struct RunOutcome {
   Plan plan;
   RunMetrics metrics;
+  SimResult result;  ///< the simulation's raw records (per-request tables, report)
   std::vector<AdditivityResult> additivity;  ///< empty unless asked and some device is shared
 };
 
