@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
   const std::string allow_large_help = "run work estimated to take more than 24 hours of host time";
   run_cmd->add_option("--max-memory", run.max_memory, max_memory_help);
   run_cmd->add_flag("--allow-large", run.allow_large, allow_large_help);
+  run_cmd->add_option("--trace", run.trace,
+                      "write the run's timeline as Chrome trace-event JSON to FILE (open it in ui.perfetto.dev "
+                      "or chrome://tracing; docs/trace.md)");
+  run_cmd->add_option("--trace-window", run.trace_window,
+                      "only events that overlap START:END of simulated time, with units (5s:6s)");
+  run_cmd->add_option("--trace-max-events", run.trace_max_events,
+                      "stop the trace after N events (default 1000000, about 200 MB)");
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"

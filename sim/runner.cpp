@@ -177,7 +177,7 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
 }
 
 std::function<SimResult()> as_function(const SimJob& job) {
-  return [job] { return simulate(*job.scenario, *job.plan, job.policy); };
+  return [job] { return simulate(*job.scenario, *job.plan, job.policy, job.trace); };
 }
 
 }  // namespace
@@ -198,7 +198,7 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   for (const auto& j : jobs) {
     fns.push_back([j] {
       try {
-        return simulate(*j.scenario, *j.plan, j.policy);
+        return simulate(*j.scenario, *j.plan, j.policy, j.trace);
       } catch (const std::exception&) {
         SimResult failed;
         failed.end_time = -1;
@@ -226,8 +226,9 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   return out;
 }
 
-SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::string& progress) {
-  return simulate_all({SimJob{&sc, &plan, policy}}, 1, progress).front();
+SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::string& progress,
+                         const TraceOptions* trace) {
+  return simulate_all({SimJob{&sc, &plan, policy, trace}}, 1, progress).front();
 }
 
 }  // namespace gpusim

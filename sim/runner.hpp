@@ -12,6 +12,7 @@
 
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
+#include "sim/trace_options.hpp"
 
 namespace gpusim {
 
@@ -21,6 +22,7 @@ struct SimJob {
   const Scenario* scenario = nullptr;
   const Plan* plan = nullptr;
   Scheduler* policy = nullptr;
+  const TraceOptions* trace = nullptr;  ///< write the simulation's timeline (sim/trace_options.hpp)
 };
 
 /// A job's result, or the message of the error that stopped it.
@@ -45,6 +47,6 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
 
 /// One simulation in a child process (simulate_all of one job).
 SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
-                         const std::string& progress = {});
+                         const std::string& progress = {}, const TraceOptions* trace = nullptr);
 
 }  // namespace gpusim

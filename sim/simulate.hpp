@@ -7,11 +7,14 @@
 
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
+#include "sim/trace_options.hpp"
 
 namespace gpusim {
 
 /// `policy` is asked for per-request decisions (admit, pick) when it makes them; it may be null.
-SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr);
+/// With `trace`, the timeline is written to trace->path as the simulation runs (sim/trace_options.hpp).
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
+                   const TraceOptions* trace = nullptr);
 
 /// Makes later simulate() calls in this process show their simulated time and ETA on stderr under the
 /// name `what` (core/progress.hpp); empty: none. Defined in sim/engine/progress.cpp.

@@ -6,6 +6,7 @@
 #include <simgrid/kernel/Timer.hpp>
 
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 
 namespace gpusim {
 namespace {
@@ -35,6 +36,7 @@ void Simulation::activate(int u, int c) {
   const bool switching = unit.last >= 0 && unit.last != c;
   const double cost = switching ? switch_cost_ : 0.0;
   if (switching) ++unit.record.switches;
+  if (trace_ && switching) trace_->switched(u, c, cost);
   unit.active = c;
   unit.last = c;
   ++unit.holders;
@@ -131,6 +133,7 @@ void Simulation::launch_kernel(int id) {
     ctx.exec = exec;
     u.l2->add(Bytes{bytes});
     update_l2(u);
+    if (trace_) trace_->kernel_started(id);
     exec->start();
   };
   if (overhead > 0) {
@@ -152,6 +155,7 @@ void Simulation::update_l2(UnitRt& u) {
 void Simulation::on_done(int id) {
   Job& job = jobs_[id];
   last_event_ = now();
+  if (trace_) trace_->activity_done(id);
   if (job.phase == Phase::H2D) {
     request_gpu(id);
     return;

@@ -12,16 +12,20 @@
 #include "core/logging.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 #include "sim/simulate.hpp"
 
 namespace gpusim {
 
-Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy)
+Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const TraceOptions* trace)
     : sc_(sc),
       plan_(plan),
       policy_(policy && policy->per_request() ? policy : nullptr),
       mech_(sc.platform.contention),
-      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0) {}
+      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0),
+      trace_options_(trace) {}
+
+Simulation::~Simulation() = default;
 
 SimResult Simulation::run() {
   const auto wall_start = std::chrono::steady_clock::now();
@@ -40,6 +44,7 @@ SimResult Simulation::run() {
   build_platform();
   build_costs();
   result_.devices.resize(units_.size());
+  if (trace_options_) trace_ = std::make_unique<TraceRecorder>(*this, *trace_options_);
   samples_per_tick_ =
       std::max(1, static_cast<int>(std::lround(mech_.sample_interval.v / mech_.control_period.v)));
 
@@ -60,6 +65,7 @@ SimResult Simulation::run() {
 
   for (std::size_t u = 0; u < units_.size(); ++u) result_.devices[u] = units_[u].record;
   for (const auto& d : devices_) result_.power.push_back(d.record);
+  if (trace_) result_.trace = trace_->close(result_.samples);
   result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -69,8 +75,8 @@ SimResult Simulation::run() {
 
 bool Simulation::all_done() const { return sg::Engine::get_clock() >= window_end_ && jobs_in_flight_ == 0; }
 
-SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  Simulation sim(sc, plan, policy);
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy, const TraceOptions* trace) {
+  Simulation sim(sc, plan, policy, trace);
   return sim.run();
 }
 
