@@ -9,6 +9,7 @@
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/catalog.hpp"
 #include "analysis/writers/output_files.hpp"
+#include "analysis/writers/html_report.hpp"
 #include "analysis/writers/records.hpp"
 #include "studies/load_scenario.hpp"
 #include "core/logging.hpp"
@@ -22,6 +23,7 @@ namespace {
 OutputFiles declare_outputs(const RunOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
+  if (!o.report.empty()) files.add_file("--report", o.report);
   if (!o.csv_dir.empty()) {
     std::vector<std::string> names = csv_file_names();
     for (const auto& n : record_table_names()) names.push_back(n);
@@ -112,8 +114,11 @@ int command_run(const RunOptions& o) {
       files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
     }
   }
+  if (!o.report.empty()) {
+    files.set(o.report, run_report_html(info, sc, out.plan, out.result, out.metrics, out.additivity));
+  }
   files.commit();
-  if (o.json != "-") {
+  if (o.json != "-" && o.report != "-") {
     print_report(std::cout, info, out.metrics);
     print_additivity(std::cout, out.additivity);
   }

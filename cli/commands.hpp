@@ -23,6 +23,7 @@ struct RunOptions {
   std::string trace;                      ///< --trace FILE: Chrome trace-event JSON of the run
   std::string trace_window;               ///< --trace-window START:END (units: 5s:6s)
   std::optional<long long> trace_max_events;  ///< --trace-max-events N
+  std::string report;                     ///< --report FILE.html
 };
 
 int command_run(const RunOptions& o);

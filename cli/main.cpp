@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
   const std::string allow_large_help = "run work estimated to take more than 24 hours of host time";
   run_cmd->add_option("--max-memory", run.max_memory, max_memory_help);
   run_cmd->add_flag("--allow-large", run.allow_large, allow_large_help);
+  run_cmd->add_option("--report", run.report,
+                      "write a self-contained HTML page with plots (latency CDF, stage split, device time series, "
+                      "additivity) to FILE.html");
   run_cmd->add_option("--trace", run.trace,
                       "write the run's timeline as Chrome trace-event JSON to FILE (open it in ui.perfetto.dev "
                       "or chrome://tracing; docs/trace.md)");
@@ -100,6 +103,8 @@ int main(int argc, char** argv) {
                           "scheduler_params go to its own scheduler")
       ->allow_extra_args(false);
   compare_cmd->add_option("--json", cmp.json, "write the ranking as JSON to FILE ('-' for stdout)");
+  compare_cmd->add_option("--report", cmp.report,
+                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
