@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <sstream>
 
 #include "cli_helpers.hpp"
 
@@ -16,17 +16,39 @@ std::string example(const std::string& name, const std::string& command) {
 }
 std::string face(const std::string& command) { return example("face-recognition", command); }
 
+// True when some line of `text` starts with `start` and contains each of `parts`, in order. (No <regex>:
+// GCC 12 warns inside it in the sanitizer build.)
+bool has_line(const std::string& text, const std::string& start, const std::vector<std::string>& parts) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(start, 0) != 0) continue;
+    std::size_t at = start.size();
+    bool all = true;
+    for (const auto& p : parts) {
+      at = line.find(p, at);
+      if (at == std::string::npos) {
+        all = false;
+        break;
+      }
+      at += p.size();
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
 TEST(Progress, ARunShowsItsSimulatedTimeToTheEnd) {
   TempDir dir;
   const Outcome o = gpusim(dir, face("run") + " --additivity off --progress always");
   ASSERT_EQ(o.exit_code, 0) << o.err;
   // Plain lines (stderr is a file here), from the simulating process, with the simulated time.
-  EXPECT_TRUE(std::regex_search(o.err, std::regex(R"(\[sim\] \[info\] \[t=[0-9.]+s\] run: [0-9.]+ of 20 s simulated \([0-9]+ %\), [0-9.]+ s elapsed, ETA)")))
+  EXPECT_TRUE(has_line(o.err, "[sim] [info] [t=", {"s] run: ", " of 20 s simulated (", " %), ", " s elapsed, ETA "}))
       << o.err;
   // The last line of the run: up to its last event (19.99 s: the last frame's completion).
-  EXPECT_TRUE(std::regex_search(o.err, std::regex(R"(\] run: 19\.99 s simulated \(100 %\) in [0-9.]+ s)"))) << o.err;
+  EXPECT_TRUE(has_line(o.err, "[sim] [info] [t=", {"s] run: 19.99 s simulated (100 %) in ", " s"})) << o.err;
   // The summary after the run carries the run's simulated end.
-  EXPECT_TRUE(std::regex_search(o.err, std::regex(R"(\[sim\] \[info\] \[t=19\.99[0-9]+s\] [0-9]+ kernels in)"))) << o.err;
+  EXPECT_TRUE(has_line(o.err, "[sim] [info] [t=19.99", {"s] ", " kernels in "})) << o.err;
   // Lines about no simulated moment carry no time (no "[t=-]").
   EXPECT_EQ(o.err.find("[t=-]"), std::string::npos) << o.err;
 }
