@@ -26,6 +26,8 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
     }
   }
   if (with_sla > 0) row.sla_attainment = met / with_sla;
+  row.sla_met = static_cast<std::uint64_t>(met);
+  row.sla_requests = static_cast<std::uint64_t>(with_sla);
   std::vector<double> latencies;
   for (const auto& rec : r.requests) {
     if (!in_window(run, rec) || rec.status != RequestStatus::COMPLETED) continue;
@@ -33,6 +35,7 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
   }
   std::sort(latencies.begin(), latencies.end());
   row.p99_s = percentile_sorted(latencies, 0.99);
+  row.latencies_s = std::move(latencies);
   std::set<int> devices;
   const auto& units = plan.units();
   for (std::size_t u = 0; u < units.size(); ++u) {

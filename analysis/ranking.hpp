@@ -23,6 +23,8 @@ struct CompareRow {
   int units_used = 0;         ///< units (devices or MIG slices) with at least one stream
   double energy_j = 0;        ///< energy of the devices in use over the window
   std::uint64_t generated = 0, completed = 0, dropped = 0, unfinished = 0;
+  std::uint64_t sla_met = 0, sla_requests = 0;  ///< the counts behind sla_attainment
+  std::vector<double> latencies_s;              ///< measured completed requests, sorted (report, intervals)
   RunMetrics metrics;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -9,7 +10,11 @@
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/catalog.hpp"
 #include "analysis/writers/output_files.hpp"
+#include "analysis/writers/html_report.hpp"
+#include "analysis/writers/records.hpp"
 #include "studies/load_scenario.hpp"
+#include "core/logging.hpp"
+#include "core/units.hpp"
 #include "studies/run.hpp"
 
 namespace gpusim {
@@ -19,14 +24,56 @@ namespace {
 OutputFiles declare_outputs(const RunOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
-  if (!o.csv_dir.empty()) files.add_dir("--csv", o.csv_dir, csv_file_names());
+  if (!o.report.empty()) files.add_file("--report", o.report);
+  if (!o.csv_dir.empty()) {
+    std::vector<std::string> names = csv_file_names();
+    for (const auto& n : record_table_names()) names.push_back(n);
+    files.add_dir("--csv", o.csv_dir, names);
+  }
   return files;
+}
+
+// The --trace options; ConfigError (exit 2, one line) for a malformed window or count.
+TraceOptions trace_options(const RunOptions& o, const std::string& temp_path) {
+  TraceOptions t;
+  t.path = temp_path;
+  if (!o.trace_window.empty()) {
+    const auto colon = o.trace_window.find(':');
+    if (colon == std::string::npos) {
+      throw ConfigError(fmt::format("error: --trace-window '{}' must be START:END with units, e.g. 5s:6s",
+                                    o.trace_window));
+    }
+    try {
+      t.begin = parse_quantity_as<Seconds>(o.trace_window.substr(0, colon)).v;
+      t.end = parse_quantity_as<Seconds>(o.trace_window.substr(colon + 1)).v;
+    } catch (const std::exception& e) {  // the unit parser's message: "'1' has no unit: ..."
+      throw ConfigError(fmt::format("error: --trace-window '{}': {}", o.trace_window, e.what()));
+    }
+    if (!(t.begin >= 0) || !(t.end > t.begin)) {
+      throw ConfigError(fmt::format("error: --trace-window '{}': START must be >= 0 and END after START",
+                                    o.trace_window));
+    }
+  }
+  if (o.trace_max_events) {
+    if (*o.trace_max_events < 1) {
+      throw ConfigError(fmt::format("error: --trace-max-events {}: must be at least 1", *o.trace_max_events));
+    }
+    t.max_events = static_cast<std::uint64_t>(*o.trace_max_events);
+  } else {
+    t.max_events = kDefaultTraceMaxEvents;
+  }
+  return t;
 }
 
 }  // namespace
 
 int command_run(const RunOptions& o) {
+  if (o.trace.empty() && (!o.trace_window.empty() || o.trace_max_events)) {
+    throw ConfigError("error: --trace-window and --trace-max-events need --trace FILE");
+  }
   OutputFiles files = declare_outputs(o);
+  std::optional<TraceOptions> trace;
+  if (!o.trace.empty()) trace = trace_options(o, files.add_streamed("--trace", o.trace));
   Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
   RunSpec& run = sc.workloads.run;
   if (!o.scheduler.empty()) {
@@ -40,7 +87,19 @@ int command_run(const RunOptions& o) {
     }
     run.scheduler_params.set(kv.substr(0, eq), kv.substr(eq + 1), "--scheduler-param");
   }
-  const RunOutcome out = run_scenario(sc, o.additivity == "on", work_limits(o.max_memory, o.allow_large));
+  const RunOutcome out =
+      run_scenario(sc, o.additivity == "on", work_limits(o.max_memory, o.allow_large), trace ? &*trace : nullptr);
+  if (trace) {
+    const TraceSummary& ts = out.result.trace;
+    if (ts.error != 0) {
+      throw OutputError(fmt::format("{}: error: write failed ({})", o.trace, std::strerror(ts.error)));
+    }
+    if (ts.dropped > 0) {
+      logger("analysis")->warn("{}: the trace stopped at --trace-max-events {} ({} more events left out)", o.trace,
+                               trace->max_events, ts.dropped);
+    }
+    logger("analysis")->info("{}: {} trace events", o.trace, ts.events);
+  }
   const RunInfo info{o.platform, o.workloads, run.scheduler, run.seed, run.duration.v, run.warmup.v};
   // Every output is computed, then the files are written together, then the table.
   if (!o.json.empty()) {
@@ -52,9 +111,15 @@ int command_run(const RunOptions& o) {
     for (const auto& [name, content] : csv_tables(out.metrics)) {
       files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
     }
+    for (const auto& [name, content] : record_tables(sc, out.plan, out.result)) {
+      files.set((std::filesystem::path(o.csv_dir) / name).string(), content);
+    }
+  }
+  if (!o.report.empty()) {
+    files.set(o.report, run_report_html(info, sc, out.plan, out.result, out.metrics, out.additivity));
   }
   files.commit();
-  if (o.json != "-") {
+  if (o.json != "-" && o.report != "-") {
     print_report(std::cout, info, out.metrics);
     print_additivity(std::cout, out.additivity);
   }

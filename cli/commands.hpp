@@ -20,6 +20,10 @@ struct RunOptions {
   std::string additivity = "on";     ///< on | off
   std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
   bool allow_large = false;               ///< --allow-large: no host-time limit
+  std::string trace;                      ///< --trace FILE: Chrome trace-event JSON of the run
+  std::string trace_window;               ///< --trace-window START:END (units: 5s:6s)
+  std::optional<long long> trace_max_events;  ///< --trace-max-events N
+  std::string report;                     ///< --report FILE.html
 };
 
 int command_run(const RunOptions& o);

@@ -6,6 +6,7 @@
 
 #include "analysis/writers/json_text.hpp"
 #include "analysis/writers/compare.hpp"
+#include "analysis/writers/html_report.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
 #include "studies/compare.hpp"
@@ -42,6 +43,7 @@ std::map<std::string, Params> policy_params(const RunSpec& run, const std::vecto
 int command_compare(const CompareOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
+  if (!o.report.empty()) files.add_file("--report", o.report);
   const Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
   const auto names = chosen_policies(o.schedulers);
   const auto params = policy_params(sc.workloads.run, names, o.scheduler_params);
@@ -50,8 +52,9 @@ int command_compare(const CompareOptions& o) {
   // Every output is computed before anything is written.
   const CompareInfo info{o.platform, o.workloads};
   if (!o.json.empty()) files.set(o.json, json_text(compare_json(info, sc, names, rows)));
+  if (!o.report.empty()) files.set(o.report, compare_report_html(info, sc, rows));
   files.commit();
-  if (o.json != "-") print_comparison(std::cout, info, sc, rows);
+  if (o.json != "-" && o.report != "-") print_comparison(std::cout, info, sc, rows);
   return 0;
 }
 

@@ -15,6 +15,7 @@ struct CompareOptions {
   std::string schedulers = "all";             ///< "a,b,c" or "all"
   std::vector<std::string> scheduler_params;  ///< NAME.KEY=VALUE: parameter KEY of policy NAME
   std::string json;
+  std::string report;  ///< --report FILE.html
   std::optional<unsigned long long> seed;
   unsigned jobs = 0;  ///< parallel simulations; 0 = one per core
   std::string catalog;

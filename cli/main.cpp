@@ -21,6 +21,7 @@
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "core/units.hpp"
+#include "core/progress.hpp"
 #include "platforms/contention_spec.hpp"
 #include "scheduler/contained_call.hpp"
 #include "scheduler/plugin.hpp"
@@ -66,6 +67,10 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", verbose, "debug logging on stderr");
+  std::string progress = "auto";
+  app.add_option("--progress", progress,
+                 "progress of long work on stderr: auto (after 2 s; a live line on a terminal, a line every 5 s "
+                 "otherwise), always, never (-q implies never)");
 
   std::vector<std::string> plugins;  // --scheduler-plugin of run, list and compare
   const std::string plugin_help = "load scheduling policies from a shared library (repeatable; examples/plugins)";
@@ -99,6 +104,16 @@ int main(int argc, char** argv) {
   const std::string allow_large_help = "run work estimated to take more than 24 hours of host time";
   run_cmd->add_option("--max-memory", run.max_memory, max_memory_help);
   run_cmd->add_flag("--allow-large", run.allow_large, allow_large_help);
+  run_cmd->add_option("--report", run.report,
+                      "write a self-contained HTML page with plots (latency CDF, stage split, device time series, "
+                      "additivity) to FILE.html");
+  run_cmd->add_option("--trace", run.trace,
+                      "write the run's timeline as Chrome trace-event JSON to FILE (open it in ui.perfetto.dev "
+                      "or chrome://tracing; docs/trace.md)");
+  run_cmd->add_option("--trace-window", run.trace_window,
+                      "only events that overlap START:END of simulated time, with units (5s:6s)");
+  run_cmd->add_option("--trace-max-events", run.trace_max_events,
+                      "stop the trace after N events (default 1000000, about 200 MB)");
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
@@ -126,6 +141,8 @@ int main(int argc, char** argv) {
                           "scheduler_params go to its own scheduler")
       ->allow_extra_args(false);
   compare_cmd->add_option("--json", cmp.json, "write the ranking as JSON to FILE ('-' for stdout)");
+  compare_cmd->add_option("--report", cmp.report,
+                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
@@ -224,6 +241,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  try {
+    set_progress_mode(quiet ? ProgressMode::NEVER : parse_progress_mode(progress));
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << '\n';
+    return 2;
+  }
 
   // Every message is one line: control characters from inputs are printed escaped.
   try {

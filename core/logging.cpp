@@ -19,12 +19,13 @@ spdlog::level::level_enum& current_level() {
   return level;
 }
 
-// "%*" in the pattern: the simulated time, or "-" outside a simulation.
+// "%*" in the pattern: "[t=<simulated seconds>] " while there is a simulated time, else nothing.
 class SimTimeFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
     const auto& clock = sim_clock();
-    const std::string text = clock ? fmt::format("{:.6f}s", clock()) : std::string("-");
+    if (!clock) return;
+    const std::string text = fmt::format("[t={:.6f}s] ", clock());
     dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<SimTimeFlag>(); }
@@ -34,7 +35,7 @@ std::shared_ptr<spdlog::sinks::sink> shared_sink() {
   static std::shared_ptr<spdlog::sinks::sink> sink = [] {
     auto s = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<SimTimeFlag>('*').set_pattern("[%n] [%l] [t=%*] %v");
+    formatter->add_flag<SimTimeFlag>('*').set_pattern("[%n] [%l] %*%v");
     s->set_formatter(std::move(formatter));
     return s;
   }();
@@ -59,5 +60,8 @@ void set_log_level(spdlog::level::level_enum level) {
 }
 
 void set_sim_clock(std::function<double()> clock) { sim_clock() = std::move(clock); }
+
+ScopedSimTime::ScopedSimTime(double t) { set_sim_clock([t] { return t; }); }
+ScopedSimTime::~ScopedSimTime() { set_sim_clock(nullptr); }
 
 }  // namespace gpusim

@@ -12,11 +12,13 @@
 #include <cstring>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "core/progress.hpp"
 #include "scheduler/contained_call.hpp"
 #include "sim/partition.hpp"
 #include "sim/simulate.hpp"
@@ -44,7 +46,7 @@ struct Child {
   bool open = true;
 };
 
-Child spawn(const std::function<SimResult()>& job) {
+Child spawn(const std::function<SimResult()>& job, const std::string& progress) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
@@ -56,6 +58,7 @@ Child spawn(const std::function<SimResult()>& job) {
     ::close(fds[0]);
     // A crash or an overrun budget inside a plugin's admit()/pick() becomes a PolicyError naming it.
     install_crash_reporter(fds[1], static_cast<char>(Outcome::POLICY));
+    show_sim_progress(progress);
     std::string msg;
     try {
       msg = static_cast<char>(Outcome::OK) + serialize(job());
@@ -100,11 +103,12 @@ SimResult finish(Child& c) {
   throw std::runtime_error(payload);
 }
 
-// Reads whatever the open children have written; returns when at least one pipe closed.
-void pump(std::vector<Child*>& running) {
+// Reads whatever the open children have written; returns when some pipe had news or after `timeout_ms`
+// (-1: only on news).
+void pump(std::vector<Child*>& running, int timeout_ms) {
   std::vector<pollfd> fds;
   for (auto* c : running) fds.push_back(pollfd{c->fd, POLLIN, 0});
-  while (::poll(fds.data(), fds.size(), -1) < 0 && errno == EINTR) {
+  while (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno == EINTR) {
   }
   char buf[1 << 16];
   for (std::size_t i = 0; i < fds.size(); ++i) {
@@ -120,8 +124,10 @@ void pump(std::vector<Child*>& running) {
 }
 
 // Runs `jobs` in child processes, at most `parallel` at a time (0 = number of cores); results in order.
-// The first child error to arrive is raised again here.
-std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel) {
+// The first child error to arrive is raised again here. With a `progress` name, one job shows its simulated
+// time (from its child) and a batch shows the simulations done (from here).
+std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>>& jobs, unsigned parallel,
+                                    const std::string& progress = {}) {
   if (parallel == 0) parallel = std::max(1u, std::thread::hardware_concurrency());
   std::vector<Child> children(jobs.size());
   std::vector<SimResult> results(jobs.size());
@@ -142,13 +148,18 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
       }
     }
   } stop_running{running};
+  const bool batch_progress = !progress.empty() && jobs.size() > 1;
+  std::optional<Progress> shown;
+  if (batch_progress) shown.emplace(progress, "sim");
+  std::size_t shown_done = 0;
+  const std::string child_progress = jobs.size() == 1 ? progress : std::string();
   while (done < jobs.size()) {
     while (next < jobs.size() && running.size() < parallel) {
-      children[next] = spawn(jobs[next]);
+      children[next] = spawn(jobs[next], child_progress);
       running.push_back(&children[next]);
       ++next;
     }
-    pump(running);
+    pump(running, batch_progress ? 250 : -1);
     for (auto it = running.begin(); it != running.end();) {
       if ((*it)->open) {
         ++it;
@@ -159,7 +170,13 @@ std::vector<SimResult> run_parallel(const std::vector<std::function<SimResult()>
       ++done;
       it = running.erase(it);
     }
+    if (shown) {
+      shown->update(static_cast<double>(done) / static_cast<double>(jobs.size()),
+                    fmt::format("{} of {} simulations done", done, jobs.size()), done != shown_done);
+      shown_done = done;
+    }
   }
+  if (shown) shown->finish(fmt::format("{} simulations done", jobs.size()));
   return results;
 }
 
@@ -179,7 +196,7 @@ Split split_of(const SimJob& job) {
   Split s;
   const bool per_request = job.policy && job.policy->per_request();
   PartitionRule rule = job.partition;
-  if (partitions_off()) rule.split = false;
+  if (partitions_off() || job.trace) rule.split = false;
   s.groups = partition_devices(job.scenario->platform.devices.size(), job.plan->placements().size(), per_request,
                                rule);
   if (s.groups.size() < 2) return s;
@@ -211,9 +228,9 @@ Batch batch_of(const std::vector<SimJob>& jobs, bool keep_going) {
     for (const auto& group : split.groups) {
       const std::vector<int>* devices = split.groups.size() > 1 ? &group : nullptr;
       b.functions.push_back([j, devices, keep_going] {
-        if (!keep_going) return simulate(*j.scenario, *j.plan, j.policy, devices);
+        if (!keep_going) return simulate(*j.scenario, *j.plan, j.policy, devices, j.trace);
         try {
-          return simulate(*j.scenario, *j.plan, j.policy, devices);
+          return simulate(*j.scenario, *j.plan, j.policy, devices, j.trace);
         } catch (const std::exception&) {
           SimResult failed;
           failed.end_time = -1;
@@ -246,23 +263,25 @@ std::vector<SimResult> gather(const Batch& b, std::vector<SimResult> results) {
   return out;
 }
 
-std::vector<SimResult> run_jobs(const std::vector<SimJob>& jobs, unsigned parallel, bool keep_going) {
+std::vector<SimResult> run_jobs(const std::vector<SimJob>& jobs, unsigned parallel, bool keep_going,
+                                const std::string& progress = {}) {
   const Batch b = batch_of(jobs, keep_going);
-  return gather(b, run_parallel(b.functions, parallel));
+  return gather(b, run_parallel(b.functions, parallel, progress));
 }
 
 }  // namespace
 
-std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel) {
-  return run_jobs(jobs, parallel, false);
+std::vector<SimResult> simulate_all(const std::vector<SimJob>& jobs, unsigned parallel, const std::string& progress) {
+  return run_jobs(jobs, parallel, false, progress);
 }
 
-std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel) {
+std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned parallel,
+                                      const std::string& progress) {
   // A job that fails is marked (end_time < 0) so that the batch goes on; it is then simulated alone,
   // which raises its error here.
   std::vector<SimResult> results;
   try {
-    results = run_jobs(jobs, parallel, true);
+    results = run_jobs(jobs, parallel, true, progress);
   } catch (const std::exception& e) {
     logger("sim")->warn("a simulation failed ({}); simulating each alone", e.what());
     results.assign(jobs.size(), SimResult{});
@@ -279,8 +298,9 @@ std::vector<SimAttempt> simulate_each(const std::vector<SimJob>& jobs, unsigned 
   return out;
 }
 
-SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy) {
-  return simulate_all({SimJob{&sc, &plan, policy}}).front();
+SimResult run_simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::string& progress,
+                         const TraceOptions* trace) {
+  return simulate_all({SimJob{&sc, &plan, policy, trace}}, 0, progress).front();
 }
 
 }  // namespace gpusim

@@ -148,6 +148,7 @@ std::string serialize(const SimResult& r) {
   w.put(r.kernels);
   w.put(r.wall_seconds);
   w.put(r.peak_rss_kib);
+  w.put(r.trace);
   return w.take();
 }
 
@@ -163,6 +164,7 @@ SimResult deserialize(const std::string& bytes) {
   r.kernels = rd.get<std::uint64_t>();
   r.wall_seconds = rd.get<double>();
   r.peak_rss_kib = rd.get<long>();
+  r.trace = rd.get<TraceSummary>();
   return r;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace_options.hpp"
+
 namespace gpusim {
 
 enum class RequestStatus : std::uint8_t { COMPLETED = 0, DROPPED = 1, UNFINISHED = 2 };
@@ -66,6 +68,7 @@ struct SimResult {
   std::uint64_t kernels = 0;  ///< kernels completed (whole run)
   double wall_seconds = 0;    ///< host time spent simulating
   long peak_rss_kib = 0;      ///< of the simulating process
+  TraceSummary trace;         ///< what the trace file holds (when one was asked for)
 };
 
 /// Puts the records in an order that does not depend on how the run was split or on the order of

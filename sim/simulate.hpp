@@ -3,10 +3,12 @@
 /// call it only in a fresh process (run_simulation() does the fork). Defined in
 /// sim/engine/simulation_run.cpp.
 
+#include <string>
 #include <vector>
 
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
+#include "sim/trace_options.hpp"
 
 namespace gpusim {
 
@@ -14,7 +16,12 @@ namespace gpusim {
 /// `devices`, when given, is a partition (sim/partition.hpp): the physical devices to simulate, in
 /// increasing order. The result then holds the requests (by the plan's stream index) and samples (by
 /// device index) of those devices, and the records of their units and of them only, in plan order.
+/// With `trace`, the timeline is written to trace->path as the simulation runs (sim/trace_options.hpp).
 SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
-                   const std::vector<int>* devices = nullptr);
+                   const std::vector<int>* devices = nullptr, const TraceOptions* trace = nullptr);
+
+/// Makes later simulate() calls in this process show their simulated time and ETA on stderr under the
+/// name `what` (core/progress.hpp); empty: none. Defined in sim/engine/progress.cpp.
+void show_sim_progress(std::string what);
 
 }  // namespace gpusim

@@ -138,7 +138,7 @@ class Runner {
       jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
     }
     simulations_ += jobs.size();
-    const std::vector<SimResult> results = simulate_all(jobs, parallel_);
+    const std::vector<SimResult> results = simulate_all(jobs, parallel_, "additivity");
     for (const auto& r : results) kernels_ += r.kernels;
     std::vector<Outcome> out;
     for (std::size_t i = 0; i < results.size(); ++i) {

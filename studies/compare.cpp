@@ -93,7 +93,7 @@ std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<s
     jobs.push_back(SimJob{&sc, &*plans[i], policies[i].get()});
   }
   logger("sim")->info("comparing {} scheduler(s): {} simulation(s) in parallel", n, jobs.size());
-  const std::vector<SimAttempt> attempts = simulate_each(jobs, parallel);
+  const std::vector<SimAttempt> attempts = simulate_each(jobs, parallel, "compare");
   for (std::size_t k = 0; k < index.size(); ++k) {
     const std::size_t i = index[k];
     try {

@@ -99,7 +99,7 @@ std::vector<CountOutcome> simulate_counts(const CapacityEstimate& s, const std::
   }
   std::vector<SimJob> jobs;
   for (std::size_t i = 0; i < counts.size(); ++i) jobs.push_back(SimJob{&scenarios[i], &plans[i], nullptr});
-  const std::vector<SimResult> results = simulate_all(jobs);
+  const std::vector<SimResult> results = simulate_all(jobs, 0, "estimate");
   std::vector<CountOutcome> out;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const RunMetrics m = compute_metrics(scenarios[i], plans[i], results[i]);

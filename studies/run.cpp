@@ -16,7 +16,7 @@
 namespace gpusim {
 namespace {
 
-RunOutcome run_checked(const Scenario& sc, bool additivity);
+RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace);
 
 }  // namespace
 
@@ -55,10 +55,11 @@ ConfigError out_of_memory_error(const WorkEstimate& e, const std::string& what) 
       format_count(e.requests)));
 }
 
-RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits) {
+RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits,
+                        const TraceOptions* trace) {
   const WorkEstimate estimate = limits ? check_run_limits(sc, additivity, *limits) : estimate_work(sc);
   try {
-    return run_checked(sc, additivity);
+    return run_checked(sc, additivity, trace);
   } catch (const std::bad_alloc& e) {
     throw out_of_memory_error(estimate, e.what());
   } catch (const ConfigError&) {
@@ -73,7 +74,7 @@ RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional
 
 namespace {
 
-RunOutcome run_checked(const Scenario& sc, bool additivity) {
+RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace) {
   const RunSpec& run = sc.workloads.run;
   std::unique_ptr<Scheduler> policy;
   try {
@@ -91,11 +92,15 @@ RunOutcome run_checked(const Scenario& sc, bool additivity) {
   const Plan& plan = out.plan;
   logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
                       plan.units().size(), run.duration.v, run.drain.v);
-  const SimResult result = run_simulation(sc, plan, policy.get());
-  logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
-                      result.kernels, result.wall_seconds,
-                      result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
-                      static_cast<double>(result.peak_rss_kib) / 1024.0);
+  out.result = run_simulation(sc, plan, policy.get(), "run", trace);
+  const SimResult& result = out.result;
+  {
+    const ScopedSimTime at_end(result.end_time);  // the summary line carries the run's simulated end
+    logger("sim")->info("{} kernels in {:.2f} s of host time ({:.0f} kernels/s), peak memory {:.1f} MiB",
+                        result.kernels, result.wall_seconds,
+                        result.wall_seconds > 0 ? static_cast<double>(result.kernels) / result.wall_seconds : 0.0,
+                        static_cast<double>(result.peak_rss_kib) / 1024.0);
+  }
   out.metrics = compute_metrics(sc, plan, result);
   enforce_invariants(sc, plan, result, out.metrics);
   if (additivity) {

@@ -8,6 +8,7 @@
 #include "analysis/additivity.hpp"
 #include "analysis/metrics.hpp"
 #include "core/errors.hpp"
+#include "sim/trace_options.hpp"
 #include "sim/work_estimate.hpp"
 
 namespace gpusim {
@@ -16,6 +17,7 @@ namespace gpusim {
 struct RunOutcome {
   Plan plan;
   RunMetrics metrics;
+  SimResult result;  ///< the simulation's raw records (per-request tables, report)
   std::vector<AdditivityResult> additivity;  ///< empty unless asked and some device is shared
 };
 
@@ -23,7 +25,9 @@ struct RunOutcome {
 /// when `additivity` is true. An unknown scheduler is a ConfigError at `scheduler:` in the workloads file.
 /// With `limits`, the work is estimated first (check_run_limits); running out of memory anyway is a
 /// ConfigError that names the estimate.
-RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits = {});
+/// With `trace`, the run's simulation writes its timeline there (the additivity runs write none).
+RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits = {},
+                        const TraceOptions* trace = nullptr);
 
 /// Refuses (ConfigError, one line with the estimate and the limit) a run, with its additivity analysis
 /// when `additivity` is true, whose estimated memory or host time exceeds `limits`. Returns the estimate.

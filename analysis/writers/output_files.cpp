@@ -105,6 +105,28 @@ void OutputFiles::add_file(const std::string& option, const std::string& path) {
   targets_.push_back(check(option, path, ""));
 }
 
+std::string OutputFiles::add_streamed(const std::string& option, const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") {
+    throw ConfigError(fmt::format("{}: error: {} needs a file (the table goes to standard output)", path, option));
+  }
+  Target t = check(option, path, "");
+  const fs::path dir = t.kind == Kind::REPLACE ? folder_of(fs::path(t.real)) : fs::temp_directory_path();
+  std::string name = (dir / fmt::format(".{}.XXXXXX", fs::path(t.real).filename().string())).string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) throw ConfigError(fmt::format("{}: error: cannot write file ({})", path, errno_text(errno)));
+  ::close(fd);
+  t.streamed = name;
+  t.has_content = true;
+  targets_.push_back(std::move(t));
+  return name;
+}
+
+OutputFiles::~OutputFiles() {
+  for (const auto& t : targets_) {
+    if (!t.streamed.empty()) ::unlink(t.streamed.c_str());
+  }
+}
+
 void OutputFiles::add_dir(const std::string& option, const std::string& dir, const std::vector<std::string>& names) {
   std::error_code ec;
   std::string create;
@@ -153,6 +175,9 @@ void OutputFiles::commit() {
     for (const auto& tmp : temps) {
       if (!tmp.empty()) ::unlink(tmp.c_str());
     }
+    for (const auto& t : targets_) {
+      if (!t.streamed.empty()) ::unlink(t.streamed.c_str());
+    }
     for (const auto& p : placed) ::unlink(p.c_str());
     for (auto it = made_dirs.rbegin(); it != made_dirs.rend(); ++it) ::rmdir(it->c_str());
   };
@@ -176,6 +201,20 @@ void OutputFiles::commit() {
   for (std::size_t i = 0; i < targets_.size(); ++i) {
     const Target& t = targets_[i];
     if (t.kind != Kind::REPLACE) continue;
+    if (!t.streamed.empty()) {
+      // Written by another process: made durable and given the mode the target would get.
+      const int fd = ::open(t.streamed.c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st {};
+      const mode_t mask = ::umask(0);
+      ::umask(mask);
+      const mode_t mode = ::stat(t.real.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask);
+      const bool ok = fd >= 0 && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+      const int err = errno;
+      if (fd >= 0) ::close(fd);
+      temps[i] = t.streamed;
+      if (!ok) fail(fmt::format("{}: error: write failed ({})", t.named, errno_text(err)));
+      continue;
+    }
     const fs::path real(t.real);
     std::string name = (folder_of(real) / fmt::format(".{}.XXXXXX", real.filename().string())).string();
     const int fd = ::mkstemp(name.data());
@@ -199,7 +238,24 @@ void OutputFiles::commit() {
     } else if (t.kind == Kind::DIRECT) {
       const int fd = ::open(t.real.c_str(), O_WRONLY | O_CLOEXEC);
       if (fd < 0) fail(fmt::format("{}: error: cannot open for writing ({})", t.named, errno_text(errno)));
-      const bool ok = write_all(fd, t.content);
+      bool ok = true;
+      if (t.streamed.empty()) {
+        ok = write_all(fd, t.content);
+      } else {
+        const int in = ::open(t.streamed.c_str(), O_RDONLY | O_CLOEXEC);
+        ok = in >= 0;
+        std::string chunk(1 << 16, '\0');
+        while (ok) {
+          const ssize_t n = ::read(in, chunk.data(), chunk.size());
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) {
+            ok = n == 0;
+            break;
+          }
+          ok = write_all(fd, chunk.substr(0, static_cast<std::size_t>(n)));
+        }
+        if (in >= 0) ::close(in);
+      }
       const int err = errno;
       if (::close(fd) != 0 || !ok) fail(fmt::format("{}: error: write failed ({})", t.named, errno_text(ok ? errno : err)));
     }
@@ -213,6 +269,10 @@ void OutputFiles::commit() {
     }
     temps[i].clear();
     if (!existed) placed.push_back(targets_[i].real);
+  }
+  for (auto& t : targets_) {
+    if (t.kind != Kind::REPLACE && !t.streamed.empty()) ::unlink(t.streamed.c_str());
+    t.streamed.clear();
   }
 }
 

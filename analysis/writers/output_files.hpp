@@ -28,6 +28,11 @@ class OutputFiles {
   /// ConfigError naming the path when it cannot be written: a directory, a missing or unwritable folder,
   /// a read-only file, a socket or block device.
   void add_file(const std::string& option, const std::string& path);
+  /// Declares the file `path` (checked as by add_file) whose content another process writes as it goes
+  /// (a trace streamed by the simulating child): returns a fresh temporary file beside the target (in the
+  /// temporary folder for a pipe or a device), to be written completely before commit(), which renames it
+  /// into place (or copies it into the pipe or device). It is removed when the commit does not happen.
+  std::string add_streamed(const std::string& option, const std::string& path);
   /// Declares the folder `dir` given with `option` and the files `names` that will be written in it (the
   /// folder is created at commit when absent). ConfigError when `dir` is a file or a name is a folder.
   void add_dir(const std::string& option, const std::string& dir, const std::vector<std::string>& names);
@@ -38,6 +43,14 @@ class OutputFiles {
   /// Writes every declared file (all must have content); see the file comment.
   void commit();
 
+  OutputFiles() = default;
+  OutputFiles(const OutputFiles&) = delete;
+  OutputFiles& operator=(const OutputFiles&) = delete;
+  OutputFiles(OutputFiles&&) = default;
+  OutputFiles& operator=(OutputFiles&&) = default;
+  /// Removes the temporaries of streamed files that were not committed.
+  ~OutputFiles();
+
  private:
   enum class Kind { STDOUT, DIRECT, REPLACE };
   struct Target {
@@ -47,6 +60,7 @@ class OutputFiles {
     std::string content;
     bool has_content = false;
     std::string dir_to_create;  ///< a declared folder that does not exist yet
+    std::string streamed;       ///< add_streamed: the temporary the content is written to
   };
   Target check(const std::string& option, const std::string& named, const std::string& dir_created) const;
   std::vector<Target> targets_;

@@ -308,11 +308,11 @@ std::vector<std::pair<std::string, std::string>> csv_tables(const RunMetrics& m)
   }
   std::ostringstream d;
   d << "name,type,node,sharing,streams,utilization,bandwidth_utilization,memory_bytes,memory_capacity_bytes,"
-       "kernels\n";
+       "kernels,occupied,switches\n";
   for (const auto& x : m.devices) {
-    d << fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.0f},{:.0f},{}\n", x.name, x.type, x.node, x.sharing,
+    d << fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.0f},{:.0f},{},{:.6f},{}\n", x.name, x.type, x.node, x.sharing,
                      x.streams, x.utilization, x.bandwidth_utilization, x.memory_bytes, x.memory_capacity,
-                     x.kernels);
+                     x.kernels, x.occupied, x.switches);
   }
   std::ostringstream t;
   t << "device,time_s,power_w,temperature_c,clock_mhz,utilization,bandwidth_utilization\n";

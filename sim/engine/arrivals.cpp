@@ -6,6 +6,7 @@
 #include <simgrid/kernel/Timer.hpp>
 
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 
 namespace gpusim {
 
@@ -41,6 +42,7 @@ void Simulation::on_arrival(std::uint32_t s, double at) {
     ++unit.waiting;
     unit.queued_work += st.predicted_service;
     try_start(st.context);
+    if (trace_) trace_->queue_changed(st.unit);
   }
   schedule_arrival(s);
 }

@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 
 namespace gpusim {
 
@@ -93,6 +94,7 @@ void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
 void Simulation::copy(int id, double bytes, bool to_device) {
   Job& job = jobs_[id];
   job.phase = to_device ? Phase::H2D : Phase::D2H;
+  if (trace_) trace_->copy_started(id, bytes, to_device);
   const UnitRt& unit = units_[contexts_[job.context].unit];
   const DeviceRt& dev = devices_[unit.device];
   if (bytes <= 0 || !dev.pcie) {
@@ -150,6 +152,7 @@ void Simulation::finish_job(int id) {
     result_.requests[r].status = RequestStatus::COMPLETED;
     --unit.running;
   }
+  if (trace_) trace_->job_finished(id);
   ctx.exec = nullptr;
   ctx.job = -1;
   --devices_[unit.device].jobs;

@@ -6,6 +6,7 @@
 #include <simgrid/kernel/Timer.hpp>
 
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 
 namespace gpusim {
 namespace {
@@ -37,6 +38,7 @@ void Simulation::activate(int u, int c) {
   const double cost = switching ? switch_cost_ : 0.0;
   if (switching) ++unit.record.switches;
   touch(u);
+  if (trace_ && switching) trace_->switched(u, c, cost);
   unit.active = c;
   unit.last = c;
   ++unit.holders;
@@ -135,6 +137,7 @@ void Simulation::launch_kernel(int id) {
     touch(ctx.unit);
     u.l2->add(Bytes{bytes});
     update_l2(u);
+    if (trace_) trace_->kernel_started(id);
     exec->start();
   };
   if (overhead > 0) {
@@ -157,6 +160,7 @@ void Simulation::on_done(int id) {
   Job& job = jobs_[id];
   last_event_ = now();
   if (job.phase == Phase::H2D || job.phase == Phase::D2H) touch_copies(contexts_[job.context].unit);
+  if (trace_) trace_->activity_done(id);
   if (job.phase == Phase::H2D) {
     request_gpu(id);
     return;

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <simgrid/s4u.hpp>
 #include <vector>
@@ -35,6 +36,7 @@
 #include "sim/plan.hpp"
 #include "sim/power_controller.hpp"
 #include "sim/sim_result.hpp"
+#include "sim/trace_options.hpp"
 #include "sim/work_units.hpp"
 
 namespace gpusim {
@@ -46,12 +48,19 @@ inline double now() { return sg::Engine::get_clock(); }
 /// A job's index as the data of its SimGrid activities (read back by the completion callback).
 inline void* job_tag(int job) { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(job)); }
 
+class TraceRecorder;
+
 class Simulation {
  public:
-  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices);
+  /// `devices`: the partition to simulate (null: every device); `trace`: write the timeline there
+  /// (sim/engine/trace.hpp); null: no trace.
+  Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices,
+             const TraceOptions* trace = nullptr);
+  ~Simulation();
   SimResult run();
 
  private:
+  friend class TraceRecorder;  // reads the state it records
   struct Stream {
     Stream(const StreamSpec& s, int workload, int unit, std::uint64_t seed)
         : spec(&s), workload(workload), unit(unit), rng(seed), arrivals(s.arrival) {}
@@ -205,6 +214,8 @@ class Simulation {
   double last_control_ = 0;
   int samples_per_tick_ = 1;
   int ticks_ = 0;
+  const TraceOptions* trace_options_ = nullptr;
+  std::unique_ptr<TraceRecorder> trace_;  // null unless a trace was asked for
 };
 
 }  // namespace gpusim

@@ -2,6 +2,7 @@
 // the result), and simulate(), the entry point declared in sim/simulate.hpp.
 
 #include <sys/resource.h>
+#include <fmt/format.h>
 #include <xbt/log.h>
 
 #include <chrono>
@@ -9,17 +10,21 @@
 #include <simgrid/kernel/Timer.hpp>
 
 #include "core/logging.hpp"
+#include "sim/engine/progress.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/engine/trace.hpp"
 #include "sim/simulate.hpp"
 
 namespace gpusim {
 
-Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices)
+Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices,
+                       const TraceOptions* trace)
     : sc_(sc),
       plan_(plan),
       policy_(policy && policy->per_request() ? policy : nullptr),
       mech_(sc.platform.contention),
-      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0) {
+      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0),
+      trace_options_(trace) {
   device_local_.assign(sc.platform.devices.size(), -1);
   auto add_device = [this](int d) {
     device_local_[d] = static_cast<int>(device_global_.size());
@@ -38,6 +43,8 @@ Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, 
   }
 }
 
+Simulation::~Simulation() = default;
+
 SimResult Simulation::run() {
   const auto wall_start = std::chrono::steady_clock::now();
   xbt_log_control_set("root.thres:critical");
@@ -54,6 +61,7 @@ SimResult Simulation::run() {
   build_streams();
   build_platform();
   build_costs();
+  if (trace_options_) trace_ = std::make_unique<TraceRecorder>(*this, *trace_options_);
   samples_per_tick_ =
       std::max(1, static_cast<int>(std::lround(mech_.sample_interval.v / mech_.control_period.v)));
 
@@ -70,9 +78,11 @@ SimResult Simulation::run() {
 
   logger("sim")->debug("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", streams_.size(),
                        units_.size(), run.duration.v, run.drain.v);
+  const auto progress = watch_sim_progress(run.duration.v);
   engine.run_until(horizon_);
   flush_accounts();
   result_.end_time = last_event_;
+  if (progress) progress->finish(fmt::format("{:.2f} s simulated", last_event_));
   set_sim_clock(nullptr);
 
   // Records of the units and devices simulated here, in plan order; requests and samples by the whole
@@ -80,7 +90,9 @@ SimResult Simulation::run() {
   for (const auto& u : units_) result_.devices.push_back(u.record);
   for (const auto& d : devices_) result_.power.push_back(d.record);
   for (auto& r : result_.requests) r.stream = static_cast<std::uint32_t>(stream_global_[r.stream]);
-  canonical_order(result_);
+  // A traced run is never split and its trace already names requests by their index here: keep it.
+  if (!trace_) canonical_order(result_);
+  if (trace_) result_.trace = trace_->close(result_.samples);
   result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -89,8 +101,9 @@ SimResult Simulation::run() {
 }
 
 
-SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices) {
-  Simulation sim(sc, plan, policy, devices);
+SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices,
+                   const TraceOptions* trace) {
+  Simulation sim(sc, plan, policy, devices, trace);
   return sim.run();
 }
 

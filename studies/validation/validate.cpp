@@ -120,7 +120,7 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   std::size_t cases = 0;
   for (const auto& e : experiments) cases += e.cases.size();
   logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
-  const std::vector<SimResult> results = simulate_all(jobs, options.parallel);
+  const std::vector<SimResult> results = simulate_all(jobs, options.parallel, "validate");
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const SimJob& j = jobs[i];
     enforce_invariants(*j.scenario, *j.plan, results[i], compute_metrics(*j.scenario, *j.plan, results[i]));

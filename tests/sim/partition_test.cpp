@@ -73,8 +73,8 @@ TEST(Partition, SplitRunEqualsTheSingleEngine) {
   const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
   for (std::size_t i = 0; i < streams.size(); ++i) b.place(streams[i], static_cast<int>(i % 12));
   const Plan plan = b.build();
-  SimJob one{&sc, &plan, nullptr, PartitionRule{false}};
-  SimJob split{&sc, &plan, nullptr, PartitionRule{true, 8, 1}};
+  SimJob one{&sc, &plan, nullptr, nullptr, PartitionRule{false}};
+  SimJob split{&sc, &plan, nullptr, nullptr, PartitionRule{true, 8, 1}};
   ASSERT_EQ(partition_devices(12, 36, false).size(), 1U);  // too few streams to split by default...
   ASSERT_EQ(partition_devices(12, 36, false, {true, 8, 1}).size(), 2U);
   const std::vector<SimResult> r = simulate_all({one, split}, 2);

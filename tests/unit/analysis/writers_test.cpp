@@ -141,6 +141,8 @@ RunMetrics small_metrics() {
   d.memory_bytes = 1.5e9;
   d.memory_capacity = 16e9;
   d.kernels = 4200;
+  d.occupied = 0.196;
+  d.switches = 3002;
   m.devices.push_back(d);
   PowerMetrics p;
   p.name = "gpu0";
@@ -186,7 +188,8 @@ TEST(CsvTables, RowsInMillisecondsAndEmptyFieldsForMissingSlas) {
       << w;
   EXPECT_EQ(table(m, "devices.csv"),
             "name,type,node,sharing,streams,utilization,bandwidth_utilization,memory_bytes,memory_capacity_bytes,"
-            "kernels\ngpu0,T4,n0,time-slice,2,0.500000,0.250000,1500000000,16000000000,4200\n");
+            "kernels,occupied,switches\ngpu0,T4,n0,time-slice,2,0.500000,0.250000,1500000000,16000000000,4200,"
+            "0.196000,3002\n");
   std::vector<std::string> names;
   for (const auto& [n, content] : csv_tables(m)) names.push_back(n);
   EXPECT_EQ(names, csv_file_names());

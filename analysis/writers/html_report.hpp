@@ -1,0 +1,25 @@
+#pragma once
+/// The HTML reports (`--report FILE.html`): one self-contained page per command (html_page.hpp).
+/// run: latency CDF per workload with its SLA, per-stage queueing and service, per-device time series,
+/// additivity; compare: the ranking with 95 % intervals and each policy's latency CDF.
+/// Sweep and capacity pages (issue 10) will be further functions here on the same HtmlPage.
+
+#include <string>
+#include <vector>
+
+#include "analysis/additivity.hpp"
+#include "analysis/metrics.hpp"
+#include "analysis/ranking.hpp"
+#include "analysis/writers/compare.hpp"
+#include "analysis/writers/report.hpp"
+
+namespace gpusim {
+
+/// The page of one run: `r` the simulation's records, `m` its metrics, `additivity` possibly empty.
+std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan& plan, const SimResult& r,
+                            const RunMetrics& m, const std::vector<AdditivityResult>& additivity);
+
+/// The page of a comparison (rows ranked best first).
+std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows);
+
+}  // namespace gpusim

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare) report of an
+# example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
+set -euo pipefail
+kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ "$chromium" == none ]] || ! command -v "$chromium" >/dev/null; then
+  echo "chromium is not installed (scripts/install-deps installs it): report.$kind skipped"
+  exit 77
+fi
+rm -rf "$work" && mkdir -p "$work"
+case "$kind" in
+  # The additivity analysis of the face example takes minutes; examples/additivity/a-overlap has it in
+  # seconds, so the run report is checked with its additivity charts.
+  run)
+    "$gpusim" run "$examples/additivity/a-overlap/platform.yaml" "$examples/additivity/a-overlap/workloads.yaml" \
+      -q --report "$work/run.html" >/dev/null
+    min_charts=7 ;;
+  # The compare report of the quickstart example (a shorter simulation than the face example's, so the
+  # test stays around 20 s); the face example's compare report is in docs/images/report-compare.png.
+  compare)
+    "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --schedulers round-robin,least-loaded,best-fit --report "$work/compare.html" >/dev/null
+    min_charts=3 ;;
+  *) echo "unknown report kind $kind" >&2; exit 2 ;;
+esac
+python3 "$here/check_report.py" "$chromium" "$work/$kind.html" "$work/$kind.png" "$min_charts"
