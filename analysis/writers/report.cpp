@@ -30,11 +30,15 @@ nlohmann::json latency_json(const LatencyStats& l) {
 
 }  // namespace
 
+std::string overrides_line(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return "";
+  std::string line = "overrides:";
+  for (const auto& o : overrides) line += " --set " + o;
+  return line;
+}
+
 void print_overrides(std::ostream& out, const std::vector<std::string>& overrides) {
-  if (overrides.empty()) return;
-  out << "overrides:";
-  for (const auto& o : overrides) out << " --set " << o;
-  out << "\n";
+  if (!overrides.empty()) out << overrides_line(overrides) << "\n";
 }
 
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {

@@ -112,6 +112,16 @@ TEST(SetOption, CompareEqualsTheEditedFiles) {
   EXPECT_EQ(set_json["compare"]["duration_s"], 5.0);
 }
 
+TEST(SetOption, TheHtmlReportRecordsTheOverrides) {
+  TempDir tmp;
+  make_inputs(tmp);
+  const Outcome o = run_in(tmp, tmp.file("set"),
+                           "run platform.yaml workloads.yaml --additivity off -q --report out.html" + kSets);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const std::string line = kRecorded.substr(0, kRecorded.size() - 1);
+  EXPECT_NE(slurp(tmp.file("set/out.html")).find("<p>" + line + "</p>"), std::string::npos);
+}
+
 TEST(SetOption, WithoutOverridesNothingIsRecorded) {
   TempDir tmp;
   make_inputs(tmp);
