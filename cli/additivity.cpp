@@ -37,7 +37,8 @@ int command_additivity(const AdditivityCommandOptions& o) {
   if (!o.json.empty()) files.add_file("--json", o.json);
   std::vector<SharingMode> modes;
   if (!o.sharing.empty()) modes = parse_sharing_modes(o.sharing);  // a wrong mode fails before any work
-  const Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
+  const Scenario sc =
+      load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set});
   if (o.sharing.empty()) {
     for (const auto& d : sc.platform.devices) {
       if (std::find(modes.begin(), modes.end(), d.sharing) == modes.end()) modes.push_back(d.sharing);
@@ -59,6 +60,7 @@ int command_additivity(const AdditivityCommandOptions& o) {
   if (o.json != "-") {
     std::cout << "gpusim additivity: " << o.platform << " + " << o.workloads << "; seed " << sc.workloads.run.seed
               << "\n";
+    print_overrides(std::cout, sc.overrides);
     print_sharing_modes(std::cout, answers);
   }
   return 0;

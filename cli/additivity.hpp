@@ -16,6 +16,7 @@ struct AdditivityCommandOptions {
   std::optional<unsigned long long> seed;
   std::string catalog;
   std::vector<std::string> disable;
+  std::vector<std::string> set;  ///< --set PATH=VALUE overrides of the YAML files
   std::optional<std::string> max_memory;
   bool allow_large = false;
 };

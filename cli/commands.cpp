@@ -74,7 +74,7 @@ int command_run(const RunOptions& o) {
   OutputFiles files = declare_outputs(o);
   std::optional<TraceOptions> trace;
   if (!o.trace.empty()) trace = trace_options(o, files.add_streamed("--trace", o.trace));
-  Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
+  Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set});
   RunSpec& run = sc.workloads.run;
   if (!o.scheduler.empty()) {
     run.scheduler = o.scheduler;
@@ -100,7 +100,8 @@ int command_run(const RunOptions& o) {
     }
     logger("analysis")->info("{}: {} trace events", o.trace, ts.events);
   }
-  const RunInfo info{o.platform, o.workloads, run.scheduler, run.seed, run.duration.v, run.warmup.v};
+  const RunInfo info{o.platform,     o.workloads,  run.scheduler, run.seed,
+                     run.duration.v, run.warmup.v, sc.overrides};
   // Every output is computed, then the files are written together, then the table.
   if (!o.json.empty()) {
     nlohmann::json j = report_json(info, out.metrics);

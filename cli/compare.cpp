@@ -44,7 +44,8 @@ int command_compare(const CompareOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
   if (!o.report.empty()) files.add_file("--report", o.report);
-  const Scenario sc = load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable});
+  const Scenario sc =
+      load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set});
   const auto names = chosen_policies(o.schedulers);
   const auto params = policy_params(sc.workloads.run, names, o.scheduler_params);
   const std::vector<CompareRow> rows =

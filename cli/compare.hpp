@@ -20,6 +20,7 @@ struct CompareOptions {
   unsigned jobs = 0;  ///< parallel simulations; 0 = one per core
   std::string catalog;
   std::vector<std::string> disable;  ///< contention mechanisms to switch off
+  std::vector<std::string> set;      ///< --set PATH=VALUE overrides of the YAML files
   std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
   bool allow_large = false;               ///< --allow-large: no host-time limit
 };

@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
                  "otherwise), always, never (-q implies never)");
 
   std::vector<std::string> plugins;  // --scheduler-plugin of run, list and compare
+  const std::string set_help =
+      "change one value of the YAML files before they are read (repeatable): workloads.NAME.count=24, "
+      "run.duration=5s, nodes.NODE.devices.DEVICE.type=L4, contention.power=off; list items by name";
   const std::string plugin_help = "load scheduling policies from a shared library (repeatable; examples/plugins)";
   std::string callback_budget;  // --callback-budget of run, list and compare
   const std::string callback_budget_help =
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
   run_cmd->add_option("--callback-budget", callback_budget, callback_budget_help)->type_name("DURATION");
   run_cmd->add_option("--catalog", run.catalog, "device catalog directory (default: the bundled one)");
+  run_cmd->add_option("--set", run.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
   run_cmd->add_option("--disable", run.disable,
                       "switch a contention mechanism off (repeatable): " + mechanism_list())
       ->delimiter(',');
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
+  compare_cmd->add_option("--set", cmp.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
   compare_cmd->add_option("--disable", cmp.disable, "switch a contention mechanism off (repeatable), as for run")
       ->delimiter(',');
   compare_cmd->add_option("--max-memory", cmp.max_memory, max_memory_help);
@@ -228,6 +233,7 @@ int main(int argc, char** argv) {
   additivity_cmd->add_option("--json", add.json, "write the answers as JSON to FILE ('-' for stdout)");
   additivity_cmd->add_option("--seed", add.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   additivity_cmd->add_option("--catalog", add.catalog, "device catalog directory (default: the bundled one)");
+  additivity_cmd->add_option("--set", add.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
   additivity_cmd->add_option("--disable", add.disable, "switch a contention mechanism off (repeatable), as for run")
       ->delimiter(',');
   additivity_cmd->add_option("--max-memory", add.max_memory, max_memory_help);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core/file_checks.hpp"
+#include "core/overrides.hpp"
 
 namespace gpusim {
 
@@ -19,10 +20,14 @@ ConfigError error_at(const std::string& file, const YAML::Mark& mark, const std:
 }
 
 ConfigError error_at(const std::string& file, const YAML::Node& node, const std::string& message) {
+  if (const std::string* label = OverrideScope::label_of(node)) {
+    return ConfigError(fmt::format("{}: error: {}", *label, message));
+  }
   return error_at(file, node.Mark(), message);
 }
 
 SourceLoc loc_of(const std::string& file, const YAML::Node& node) {
+  if (const std::string* label = OverrideScope::label_of(node)) return SourceLoc{*label, 0, 0};
   return SourceLoc{file, node.Mark().line + 1, node.Mark().column + 1};
 }
 

@@ -203,7 +203,10 @@ std::string check_mig_partition(const DeviceSpec& s, const std::vector<std::stri
 }
 
 PlatformSpec parse_platform(const std::string& path, const Catalog& catalog) {
-  YAML::Node root = load_yaml_file(path);
+  return parse_platform(load_yaml_file(path), path, catalog);
+}
+
+PlatformSpec parse_platform(const YAML::Node& root, const std::string& path, const Catalog& catalog) {
   MapReader top(root, path, "platform");
   PlatformSpec out;
   out.file = path;

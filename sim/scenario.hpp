@@ -11,6 +11,7 @@ namespace gpusim {
 struct Scenario {
   PlatformSpec platform;
   WorkloadSpec workloads;
+  std::vector<std::string> overrides;  ///< the --set PATH=VALUE overrides applied, in order
 };
 
 /// One simulated stream: instance `instance` of workload `workload`.

@@ -325,8 +325,9 @@ RunSpec parse_run(const std::string& file, const YAML::Node& node) {
 
 }  // namespace
 
-WorkloadSpec parse_workloads(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
+WorkloadSpec parse_workloads(const std::string& path) { return parse_workloads(load_yaml_file(path), path); }
+
+WorkloadSpec parse_workloads(const YAML::Node& root, const std::string& path) {
   MapReader top(root, path, "workloads file");
   WorkloadSpec out;
   out.file = path;

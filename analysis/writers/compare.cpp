@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/writers/report.hpp"
 #include "analysis/writers/table.hpp"
 
 namespace gpusim {
@@ -47,8 +48,10 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
                       const std::vector<CompareRow>& rows) {
   const RunSpec& run = sc.workloads.run;
   out << fmt::format(
-      "gpusim compare: {} + {}; seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s warm-up\n\n",
+      "gpusim compare: {} + {}; seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s warm-up\n",
       o.platform, o.workloads, run.seed, run.duration.v, run.duration.v - run.warmup.v, run.warmup.v);
+  print_overrides(out, sc.overrides);
+  out << "\n";
   Table t({"rank", "scheduler", "SLA met %", "p99 ms", "req/s", "devices", "units", "energy kJ", "dropped",
            "unfinished"},
           {true, false, true, true, true, true, true, true, true, true});
@@ -103,6 +106,7 @@ nlohmann::json compare_json(const CompareInfo& o, const Scenario& sc, const std:
                   {"seed", run.seed},         {"duration_s", run.duration.v},
                   {"warmup_s", run.warmup.v}, {"window_s", run.duration.v - run.warmup.v},
                   {"schedulers", names}};
+  if (!sc.overrides.empty()) j["compare"]["overrides"] = sc.overrides;
   nlohmann::json ranking = nlohmann::json::array();
   int rank = 0;
   for (const auto& r : rows) ranking.push_back(row_json(r, r.error.empty() ? ++rank : 0));

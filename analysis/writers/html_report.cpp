@@ -263,6 +263,7 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
                             "warm-up",
                             info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s,
                             m.window_s, info.warmup_s));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
   page.section("Workloads");
   std::vector<std::vector<std::string>> rows{
       {"workload", "streams", "completed", "req/s", "p50 ms", "p99 ms", "SLA ms", "SLA met %"}};
@@ -287,6 +288,7 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
   HtmlPage page("gpusim compare: " + info.workloads);
   page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
                             sc.workloads.run.seed, sc.workloads.run.duration.v));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
   page.section("Ranking");
   page.paragraph(
       "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "

@@ -30,11 +30,25 @@ nlohmann::json latency_json(const LatencyStats& l) {
 
 }  // namespace
 
+std::string overrides_line(const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return "";
+  std::string line = "overrides:";
+  for (const auto& o : overrides) line += " --set " + o;
+  return line;
+}
+
+void print_overrides(std::ostream& out, const std::vector<std::string>& overrides) {
+  if (!overrides.empty()) out << overrides_line(overrides) << "\n";
+}
+
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
-  out << fmt::format("gpusim: {} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
-                     "warm-up\n\n",
-                     info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s, m.window_s,
-                     info.warmup_s);
+  out << fmt::format(
+      "gpusim: {} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
+      "warm-up\n",
+      info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s, m.window_s,
+      info.warmup_s);
+  print_overrides(out, info.overrides);
+  out << "\n";
   Table wt({"workload", "streams", "devices", "generated", "completed", "dropped", "unfinished", "req/s",
             "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "SLA ms", "SLA met %", "TFLOP/s"},
            {false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true});
@@ -91,6 +105,7 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
   j["run"] = {{"platform", info.platform_file}, {"workloads", info.workloads_file}, {"scheduler", info.scheduler},
               {"seed", info.seed},          {"duration_s", info.duration_s},    {"warmup_s", info.warmup_s},
               {"window_s", m.window_s},     {"kernels", m.kernels},             {"simulated_s", m.simulated_s}};
+  if (!info.overrides.empty()) j["run"]["overrides"] = info.overrides;
   j["workloads"] = json::array();
   for (const auto& w : m.workloads) {
     json o{{"name", w.name},

@@ -20,8 +20,13 @@ struct RunInfo {
   std::uint64_t seed = 0;
   double duration_s = 0;
   double warmup_s = 0;
+  std::vector<std::string> overrides;  ///< --set PATH=VALUE overrides applied to the files
 };
 
+/// "overrides: --set PATH=VALUE --set ..."; empty when there are none.
+std::string overrides_line(const std::vector<std::string>& overrides);
+/// overrides_line() as one line of a result header; nothing when there are no overrides.
+void print_overrides(std::ostream& out, const std::vector<std::string>& overrides);
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m);
 nlohmann::json report_json(const RunInfo& info, const RunMetrics& m);
 /// The additivity section of the table, and its JSON array.

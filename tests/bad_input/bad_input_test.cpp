@@ -863,6 +863,73 @@ TEST_F(BadInputCli, UnknownContentionMechanism) {
   EXPECT_FALSE(std::filesystem::exists(json()));
 }
 
+// --set PATH=VALUE: errors name the option instead of a file location, exit 2, nothing written.
+TEST_F(BadInputCli, SetOptionMalformed) {
+  const std::string inputs = "run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                             quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json());
+  expect_rejected(gpusim(inputs + " --set workloads.w.count"),
+                  "--set workloads.w.count: error: expected PATH=VALUE (e.g. workloads.lobby.count=24)");
+  expect_rejected(gpusim(inputs + " --set workloads.w.count="),
+                  "--set workloads.w.count=: error: the value after '=' is empty");
+  expect_rejected(gpusim(inputs + " --set =3"), "--set =3: error: the path before '=' is empty");
+  expect_rejected(gpusim(inputs + " --set workloads..count=3"),
+                  "--set workloads..count=3: error: empty key in path 'workloads..count'");
+}
+
+TEST_F(BadInputCli, SetOptionPathErrors) {
+  const std::string inputs = "run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                             quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json());
+  expect_rejected(gpusim(inputs + " --set workloads.ww.count=2"),
+                  "--set workloads.ww.count=2: error: no workload named 'ww' (known: w)");
+  expect_rejected(gpusim(inputs + " --set nodes.n1.devices.gpu.type=TestT4"),
+                  "--set nodes.n1.devices.gpu.type=TestT4: error: no node named 'n1' (known: n0)");
+  expect_rejected(gpusim(inputs + " --set nodes.n0.devices.gpu0.count=2"),
+                  "--set nodes.n0.devices.gpu0.count=2: error: no device named 'gpu0' (known: gpu)");
+  expect_rejected(gpusim(inputs + " --set foo=1"),
+                  "--set foo=1: error: unknown key 'foo' (platform file: contention, memory_headroom, nodes; "
+                  "workloads file: run, workloads)");
+  expect_rejected(
+      gpusim(inputs + " --set workloads.w=3"),
+      "--set workloads.w=3: error: 'workloads.w' is a workload; name one of its keys (workloads.w.KEY)");
+  expect_rejected(gpusim(inputs + " --set run=3"),
+                  "--set run=3: error: 'run' is a mapping; --set gives single values");
+  expect_rejected(gpusim(inputs + " --set run.duration.s=3"),
+                  "--set run.duration.s=3: error: 'run.duration' is a single value, not a mapping");
+}
+
+TEST_F(BadInputCli, SetOptionValuesMeetTheFilesChecks) {
+  const std::string inputs = "run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                             quoted(bad("ok_workloads.yaml")) + " --json " + quoted(json());
+  // The parser's own messages, located at the option that wrote the value.
+  expect_rejected(gpusim(inputs + " --set workloads.w.count=-3"),
+                  "--set workloads.w.count=-3: error: 'count' must be at least 1 (got -3)");
+  expect_rejected(
+      gpusim(inputs + " --set run.duration=5"),
+      "--set run.duration=5: error: 'duration': '5' has no unit: expected a duration with a unit, such as "
+      "33ms or 10s");
+  expect_rejected(
+      gpusim(inputs + " --set nodes.n0.devices.gpu.type=H900"),
+      "--set nodes.n0.devices.gpu.type=H900: error: device 'gpu': unknown catalog entry 'H900' (known: "
+      "TestT4)");
+  // A key the file lacks is added; one no schema knows is the parser's unknown key, at the option.
+  expect_rejected(
+      gpusim(inputs + " --set run.durations=5s"),
+      "--set run.durations=5s: error: run: unknown key 'durations' (known: drain, duration, scheduler, "
+      "scheduler_params, seed, warmup)");
+  expect_rejected(
+      gpusim(inputs + " --set contention.powr=off"),
+      "--set contention.powr=off: error: contention: unknown key 'powr' (known: bandwidth, batching, l2, "
+      "launch_overhead, pcie, power, sample_interval, shared_weights, thermal, time_slice)");
+}
+
+TEST_F(BadInputCli, SetOptionOnCompareAndAdditivity) {
+  const std::string files = quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  expect_rejected(gpusim("compare " + files + " --set workloads.ww.count=2 --json " + quoted(json())),
+                  "--set workloads.ww.count=2: error: no workload named 'ww' (known: w)");
+  expect_rejected(gpusim("additivity " + files + " --set workloads.w.count=0 --json " + quoted(json())),
+                  "--set workloads.w.count=0: error: 'count' must be at least 1 (got 0)");
+}
+
 TEST_F(BadInputCli, OutputPathsAreCheckedBeforeTheRun) {
   const std::string inputs =
       "run " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));

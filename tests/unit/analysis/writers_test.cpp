@@ -156,7 +156,7 @@ RunMetrics small_metrics() {
 }
 
 TEST(ReportJson, MillisecondsMegahertzAndNullsForMissingSlas) {
-  const RunInfo info{"p.yaml", "w.yaml", "round-robin", 7, 10.0, 2.0};
+  const RunInfo info{"p.yaml", "w.yaml", "round-robin", 7, 10.0, 2.0, {}};
   const nlohmann::json j = report_json(info, small_metrics());
   EXPECT_EQ(j["run"]["seed"], 7);
   EXPECT_EQ(j["run"]["window_s"], 8.0);
