@@ -20,6 +20,7 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
     row.dropped += w.dropped;
     row.unfinished += w.unfinished;
     row.throughput_rps += w.throughput_rps;
+    row.saturated = row.saturated || w.saturation.saturated;
     if (w.sla_attainment) {
       met += std::round(*w.sla_attainment * static_cast<double>(w.generated));
       with_sla += static_cast<double>(w.generated);
@@ -55,7 +56,7 @@ void rank_rows(std::vector<CompareRow>& rows) {
   auto key = [](const CompareRow& r) {
     // Rounded to the precision printed, so that ties are ties; smaller is better in every field.
     return std::make_tuple(!r.error.empty(),
-                           -std::llround((r.sla_attainment ? *r.sla_attainment : 0.0) * 1e4),
+                           -std::llround((r.sla_attainment ? *r.sla_attainment : 0.0) * 1e4), r.saturated,
                            std::llround(r.p99_s * 1e6), -std::llround(r.throughput_rps * 1e3), r.devices_used,
                            r.units_used, std::llround(r.energy_j), r.scheduler);
   };

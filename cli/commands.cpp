@@ -106,6 +106,7 @@ int command_run(const RunOptions& o) {
   if (!o.json.empty()) {
     nlohmann::json j = report_json(info, out.metrics);
     j["additivity"] = additivity_json(out.additivity);
+    if (!out.warnings.empty()) j["warnings"] = out.warnings;
     files.set(o.json, json_text(std::move(j)));
   }
   if (!o.csv_dir.empty()) {

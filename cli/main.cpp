@@ -121,7 +121,10 @@ int main(int argc, char** argv) {
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
-      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).");
+      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).\n"
+      "Figures marked * belong to a saturated workload (its queue grew: not a steady state; the reason is\n"
+      "printed under the table); an SLA below a workload's fastest possible latency is warned before the\n"
+      "run (docs/saturation.md).");
 
   std::string what;
   std::string catalog;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "analysis/invariants.hpp"
+#include "analysis/saturation.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
@@ -81,6 +82,15 @@ std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<s
     } catch (const std::exception& e) {
       rows[i].error = e.what();
       logger("sched")->warn("{}: {}", names[i], rows[i].error);
+    }
+  }
+
+  // Impossible SLAs under each plan, each distinct line once (policies that place alike say the same).
+  std::set<std::string> warned;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!plans[i]) continue;
+    for (const auto& x : impossible_slas(sc, *plans[i])) {
+      if (warned.insert(x.message).second) logger("analysis")->warn("{}", x.message);
     }
   }
 

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "analysis/invariants.hpp"
+#include "analysis/saturation.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
 #include "studies/additivity.hpp"
@@ -90,6 +91,10 @@ RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* 
   RunOutcome out;
   out.plan = make_plan(sc, *policy, run.scheduler);
   const Plan& plan = out.plan;
+  for (const auto& x : impossible_slas(sc, plan)) {
+    logger("analysis")->warn("{}", x.message);
+    out.warnings.push_back(x.message);
+  }
   logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
                       plan.units().size(), run.duration.v, run.drain.v);
   out.result = run_simulation(sc, plan, policy.get(), "run", trace);

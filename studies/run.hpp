@@ -19,9 +19,11 @@ struct RunOutcome {
   RunMetrics metrics;
   SimResult result;  ///< the simulation's raw records (per-request tables, report)
   std::vector<AdditivityResult> additivity;  ///< empty unless asked and some device is shared
+  std::vector<std::string> warnings;  ///< SLAs below the fastest possible latency (logged before simulating)
 };
 
-/// Plans with the scenario's scheduler, simulates, computes the metrics, and runs the additivity analysis
+/// Plans with the scenario's scheduler, warns of each SLA below its workload's fastest possible latency on
+/// the units it was placed on (impossible_slas), simulates, computes the metrics, and runs the additivity analysis
 /// when `additivity` is true. An unknown scheduler is a ConfigError at `scheduler:` in the workloads file.
 /// With `limits`, the work is estimated first (check_run_limits); running out of memory anyway is a
 /// ConfigError that names the estimate.

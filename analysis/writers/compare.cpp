@@ -28,6 +28,7 @@ nlohmann::json row_json(const CompareRow& row, int rank) {
   j["completed"] = row.completed;
   j["dropped"] = row.dropped;
   j["unfinished"] = row.unfinished;
+  j["saturated"] = row.saturated;
   nlohmann::json ws = nlohmann::json::array();
   for (const auto& w : row.metrics.workloads) {
     ws.push_back(
@@ -37,6 +38,7 @@ nlohmann::json row_json(const CompareRow& row, int rank) {
          {"p99_ms", w.latency.p99 * 1e3},
          {"throughput_rps", w.throughput_rps},
          {"dropped", w.dropped}});
+    ws.back().update(saturation_json(w.saturation));
   }
   j["workloads"] = ws;
   return j;
@@ -61,13 +63,22 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
       t.add({"-", r.scheduler, "error"});
       continue;
     }
-    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment), fmt::format("{:.2f}", r.p99_s * 1e3),
+    const std::string mark = r.saturated ? "*" : "";  // not a steady state: see the lines below the table
+    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment) + mark, fmt::format("{:.2f}", r.p99_s * 1e3) + mark,
            fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
            std::to_string(r.units_used), fmt::format("{:.2f}", r.energy_j / 1e3), std::to_string(r.dropped),
            std::to_string(r.unfinished)});
   }
   out << "Ranking (SLA attainment, then p99 latency, throughput, devices, units, energy)\n";
   t.print(out, "  ");
+  for (const auto& r : rows) {
+    if (!r.error.empty() || !r.saturated) continue;
+    for (const auto& w : r.metrics.workloads) {
+      if (w.saturation.saturated) {
+        out << fmt::format("  * {}: {}: saturated: not a steady state ({})\n", r.scheduler, w.name, w.saturation.reason);
+      }
+    }
+  }
   // SLA attainment of each workload under each policy, to see where the policies differ.
   std::vector<std::string> headers{"workload", "SLA ms"};
   std::vector<bool> numeric{false, true};

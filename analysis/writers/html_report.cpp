@@ -268,12 +268,18 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   std::vector<std::vector<std::string>> rows{
       {"workload", "streams", "completed", "req/s", "p50 ms", "p99 ms", "SLA ms", "SLA met %"}};
   for (const auto& w : m.workloads) {
+    const std::string mark = w.saturation.saturated ? "*" : "";
     rows.push_back({w.name, std::to_string(w.streams), std::to_string(w.completed),
-                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99),
+                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99) + mark,
                     w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
-                    w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-"});
+                    (w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-") + mark});
   }
   page.table(rows);
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      page.paragraph(fmt::format("* {}: saturated: not a steady state ({})", w.name, w.saturation.reason));
+    }
+  }
   page.section("Latency");
   latency_cdf(page, sc, plan, r, m);
   page.section("Where the time goes");
