@@ -126,7 +126,7 @@ std::optional<Seconds> fastest_latency(const StreamSpec& s, const DeviceInstance
   DeviceInstance device = d;
   if (!c.launch_overhead) device.spec.launch_overhead = Seconds{0.0};
   std::optional<Seconds> gpu = isolated_request_time(fewest, device, u);
-  if (!gpu || !c.pcie || d.pcie_bandwidth.v <= 0) return gpu;
+  if (!gpu || !c.pcie || d.pcie_bandwidth.v <= 0 || s.stages.empty()) return gpu;
   // Host copies: the first stage's inputs in, the outputs of the stages nothing depends on out.
   const double items = fewest.fanout ? fewest.fanout->mean * s.batch : s.batch;
   auto batch_of = [&](const StageSpec& st) { return st.per_item ? items : static_cast<double>(s.batch); };

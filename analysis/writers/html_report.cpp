@@ -314,7 +314,8 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
     const Interval a = wilson_interval(r.sla_met, r.sla_requests);
     const Interval q = quantile_interval(r.latencies_s, 0.99);
     table.push_back({std::to_string(rank), r.scheduler,
-                     r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-",
+                     (r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-") +
+                         (r.saturated ? "*" : ""),
                      r.sla_attainment ? fmt::format("{:.2f} .. {:.2f}", a.low * 100, a.high * 100) : "-", ms(r.p99_s),
                      fmt::format("{} .. {}", ms(q.low), ms(q.high)), fmt::format("{:.1f}", r.throughput_rps),
                      std::to_string(r.devices_used), fmt::format("{:.2f}", r.energy_j / 1e3)});
@@ -325,6 +326,14 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
     p99_ci.push_back({q.low * 1e3, q.high * 1e3});
   }
   page.table(table);
+  for (const auto& r : rows) {
+    for (const auto& w : r.metrics.workloads) {
+      if (r.error.empty() && w.saturation.saturated) {
+        page.paragraph(fmt::format("* {}: {}: saturated: not a steady state ({})", r.scheduler, w.name,
+                                   w.saturation.reason));
+      }
+    }
+  }
   auto ranked = [&](const json& values, const json& intervals, const std::string& what) {
     return json{{"type", "bar"},
                 {"data",
