@@ -64,7 +64,8 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
       continue;
     }
     const std::string mark = r.saturated ? "*" : "";  // not a steady state: see the lines below the table
-    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment) + mark, fmt::format("{:.2f}", r.p99_s * 1e3) + mark,
+    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment) + mark,
+           fmt::format("{:.2f}", r.p99_s * 1e3) + mark,
            fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
            std::to_string(r.units_used), fmt::format("{:.2f}", r.energy_j / 1e3), std::to_string(r.dropped),
            std::to_string(r.unfinished)});
@@ -72,12 +73,7 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
   out << "Ranking (SLA attainment, then p99 latency, throughput, devices, units, energy)\n";
   t.print(out, "  ");
   for (const auto& r : rows) {
-    if (!r.error.empty() || !r.saturated) continue;
-    for (const auto& w : r.metrics.workloads) {
-      if (w.saturation.saturated) {
-        out << fmt::format("  * {}: {}: saturated: not a steady state ({})\n", r.scheduler, w.name, w.saturation.reason);
-      }
-    }
+    if (r.error.empty()) print_saturation(out, r.metrics, r.scheduler + ": ");
   }
   // SLA attainment of each workload under each policy, to see where the policies differ.
   std::vector<std::string> headers{"workload", "SLA ms"};
