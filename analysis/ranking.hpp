@@ -25,6 +25,8 @@ struct CompareRow {
   std::uint64_t generated = 0, completed = 0, dropped = 0, unfinished = 0;
   std::uint64_t sla_met = 0, sla_requests = 0;  ///< the counts behind sla_attainment
   std::vector<double> latencies_s;              ///< measured completed requests, sorted (report, intervals)
+  double queue_s = 0;    ///< mean over measured completed requests: time waiting before its stages ran
+  double service_s = 0;  ///< mean over the same requests: its stages' own time and the copy back
   RunMetrics metrics;
 };
 
@@ -37,5 +39,8 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
 /// Sorts rows best first: SLA attainment (higher), p99 (lower), throughput (higher), devices, units and
 /// energy (fewer), each to the precision printed (0.01 %, 1 us, 0.001 req/s, 1 J); errors last; then by name.
 void rank_rows(std::vector<CompareRow>& rows);
+
+/// The order of rank_rows: true when `a` ranks above `b`.
+bool ranks_before(const CompareRow& a, const CompareRow& b);
 
 }  // namespace gpusim
