@@ -60,6 +60,13 @@ TEST(SeedsOption, OneSeedIsTheUsualRun) {
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(plain.out, one.out);
   EXPECT_EQ(slurp(tmp.file("plain.json")), slurp(tmp.file("one.json")));
+  const std::string compare = "compare " + kFiles + " --schedulers round-robin,best-fit --json ";
+  const Outcome plain_cmp = gpusim(tmp, compare + quoted(tmp.file("plain_cmp.json")));
+  ASSERT_EQ(plain_cmp.exit_code, 0) << plain_cmp.err;
+  const Outcome one_cmp = gpusim(tmp, compare + quoted(tmp.file("one_cmp.json")) + " --seeds 1");
+  ASSERT_EQ(one_cmp.exit_code, 0) << one_cmp.err;
+  EXPECT_EQ(plain_cmp.out, one_cmp.out);
+  EXPECT_EQ(slurp(tmp.file("plain_cmp.json")), slurp(tmp.file("one_cmp.json")));
 }
 
 TEST(SeedsOption, BadCountsAreOneLineAndExit2) {
