@@ -26,6 +26,8 @@ struct CompareRow {
   std::uint64_t sla_met = 0, sla_requests = 0;  ///< the counts behind sla_attainment
   bool saturated = false;  ///< some workload's run is not a steady state (its verdict in metrics)
   std::vector<double> latencies_s;              ///< measured completed requests, sorted (report, intervals)
+  double queue_s = 0;    ///< mean over measured completed requests: time waiting before its stages ran
+  double service_s = 0;  ///< mean over the same requests: its stages' own time and the copy back
   RunMetrics metrics;
 };
 
@@ -42,5 +44,8 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
 /// longer run would see less), so at equal attainment the steady policy ranks first; a higher attainment
 /// still ranks higher, flagged.
 void rank_rows(std::vector<CompareRow>& rows);
+
+/// The order of rank_rows: true when `a` ranks above `b`.
+bool ranks_before(const CompareRow& a, const CompareRow& b);
 
 }  // namespace gpusim

@@ -90,6 +90,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
   run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
   run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  const std::string seeds_help =
+      "simulate N runs with seeds s, s+1, ..., s+N-1 (s: run.seed or --seed; N from 1 to 1000, default 1) in "
+      "parallel and print the mean and 95 % confidence interval (Student t) of p99 latency, SLA attainment "
+      "and throughput";
+  run_cmd->add_option("--seeds", run.seeds, seeds_help +
+                      "; the additivity analysis, --csv, --report and --trace are for one run")
+      ->type_name("N");
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
@@ -151,6 +158,10 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--report", cmp.report,
                           "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--seeds", cmp.seeds,
+                          "each policy with N seeds (as for run): rank two policies apart only when their "
+                          "95 % intervals of SLA attainment (then p99) do not overlap; tied ones share a rank")
+      ->type_name("N");
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
   compare_cmd->add_option("--set", cmp.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
@@ -160,7 +171,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--allow-large", cmp.allow_large, allow_large_help);
   compare_cmd->footer(
       "Ranks by SLA attainment (all requests with an SLA), then p99 latency, throughput, devices and units used,\n"
-      "energy (docs/schedulers.md). Example:\n"
+      "energy, and says per policy why: streams, occupancy and context switches of each unit, queueing\n"
+      "against service time. --seeds N: mean and 95 % interval across N seeds; overlapping ones share a rank\n"
+      "(docs/schedulers.md). Example:\n"
       "  gpusim compare examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
       "      --schedulers round-robin,best-fit,interference-aware --json ranking.json");
 

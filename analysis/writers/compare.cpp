@@ -4,6 +4,7 @@
 
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/table.hpp"
+#include "analysis/writers/why.hpp"
 
 namespace gpusim {
 namespace {
@@ -41,6 +42,7 @@ nlohmann::json row_json(const CompareRow& row, int rank) {
     ws.back().update(saturation_json(w.saturation));
   }
   j["workloads"] = ws;
+  j["why"] = why_json(row);
   return j;
 }
 
@@ -95,6 +97,11 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
   }
   out << "\nSLA met % by workload\n";
   w.print(out, "  ");
+  std::vector<const CompareRow*> ranked;
+  for (const auto& r : rows) {
+    if (r.error.empty()) ranked.push_back(&r);
+  }
+  print_why(out, ranked);
   bool errors = false;
   for (const auto& r : rows) {
     if (r.error.empty()) continue;
