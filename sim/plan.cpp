@@ -153,6 +153,12 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
   return out;
 }
 
+// The ConfigError at a workload's precision when device `d` lacks it.
+ConfigError unsupported(const StreamSpec& s, const DeviceInstance& d) {
+  return s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name, d.name,
+                                           d.spec.name, to_string(s.precision)));
+}
+
 }  // namespace
 
 int Plan::streams_on(int unit) const {
@@ -242,11 +248,7 @@ void PlanBuilder::check_placements() const {
       const bool supported = std::any_of(units.begin(), units.end(), [&](const Unit& u) {
         return devices[u.device].spec.peak(s.precision).has_value();
       });
-      if (!supported && !units.empty()) {
-        const auto& dev = devices[units.front().device];
-        throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
-                                                dev.name, dev.spec.name, to_string(s.precision)));
-      }
+      if (!supported && !units.empty()) throw unsupported(s, devices[units.front().device]);
       std::string room;
       for (const auto& u : units) {
         if (!placement_allows(s, sc_.platform, u)) continue;
@@ -270,10 +272,7 @@ void PlanBuilder::check_placements() const {
                                     placement_text(s.placement)));
     }
     const auto& dev = devices[units[p.unit].device];
-    if (!dev.spec.peak(s.precision)) {
-      throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
-                                              dev.name, dev.spec.name, to_string(s.precision)));
-    }
+    if (!dev.spec.peak(s.precision)) throw unsupported(s, dev);
   }
   const std::vector<double> used = count_memory();
   for (std::size_t u = 0; u < units.size(); ++u) {

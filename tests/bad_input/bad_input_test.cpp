@@ -578,6 +578,17 @@ TEST(BadInputPlacement, AllInstancesLargerThanThePinnedSlice) {
                 "a100/1g.5gb#0 (A100-PCIe-40GB) has 4.08 GB usable");
 }
 
+TEST(BadInputPlacement, NoRoomLeftOnTheAllowedUnitsListsOnlyThem) {
+  // Five 5 GB instances on a100's slices (usable x 0.8: 3g.20gb 19.62 GiB -> 16.85 GB, 2g.10gb 9.75 GiB ->
+  // 8.38 GB, 1g.5gb 4.75 GiB -> 4.08 GB): three fit the 3g, one the 2g, none the 1g; round-robin is left
+  // with instance 4. t4 and auto are not listed: the placement does not allow them.
+  EXPECT_EQ(placement_error("workloads_placement_no_room.yaml"),
+            bad("workloads_placement_no_room.yaml") +
+                ":3:5: error: workload 'w' instance 4 needs 5.00 GB of device memory and no unit its placement "
+                "allows has room left: a100/3g.20gb#0 (A100-PCIe-40GB, 16.85 GB usable), a100/2g.10gb#0 "
+                "(A100-PCIe-40GB, 8.38 GB usable), a100/1g.5gb#0 (A100-PCIe-40GB, 4.08 GB usable)");
+}
+
 TEST(BadInputPlacement, MalformedPlacements) {
   EXPECT_EQ(workloads_error("workloads_placement_both_keys.yaml"),
             bad("workloads_placement_both_keys.yaml") +
