@@ -32,8 +32,8 @@ double instances_memory(const WorkloadSpec& ws, int w, int n, bool shared_weight
 
 bool placement_allows_device(const StreamSpec& s, const PlatformSpec& p, int device) {
   const auto& names = s.placement.devices;
-  return names.empty() ||
-         std::find(names.begin(), names.end(), p.devices.at(static_cast<std::size_t>(device)).name) != names.end();
+  return names.empty() || std::find(names.begin(), names.end(),
+                                    p.devices.at(static_cast<std::size_t>(device)).name) != names.end();
 }
 
 bool placement_allows(const StreamSpec& s, const PlatformSpec& p, const Unit& u) {
@@ -67,15 +67,17 @@ void check_placement(const Scenario& sc) {
       const DeviceInstance& dev = platform.devices[static_cast<std::size_t>(d)];
       const bool mig = dev.sharing == SharingMode::MIG;
       if (pl.slice && !mig) {
-        throw pl.slice_loc.error(fmt::format("workload '{}': placement: device '{}' is not MIG-partitioned "
-                                             "(sharing: {}), so it has no slice {}",
-                                             s.name, dev.name, to_string(dev.sharing), *pl.slice));
+        throw pl.slice_loc.error(
+            fmt::format("workload '{}': placement: device '{}' is not MIG-partitioned "
+                        "(sharing: {}), so it has no slice {}",
+                        s.name, dev.name, to_string(dev.sharing), *pl.slice));
       }
       if (pl.slice && dev.mig_auto) {
-        throw pl.slice_loc.error(fmt::format("workload '{}': placement: device '{}' has 'mig: auto' (the "
-                                             "scheduler chooses its slices), so no slice can be pinned; pin "
-                                             "the device, or list its slices in the platform file",
-                                             s.name, dev.name));
+        throw pl.slice_loc.error(
+            fmt::format("workload '{}': placement: device '{}' has 'mig: auto' (the "
+                        "scheduler chooses its slices), so no slice can be pinned; pin "
+                        "the device, or list its slices in the platform file",
+                        s.name, dev.name));
       }
       std::vector<Unit> units;
       if (dev.mig_auto) {
@@ -89,9 +91,10 @@ void check_placement(const Scenario& sc) {
       }
       if (pl.slice) {
         if (*pl.slice >= static_cast<int>(units.size())) {
-          throw pl.slice_loc.error(fmt::format("workload '{}': placement: device '{}' has no slice {} (its "
-                                               "'mig' list has {} slice(s): 0 to {})",
-                                               s.name, dev.name, *pl.slice, units.size(), units.size() - 1));
+          throw pl.slice_loc.error(
+              fmt::format("workload '{}': placement: device '{}' has no slice {} (its "
+                          "'mig' list has {} slice(s): 0 to {})",
+                          s.name, dev.name, *pl.slice, units.size(), units.size() - 1));
         }
         units = {units[static_cast<std::size_t>(*pl.slice)]};
       }
@@ -100,23 +103,23 @@ void check_placement(const Scenario& sc) {
                                    dev.name, dev.spec.name, to_string(s.precision)));
       }
       const double one = instances_memory(sc.workloads, static_cast<int>(w), 1, true);
-      const auto roomy = std::max_element(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
-        return a.memory.v < b.memory.v;
-      });
+      const auto roomy = std::max_element(
+          units.begin(), units.end(), [](const Unit& a, const Unit& b) { return a.memory.v < b.memory.v; });
       if (one > roomy->memory.v * headroom * (1 + 1e-12)) {
-        throw (pl.slice ? pl.slice_loc : at)
+        throw(pl.slice ? pl.slice_loc : at)
             .error(fmt::format("workload '{}': placement: one instance needs {:.2f} GB of device memory and "
                                "{} ({}) has {:.2f} GB usable",
-                               s.name, one / 1e9, roomy->name, dev.spec.name, roomy->memory.v * headroom / 1e9));
+                               s.name, one / 1e9, roomy->name, dev.spec.name,
+                               roomy->memory.v * headroom / 1e9));
       }
       candidates.insert(candidates.end(), units.begin(), units.end());
     }
     if (one_unit && candidates.size() == 1 && s.count > 1) {
       const Unit& u = candidates.front();
-      const double all = instances_memory(sc.workloads, static_cast<int>(w), s.count,
-                                          platform.contention.shared_weights);
+      const double all =
+          instances_memory(sc.workloads, static_cast<int>(w), s.count, platform.contention.shared_weights);
       if (all > u.memory.v * headroom * (1 + 1e-12)) {
-        throw (pl.slice ? pl.slice_loc : pl.device_locs.front())
+        throw(pl.slice ? pl.slice_loc : pl.device_locs.front())
             .error(fmt::format("workload '{}': placement: its {} instances need {:.2f} GB of device memory "
                                "and {} ({}) has {:.2f} GB usable",
                                s.name, s.count, all / 1e9, u.name,

@@ -37,7 +37,8 @@ Scenario three_devices() {
   a.mig_partition = {"3g.20gb", "2g.10gb", "1g.5gb", "1g.5gb"};
   sc.platform.devices = {a, device(catalog_device("T4"), SharingMode::TIME_SLICE, "t4"),
                          device(catalog_device("L4"), SharingMode::MPS, "l4")};
-  sc.workloads.streams = {small("listed", 4, {"t4", "l4"}), small("pinned", 3, {"a100"}, 2), small("free", 5)};
+  sc.workloads.streams = {small("listed", 4, {"t4", "l4"}), small("pinned", 3, {"a100"}, 2),
+                          small("free", 5)};
   return sc;
 }
 
@@ -95,9 +96,10 @@ TEST(PinnedPlacement, APlanOutsideThePlacementIsAPolicyError) {
     make_plan(sc, p, "unit-zero");
     FAIL() << "no error";
   } catch (const PolicyError& e) {
-    EXPECT_STREQ(e.what(),
-                 "scheduler 'unit-zero' at t=0s: placed stream 'listed#0' on unit 'a100/3g.20gb#0', outside its "
-                 "placement (t4, l4)");
+    EXPECT_STREQ(
+        e.what(),
+        "scheduler 'unit-zero' at t=0s: placed stream 'listed#0' on unit 'a100/3g.20gb#0', outside its "
+        "placement (t4, l4)");
   }
 }
 
@@ -105,7 +107,8 @@ TEST(PinnedPlacement, ThePolicySeesNoTimeOutsideThePlacement) {
   const Scenario sc = three_devices();
   // Answers like least-loaded and keeps the views make_plan gave it.
   struct Capture : public Scheduler {
-    std::vector<int> place(const std::vector<StreamView>& streams, const std::vector<DeviceView>& units) override {
+    std::vector<int> place(const std::vector<StreamView>& streams,
+                           const std::vector<DeviceView>& units) override {
       seen = streams;
       return make_scheduler("least-loaded", Params{})->place(streams, units);
     }
