@@ -200,7 +200,9 @@ int main(int argc, char** argv) {
   EstimateOptions est;
   auto* estimate_cmd = app.add_subcommand(
       "estimate", "compute, memory, latency and how many streams of a model meet an SLA on a device");
-  estimate_cmd->add_option("model", est.model.model, "ONNX file or zoo:NAME")->required();
+  estimate_cmd->add_option("model", est.model.model,
+                           "ONNX file or zoo:NAME (a workloads file, pipelines included: gpusim capacity)")
+      ->required();
   estimate_cmd->add_option("--device", est.device, "catalog device type")->required();
   estimate_cmd->add_option("--rate", est.rate, "requests per second of one stream, with a unit (30/s)")
       ->required();
@@ -221,7 +223,9 @@ int main(int argc, char** argv) {
   estimate_cmd->add_flag("--json", est.json, "print JSON instead of the reasoning lines");
   estimate_cmd->footer(
       "Example:\n  gpusim estimate examples/face-recognition/models/fr_feature.onnx --device T4 \\\n"
-      "      --precision fp16 --rate 30/s --sla 100ms");
+      "      --precision fp16 --rate 30/s --sla 100ms\n"
+      "One model on one device type; a pipeline or a mix of workloads (a workloads file, with its own rates\n"
+      "and SLAs) goes through: gpusim capacity PLATFORM WORKLOADS --vary WORKLOAD");
 
   ValidateCommandOptions val;
   auto* validate_cmd = app.add_subcommand(
