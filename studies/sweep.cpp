@@ -324,14 +324,6 @@ SweepGrid make_sweep_grid(const SweepSpec& spec) {
   return g;
 }
 
-std::string describe_row(const SweepGrid& grid, const SweepRow& row) {
-  std::string s;
-  for (std::size_t a = 0; a < grid.axes.size() && a < row.values.size(); ++a) {
-    s += fmt::format("{}={} ", grid.axes[a].path, row.values[a]);
-  }
-  return s + fmt::format("seed {}", row.seed);
-}
-
 namespace {
 
 // Simulates `rows` of the grid (indices) in parallel child processes; a row that fails holds its message.
@@ -420,8 +412,8 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const SweepRunOptions& op
   }
   std::optional<Progress> progress;
   if (comm.rank == 0) progress.emplace("sweep", "sim");
-  std::vector<std::string> paths;
-  for (const auto& a : grid.axes) paths.push_back(a.path);
+  const SweepLayout layout = grid.layout();
+  const std::vector<std::string>& paths = layout.axis_paths;
   std::size_t finished = 0;
   for (std::size_t round = 0; round < rounds; ++round) {
     const std::size_t from = std::min(mine.size(), round * chunk);
@@ -433,7 +425,7 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const SweepRunOptions& op
     for (const auto& part : parts) {
       for (const auto& j : nlohmann::json::parse(part)) {
         SweepRow r = sweep_row_from_json(j, paths, "sweep rank");
-        if (!r.error.empty()) logger("sim")->warn("sweep: {}: {}", describe_row(grid, r), r.error);
+        if (!r.error.empty()) logger("sim")->warn("sweep: {}: {}", sweep_row_label(layout, r), r.error);
         done[r.point * static_cast<std::size_t>(grid.seeds) + (r.seed - grid.first_seed[r.point])] = std::move(r);
         ++finished;
       }

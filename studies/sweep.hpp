@@ -100,7 +100,4 @@ struct SweepRunOptions {
 /// the other ranks). A failing row holds its message and is logged as a warning; the others run.
 std::vector<SweepRow> run_sweep(const SweepGrid& grid, const SweepRunOptions& options);
 
-/// "workloads.lobby.count=4 nodes.server0.devices.gpu.type=T4 seed 42": a row for messages.
-std::string describe_row(const SweepGrid& grid, const SweepRow& row);
-
 }  // namespace gpusim

@@ -331,6 +331,14 @@ std::vector<SweepRow> read_sweep_json(const std::string& path, const SweepLayout
   return rows;
 }
 
+std::string sweep_row_label(const SweepLayout& l, const SweepRow& r) {
+  std::string at;
+  for (std::size_t a = 0; a < l.axis_paths.size() && a < r.values.size(); ++a) {
+    at += fmt::format("{}={} ", l.axis_paths[a], r.values[a]);
+  }
+  return fmt::format("point {} ({}seed {})", r.point, at, r.seed);
+}
+
 void print_sweep(std::ostream& out, const SweepLayout& l, const std::vector<SweepRow>& rows) {
   out << fmt::format("gpusim sweep: {} + {}; {} point(s) x {} seed(s)\n", l.platform, l.workloads, l.points, l.seeds);
   print_overrides(out, l.fixed);
@@ -396,11 +404,7 @@ void print_sweep(std::ostream& out, const SweepLayout& l, const std::vector<Swee
     if (r.error.empty()) continue;
     if (!errors) out << "\nFailed rows\n";
     errors = true;
-    std::string at;
-    for (std::size_t a = 0; a < l.axis_paths.size() && a < r.values.size(); ++a) {
-      at += fmt::format("{}={} ", l.axis_paths[a], r.values[a]);
-    }
-    out << fmt::format("  point {} ({}seed {}): {}\n", r.point, at, r.seed, r.error);
+    out << fmt::format("  {}: {}\n", sweep_row_label(l, r), r.error);
   }
 }
 

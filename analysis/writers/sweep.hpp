@@ -32,6 +32,9 @@ std::vector<SweepRow> read_sweep_csv(const std::string& path, const SweepLayout&
 /// The rows of a sweep JSON document written for `layout` (its "sweep" object must be the layout's).
 std::vector<SweepRow> read_sweep_json(const std::string& path, const SweepLayout& layout);
 
+/// "point 3 (workloads.lobby.count=4 nodes.server0.devices.gpu.type=T4 seed 42)": a row for messages.
+std::string sweep_row_label(const SweepLayout& layout, const SweepRow& row);
+
 /// The table on stdout: one line per point (the mean, lowest and highest over its seeds when there are
 /// several), then the rows that failed with their messages.
 void print_sweep(std::ostream& out, const SweepLayout& layout, const std::vector<SweepRow>& rows);

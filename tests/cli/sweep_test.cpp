@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -171,6 +172,28 @@ TEST(Sweep, ResumeReadsTheJsonAndWritesBothFilesWhole) {
   EXPECT_EQ(slurp(part), slurp(tmp.file("full.json")));
   EXPECT_EQ(slurp(tmp.file("b.csv")), slurp(tmp.file("full.csv")));
   EXPECT_NE(o.err.find("3 already done, 1 to run"), std::string::npos) << o.err;
+}
+
+TEST(Sweep, AKilledSweepLeavesWholeRowsThatResumeCompletes) {
+  TempDir tmp;
+  // 8 rows, one simulation at a time: the file is rewritten after every 2 rows.
+  const std::string grid = kGrid + " --seeds 2 -j 1 --set run.duration=3s";
+  const std::string full = tmp.file("full.csv");
+  ASSERT_EQ(gpusim(tmp, sweep_args(tmp, grid + " --csv " + quoted(full))).exit_code, 0);
+  const std::string part = tmp.file("part.csv");
+  const std::string pid_file = tmp.file("pid");
+  const std::string cmd = quoted(GPUSIM_BINARY) + " " + sweep_args(tmp, grid + " --csv " + quoted(part)) +
+                          " >/dev/null 2>&1 </dev/null & echo $! >" + quoted(pid_file);
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  for (int i = 0; i < 400 && !std::filesystem::exists(part); ++i) ::usleep(25000);
+  ::kill(std::stoi(slurp(pid_file)), SIGKILL);
+  ASSERT_TRUE(std::filesystem::exists(part)) << "no rows written after 10 s";
+  // Whatever was written is whole rows in their final order: a prefix of the complete file's lines.
+  const std::string written = slurp(part);
+  EXPECT_EQ(slurp(full).rfind(written, 0), 0u) << written;
+  const Outcome o = gpusim(tmp, sweep_args(tmp, grid + " --resume --csv " + quoted(part)));
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(slurp(part), slurp(full));
 }
 
 TEST(Sweep, ResumeRefusesTheFileOfAnotherSweep) {
