@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/writers/html_report.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "analysis/writers/sweep.hpp"
 #include "cli/mpi_ranks.hpp"
@@ -35,6 +36,10 @@ void write_results(const SweepOptions& o, const SweepLayout& layout, const std::
   if (!o.json.empty() && (final || rewritable(o.json))) {
     files.add_file("--json", o.json);
     files.set(o.json, sweep_json(layout, rows));
+  }
+  if (!o.report.empty() && final) {
+    files.add_file("--report", o.report);
+    files.set(o.report, sweep_report_html(layout, rows));
   }
   files.commit();
 }
@@ -69,6 +74,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
   cmd->add_option("--seed", o.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   cmd->add_option("--csv", o.csv, "write one row per point and seed as CSV to FILE (docs/sweep.md)");
   cmd->add_option("--json", o.json, "write the rows as JSON to FILE ('-' for stdout)");
+  cmd->add_option("--report", o.report,
+                  "write a self-contained HTML page (p99 and SLA attainment against an axis) to FILE.html");
   cmd->add_flag("--resume", o.resume,
                 "keep the rows already in the --json (else --csv) file and run only the others; the file must "
                 "come from the same sweep");
@@ -105,6 +112,7 @@ int command_sweep(const SweepOptions& o) {
       OutputFiles check;
       if (!o.csv.empty()) check.add_file("--csv", o.csv);
       if (!o.json.empty()) check.add_file("--json", o.json);
+      if (!o.report.empty()) check.add_file("--report", o.report);
     }
     grid = make_sweep_grid(SweepSpec{ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set}, o.seeds});
     if (root && o.resume) done = earlier_rows(o, *grid);
@@ -141,7 +149,7 @@ int command_sweep(const SweepOptions& o) {
     std::cerr << printable(e.what()) << '\n';
     mpi.abort(dynamic_cast<const ConfigError*>(&e) ? 2 : 1);
   }
-  if (o.json != "-" && o.csv != "-") print_sweep(std::cout, layout, rows);
+  if (o.json != "-" && o.csv != "-" && o.report != "-") print_sweep(std::cout, layout, rows);
   std::size_t failed = 0;
   for (const auto& r : rows) failed += r.error.empty() ? 0 : 1;
   if (failed > 0) {

@@ -21,6 +21,7 @@ struct SweepOptions {
   std::optional<unsigned long long> seed;
   std::string csv;
   std::string json;
+  std::string report;  ///< --report FILE.html
   bool resume = false;
   unsigned jobs = 0;
   std::string catalog;
