@@ -266,7 +266,8 @@ TEST(Sweep, TwoMpiRanksWriteTheSameFileAsOneProcess) {
   ASSERT_EQ(gpusim(tmp, sweep_args(tmp, grid + " --csv " + quoted(one))).exit_code, 0);
   const std::string env =
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
-      "OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 ";
+      "OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1 "
+      "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ";  // Open MPI's own allocations at exit
   const std::string cmd = env + quoted(launcher) + " -np 2 --oversubscribe " + quoted(GPUSIM_BINARY) + " " +
                           sweep_args(tmp, grid + " --csv " + quoted(two)) + " >" + quoted(tmp.file("out")) + " 2>" +
                           quoted(tmp.file("err")) + " </dev/null";
