@@ -103,7 +103,8 @@ TEST(Sweep, AFailingPointIsReportedAndTheOthersFinish) {
   TempDir tmp;
   // Point 1: a count out of range; point 2: activations larger than an A100's memory (40 GB).
   const Outcome o = gpusim(tmp, sweep_args(tmp, "--set 'workloads.cam.model.activations=40MB,60GB' "
-                                               "--set workloads.cam.count=1,0 --json " + quoted(tmp.file("s.json"))));
+                                               "--set workloads.cam.count=1,0 --progress always --json " +
+                                               quoted(tmp.file("s.json"))));
   EXPECT_EQ(o.exit_code, 3) << o.err;
   const auto j = nlohmann::json::parse(slurp(tmp.file("s.json")));
   ASSERT_EQ(j["rows"].size(), 4u);
@@ -116,6 +117,8 @@ TEST(Sweep, AFailingPointIsReportedAndTheOthersFinish) {
   EXPECT_EQ(j["rows"][3]["status"], "error");
   EXPECT_NE(o.err.find("workloads.cam.count=0"), std::string::npos) << o.err;
   EXPECT_NE(o.out.find("Failed rows"), std::string::npos) << o.out;
+  // Progress on stderr: rows done (the failed ones included) out of the rows to run.
+  EXPECT_NE(o.err.find("sweep: 4 of 4 rows (100 %)"), std::string::npos) << o.err;
 }
 
 // A sweep run in one go, for the resume tests: the CSV and the JSON.
