@@ -422,13 +422,17 @@ std::vector<SweepRow> run_sweep(const SweepGrid& grid, const SweepRunOptions& op
                                        mine.begin() + static_cast<std::ptrdiff_t>(to));
     const std::vector<std::string> parts = comm.gather(joined_rows(simulate_rows(grid, now, options.parallel), paths));
     if (comm.rank != 0) continue;
+    std::map<std::size_t, SweepRow> arrived;  // this round's rows of every rank, in row order
     for (const auto& part : parts) {
       for (const auto& j : nlohmann::json::parse(part)) {
         SweepRow r = sweep_row_from_json(j, paths, "sweep rank");
-        if (!r.error.empty()) logger("sim")->warn("sweep: {}: {}", sweep_row_label(layout, r), r.error);
-        done[r.point * static_cast<std::size_t>(grid.seeds) + (r.seed - grid.first_seed[r.point])] = std::move(r);
-        ++finished;
+        arrived[r.point * static_cast<std::size_t>(grid.seeds) + (r.seed - grid.first_seed[r.point])] = std::move(r);
       }
+    }
+    for (auto& [i, r] : arrived) {
+      if (!r.error.empty()) logger("sim")->warn("sweep: {}: {}", sweep_row_label(layout, r), r.error);
+      done[i] = std::move(r);
+      ++finished;
     }
     progress->update(static_cast<double>(finished) / static_cast<double>(pending.size()),
                      fmt::format("{} of {} rows", finished, pending.size()), true);
