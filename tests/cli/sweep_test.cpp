@@ -76,6 +76,14 @@ TEST(Sweep, RowsInGridOrderWithTheDocumentedColumns) {
             "cam.sla_attainment,cam.throughput_rps,cam.unfinished,cam.saturated,gpu.occupied,gpu.mean_power_w,"
             "gpu.energy_j,gpu0.occupied,gpu0.mean_power_w,gpu0.energy_j,gpu1.occupied,gpu1.mean_power_w,"
             "gpu1.energy_j,saturated,error");
+  // Every column is documented in docs/sweep.md: NAME.FIGURE as *W*.FIGURE or *D*.FIGURE, the others as rows.
+  const std::string doc = slurp(std::string(GPUSIM_DOCS_DIR) + "/sweep.md");
+  for (const auto& c : fields(lines[0])) {
+    if (c.rfind("workloads.", 0) == 0 || c.rfind("nodes.", 0) == 0) continue;  // the axes
+    const auto dot = c.find('.');
+    const std::string entry = dot == std::string::npos ? "| " + c + " |" : "." + c.substr(dot + 1);
+    EXPECT_NE(doc.find(entry), std::string::npos) << c << " is not in docs/sweep.md";
+  }
   // Row-major: the first axis varies slowest. Seed: run.seed of the file.
   const std::vector<std::pair<std::string, std::string>> values{{"1", "1"}, {"1", "2"}, {"2", "1"}, {"2", "2"}};
   for (std::size_t i = 0; i < values.size(); ++i) {
