@@ -1,5 +1,5 @@
 // gpusim command line: parses arguments, runs one command, and is the only place that chooses an exit
-// code (0 success, 2 bad input or a policy breach, 1 an internal error).
+// code (0 success, 2 bad input or a policy breach, 1 an internal error; `sweep`: 3 when some points failed).
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,6 +16,7 @@
 #include "cli/compare.hpp"
 #include "cli/estimate.hpp"
 #include "cli/profile.hpp"
+#include "cli/sweep.hpp"
 #include "cli/validate.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
@@ -260,6 +261,9 @@ int main(int argc, char** argv) {
   additivity_cmd->add_flag("--allow-large", add.allow_large, allow_large_help);
   additivity_cmd->footer(additivity_help_footer());
 
+  SweepOptions swp;
+  auto* sweep_cmd = add_sweep_command(app, swp);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -282,6 +286,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) code = command_run(run);
     if (*additivity_cmd) code = command_additivity(add);
     if (*compare_cmd) code = command_compare(cmp);
+    if (*sweep_cmd) code = command_sweep(swp);
     if (*profile_cmd) code = command_profile(prof);
     if (*estimate_cmd) code = command_estimate(est);
     if (*validate_cmd) code = command_validate(val);

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "analysis/intervals.hpp"
 #include "analysis/request_times.hpp"
@@ -360,6 +363,129 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
   json chart = scatter_chart(sets, "latency (ms, logarithmic)", y);
   chart["options"]["scales"]["x"]["type"] = "logarithmic";
   page.chart(chart, "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  return page.render();
+}
+
+namespace {
+
+// The leading number of an axis value ("16", "10ms", "0.5"), or none for a name ("T4").
+std::optional<double> leading_number(const std::string& v) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str()) return std::nullopt;
+  return x;
+}
+
+}  // namespace
+
+std::string sweep_report_html(const SweepLayout& l, const std::vector<SweepRow>& rows) {
+  HtmlPage page("gpusim sweep: " + l.workloads);
+  page.subtitle(fmt::format("{} + {}; {} point(s) x {} seed(s)", l.platform, l.workloads, l.points, l.seeds));
+  if (!l.fixed.empty()) page.paragraph(overrides_line(l.fixed));
+  // The x axis: the first axis of numbers, in its order of values; a line per combination of the others.
+  std::size_t x = 0;
+  for (std::size_t a = 0; a < l.axis_paths.size(); ++a) {
+    const auto& vals = l.axis_values[a];
+    if (std::all_of(vals.begin(), vals.end(), [](const std::string& v) { return leading_number(v).has_value(); })) {
+      x = a;
+      break;
+    }
+  }
+  std::vector<std::string> series;  // "type=L4": the other axes' values of each line, first met first
+  std::map<std::pair<std::string, std::string>, std::vector<const SweepRow*>> at;  // (series, x value) -> rows
+  for (const auto& r : rows) {
+    std::string key;
+    for (std::size_t a = 0; a < l.axis_paths.size(); ++a) {
+      if (a != x) key += fmt::format("{}{}={}", key.empty() ? "" : ", ", l.axis_paths[a], r.values[a]);
+    }
+    if (std::find(series.begin(), series.end(), key) == series.end()) series.push_back(key);
+    at[{key, r.values[x]}].push_back(&r);
+  }
+  const std::vector<std::string>& xs = l.axis_values[x];
+  auto curve = [&](const std::string& what, const std::string& y_title,
+                   const std::function<std::optional<double>(const SweepWorkload&)>& figure) {
+    json sets = json::array();
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;  // the positive figures' range
+    std::size_t i = 0;
+    for (const auto& w : l.workload_names) {
+      for (const auto& key : series) {
+        json data = json::array(), style = json::array();
+        bool any = false;
+        for (const auto& v : xs) {
+          double sum = 0;
+          int n = 0;
+          bool saturated = false;
+          for (const SweepRow* r : at[{key, v}]) {
+            for (const auto& sw : r->workloads) {
+              const auto y = sw.name == w ? figure(sw) : std::nullopt;
+              if (!y) continue;
+              sum += *y;
+              ++n;
+              saturated = saturated || sw.saturated;
+            }
+          }
+          if (n == 0) {
+            data.push_back(nullptr);
+          } else {
+            const double y = sum / n;
+            data.push_back(y);
+            if (y > 0) {
+              lo = std::min(lo, y);
+              hi = std::max(hi, y);
+            }
+            any = true;
+          }
+          style.push_back(saturated ? "triangle" : "circle");
+        }
+        if (!any) continue;
+        sets.push_back({{"label", key.empty() ? w : w + ", " + key},
+                        {"data", data},
+                        {"pointStyle", style},
+                        {"pointRadius", 4},
+                        {"spanGaps", false},
+                        {"borderWidth", 1.5},
+                        {"borderColor", colour(i)},
+                        {"backgroundColor", colour(i)}});
+        ++i;
+      }
+    }
+    const bool wide = hi / lo > 100;  // more than two decades: a logarithmic axis
+    json y = axis(y_title + (wide ? " (logarithmic)" : ""), !wide);
+    if (wide) y["type"] = "logarithmic";
+    json x_axis{{"title", {{"display", true}, {"text", l.axis_paths[x]}}}};
+    json options{{"scales", {{"x", x_axis}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}};
+    json chart{{"type", "line"}, {"data", {{"labels", xs}, {"datasets", sets}}}, {"options", options}};
+    page.chart(chart, fmt::format("{} of each workload against {}{}; triangles: saturated (provisional flag, "
+                                  "docs/sweep.md), gaps: failed points.",
+                                  what, l.axis_paths[x], l.seeds > 1 ? " (mean over the seeds)" : ""));
+  };
+  page.section("p99 latency");
+  curve("p99 latency (ms)", "p99 latency (ms)", [](const SweepWorkload& w) { return std::optional<double>(w.p99_ms); });
+  page.section("SLA attainment");
+  curve("SLA attainment (%)", "SLA met (%)", [](const SweepWorkload& w) {
+    return w.sla_attainment ? std::optional<double>(*w.sla_attainment * 100) : std::nullopt;
+  });
+  page.section("Points");
+  std::vector<std::vector<std::string>> table{{"point", "seed"}};
+  for (const auto& p : l.axis_paths) table.front().push_back(p);
+  for (const auto& w : l.workload_names) {
+    table.front().push_back(w + " p99 ms");
+    table.front().push_back(w + " SLA met %");
+  }
+  table.front().push_back("saturated");
+  for (const auto& r : rows) {
+    std::vector<std::string> line{std::to_string(r.point), std::to_string(r.seed)};
+    line.insert(line.end(), r.values.begin(), r.values.end());
+    for (const auto& w : l.workload_names) {
+      const auto it = std::find_if(r.workloads.begin(), r.workloads.end(), [&](const auto& s) { return s.name == w; });
+      line.push_back(it == r.workloads.end() ? "-" : fmt::format("{:.2f}", it->p99_ms));
+      line.push_back(it == r.workloads.end() || !it->sla_attainment ? "-"
+                                                                    : fmt::format("{:.1f}", *it->sla_attainment * 100));
+    }
+    line.push_back(r.error.empty() ? (r.saturated() ? "yes" : "-") : "failed: " + r.error);
+    table.push_back(line);
+  }
+  page.table(table);
   return page.render();
 }
 

@@ -2,7 +2,8 @@
 /// The HTML reports (`--report FILE.html`): one self-contained page per command (html_page.hpp).
 /// run: latency CDF per workload with its SLA, per-stage queueing and service, per-device time series,
 /// additivity; compare: the ranking with 95 % intervals and each policy's latency CDF.
-/// Sweep and capacity pages (issue 10) will be further functions here on the same HtmlPage.
+/// sweep: p99 latency and SLA attainment against an axis, one line per value of the other axes.
+/// The capacity page (issue 10) will be a further function here on the same HtmlPage.
 
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "analysis/additivity.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/ranking.hpp"
+#include "analysis/sweep.hpp"
 #include "analysis/writers/compare.hpp"
 #include "analysis/writers/report.hpp"
 
@@ -21,5 +23,10 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
 
 /// The page of a comparison (rows ranked best first).
 std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows);
+
+/// The page of a sweep (`rows` in row order): per workload p99 latency and SLA attainment (the mean over the
+/// seeds) against the first axis whose values are numbers (else the first axis), a line per combination of
+/// the other axes, saturated points drawn as triangles; then every point in a table.
+std::string sweep_report_html(const SweepLayout& layout, const std::vector<SweepRow>& rows);
 
 }  // namespace gpusim

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare) report of an
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | sweep) report of an
 # example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
 set -euo pipefail
 kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
@@ -22,6 +22,12 @@ case "$kind" in
     "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
       --schedulers round-robin,least-loaded,best-fit --report "$work/compare.html" >/dev/null
     min_charts=3 ;;
+  # A sweep of the quickstart example: streams x device type, p99 against the streams (the L4 saturates).
+  sweep)
+    "$gpusim" sweep "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --set workloads.resnet50.count=4,8,16 --set nodes.server0.devices.gpu.type=A100-PCIe-40GB,L4 \
+      --set run.duration=3s --report "$work/sweep.html" >/dev/null
+    min_charts=2 ;;
   *) echo "unknown report kind $kind" >&2; exit 2 ;;
 esac
 python3 "$here/check_report.py" "$chromium" "$work/$kind.html" "$work/$kind.png" "$min_charts"
