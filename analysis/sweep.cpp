@@ -13,14 +13,6 @@ bool SweepRow::saturated() const {
 
 double sweep_figure(double x) { return std::strtod(fmt::format("{:.9g}", x).c_str(), nullptr); }
 
-bool provisional_saturation(const WorkloadMetrics& w, const RunMetrics& m) {
-  if (w.unfinished > 0) return true;
-  for (const auto& d : m.devices) {
-    if (d.occupied >= 0.99 && std::find(w.devices.begin(), w.devices.end(), d.name) != w.devices.end()) return true;
-  }
-  return false;
-}
-
 void fill_sweep_row(SweepRow& row, const Scenario& sc, const Plan& plan, const RunMetrics& m) {
   for (const auto& w : m.workloads) {
     SweepWorkload s;
@@ -30,7 +22,7 @@ void fill_sweep_row(SweepRow& row, const Scenario& sc, const Plan& plan, const R
     if (w.sla_attainment) s.sla_attainment = sweep_figure(*w.sla_attainment);
     s.throughput_rps = sweep_figure(w.throughput_rps);
     s.unfinished = w.unfinished;
-    s.saturated = provisional_saturation(w, m);
+    s.saturated = w.saturation.saturated;
     row.workloads.push_back(s);
   }
   for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {

@@ -21,7 +21,7 @@ struct SweepWorkload {
   std::optional<double> sla_attainment;  ///< fraction 0..1; none without an SLA
   double throughput_rps = 0;
   std::uint64_t unfinished = 0;          ///< requests still queued or running at the end of the drain
-  bool saturated = false;                ///< see provisional_saturation()
+  bool saturated = false;                ///< the run's saturation verdict (analysis/saturation.hpp)
 };
 
 /// One physical device at one point.
@@ -40,7 +40,7 @@ struct SweepRow {
   std::string error;                ///< why the point failed; empty when it ran
   std::vector<SweepWorkload> workloads;
   std::vector<SweepDevice> devices;
-  /// Some workload is saturated (provisional_saturation()).
+  /// Some workload is saturated (the saturation verdict).
   bool saturated() const;
 };
 
@@ -62,10 +62,5 @@ double sweep_figure(double x);
 /// The figures of a run (metrics of `plan` on `sc`) for a row: workloads in the scenario's order, devices in
 /// the platform's order.
 void fill_sweep_row(SweepRow& row, const Scenario& sc, const Plan& plan, const RunMetrics& m);
-
-/// A stand-in for the saturation verdict of issue 10 item 5 until it exists: a workload counts as saturated
-/// when requests were left unfinished at the end of the drain, or a unit it runs on was occupied for at
-/// least 99 % of the window.
-bool provisional_saturation(const WorkloadMetrics& w, const RunMetrics& m);
 
 }  // namespace gpusim

@@ -455,8 +455,8 @@ std::string sweep_report_html(const SweepLayout& l, const std::vector<SweepRow>&
     json x_axis{{"title", {{"display", true}, {"text", l.axis_paths[x]}}}};
     json options{{"scales", {{"x", x_axis}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}};
     json chart{{"type", "line"}, {"data", {{"labels", xs}, {"datasets", sets}}}, {"options", options}};
-    page.chart(chart, fmt::format("{} of each workload against {}{}; triangles: saturated (provisional flag, "
-                                  "docs/sweep.md), gaps: failed points.",
+    page.chart(chart, fmt::format("{} of each workload against {}{}; triangles: saturated (not a steady state, "
+                                  "docs/saturation.md), gaps: failed points.",
                                   what, l.axis_paths[x], l.seeds > 1 ? " (mean over the seeds)" : ""));
   };
   page.section("p99 latency");

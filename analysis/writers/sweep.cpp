@@ -60,8 +60,8 @@ nlohmann::json layout_json(const SweepLayout& l) {
           {"points", l.points},
           {"rows", l.points * static_cast<std::size_t>(l.seeds)},
           {"saturation",
-           "provisional: a workload with requests unfinished at the end of the drain, or on a unit occupied "
-           ">= 99 % of the window"}};
+           "the saturation verdict of gpusim run (docs/saturation.md): a rising backlog, more than 2 % of the "
+           "requests dropped or unfinished, or a time-sliced unit occupied >= 99 % of the window"}};
 }
 
 template <class T>
