@@ -11,7 +11,9 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-std::string ms(double s) { return std::isfinite(s) ? fmt::format("{:.1f} ms", 1e3 * s) : std::string("unbounded"); }
+std::string ms(double s) {
+  return std::isfinite(s) ? fmt::format("{:.1f} ms", 1e3 * s) : std::string("unbounded");
+}
 
 }  // namespace
 
@@ -23,8 +25,8 @@ double latency_at_quantile(const std::vector<double>& sorted, std::uint64_t gene
   return sorted[rank - 1];
 }
 
-CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<double>>& latencies, double quantile,
-                          long streams, std::uint64_t seed, double saturated_share) {
+CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<double>>& latencies,
+                          double quantile, long streams, std::uint64_t seed, double saturated_share) {
   CapacityPoint p;
   p.streams = streams;
   p.seed = seed;
@@ -52,9 +54,11 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
     p.workloads.push_back(std::move(c));
   }
   for (const DeviceMetrics& d : m.devices) {
-    p.devices.push_back(CapacityDevice{d.name, d.type, d.streams, d.occupied, d.memory_bytes, d.memory_capacity});
+    p.devices.push_back(
+        CapacityDevice{d.name, d.type, d.streams, d.occupied, d.memory_bytes, d.memory_capacity});
     if (sat.empty() && d.streams > 0 && d.occupied >= saturated_share) {
-      sat = fmt::format("{} held {:.1f} % of the window: its queue does not empty", d.name, 100.0 * d.occupied);
+      sat =
+          fmt::format("{} held {:.1f} % of the window: its queue does not empty", d.name, 100.0 * d.occupied);
     }
   }
   p.saturated = !sat.empty();
@@ -66,9 +70,10 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
     for (const CapacityWorkload& w : p.workloads) {
       if (w.meets) continue;
       p.binding = "sla:" + w.name;
-      p.failure = fmt::format("SLA of '{}': {:.2f} % of requests within {} (needs {:g} %); {:g}th percentile {}",
-                              w.name, 100.0 * w.attainment.value_or(0.0), ms(*w.sla_s), 100.0 * quantile,
-                              100.0 * quantile, ms(w.latency_q_s));
+      p.failure =
+          fmt::format("SLA of '{}': {:.2f} % of requests within {} (needs {:g} %); {:g}th percentile {}",
+                      w.name, 100.0 * w.attainment.value_or(0.0), ms(*w.sla_s), 100.0 * quantile,
+                      100.0 * quantile, ms(w.latency_q_s));
       break;
     }
   }
@@ -76,7 +81,8 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
   return p;
 }
 
-long utilisation_bound(const std::vector<std::optional<double>>& per_stream, const std::vector<double>& others) {
+long utilisation_bound(const std::vector<std::optional<double>>& per_stream,
+                       const std::vector<double>& others) {
   long n = 0;
   for (std::size_t u = 0; u < per_stream.size(); ++u) {
     if (!per_stream[u] || !(*per_stream[u] > 0)) continue;
@@ -124,7 +130,8 @@ std::vector<long> next_counts(const SearchState& s, int k) {
     const long h = std::clamp(s.hint, 1L, s.most);
     add(h);
     add(h + 1);
-    for (int i = 1; static_cast<int>(out.size()) < k && i <= k; ++i) add(h - static_cast<long>(i) * std::max(1L, h / 5));
+    for (int i = 1; static_cast<int>(out.size()) < k && i <= k; ++i)
+      add(h - static_cast<long>(i) * std::max(1L, h / 5));
   } else if (hi == s.most + 1) {
     // Everything tried meets: step up from the largest by an eighth of it (the bracket is usually close).
     const long step = std::max(1L, lo / 8);

@@ -19,8 +19,9 @@ struct CapacityWorkload {
   int streams = 0;
   std::optional<double> sla_s;
   std::optional<double> attainment;  ///< completed within the SLA / generated
-  double latency_q_s = 0;  ///< latency that the quantile of generated requests meet (infinite: too many missing)
-  double p99_s = 0;        ///< of completed requests
+  double latency_q_s =
+      0;             ///< latency that the quantile of generated requests meet (infinite: too many missing)
+  double p99_s = 0;  ///< of completed requests
   double throughput_rps = 0;
   std::uint64_t generated = 0, unfinished = 0, dropped = 0;
   bool meets = true;  ///< attainment >= quantile (or no SLA)
@@ -36,16 +37,16 @@ struct CapacityDevice {
 
 /// One simulated (or refused) point of the search.
 struct CapacityPoint {
-  long streams = 0;         ///< of the varied workload
+  long streams = 0;  ///< of the varied workload
   std::uint64_t seed = 0;
-  std::string refused;      ///< why the point could not be planned or simulated (memory, ...); empty: simulated
+  std::string refused;  ///< why the point could not be planned or simulated (memory, ...); empty: simulated
   std::vector<CapacityWorkload> workloads;
   std::vector<CapacityDevice> devices;
-  bool saturated = false;   ///< not a steady state
-  std::string saturation;   ///< why, in words and numbers
-  bool meets = false;       ///< simulated, stable and every workload meets its SLA at the quantile
-  std::string failure;      ///< the first reason it does not meet (the binding constraint's words)
-  std::string binding;      ///< "memory", "saturation", "sla:WORKLOAD" or "error"
+  bool saturated = false;  ///< not a steady state
+  std::string saturation;  ///< why, in words and numbers
+  bool meets = false;      ///< simulated, stable and every workload meets its SLA at the quantile
+  std::string failure;     ///< the first reason it does not meet (the binding constraint's words)
+  std::string binding;     ///< "memory", "saturation", "sla:WORKLOAD" or "error"
 };
 
 /// Judges a simulated point from its metrics and the requests' latencies (per workload, completed
@@ -61,7 +62,8 @@ double latency_at_quantile(const std::vector<double>& sorted, std::uint64_t gene
 /// The utilisation bracket: the most streams of a workload whose per-stream device time per second on each
 /// unit is `per_stream[u]` (rate x isolated request time; absent where it cannot run), next to others that
 /// already use `others[u]` of unit u: the sum over units of floor((1 - others) / per_stream).
-long utilisation_bound(const std::vector<std::optional<double>>& per_stream, const std::vector<double>& others);
+long utilisation_bound(const std::vector<std::optional<double>>& per_stream,
+                       const std::vector<double>& others);
 
 /// What the search knows: the outcome at each count tried (true: meets), and its limits.
 struct SearchState {
@@ -84,12 +86,12 @@ std::vector<long> next_counts(const SearchState& s, int k);
 
 /// One device configuration's search: its answer and the points around it.
 struct CapacitySearch {
-  std::string label;   ///< the device type (--per-device) or "platform"
-  std::string error;   ///< set when the search could not run (e.g. no count could be planned)
-  long bound = 0;      ///< the utilisation bracket
-  long most = 0;       ///< largest count that fits in memory (or the cap)
-  long answer = 0;     ///< the largest count that meets, below the smallest that fails
-  int devices = 1;     ///< physical devices of the configuration
+  std::string label;  ///< the device type (--per-device) or "platform"
+  std::string error;  ///< set when the search could not run (e.g. no count could be planned)
+  long bound = 0;     ///< the utilisation bracket
+  long most = 0;      ///< largest count that fits in memory (or the cap)
+  long answer = 0;    ///< the largest count that meets, below the smallest that fails
+  int devices = 1;    ///< physical devices of the configuration
   std::map<long, std::vector<CapacityPoint>> points;  ///< every count simulated, one point per seed
   std::string suggestion;  ///< a knob that would raise the answer, when one was found
 };
@@ -97,19 +99,19 @@ struct CapacitySearch {
 /// Everything `gpusim capacity` found: the question and one search per device configuration.
 struct CapacityStudy {
   std::string platform_file, workloads_file;
-  std::vector<std::string> overrides;  ///< --set PATH=VALUE, as applied
-  std::string vary;                    ///< the workload whose stream count is searched
-  double rate_rps = 0;                 ///< of one of its streams
-  std::optional<double> sla_s;         ///< its SLA
+  std::vector<std::string> overrides;               ///< --set PATH=VALUE, as applied
+  std::string vary;                                 ///< the workload whose stream count is searched
+  double rate_rps = 0;                              ///< of one of its streams
+  std::optional<double> sla_s;                      ///< its SLA
   std::vector<std::pair<std::string, int>> others;  ///< the other workloads and their stream counts
-  double quantile = 0.99;              ///< share of each workload's requests that must meet its SLA
-  int seeds = 1;                       ///< seeds per count: a count meets only when it meets for all
-  std::uint64_t seed = 0;              ///< the first seed
-  double warmup_s = 0, window_s = 0;   ///< of each simulated point
+  double quantile = 0.99;             ///< share of each workload's requests that must meet its SLA
+  int seeds = 1;                      ///< seeds per count: a count meets only when it meets for all
+  std::uint64_t seed = 0;             ///< the first seed
+  double warmup_s = 0, window_s = 0;  ///< of each simulated point
   std::string scheduler;
-  bool per_device = false;             ///< one search per device type, on a one-device platform
+  bool per_device = false;  ///< one search per device type, on a one-device platform
   std::vector<CapacitySearch> searches;
-  std::uint64_t simulations = 0;       ///< simulated points, all searches
+  std::uint64_t simulations = 0;  ///< simulated points, all searches
 };
 
 /// The points at `n` (empty when not simulated).

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "analysis/writers/capacity_search.hpp"
+#include "analysis/writers/html_report.hpp"
 #include "analysis/writers/json_text.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
@@ -17,6 +18,7 @@ namespace gpusim {
 int command_capacity(const CapacityOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
+  if (!o.report.empty()) files.add_file("--report", o.report);
   CapacityRequest r;
   r.scenario = ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set};
   r.vary = o.vary;
@@ -33,8 +35,9 @@ int command_capacity(const CapacityOptions& o) {
   r.suggest = o.suggest == "on";
   const CapacityStudy st = find_capacity(r);
   if (!o.json.empty()) files.set(o.json, json_text(capacity_json(st)));
+  if (!o.report.empty()) files.set(o.report, capacity_report_html(st));
   files.commit();
-  if (o.json != "-") print_capacity(std::cout, st);
+  if (o.json != "-" && o.report != "-") print_capacity(std::cout, st);
   return 0;
 }
 

@@ -21,6 +21,7 @@ struct CapacityOptions {
   unsigned jobs = 0;
   std::string suggest = "on";
   std::string json;
+  std::string report;  ///< --report FILE.html
   std::optional<unsigned long long> seed;
   std::string catalog;
   std::vector<std::string> set;

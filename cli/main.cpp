@@ -231,6 +231,8 @@ int main(int argc, char** argv) {
                            "answer and say what it gives; off: skip")
       ->check(CLI::IsMember({"on", "off"}));
   capacity_cmd->add_option("--json", cap.json, "write the answers as JSON to FILE ('-' for stdout)");
+  capacity_cmd->add_option("--report", cap.report,
+                           "write a self-contained HTML page (answers, reasons, latency against streams) to FILE.html");
   capacity_cmd->add_option("--seed", cap.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   capacity_cmd->add_option("--catalog", cap.catalog, "device catalog directory (default: the bundled one)");
   capacity_cmd->add_option("--set", cap.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);

@@ -67,7 +67,8 @@ std::string plan_error(const Scenario& base, int vary, long n) {
 /// A device name from a catalog type ("A100-PCIe-40GB" -> "a100-pcie-40gb").
 std::string device_name(const std::string& type) {
   std::string out;
-  for (char c : type) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+  for (char c : type)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
   return out;
 }
 
@@ -108,7 +109,8 @@ long bracket(const Scenario& base, int vary) {
     const StreamSpec& w = sc.workloads.streams[static_cast<std::size_t>(p.stream.workload)];
     const Unit& unit = units[static_cast<std::size_t>(p.unit)];
     const DeviceInstance& d = sc.platform.devices[static_cast<std::size_t>(unit.device)];
-    if (const auto t = isolated_request_time(w, d, unit)) others[static_cast<std::size_t>(p.unit)] += w.arrival.rate.v * t->v;
+    if (const auto t = isolated_request_time(w, d, unit))
+      others[static_cast<std::size_t>(p.unit)] += w.arrival.rate.v * t->v;
   }
   return utilisation_bound(per_stream, others);
 }
@@ -162,7 +164,8 @@ struct Batch {
   std::vector<int> job_of;           ///< per pending: index into jobs, or -1
 };
 
-void add_point(Batch& b, const Config& c, int vary, const Pending& p, const std::optional<BatchingSpec>& batching) {
+void add_point(Batch& b, const Config& c, int vary, const Pending& p,
+               const std::optional<BatchingSpec>& batching) {
   Scenario sc = with_count(c.base, vary, p.streams);
   sc.workloads.run.seed = p.seed;
   if (batching) sc.workloads.streams[static_cast<std::size_t>(vary)].batching = batching;
@@ -234,13 +237,15 @@ void check_request(const CapacityRequest& r) {
 }
 
 std::string suggestion_text(const CapacityStudy& st, long tried_hi, long best, const BatchingSpec& b) {
-  const std::string set = fmt::format("--set workloads.{}.batching.max_batch={} --set workloads.{}.batching.max_delay={:g}ms",
-                                      st.vary, b.max_batch, st.vary, 1e3 * b.max_delay.v);
+  const std::string set =
+      fmt::format("--set workloads.{}.batching.max_batch={} --set workloads.{}.batching.max_delay={:g}ms",
+                  st.vary, b.max_batch, st.vary, 1e3 * b.max_delay.v);
   if (best == 0) return {};
-  return fmt::format("dynamic batching of '{}' (max_batch {}, max_delay {:g} ms) still meets the SLA at {} streams{}: "
-                     "rerun with {}",
-                     st.vary, b.max_batch, 1e3 * b.max_delay.v, best,
-                     best < tried_hi ? fmt::format(" (fails at {})", tried_hi) : fmt::format(" (the most tried)"), set);
+  return fmt::format(
+      "with dynamic batching of '{}' (max_batch {}, max_delay {:g} ms), {} streams {} still meet every SLA: "
+      "search again with {}",
+      st.vary, b.max_batch, 1e3 * b.max_delay.v, best,
+      best < tried_hi ? fmt::format("(not {})", tried_hi) : std::string("(the most tried)"), set);
 }
 
 }  // namespace
@@ -278,12 +283,13 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
     configs.back().search.label = "platform";
     configs.back().search.devices = static_cast<int>(base.platform.devices.size());
   } else {
-    const Catalog catalog = Catalog::load(request.scenario.catalog.empty() ? Catalog::default_dir()
-                                                                            : request.scenario.catalog);
+    const Catalog catalog =
+        Catalog::load(request.scenario.catalog.empty() ? Catalog::default_dir() : request.scenario.catalog);
     for (const auto& type : request.per_device) {
       const DeviceSpec* spec = catalog.find(type);
       if (!spec) {
-        throw ConfigError(fmt::format("error: --per-device: unknown device type '{}' (known: {})", type, catalog.names()));
+        throw ConfigError(
+            fmt::format("error: --per-device: unknown device type '{}' (known: {})", type, catalog.names()));
       }
       configs.push_back(Config{one_device(base, *spec), {}, {}, {}});
       configs.back().search.label = type;
@@ -299,25 +305,28 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
     }
     c.search.bound = bracket(c.base, vary);
     c.state.hint = std::max(1L, std::min(c.search.bound, c.state.most));
-    logger("sim")->info("capacity: {}: utilisation bound {} stream(s) of '{}', {} fit in memory", c.search.label,
-                        c.search.bound, st.vary, c.state.most);
+    logger("sim")->info("capacity: {}: utilisation bound {} stream(s) of '{}', {} fit in memory",
+                        c.search.label, c.search.bound, st.vary, c.state.most);
   }
 
-  const unsigned cores = request.parallel ? request.parallel : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cores =
+      request.parallel ? request.parallel : std::max(1u, std::thread::hardware_concurrency());
   for (;;) {
     std::vector<std::size_t> active;
     for (std::size_t i = 0; i < configs.size(); ++i) {
       if (configs[i].search.error.empty() && !search_done(configs[i].state)) active.push_back(i);
     }
     if (active.empty()) break;
-    const int k = std::max(2, static_cast<int>(cores / (active.size() * static_cast<std::size_t>(request.seeds))));
+    const int k =
+        std::max(2, static_cast<int>(cores / (active.size() * static_cast<std::size_t>(request.seeds))));
     Batch b;
     for (std::size_t i : active) {
       const std::vector<long> counts = next_counts(configs[i].state, k);
       logger("sim")->info("capacity: {}: simulating {} stream(s)", configs[i].search.label,
                           fmt::format("{}", fmt::join(counts, ", ")));
       for (long n : counts) {
-        for (int s = 0; s < request.seeds; ++s) add_point(b, configs[i], vary, Pending{i, n, st.seed + s, false}, {});
+        for (int s = 0; s < request.seeds; ++s)
+          add_point(b, configs[i], vary, Pending{i, n, st.seed + s, false}, {});
       }
     }
     std::vector<CapacityPoint> points = run_batch(b, request.quantile, request.parallel);
@@ -338,9 +347,8 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
     if (beyond > c.state.most && !c.search.points.count(beyond)) {
       CapacityPoint p;
       p.streams = beyond;
-      p.refused = c.refused_above.empty()
-                      ? fmt::format("not tried: --max-streams is {}", request.max_streams)
-                      : c.refused_above;
+      p.refused = c.refused_above.empty() ? fmt::format("not tried: --max-streams is {}", request.max_streams)
+                                          : c.refused_above;
       p.binding = c.refused_above.empty() ? "cap" : "memory";
       p.failure = p.refused;
       c.search.points[beyond].push_back(p);
@@ -359,11 +367,13 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
       const CapacityPoint* f = first_failure(points_at(s, s.answer + 1));
       if (!f || (f->binding != "saturation" && f->binding.rfind("sla:", 0) != 0)) continue;
       const long a = s.answer + 1;
-      const long bigger = std::min(configs[i].state.most, static_cast<long>(std::ceil(1.5 * static_cast<double>(a))));
+      const long bigger =
+          std::min(configs[i].state.most, static_cast<long>(std::ceil(1.5 * static_cast<double>(a))));
       std::vector<long> counts{a};
       if (bigger > a) counts.push_back(bigger);
       for (long n : counts) {
-        for (int sd = 0; sd < request.seeds; ++sd) add_point(b, configs[i], vary, Pending{i, n, st.seed + sd, true}, spec);
+        for (int sd = 0; sd < request.seeds; ++sd)
+          add_point(b, configs[i], vary, Pending{i, n, st.seed + sd, true}, spec);
       }
     }
     if (!b.pending.empty()) {
@@ -383,7 +393,8 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
           if (meets && fails == 0) best = n;
           if (!meets && fails == 0) fails = n;
         }
-        configs[i].search.suggestion = suggestion_text(st, fails ? fails : counts.rbegin()->first, best, spec);
+        configs[i].search.suggestion =
+            suggestion_text(st, fails ? fails : counts.rbegin()->first, best, spec);
       }
     }
   }

@@ -64,9 +64,11 @@ std::string margins(const Worst& w, double quantile) {
   for (const auto& x : w.workloads) {
     if (!x.sla_s) continue;
     const double slack = *x.sla_s - x.latency_q_s;
-    out += fmt::format("{}{} {} ms of {} ms ({})", out.empty() ? "" : ", ", x.name, ms(x.latency_q_s), ms(*x.sla_s),
-                       std::isfinite(slack) && slack >= 0 ? fmt::format("{} ms margin", ms(slack))
-                                                          : fmt::format("{:.2f} % within", 100.0 * x.attainment.value_or(0.0)));
+    out += fmt::format("{}{} {} ms of {} ms ({})", out.empty() ? "" : ", ", x.name, ms(x.latency_q_s),
+                       ms(*x.sla_s),
+                       std::isfinite(slack) && slack >= 0
+                           ? fmt::format("{} ms margin", ms(slack))
+                           : fmt::format("{:.2f} % within", 100.0 * x.attainment.value_or(0.0)));
   }
   if (out.empty()) out = "no workload has an SLA";
   return fmt::format("{:g}th-percentile latency {}", 100.0 * quantile, out);
@@ -96,8 +98,10 @@ nlohmann::ordered_json point_json(const CapacityPoint& p) {
     x["name"] = w.name;
     x["streams"] = w.streams;
     x["sla_s"] = w.sla_s ? nlohmann::ordered_json(*w.sla_s) : nlohmann::ordered_json(nullptr);
-    x["sla_attainment"] = w.attainment ? nlohmann::ordered_json(*w.attainment) : nlohmann::ordered_json(nullptr);
-    x["latency_at_quantile_s"] = std::isfinite(w.latency_q_s) ? nlohmann::ordered_json(w.latency_q_s) : nlohmann::ordered_json(nullptr);
+    x["sla_attainment"] =
+        w.attainment ? nlohmann::ordered_json(*w.attainment) : nlohmann::ordered_json(nullptr);
+    x["latency_at_quantile_s"] = std::isfinite(w.latency_q_s) ? nlohmann::ordered_json(w.latency_q_s)
+                                                              : nlohmann::ordered_json(nullptr);
     x["p99_s"] = std::isfinite(w.p99_s) ? nlohmann::ordered_json(w.p99_s) : nlohmann::ordered_json(nullptr);
     x["throughput_rps"] = w.throughput_rps;
     x["generated"] = w.generated;
@@ -108,8 +112,12 @@ nlohmann::ordered_json point_json(const CapacityPoint& p) {
   }
   auto& ds = j["devices"] = nlohmann::ordered_json::array();
   for (const auto& d : p.devices) {
-    ds.push_back({{"name", d.name}, {"type", d.type}, {"streams", d.streams}, {"occupied", d.occupied},
-                  {"memory_bytes", d.memory_bytes}, {"memory_capacity_bytes", d.memory_capacity}});
+    ds.push_back({{"name", d.name},
+                  {"type", d.type},
+                  {"streams", d.streams},
+                  {"occupied", d.occupied},
+                  {"memory_bytes", d.memory_bytes},
+                  {"memory_capacity_bytes", d.memory_capacity}});
   }
   return j;
 }
@@ -172,56 +180,87 @@ nlohmann::ordered_json capacity_json(const CapacityStudy& st) {
   return j;
 }
 
-void print_capacity(std::ostream& out, const CapacityStudy& st) {
+std::string capacity_question(const CapacityStudy& st) {
   std::string others;
-  for (const auto& [name, count] : st.others) others += fmt::format("{}{} x{}", others.empty() ? "" : ", ", name, count);
-  out << fmt::format("gpusim capacity: {} + {}; scheduler {}\n", st.platform_file, st.workloads_file, st.scheduler);
-  if (!st.overrides.empty()) {
-    std::string o;
-    for (const auto& s : st.overrides) o += (o.empty() ? "--set " : ", --set ") + s;
-    out << "overrides: " << o << "\n";
+  for (const auto& [name, count] : st.others) {
+    others += fmt::format("{}{} x{}", others.empty() ? "" : ", ", name, count);
   }
-  out << fmt::format(
-      "question: how many streams of '{}' ({:g}/s each, SLA {}){}{}, with every workload's requests within its SLA "
-      "at {:g} % and the run a steady state, for {} seed(s) from {}; each count simulated {:g} s after a {:g} s "
-      "warm-up\n\n",
+  return fmt::format(
+      "how many streams of '{}' ({:g}/s each, SLA {}){}{}, with every workload's requests within its SLA at "
+      "{:g} % "
+      "and the run a steady state, for {} seed(s) from {}; each count simulated {:g} s after a {:g} s "
+      "warm-up",
       st.vary, st.rate_rps, st.sla_s ? ms(*st.sla_s) + " ms" : std::string("none"),
       st.per_device ? " fit on one GPU of each type" : " fit on the platform",
-      others.empty() ? std::string() : " next to " + others, 100.0 * st.quantile, st.seeds, st.seed, st.window_s,
-      st.warmup_s);
+      others.empty() ? std::string() : " next to " + others, 100.0 * st.quantile, st.seeds, st.seed,
+      st.window_s, st.warmup_s);
+}
 
+std::vector<std::vector<std::string>> capacity_rows(const CapacityStudy& st) {
   const std::string q = fmt::format("p{:g}", 100.0 * st.quantile);
-  Table t({st.per_device ? "device" : "platform", "streams", "bound", q + " at N ms", q + " at N+1 ms", "occupied at N %",
-           "binding at N+1"},
-          {false, true, true, true, true, true, false});
+  std::vector<std::vector<std::string>> rows{{st.per_device ? "device" : "platform", "streams", "bound",
+                                              q + " at N ms", q + " at N+1 ms", "occupied at N %",
+                                              "binding at N+1"}};
   for (const CapacitySearch& s : st.searches) {
     if (!s.error.empty()) {
-      t.add({s.label, "-", "-", "-", "-", "-", "cannot place one stream"});
+      rows.push_back({s.label, "-", "-", "-", "-", "-", "cannot place one stream"});
       continue;
     }
     const Worst at = worst_of(points_at(s, s.answer));
     const Worst beyond = worst_of(points_at(s, s.answer + 1));
     const CapacityWorkload* a = varied(at, st.vary);
     const CapacityWorkload* b = varied(beyond, st.vary);
-    t.add({s.label, fmt::format("{}", s.answer), fmt::format("{}", s.bound), a ? ms(a->latency_q_s) : "-",
-           b ? ms(b->latency_q_s) : "-", at.simulated ? fmt::format("{:.1f}", 100.0 * busiest(at)) : "-",
-           short_binding(s)});
+    rows.push_back({s.label, fmt::format("{}", s.answer), fmt::format("{}", s.bound),
+                    a ? ms(a->latency_q_s) : "-", b ? ms(b->latency_q_s) : "-",
+                    at.simulated ? fmt::format("{:.1f}", 100.0 * busiest(at)) : "-", short_binding(s)});
   }
-  out << fmt::format("Streams of '{}' {}\n", st.vary, st.per_device ? "per GPU" : "on the platform");
-  t.print(out, "  ");
-  out << "  (bound: the utilisation bracket from the isolated request times; N: the answer)\n\n";
+  return rows;
+}
 
+std::vector<std::string> capacity_paragraphs(const CapacityStudy& st) {
+  std::vector<std::string> out;
   for (const CapacitySearch& s : st.searches) {
     if (!s.error.empty()) {
-      out << fmt::format("{}: {}\n", s.label, s.error);
+      out.push_back(fmt::format("{}: {}", s.label, s.error));
       continue;
     }
     const Worst at = worst_of(points_at(s, s.answer));
-    out << fmt::format("{}: {} stream(s) of '{}'.", s.label, s.answer, st.vary);
-    if (at.simulated) out << fmt::format(" At {}: {}; {}.", s.answer, margins(at, st.quantile), occupancy(at));
-    out << fmt::format(" At {}: {}.\n", s.answer + 1, binding_text(s));
-    if (!s.suggestion.empty()) out << "  knob: " << s.suggestion << "\n";
+    std::string p = fmt::format("{}: {} stream(s) of '{}'.", s.label, s.answer, st.vary);
+    if (at.simulated) p += fmt::format(" At {}: {}; {}.", s.answer, margins(at, st.quantile), occupancy(at));
+    p += fmt::format(" At {}: {}.", s.answer + 1, binding_text(s));
+    out.push_back(std::move(p));
+    if (!s.suggestion.empty()) out.push_back("knob: " + s.suggestion);
   }
+  return out;
+}
+
+std::vector<std::pair<long, double>> capacity_curve(const CapacityStudy& st, const CapacitySearch& s) {
+  std::vector<std::pair<long, double>> out;
+  for (const auto& [n, pts] : s.points) {
+    const Worst w = worst_of(pts);
+    const CapacityWorkload* v = varied(w, st.vary);
+    if (v && std::isfinite(v->latency_q_s)) out.emplace_back(n, v->latency_q_s);
+  }
+  return out;
+}
+
+void print_capacity(std::ostream& out, const CapacityStudy& st) {
+  out << fmt::format("gpusim capacity: {} + {}; scheduler {}\n", st.platform_file, st.workloads_file,
+                     st.scheduler);
+  if (!st.overrides.empty()) {
+    std::string o;
+    for (const auto& s : st.overrides) o += (o.empty() ? "--set " : ", --set ") + s;
+    out << "overrides: " << o << "\n";
+  }
+  out << "question: " << capacity_question(st) << "\n\n";
+  std::vector<std::vector<std::string>> rows = capacity_rows(st);
+  Table t(rows.front(), {false, true, true, true, true, true, false});
+  for (std::size_t i = 1; i < rows.size(); ++i) t.add(rows[i]);
+  out << fmt::format("Streams of '{}' {}\n", st.vary, st.per_device ? "per GPU" : "on the platform");
+  t.print(out, "  ");
+  out << "  (bound: the utilisation bracket from the isolated request times; N: the answer)\n\n";
+  for (const std::string& p : capacity_paragraphs(st))
+    out << (p.rfind("knob: ", 0) == 0 ? "  " : "") << p << "\n";
   out << fmt::format("{} simulation(s)\n", st.simulations);
 }
 

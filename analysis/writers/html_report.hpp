@@ -2,8 +2,10 @@
 /// The HTML reports (`--report FILE.html`): one self-contained page per command (html_page.hpp).
 /// run: latency CDF per workload with its SLA, per-stage queueing and service, per-device time series,
 /// additivity; compare: the ranking with 95 % intervals and each policy's latency CDF.
-/// Sweep and capacity pages (issue 10) will be further functions here on the same HtmlPage.
+/// capacity: the answers and the latency against the stream count. A sweep page (issue 10) will be a further
+/// function here on the same HtmlPage.
 
+#include "analysis/capacity_search.hpp"
 #include <string>
 #include <vector>
 
@@ -18,6 +20,10 @@ namespace gpusim {
 /// The page of one run: `r` the simulation's records, `m` its metrics, `additivity` possibly empty.
 std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan& plan, const SimResult& r,
                             const RunMetrics& m, const std::vector<AdditivityResult>& additivity);
+
+/// The page of a capacity search: the answers, the reasons, and the varied workload's latency against its
+/// stream count per device configuration with its SLA and the answer marked.
+std::string capacity_report_html(const CapacityStudy& st);
 
 /// The page of a comparison (rows ranked best first).
 std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows);

@@ -4,9 +4,9 @@
 // seconds each; the sanitizer build would take minutes).
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/cli/cli_helpers.hpp"
@@ -37,8 +37,8 @@ TEST(CapacityFace, AnswerFitsForEverySeedAndOneMoreDoesNot) {
   const std::string platform = dir.file("t4.yaml");
   std::ofstream(platform) << "nodes:\n  - name: server0\n    devices:\n      - {name: t4, type: T4}\n";
   const std::string files = quoted(platform) + " " + quoted(kExample + "/workloads.yaml");
-  const Outcome c =
-      gpusim(dir, "capacity " + files + " --vary lobby --seeds 2 --window 1.5s --suggest off --json -" + kShort);
+  const Outcome c = gpusim(
+      dir, "capacity " + files + " --vary lobby --seeds 2 --window 1.5s --suggest off --json -" + kShort);
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const auto answer = nlohmann::json::parse(c.out);
   const long n = answer["searches"][0]["streams"].get<long>();

@@ -2,9 +2,9 @@
 // for a bad option (exit 2, one line, nothing written).
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/cli/cli_helpers.hpp"
@@ -90,7 +90,8 @@ TEST(CapacityCommand, TableNamesTheAnswerAndTheBindingConstraint) {
 TEST(CapacityCommand, PerDeviceTypeOneSearchEach) {
   // On an A100 (fp32 19.5 TFLOP/s x its efficiency) the same stream uses far less of the GPU: more fit.
   const Files f;
-  const Outcome o = gpusim(f.dir, f.args("--window 1s --suggest off --per-device T4,A100-PCIe-40GB --json -"));
+  const Outcome o =
+      gpusim(f.dir, f.args("--window 1s --suggest off --per-device T4,A100-PCIe-40GB --json -"));
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const auto j = nlohmann::json::parse(o.out);
   ASSERT_EQ(j["searches"].size(), 2U);
@@ -119,7 +120,8 @@ TEST(CapacityCommand, BadOptionsAreOneLineAndExit2) {
   for (const BadCase& c : cases) {
     const std::string json = f.dir.file("out.json");
     const std::string extra = c.extra;
-    const Outcome o = gpusim(f.dir, f.args(extra + " --json " + quoted(json), extra.empty() ? "nobody" : "cam"));
+    const Outcome o =
+        gpusim(f.dir, f.args(extra + " --json " + quoted(json), extra.empty() ? "nobody" : "cam"));
     EXPECT_EQ(o.exit_code, 2) << c.extra << ": " << o.err;
     EXPECT_TRUE(one_line(o.err)) << c.extra << ": " << o.err;
     EXPECT_EQ(o.err.rfind(c.message, 0), 0U) << c.extra << ": " << o.err;

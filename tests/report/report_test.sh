@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare) report of an
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | capacity) report of an
 # example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
 set -euo pipefail
 kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
@@ -22,6 +22,11 @@ case "$kind" in
     "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
       --schedulers round-robin,least-loaded,best-fit --report "$work/compare.html" >/dev/null
     min_charts=3 ;;
+  # A capacity search of the quickstart example with short points (about 10 s).
+  capacity)
+    "$gpusim" capacity "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --vary resnet50 --window 1s --suggest off --report "$work/capacity.html" >/dev/null
+    min_charts=1 ;;
   *) echo "unknown report kind $kind" >&2; exit 2 ;;
 esac
 python3 "$here/check_report.py" "$chromium" "$work/$kind.html" "$work/$kind.png" "$min_charts"

@@ -28,8 +28,8 @@ TEST(CapacityBracket, SumOfWhatEachUnitHasRoomFor) {
   EXPECT_EQ(utilisation_bound({0.1}, {1.2}), 0);
 }
 
-RunMetrics one_workload(std::uint64_t generated, std::uint64_t completed, std::uint64_t unfinished, double within,
-                        double occupied) {
+RunMetrics one_workload(std::uint64_t generated, std::uint64_t completed, std::uint64_t unfinished,
+                        double within, double occupied) {
   RunMetrics m;
   WorkloadMetrics w;
   w.name = "cam";
@@ -102,7 +102,7 @@ TEST(CapacitySearch, EverythingFailsSplitsTheGapBelow) {
 TEST(CapacitySearch, MemoryCapsTheCounts) {
   SearchState s;
   s.hint = 50;
-  s.most = 6;  // 7 streams do not fit
+  s.most = 6;                                               // 7 streams do not fit
   EXPECT_EQ(next_counts(s, 2), (std::vector<long>{5, 6}));  // the bracket clamped to what fits, and one below
   s.tried = {{5, true}, {6, true}};
   EXPECT_TRUE(search_done(s));
