@@ -91,6 +91,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
   run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
   run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  const std::string seeds_help =
+      "simulate N runs with seeds s, s+1, ..., s+N-1 (s: run.seed or --seed; N from 1 to 1000, default 1) in "
+      "parallel and print the mean and 95 % confidence interval (Student t) of p99 latency, SLA attainment "
+      "and throughput";
+  run_cmd->add_option("--seeds", run.seeds, seeds_help +
+                      "; the additivity analysis, --csv, --report and --trace are for one run")
+      ->type_name("N");
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
@@ -122,7 +129,10 @@ int main(int argc, char** argv) {
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
-      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).");
+      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).\n"
+      "Figures marked * belong to a saturated workload (its queue grew: not a steady state; the reason is\n"
+      "printed under the table); an SLA below a workload's fastest possible latency is warned before the\n"
+      "run (docs/saturation.md).");
 
   std::string what;
   std::string catalog;
@@ -149,6 +159,10 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--report", cmp.report,
                           "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--seeds", cmp.seeds,
+                          "each policy with N seeds (as for run): rank two policies apart only when their "
+                          "95 % intervals of SLA attainment (then p99) do not overlap; tied ones share a rank")
+      ->type_name("N");
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
   compare_cmd->add_option("--set", cmp.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
@@ -158,7 +172,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--allow-large", cmp.allow_large, allow_large_help);
   compare_cmd->footer(
       "Ranks by SLA attainment (all requests with an SLA), then p99 latency, throughput, devices and units used,\n"
-      "energy (docs/schedulers.md). Example:\n"
+      "energy, and says per policy why: streams, occupancy and context switches of each unit, queueing\n"
+      "against service time. --seeds N: mean and 95 % interval across N seeds; overlapping ones share a rank\n"
+      "(docs/schedulers.md). Example:\n"
       "  gpusim compare examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
       "      --schedulers round-robin,best-fit,interference-aware --json ranking.json");
 
@@ -185,7 +201,9 @@ int main(int argc, char** argv) {
   EstimateOptions est;
   auto* estimate_cmd = app.add_subcommand(
       "estimate", "compute, memory, latency and how many streams of a model meet an SLA on a device");
-  estimate_cmd->add_option("model", est.model.model, "ONNX file or zoo:NAME")->required();
+  estimate_cmd->add_option("model", est.model.model,
+                           "ONNX file or zoo:NAME (a workloads file, pipelines included: gpusim capacity)")
+      ->required();
   estimate_cmd->add_option("--device", est.device, "catalog device type")->required();
   estimate_cmd->add_option("--rate", est.rate, "requests per second of one stream, with a unit (30/s)")
       ->required();
@@ -206,7 +224,9 @@ int main(int argc, char** argv) {
   estimate_cmd->add_flag("--json", est.json, "print JSON instead of the reasoning lines");
   estimate_cmd->footer(
       "Example:\n  gpusim estimate examples/face-recognition/models/fr_feature.onnx --device T4 \\\n"
-      "      --precision fp16 --rate 30/s --sla 100ms");
+      "      --precision fp16 --rate 30/s --sla 100ms\n"
+      "One model on one device type; a pipeline or a mix of workloads (a workloads file, with its own rates\n"
+      "and SLAs) goes through: gpusim capacity PLATFORM WORKLOADS --vary WORKLOAD");
 
   CapacityOptions cap;
   auto* capacity_cmd = app.add_subcommand(

@@ -29,12 +29,8 @@ json axis(const std::string& title, bool linear = true) {
 
 // A line through (x, y) points, no markers.
 json line(const std::string& label, const json& points, std::size_t colour_index, bool dashed = false) {
-  json d{{"label", label},
-         {"data", points},
-         {"showLine", true},
-         {"pointRadius", 0},
-         {"borderWidth", 1.5},
-         {"borderColor", colour(colour_index)},
+  json d{{"label", label},       {"data", points},     {"showLine", true},
+         {"pointRadius", 0},     {"borderWidth", 1.5}, {"borderColor", colour(colour_index)},
          {"backgroundColor", colour(colour_index)}};
   if (dashed) d["borderDash"] = {6, 4};
   return d;
@@ -43,10 +39,9 @@ json line(const std::string& label, const json& points, std::size_t colour_index
 json scatter_chart(json datasets, const std::string& x, const json& y, double x_max = 0) {
   json xa = axis(x);
   if (x_max > 0) xa["max"] = x_max;
-  return {
-      {"type", "scatter"},
-      {"data", {{"datasets", std::move(datasets)}}},
-      {"options", {{"scales", {{"x", xa}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
+  return {{"type", "scatter"},
+          {"data", {{"datasets", std::move(datasets)}}},
+          {"options", {{"scales", {{"x", xa}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
 }
 
 // The empirical CDF of sorted latencies (seconds) as at most ~400 points in milliseconds.
@@ -64,14 +59,12 @@ json cdf_points(const std::vector<double>& sorted) {
 
 std::string ms(double s) { return fmt::format("{:.2f}", s * 1e3); }
 
-void latency_cdf(HtmlPage& page, const Scenario& sc, const Plan& plan, const SimResult& r,
-                 const RunMetrics& m) {
+void latency_cdf(HtmlPage& page, const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m) {
   const RunSpec& run = sc.workloads.run;
   std::vector<std::vector<double>> lat(m.workloads.size());
   for (const auto& rec : r.requests) {
     if (rec.status != RequestStatus::COMPLETED || !in_window(run, rec)) continue;
-    lat[static_cast<std::size_t>(plan.placements()[rec.stream].stream.workload)].push_back(rec.finish -
-                                                                                           rec.arrival);
+    lat[static_cast<std::size_t>(plan.placements()[rec.stream].stream.workload)].push_back(rec.finish - rec.arrival);
   }
   json sets = json::array();
   for (std::size_t w = 0; w < lat.size(); ++w) {
@@ -130,24 +123,19 @@ void stage_split(HtmlPage& page, const Scenario& sc, const Plan& plan, const Sim
   x["stacked"] = true;
   json y = axis("", false);
   y["stacked"] = true;
-  json config{
-      {"type", "bar"},
-      {"data",
-       {{"labels", labels},
-        {"datasets",
-         {{{"label", "queueing (before the stage: waiting, copies in, GPU turns)"},
-           {"data", queue},
-           {"backgroundColor", colour(1)}},
-          {{"label", "service (the stage's kernels)"}, {"data", service}, {"backgroundColor", colour(0)}},
-          {{"label", "copy out (after the last stage)"}, {"data", out}, {"backgroundColor", colour(7)}}}}}},
-      {"options",
-       {{"indexAxis", "y"},
-        {"scales", {{"x", x}, {"y", y}}},
-        {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
-  page.chart(
-      config,
-      "Per pipeline stage, mean over the measured completed requests: time before the stage began (ms) "
-      "and the stage's own time (ms). Queueing + service of every stage + copy out = the latency.");
+  json config{{"type", "bar"},
+              {"data",
+               {{"labels", labels},
+                {"datasets",
+                 {{{"label", "queueing (before the stage: waiting, copies in, GPU turns)"}, {"data", queue},
+                   {"backgroundColor", colour(1)}},
+                  {{"label", "service (the stage's kernels)"}, {"data", service}, {"backgroundColor", colour(0)}},
+                  {{"label", "copy out (after the last stage)"}, {"data", out}, {"backgroundColor", colour(7)}}}}}},
+              {"options", {{"indexAxis", "y"}, {"scales", {{"x", x}, {"y", y}}},
+                           {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
+  page.chart(config,
+             "Per pipeline stage, mean over the measured completed requests: time before the stage began (ms) "
+             "and the stage's own time (ms). Queueing + service of every stage + copy out = the latency.");
 }
 
 void device_series(HtmlPage& page, const RunMetrics& m) {
@@ -168,36 +156,33 @@ void device_series(HtmlPage& page, const RunMetrics& m) {
     page.paragraph(fmt::format("{} ({})", p.name, p.type));
     json pct = axis("busy (%)");
     pct["min"] = 0;
-    page.chart(
-        scatter_chart({line("compute utilisation", util, 0), line("memory bandwidth", bw, 1)},
-                      "simulated time (s)", pct, t_max),
-        fmt::format("{}: compute (SM) and memory-bus busy fractions (%), averaged over each sample interval.",
-                    p.name));
+    page.chart(scatter_chart({line("compute utilisation", util, 0), line("memory bandwidth", bw, 1)},
+                             "simulated time (s)", pct, t_max),
+               fmt::format("{}: compute (SM) and memory-bus busy fractions (%), averaged over each sample interval.",
+                           p.name));
     json watts = axis("power (W)");
     watts["min"] = 0;
-    page.chart(
-        scatter_chart({line("power", power, 3), line(fmt::format("cap {:.0f} W", p.power_cap_w),
-                                                     json::array({{{"x", 0.0}, {"y", p.power_cap_w}},
-                                                                  {{"x", t_max}, {"y", p.power_cap_w}}}),
-                                                     7, true)},
-                      "simulated time (s)", watts, t_max),
-        fmt::format("{}: board power (W) against its cap (dashed).", p.name));
-    json c = scatter_chart({line("SM clock (MHz)", clock, 4), line("temperature (°C)", temp, 5)},
-                           "simulated time (s)", axis("SM clock (MHz)"), t_max);
+    page.chart(scatter_chart({line("power", power, 3),
+                              line(fmt::format("cap {:.0f} W", p.power_cap_w),
+                                   json::array({{{"x", 0.0}, {"y", p.power_cap_w}}, {{"x", t_max}, {"y", p.power_cap_w}}}),
+                                   7, true)},
+                             "simulated time (s)", watts, t_max),
+               fmt::format("{}: board power (W) against its cap (dashed).", p.name));
+    json c = scatter_chart({line("SM clock (MHz)", clock, 4), line("temperature (°C)", temp, 5)}, "simulated time (s)",
+                           axis("SM clock (MHz)"), t_max);
     c["data"]["datasets"][1]["yAxisID"] = "y2";
     json y2 = axis("temperature (°C)");
     y2["position"] = "right";
     c["options"]["scales"]["y2"] = y2;
-    page.chart(c, fmt::format("{}: SM clock (MHz; below {:.0f} MHz = throttled) and temperature (°C).",
-                              p.name, p.boost_clock_hz / 1e6));
+    page.chart(c, fmt::format("{}: SM clock (MHz; below {:.0f} MHz = throttled) and temperature (°C).", p.name,
+                              p.boost_clock_hz / 1e6));
   }
 }
 
 void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& results) {
   page.section("Additivity: together against alone");
   page.paragraph(
-      "Demand is the fraction of time a device is occupied. Each workload was simulated alone on the same "
-      "device "
+      "Demand is the fraction of time a device is occupied. Each workload was simulated alone on the same device "
       "with the same arrivals, then all together; a mechanism's share is how much the ratio moves when that "
       "mechanism is switched off.");
   json labels = json::array();
@@ -215,24 +200,22 @@ void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& res
       const auto it = r.isolated.find(names[i]);
       data.push_back(it == r.isolated.end() ? 0.0 : it->second * 100);
     }
-    sets.push_back(
-        {{"label", names[i] + " alone"}, {"data", data}, {"stack", "alone"}, {"backgroundColor", colour(i)}});
+    sets.push_back({{"label", names[i] + " alone"}, {"data", data}, {"stack", "alone"},
+                    {"backgroundColor", colour(i)}});
   }
   json together = json::array();
   for (const auto& r : results) together.push_back(r.combined * 100);
-  sets.push_back(
-      {{"label", "all together"}, {"data", together}, {"stack", "together"}, {"backgroundColor", "#444"}});
+  sets.push_back({{"label", "all together"}, {"data", together}, {"stack", "together"}, {"backgroundColor", "#444"}});
   json y = axis("device occupied (%)");
   y["stacked"] = true;
   y["min"] = 0;
   json x = axis("", false);
   x["stacked"] = true;
-  page.chart(
-      {{"type", "bar"},
-       {"data", {{"labels", labels}, {"datasets", sets}}},
-       {"options", {{"scales", {{"x", x}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
-      "Per device (and the platform): the workloads' demands alone, stacked (their simple sum), beside their "
-      "demand together (% of the time occupied).");
+  page.chart({{"type", "bar"},
+              {"data", {{"labels", labels}, {"datasets", sets}}},
+              {"options", {{"scales", {{"x", x}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
+             "Per device (and the platform): the workloads' demands alone, stacked (their simple sum), beside their "
+             "demand together (% of the time occupied).");
   // Mechanism shares.
   std::vector<std::string> mechanisms;
   for (const auto& r : results) {
@@ -251,9 +234,8 @@ void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& res
   }
   page.chart({{"type", "bar"},
               {"data", {{"labels", labels}, {"datasets", msets}}},
-              {"options",
-               {{"scales", {{"y", axis("share of the ratio (percentage points)")}}},
-                {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
+              {"options", {{"scales", {{"y", axis("share of the ratio (percentage points)")}}},
+                           {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
              "Each mechanism's share: how far the together/alone ratio moves (percentage points) when it is "
              "switched off; positive = it makes sharing cost more.");
   for (const auto& r : results) {
@@ -262,15 +244,12 @@ void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& res
       const double compute_ratio = *r.required->combined / *r.required->sum;
       const bool util_up = r.ratio > 1.005, util_down = r.ratio < 0.995;
       const bool comp_up = compute_ratio > 1.005, comp_down = compute_ratio < 0.995;
-      if ((util_up && !comp_up) || (util_down && !comp_down) || (comp_up && !util_up) ||
-          (comp_down && !util_down)) {
-        page.paragraph(
-            fmt::format("{}: the two views disagree (occupancy ratio {:.3f}, required-compute ratio {:.3f}): "
-                        "occupancy counts "
-                        "the time the device is busy, while required compute asks how fast it must be for "
-                        "every SLA to hold, "
-                        "which the tail of the queue decides.",
-                        r.scope, r.ratio, compute_ratio));
+      if ((util_up && !comp_up) || (util_down && !comp_down) || (comp_up && !util_up) || (comp_down && !util_down)) {
+        page.paragraph(fmt::format(
+            "{}: the two views disagree (occupancy ratio {:.3f}, required-compute ratio {:.3f}): occupancy counts "
+            "the time the device is busy, while required compute asks how fast it must be for every SLA to hold, "
+            "which the tail of the queue decides.",
+            r.scope, r.ratio, compute_ratio));
       }
     }
   }
@@ -281,22 +260,27 @@ void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& res
 std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan& plan, const SimResult& r,
                             const RunMetrics& m, const std::vector<AdditivityResult>& additivity) {
   HtmlPage page("gpusim run: " + info.workloads_file);
-  page.subtitle(
-      fmt::format("{} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
-                  "warm-up",
-                  info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s,
-                  m.window_s, info.warmup_s));
+  page.subtitle(fmt::format("{} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
+                            "warm-up",
+                            info.platform_file, info.workloads_file, info.scheduler, info.seed, info.duration_s,
+                            m.window_s, info.warmup_s));
   if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
   page.section("Workloads");
   std::vector<std::vector<std::string>> rows{
       {"workload", "streams", "completed", "req/s", "p50 ms", "p99 ms", "SLA ms", "SLA met %"}};
   for (const auto& w : m.workloads) {
+    const std::string mark = w.saturation.saturated ? "*" : "";
     rows.push_back({w.name, std::to_string(w.streams), std::to_string(w.completed),
-                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99),
+                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99) + mark,
                     w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
-                    w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-"});
+                    (w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-") + mark});
   }
   page.table(rows);
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      page.paragraph(fmt::format("* {}: saturated: not a steady state ({})", w.name, w.saturation.reason));
+    }
+  }
   page.section("Latency");
   latency_cdf(page, sc, plan, r, m);
   page.section("Where the time goes");
@@ -307,18 +291,15 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   return page.render();
 }
 
-std::string compare_report_html(const CompareInfo& info, const Scenario& sc,
-                                const std::vector<CompareRow>& rows) {
+std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows) {
   HtmlPage page("gpusim compare: " + info.workloads);
   page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
                             sc.workloads.run.seed, sc.workloads.run.duration.v));
   if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
   page.section("Ranking");
   page.paragraph(
-      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % "
-      "intervals "
-      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics "
-      "for "
+      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "
+      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics for "
       "the p99); requests of one run are correlated, so run-to-run variation (other seeds) can be wider.");
   std::vector<std::vector<std::string>> table{{"rank", "scheduler", "SLA met %", "95 % interval", "p99 ms",
                                                "95 % interval", "req/s", "devices", "energy kJ"}};
@@ -334,11 +315,11 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc,
     const Interval a = wilson_interval(r.sla_met, r.sla_requests);
     const Interval q = quantile_interval(r.latencies_s, 0.99);
     table.push_back({std::to_string(rank), r.scheduler,
-                     r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-",
-                     r.sla_attainment ? fmt::format("{:.2f} .. {:.2f}", a.low * 100, a.high * 100) : "-",
-                     ms(r.p99_s), fmt::format("{} .. {}", ms(q.low), ms(q.high)),
-                     fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
-                     fmt::format("{:.2f}", r.energy_j / 1e3)});
+                     (r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-") +
+                         (r.saturated ? "*" : ""),
+                     r.sla_attainment ? fmt::format("{:.2f} .. {:.2f}", a.low * 100, a.high * 100) : "-", ms(r.p99_s),
+                     fmt::format("{} .. {}", ms(q.low), ms(q.high)), fmt::format("{:.1f}", r.throughput_rps),
+                     std::to_string(r.devices_used), fmt::format("{:.2f}", r.energy_j / 1e3)});
     labels.push_back(r.scheduler);
     att.push_back(r.sla_attainment ? *r.sla_attainment * 100 : 0.0);
     att_ci.push_back({a.low * 100, a.high * 100});
@@ -346,29 +327,28 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc,
     p99_ci.push_back({q.low * 1e3, q.high * 1e3});
   }
   page.table(table);
+  for (const auto& r : rows) {
+    for (const auto& w : r.metrics.workloads) {
+      if (r.error.empty() && w.saturation.saturated) {
+        page.paragraph(fmt::format("* {}: {}: saturated: not a steady state ({})", r.scheduler, w.name,
+                                   w.saturation.reason));
+      }
+    }
+  }
   auto ranked = [&](const json& values, const json& intervals, const std::string& what) {
-    return json{
-        {"type", "bar"},
-        {"data",
-         {{"labels", labels},
-          {"datasets",
-           {{{"type", "line"},
-             {"label", what},
-             {"data", values},
-             {"showLine", false},
-             {"pointRadius", 5},
-             {"borderColor", colour(3)},
-             {"backgroundColor", colour(3)}},
-            {{"label", "95 % interval"},
-             {"data", intervals},
-             {"backgroundColor", "rgba(31,119,180,0.35)"},
-             {"barPercentage", 0.4}}}}}},
-        {"options", {{"scales", {{"y", axis(what)}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
+    return json{{"type", "bar"},
+                {"data",
+                 {{"labels", labels},
+                  {"datasets",
+                   {{{"type", "line"}, {"label", what}, {"data", values}, {"showLine", false}, {"pointRadius", 5},
+                     {"borderColor", colour(3)}, {"backgroundColor", colour(3)}},
+                    {{"label", "95 % interval"}, {"data", intervals}, {"backgroundColor", "rgba(31,119,180,0.35)"},
+                     {"barPercentage", 0.4}}}}}},
+                {"options", {{"scales", {{"y", axis(what)}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
   };
   page.chart(ranked(att, att_ci, "SLA met (%)"),
              "SLA attainment of each policy (%, best first) with its 95 % interval (bar).");
-  page.chart(ranked(p99, p99_ci, "p99 latency (ms)"),
-             "p99 latency of each policy (ms) with its 95 % interval (bar).");
+  page.chart(ranked(p99, p99_ci, "p99 latency (ms)"), "p99 latency of each policy (ms) with its 95 % interval (bar).");
   page.section("Latency");
   json sets = json::array();
   std::size_t i = 0;
@@ -380,9 +360,7 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc,
   y["max"] = 1;
   json chart = scatter_chart(sets, "latency (ms, logarithmic)", y);
   chart["options"]["scales"]["x"]["type"] = "logarithmic";
-  page.chart(
-      chart,
-      "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  page.chart(chart, "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
   return page.render();
 }
 
