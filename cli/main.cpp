@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "cli/additivity.hpp"
+#include "cli/capacity.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
 #include "cli/estimate.hpp"
@@ -228,6 +229,42 @@ int main(int argc, char** argv) {
       "One model on one device type; a pipeline or a mix of workloads (a workloads file, with its own rates\n"
       "and SLAs) goes through: gpusim capacity PLATFORM WORKLOADS --vary WORKLOAD");
 
+  CapacityOptions cap;
+  auto* capacity_cmd = app.add_subcommand(
+      "capacity", "how many streams of a workload fit (every SLA met, steady state), found by simulation");
+  capacity_cmd->add_option("platform", cap.platform, "platform YAML")->required();
+  capacity_cmd->add_option("workloads", cap.workloads, "workloads YAML")->required();
+  capacity_cmd->add_option("--vary", cap.vary, "the workload whose stream count is searched")->required();
+  capacity_cmd->add_option("--per-device", cap.per_device,
+                           "catalog device types: one search per type on a one-GPU platform (the platform's first "
+                           "device made that type), the answer per GPU")
+      ->delimiter(',');
+  capacity_cmd->add_option("--quantile", cap.quantile,
+                           "share of each workload's requests that must meet its SLA (default 0.99)");
+  capacity_cmd->add_option("--seeds", cap.seeds,
+                           "seeds per count (run.seed, +1, ...): a count fits only when it fits for all (default 1)");
+  capacity_cmd->add_option("--window", cap.window,
+                           "simulated time measured per count, with its unit, at most the run's own (default 5s)");
+  capacity_cmd->add_option("--max-streams", cap.max_streams, "largest count tried (default 10000)");
+  capacity_cmd->add_option("--jobs", cap.jobs, "simulations at a time (default: one per core)");
+  capacity_cmd->add_option("--suggest", cap.suggest,
+                           "on: when the SLA or saturation binds, try dynamic batching of the workload beyond the "
+                           "answer and say what it gives; off: skip")
+      ->check(CLI::IsMember({"on", "off"}));
+  capacity_cmd->add_option("--json", cap.json, "write the answers as JSON to FILE ('-' for stdout)");
+  capacity_cmd->add_option("--report", cap.report,
+                           "write a self-contained HTML page (answers, reasons, latency against streams) to FILE.html");
+  capacity_cmd->add_option("--seed", cap.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  capacity_cmd->add_option("--catalog", cap.catalog, "device catalog directory (default: the bundled one)");
+  capacity_cmd->add_option("--set", cap.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
+  capacity_cmd->add_option("--disable", cap.disable, "switch a contention mechanism off (repeatable), as for run")
+      ->delimiter(',');
+  capacity_cmd->footer(
+      "Example:\n  gpusim capacity examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
+      "      --vary lobby --per-device T4,A100-PCIe-40GB,L4\n"
+      "The search (docs/capacity.md): an analytic bracket from the isolated request times and memory, then\n"
+      "simulated counts in parallel until N fits and N+1 does not; the binding constraint at N+1 is named.");
+
   ValidateCommandOptions val;
   auto* validate_cmd = app.add_subcommand(
       "validate", "simulate every published and measured validation case and print the prediction errors");
@@ -287,6 +324,7 @@ int main(int argc, char** argv) {
     if (*additivity_cmd) code = command_additivity(add);
     if (*compare_cmd) code = command_compare(cmp);
     if (*sweep_cmd) code = command_sweep(swp);
+    if (*capacity_cmd) code = command_capacity(cap);
     if (*profile_cmd) code = command_profile(prof);
     if (*estimate_cmd) code = command_estimate(est);
     if (*validate_cmd) code = command_validate(val);

@@ -10,6 +10,7 @@
 
 #include "analysis/intervals.hpp"
 #include "analysis/request_times.hpp"
+#include "analysis/writers/capacity_search.hpp"
 #include "analysis/writers/html_page.hpp"
 
 namespace gpusim {
@@ -486,6 +487,53 @@ std::string sweep_report_html(const SweepLayout& l, const std::vector<SweepRow>&
     table.push_back(line);
   }
   page.table(table);
+std::string capacity_report_html(const CapacityStudy& st) {
+  HtmlPage page(fmt::format("gpusim capacity: streams of '{}'", st.vary));
+  page.subtitle(fmt::format("{} + {}; scheduler {}", st.platform_file, st.workloads_file, st.scheduler));
+  if (!st.overrides.empty()) {
+    std::string o;
+    for (const auto& s : st.overrides) o += (o.empty() ? "--set " : ", --set ") + s;
+    page.subtitle("overrides: " + o);
+  }
+  page.section("Answer");
+  page.paragraph("Question: " + capacity_question(st) + ".");
+  page.table(capacity_rows(st));
+  for (const std::string& p : capacity_paragraphs(st)) page.paragraph(p);
+  page.section("Latency against streams");
+  json sets = json::array();
+  double most = 0;
+  for (std::size_t i = 0; i < st.searches.size(); ++i) {
+    const CapacitySearch& s = st.searches[i];
+    if (!s.error.empty()) continue;
+    json pts = json::array();
+    json answer = json::array();
+    for (const auto& [n, latency] : capacity_curve(st, s)) {
+      pts.push_back({{"x", n}, {"y", latency * 1e3}});
+      if (n == s.answer) answer.push_back({{"x", n}, {"y", latency * 1e3}});
+      most = std::max(most, static_cast<double>(n));
+    }
+    json d = line(s.label, pts, i);
+    d["pointRadius"] = 3;
+    sets.push_back(d);
+    json a = line(fmt::format("{}: answer {}", s.label, s.answer), answer, i);
+    a["showLine"] = false;
+    a["pointRadius"] = 8;
+    a["pointStyle"] = "triangle";
+    sets.push_back(a);
+  }
+  if (st.sla_s) {
+    const double y = *st.sla_s * 1e3;
+    sets.push_back(line(fmt::format("SLA {:g} ms", y),
+                        json::array({{{"x", 0}, {"y", y}}, {{"x", most}, {"y", y}}}), st.searches.size(),
+                        true));
+  }
+  json chart = scatter_chart(sets, "streams of " + st.vary, axis("latency (ms, logarithmic)"));
+  chart["options"]["scales"]["y"]["type"] = "logarithmic";
+  page.chart(chart, fmt::format(
+                        "Latency that {:g} % of the requests of '{}' meet (worst seed, ms, logarithmic axis) "
+                        "at each stream count simulated, per device configuration; triangle: the answer; "
+                        "dashed: the SLA. Counts where more requests were lost are not drawn.",
+                        100.0 * st.quantile, st.vary));
   return page.render();
 }
 

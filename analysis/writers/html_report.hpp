@@ -3,12 +3,13 @@
 /// run: latency CDF per workload with its SLA, per-stage queueing and service, per-device time series,
 /// additivity; compare: the ranking with 95 % intervals and each policy's latency CDF.
 /// sweep: p99 latency and SLA attainment against an axis, one line per value of the other axes.
-/// The capacity page (issue 10) will be a further function here on the same HtmlPage.
+/// capacity: the answers and the latency against the stream count per device configuration.
 
 #include <string>
 #include <vector>
 
 #include "analysis/additivity.hpp"
+#include "analysis/capacity_search.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/ranking.hpp"
 #include "analysis/sweep.hpp"
@@ -20,6 +21,10 @@ namespace gpusim {
 /// The page of one run: `r` the simulation's records, `m` its metrics, `additivity` possibly empty.
 std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan& plan, const SimResult& r,
                             const RunMetrics& m, const std::vector<AdditivityResult>& additivity);
+
+/// The page of a capacity search: the answers, the reasons, and the varied workload's latency against its
+/// stream count per device configuration with its SLA and the answer marked.
+std::string capacity_report_html(const CapacityStudy& st);
 
 /// The page of a comparison (rows ranked best first).
 std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | sweep) report of an
-# example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | sweep | capacity)
+# report of an example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
 set -euo pipefail
 kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +28,11 @@ case "$kind" in
       --set workloads.resnet50.count=4,8,16 --set nodes.server0.devices.gpu.type=A100-PCIe-40GB,L4 \
       --set run.duration=3s --report "$work/sweep.html" >/dev/null
     min_charts=2 ;;
+  # A capacity search of the quickstart example with short points (about 10 s).
+  capacity)
+    "$gpusim" capacity "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --vary resnet50 --window 1s --suggest off --report "$work/capacity.html" >/dev/null
+    min_charts=1 ;;
   *) echo "unknown report kind $kind" >&2; exit 2 ;;
 esac
 python3 "$here/check_report.py" "$chromium" "$work/$kind.html" "$work/$kind.png" "$min_charts"
