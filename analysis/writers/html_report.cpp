@@ -487,6 +487,9 @@ std::string sweep_report_html(const SweepLayout& l, const std::vector<SweepRow>&
     table.push_back(line);
   }
   page.table(table);
+  return page.render();
+}
+
 std::string capacity_report_html(const CapacityStudy& st) {
   HtmlPage page(fmt::format("gpusim capacity: streams of '{}'", st.vary));
   page.subtitle(fmt::format("{} + {}; scheduler {}", st.platform_file, st.workloads_file, st.scheduler));
