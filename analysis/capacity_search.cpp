@@ -26,7 +26,7 @@ double latency_at_quantile(const std::vector<double>& sorted, std::uint64_t gene
 }
 
 CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<double>>& latencies,
-                          double quantile, long streams, std::uint64_t seed, double saturated_share) {
+                          double quantile, long streams, std::uint64_t seed) {
   CapacityPoint p;
   p.streams = streams;
   p.seed = seed;
@@ -47,25 +47,18 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
     c.unfinished = w.unfinished;
     c.dropped = w.dropped;
     c.meets = !c.sla_s || (w.generated > 0 && c.attainment.value_or(0.0) >= quantile - 1e-12);
-    if (sat.empty() && (w.unfinished > 0 || w.dropped > 0)) {
-      sat = fmt::format("'{}': {} of {} requests {} at the end of the run", w.name, w.unfinished + w.dropped,
-                        w.generated, w.dropped > 0 ? "dropped or unfinished" : "still unfinished");
-    }
+    if (sat.empty() && w.saturation.saturated) sat = fmt::format("'{}': {}", w.name, w.saturation.reason);
     p.workloads.push_back(std::move(c));
   }
   for (const DeviceMetrics& d : m.devices) {
     p.devices.push_back(
         CapacityDevice{d.name, d.type, d.streams, d.occupied, d.memory_bytes, d.memory_capacity});
-    if (sat.empty() && d.streams > 0 && d.occupied >= saturated_share) {
-      sat =
-          fmt::format("{} held {:.1f} % of the window: its queue does not empty", d.name, 100.0 * d.occupied);
-    }
   }
   p.saturated = !sat.empty();
   p.saturation = sat;
   if (p.saturated) {
     p.binding = "saturation";
-    p.failure = "saturated: " + sat;
+    p.failure = "saturated: not a steady state: " + sat;
   } else {
     for (const CapacityWorkload& w : p.workloads) {
       if (w.meets) continue;

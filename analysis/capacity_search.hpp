@@ -50,10 +50,11 @@ struct CapacityPoint {
 };
 
 /// Judges a simulated point from its metrics and the requests' latencies (per workload, completed
-/// requests of the measured window, any order). Saturated when requests were dropped or left
-/// unfinished at the end of the drain, or a device was held for `saturated_share` of the window or more.
+/// requests of the measured window, any order): saturated when some workload's verdict says the run is not
+/// a steady state (analysis/saturation.hpp, the verdict `gpusim run` prints); else it meets when every
+/// workload with an SLA has at least `quantile` of its generated requests within it.
 CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<double>>& latencies,
-                          double quantile, long streams, std::uint64_t seed, double saturated_share = 0.999);
+                          double quantile, long streams, std::uint64_t seed);
 
 /// The latency met by a share `quantile` of `generated` requests, given the sorted latencies of the
 /// completed ones (nearest rank over the generated requests; infinite when fewer than that completed).

@@ -73,7 +73,8 @@ std::string device_name(const std::string& type) {
 }
 
 /// The platform reduced to its first device, made a `spec` (its catalog figures, its own host link, no
-/// power cap; MIG becomes time slicing: a partition belongs to one product).
+/// power cap; MIG becomes time slicing: a partition belongs to one product). Workloads' placements are
+/// dropped: every workload runs on the one device.
 Scenario one_device(const Scenario& base, const DeviceSpec& spec) {
   Scenario sc = base;
   DeviceInstance d = base.platform.devices.front();
@@ -88,6 +89,7 @@ Scenario one_device(const Scenario& base, const DeviceSpec& spec) {
   }
   sc.platform.nodes = {d.node};
   sc.platform.devices = {d};
+  for (StreamSpec& w : sc.workloads.streams) w.placement = PlacementSpec{};  // one device: pins have no say
   return sc;
 }
 

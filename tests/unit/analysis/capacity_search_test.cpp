@@ -29,7 +29,7 @@ TEST(CapacityBracket, SumOfWhatEachUnitHasRoomFor) {
 }
 
 RunMetrics one_workload(std::uint64_t generated, std::uint64_t completed, std::uint64_t unfinished,
-                        double within, double occupied) {
+                        double within, double occupied, bool saturated = false) {
   RunMetrics m;
   WorkloadMetrics w;
   w.name = "cam";
@@ -39,6 +39,8 @@ RunMetrics one_workload(std::uint64_t generated, std::uint64_t completed, std::u
   w.unfinished = unfinished;
   w.sla_s = 0.1;
   w.sla_attainment = within / static_cast<double>(generated);
+  w.saturation.saturated = saturated;
+  w.saturation.reason = saturated ? "backlog grew" : "";
   m.workloads.push_back(w);
   DeviceMetrics d;
   d.name = "gpu0";
@@ -57,9 +59,11 @@ TEST(CapacityJudge, MeetsOnlyWhenStableAndEverySlaHoldsAtTheQuantile) {
   EXPECT_FALSE(p.meets);
   EXPECT_EQ(p.binding, "sla:cam");
   EXPECT_TRUE(judge_point(one_workload(100, 100, 0, 98, 0.8), lat, 0.95, 3, 1).meets);
-  // Every request within its SLA, but requests left unfinished or the device held throughout: saturated.
-  EXPECT_EQ(judge_point(one_workload(100, 99, 1, 99, 0.8), lat, 0.5, 3, 1).binding, "saturation");
-  EXPECT_EQ(judge_point(one_workload(100, 100, 0, 100, 0.9995), lat, 0.99, 3, 1).binding, "saturation");
+  // Every request within its SLA, but the run's verdict says it is not a steady state: saturation binds,
+  // with the verdict's reason.
+  const CapacityPoint q = judge_point(one_workload(100, 100, 0, 100, 0.995, true), lat, 0.99, 3, 1);
+  EXPECT_EQ(q.binding, "saturation");
+  EXPECT_EQ(q.failure, "saturated: not a steady state: 'cam': backlog grew");
 }
 
 TEST(CapacitySearch, BracketFirstThenStepsThenSplits) {
