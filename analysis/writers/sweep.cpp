@@ -1,3 +1,4 @@
+#include "analysis/seeds.hpp"
 #include "analysis/writers/sweep.hpp"
 
 #include <fmt/format.h>
@@ -112,15 +113,13 @@ std::string short_path(const std::string& path, const std::vector<std::string>& 
 
 std::string pct(double f) { return fmt::format("{:.1f}", f * 100); }
 
-// "12.3" for one value, "12.3 (11.0-14.2)" for the mean and range of several.
+// "12.3" for one value; "12.3 ± 1.1" for the mean and the half width of the 95 % Student-t interval of
+// several (analysis/seeds.hpp).
 std::string spread(const std::vector<double>& v, const std::function<std::string(double)>& fmt_one) {
   if (v.empty()) return "-";
-  double sum = 0;
-  for (double x : v) sum += x;
-  const std::string mean = fmt_one(sum / static_cast<double>(v.size()));
-  if (v.size() == 1) return mean;
-  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  return fmt::format("{} ({}-{})", mean, fmt_one(*lo), fmt_one(*hi));
+  const SeedStat s = seed_stat(v);
+  if (v.size() == 1) return fmt_one(s.mean);
+  return fmt::format("{} ± {}", fmt_one(s.mean), fmt_one(s.half_width));
 }
 
 }  // namespace
@@ -397,7 +396,7 @@ void print_sweep(std::ostream& out, const SweepLayout& l, const std::vector<Swee
     t.add(line);
     i = j;
   }
-  if (l.seeds > 1) out << "Per point: the mean over its seeds (lowest-highest)\n";
+  if (l.seeds > 1) out << "Per point: the mean over its seeds ± the half width of its 95 % interval (Student t)\n";
   t.print(out, "  ");
   bool errors = false;
   for (const auto& r : rows) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -62,6 +65,28 @@ std::vector<std::string> fields(const std::string& line) {
 // The 2 x 2 grid of the tests: streams x devices.
 const std::string kAxes = "--set workloads.cam.count=1,2 --set nodes.server0.devices.gpu.count=1:2:1";
 const std::string kGrid = kAxes + " -q";
+
+TEST(Sweep, SeedsGiveTheMeanAndItsStudentInterval) {
+  TempDir tmp;
+  const std::string csv = tmp.file("s.csv");
+  const Outcome o = gpusim(tmp, sweep_args(tmp, "--set workloads.cam.count=1,2 --seeds 3 -q --csv " + quoted(csv)));
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  // Point 0's three rows (seeds 7, 8, 9): cam.p99_ms is column 5 (point, count, seed, status, p50, p99).
+  std::vector<double> p99;
+  for (const auto& line : lines_of(slurp(csv))) {
+    const auto f = fields(line);
+    if (f.size() > 5 && f[0] == "0") p99.push_back(std::stod(f[5]));
+  }
+  ASSERT_EQ(p99.size(), 3u);
+  const double mean = (p99[0] + p99[1] + p99[2]) / 3;
+  double ss = 0;
+  for (double x : p99) ss += (x - mean) * (x - mean);
+  // t(0.975, 2) = 4.303 (Student's t table), half width t sd / sqrt(3).
+  const double half = 4.303 * std::sqrt(ss / 2) / std::sqrt(3.0);
+  const std::string cell = fmt::format("{:.2f} ± {:.2f}", mean, half);
+  EXPECT_NE(o.out.find(cell), std::string::npos) << cell << "\n" << o.out;
+  EXPECT_NE(o.out.find("95 % interval (Student t)"), std::string::npos) << o.out;
+}
 
 TEST(Sweep, RowsInGridOrderWithTheDocumentedColumns) {
   TempDir tmp;
