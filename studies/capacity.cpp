@@ -11,6 +11,7 @@
 
 #include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
+#include "analysis/saturation.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "platforms/catalog.hpp"
@@ -306,6 +307,12 @@ CapacityStudy find_capacity(const CapacityRequest& request) {
       continue;
     }
     c.search.bound = bracket(c.base, vary);
+    {
+      const Scenario one = with_count(c.base, vary, 1);
+      for (const auto& x : impossible_slas(one, plan_of(one))) {
+        logger("analysis")->warn("{}{}", st.per_device ? c.search.label + ": " : std::string(), x.message);
+      }
+    }
     c.state.hint = std::max(1L, std::min(c.search.bound, c.state.most));
     logger("sim")->info("capacity: {}: utilisation bound {} stream(s) of '{}', {} fit in memory",
                         c.search.label, c.search.bound, st.vary, c.state.most);

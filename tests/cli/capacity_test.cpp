@@ -101,6 +101,19 @@ TEST(CapacityCommand, PerDeviceTypeOneSearchEach) {
   EXPECT_GT(j["searches"][1]["streams"].get<int>(), 7);
 }
 
+TEST(CapacityCommand, AnSlaBelowTheFastestLatencyIsWarnedBeforeTheSearch) {
+  // One request alone takes 13.0 ms + a 5 us launch on the T4 (above): a 10 ms SLA cannot be met, and no
+  // count fits.
+  const Files f;
+  const Outcome o = gpusim(f.dir, f.args("--window 1s --suggest off --set workloads.cam.sla=10ms --json -"));
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.err.find("warning"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("workload 'cam': SLA 10 ms is below its fastest possible latency"), std::string::npos) << o.err;
+  const auto j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["searches"][0]["streams"], 0);
+  EXPECT_EQ(j["searches"][0]["binding"], "SLA of cam");
+}
+
 struct BadCase {
   const char* extra;
   const char* message;
