@@ -102,13 +102,7 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
     if (r.error.empty()) ranked.push_back(&r);
   }
   print_why(out, ranked);
-  bool errors = false;
-  for (const auto& r : rows) {
-    if (r.error.empty()) continue;
-    if (!errors) out << "\nErrors\n";
-    errors = true;
-    out << "  " << r.scheduler << ": " << r.error << '\n';
-  }
+  print_policy_errors(out, rows);
 }
 
 

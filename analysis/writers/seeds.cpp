@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/writers/compare.hpp"
 #include "analysis/writers/table.hpp"
 #include "analysis/writers/why.hpp"
 
@@ -149,13 +150,7 @@ void print_seed_comparison(std::ostream& out, const CompareInfo& o, const Scenar
   out << "\nSLA met % by workload (mean ± half width of the 95 % interval)\n";
   w.print(out, "  ");
   print_why(out, means);
-  bool errors = false;
-  for (const auto& r : rows) {
-    if (r.error.empty()) continue;
-    if (!errors) out << "\nErrors\n";
-    errors = true;
-    out << "  " << r.scheduler << ": " << r.error << '\n';
-  }
+  print_policy_errors(out, rows);
 }
 
 nlohmann::json seed_compare_json(const CompareInfo& o, const Scenario& sc, int seeds,
