@@ -42,8 +42,7 @@ std::map<std::string, Params> policy_params(const RunSpec& run, const std::vecto
 }  // namespace
 
 int command_compare(const CompareOptions& o) {
-  const int seeds = seed_count(
-      o.seeds, o.report.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--report"});
+  const int seeds = seed_count(o.seeds, {});
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
   if (!o.report.empty()) files.add_file("--report", o.report);

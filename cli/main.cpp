@@ -158,7 +158,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   compare_cmd->add_option("--json", cmp.json, "write the ranking as JSON to FILE ('-' for stdout)");
   compare_cmd->add_option("--report", cmp.report,
-                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
+                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html; with "
+                          "--seeds N the intervals are across the N runs");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
   compare_cmd->add_option("--seeds", cmp.seeds,
                           "each policy with N seeds (as for run): rank two policies apart only when their "

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "analysis/writers/html_report.hpp"
 #include "analysis/writers/json_text.hpp"
 #include "analysis/writers/seeds.hpp"
 #include "core/errors.hpp"
@@ -42,8 +43,9 @@ int compare_seeds_command(const CompareOptions& o, const Scenario& sc, OutputFil
       compare_policies_seeds(sc, names, params, seeds, o.jobs, work_limits(o.max_memory, o.allow_large));
   const CompareInfo info{o.platform, o.workloads};
   if (!o.json.empty()) files.set(o.json, json_text(seed_compare_json(info, sc, seeds, names, rows)));
+  if (!o.report.empty()) files.set(o.report, compare_seeds_report_html(info, sc, seeds, rows));
   files.commit();
-  if (o.json != "-") print_seed_comparison(std::cout, info, sc, seeds, rows);
+  if (o.json != "-" && o.report != "-") print_seed_comparison(std::cout, info, sc, seeds, rows);
   return 0;
 }
 

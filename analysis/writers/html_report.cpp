@@ -294,50 +294,47 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   return page.render();
 }
 
-std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows) {
-  HtmlPage page("gpusim compare: " + info.workloads);
-  page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
-                            sc.workloads.run.seed, sc.workloads.run.duration.v));
-  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
-  page.section("Ranking");
-  page.paragraph(
-      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "
-      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics for "
-      "the p99); requests of one run are correlated, so run-to-run variation (other seeds) can be wider.");
+namespace {
+
+// One policy of a compare page: its rank and figures with their 95 % intervals, however they were obtained.
+struct RankedPolicy {
+  std::string rank;  // "-" for an error
+  std::string scheduler;
+  std::string error;
+  std::optional<Interval> sla_pct;  // the attainment's interval (%); absent without an SLA
+  double sla_mean_pct = 0;
+  double p99_ms = 0;
+  Interval p99_ci_ms;
+  std::string throughput;  // as printed (req/s)
+  int devices = 0;
+  double energy_kj = 0;
+  bool saturated = false;
+  std::vector<double> latencies_s;  // sorted, for the CDF
+};
+
+// The ranking table, its two interval charts and the latency CDFs of a compare page.
+void compare_sections(HtmlPage& page, const std::vector<RankedPolicy>& policies, const std::string& cdf_caption) {
   std::vector<std::vector<std::string>> table{{"rank", "scheduler", "SLA met %", "95 % interval", "p99 ms",
                                                "95 % interval", "req/s", "devices", "energy kJ"}};
   json labels = json::array(), att = json::array(), att_ci = json::array(), p99 = json::array(),
        p99_ci = json::array();
-  int rank = 0;
-  for (const auto& r : rows) {
-    if (!r.error.empty()) {
-      table.push_back({"-", r.scheduler, "failed: " + r.error, "", "", "", "", "", ""});
+  for (const auto& p : policies) {
+    if (!p.error.empty()) {
+      table.push_back({"-", p.scheduler, "failed: " + p.error, "", "", "", "", "", ""});
       continue;
     }
-    ++rank;
-    const Interval a = wilson_interval(r.sla_met, r.sla_requests);
-    const Interval q = quantile_interval(r.latencies_s, 0.99);
-    table.push_back({std::to_string(rank), r.scheduler,
-                     (r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-") +
-                         (r.saturated ? "*" : ""),
-                     r.sla_attainment ? fmt::format("{:.2f} .. {:.2f}", a.low * 100, a.high * 100) : "-", ms(r.p99_s),
-                     fmt::format("{} .. {}", ms(q.low), ms(q.high)), fmt::format("{:.1f}", r.throughput_rps),
-                     std::to_string(r.devices_used), fmt::format("{:.2f}", r.energy_j / 1e3)});
-    labels.push_back(r.scheduler);
-    att.push_back(r.sla_attainment ? *r.sla_attainment * 100 : 0.0);
-    att_ci.push_back({a.low * 100, a.high * 100});
-    p99.push_back(r.p99_s * 1e3);
-    p99_ci.push_back({q.low * 1e3, q.high * 1e3});
+    table.push_back({p.rank, p.scheduler,
+                     (p.sla_pct ? fmt::format("{:.2f}", p.sla_mean_pct) : "-") + (p.saturated ? "*" : ""),
+                     p.sla_pct ? fmt::format("{:.2f} .. {:.2f}", p.sla_pct->low, p.sla_pct->high) : "-",
+                     fmt::format("{:.2f}", p.p99_ms), fmt::format("{:.2f} .. {:.2f}", p.p99_ci_ms.low, p.p99_ci_ms.high),
+                     p.throughput, std::to_string(p.devices), fmt::format("{:.2f}", p.energy_kj)});
+    labels.push_back(p.scheduler);
+    att.push_back(p.sla_pct ? p.sla_mean_pct : 0.0);
+    att_ci.push_back(p.sla_pct ? json{p.sla_pct->low, p.sla_pct->high} : json{0.0, 0.0});
+    p99.push_back(p.p99_ms);
+    p99_ci.push_back({p.p99_ci_ms.low, p.p99_ci_ms.high});
   }
   page.table(table);
-  for (const auto& r : rows) {
-    for (const auto& w : r.metrics.workloads) {
-      if (r.error.empty() && w.saturation.saturated) {
-        page.paragraph(fmt::format("* {}: {}: saturated: not a steady state ({})", r.scheduler, w.name,
-                                   w.saturation.reason));
-      }
-    }
-  }
   auto ranked = [&](const json& values, const json& intervals, const std::string& what) {
     return json{{"type", "bar"},
                 {"data",
@@ -355,15 +352,123 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
   page.section("Latency");
   json sets = json::array();
   std::size_t i = 0;
-  for (const auto& r : rows) {
-    if (r.error.empty()) sets.push_back(line(r.scheduler, cdf_points(r.latencies_s), i++));
+  for (const auto& p : policies) {
+    if (p.error.empty()) sets.push_back(line(p.scheduler, cdf_points(p.latencies_s), i++));
   }
   json y = axis("fraction of requests completed within");
   y["min"] = 0;
   y["max"] = 1;
   json chart = scatter_chart(sets, "latency (ms, logarithmic)", y);
   chart["options"]["scales"]["x"]["type"] = "logarithmic";
-  page.chart(chart, "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  page.chart(chart, cdf_caption);
+}
+
+void saturation_notes(HtmlPage& page, const std::string& scheduler, const RunMetrics& m, const std::string& which) {
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      page.paragraph(fmt::format("* {}: {}: saturated{}: not a steady state ({})", scheduler, w.name, which,
+                                 w.saturation.reason));
+    }
+  }
+}
+
+}  // namespace
+
+std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows) {
+  HtmlPage page("gpusim compare: " + info.workloads);
+  page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
+                            sc.workloads.run.seed, sc.workloads.run.duration.v));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
+  page.section("Ranking");
+  page.paragraph(
+      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "
+      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics for "
+      "the p99); requests of one run are correlated, so run-to-run variation (other seeds) can be wider: "
+      "--seeds N draws the intervals across N runs.");
+  std::vector<RankedPolicy> policies;
+  int rank = 0;
+  for (const auto& r : rows) {
+    RankedPolicy p;
+    p.rank = "-";
+    p.scheduler = r.scheduler;
+    p.error = r.error;
+    if (r.error.empty()) {
+      p.rank = std::to_string(++rank);
+      if (r.sla_attainment) {
+        const Interval a = wilson_interval(r.sla_met, r.sla_requests);
+        p.sla_pct = Interval{a.low * 100, a.high * 100};
+        p.sla_mean_pct = *r.sla_attainment * 100;
+      }
+      const Interval q = quantile_interval(r.latencies_s, 0.99);
+      p.p99_ms = r.p99_s * 1e3;
+      p.p99_ci_ms = Interval{q.low * 1e3, q.high * 1e3};
+      p.throughput = fmt::format("{:.1f}", r.throughput_rps);
+      p.devices = r.devices_used;
+      p.energy_kj = r.energy_j / 1e3;
+      p.saturated = r.saturated;
+      p.latencies_s = r.latencies_s;
+    }
+    policies.push_back(std::move(p));
+  }
+  compare_sections(page, policies,
+                   "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  for (const auto& r : rows) {
+    if (r.error.empty()) saturation_notes(page, r.scheduler, r.metrics, "");
+  }
+  return page.render();
+}
+
+std::string compare_seeds_report_html(const CompareInfo& info, const Scenario& sc, int seeds,
+                                      const std::vector<SeedCompareRow>& rows) {
+  const RunSpec& run = sc.workloads.run;
+  HtmlPage page("gpusim compare: " + info.workloads);
+  page.subtitle(fmt::format("{} + {}; seeds {}..{} ({} runs per policy), {:g} s simulated per run", info.platform,
+                            info.workloads, run.seed, run.seed + static_cast<std::uint64_t>(seeds) - 1, seeds,
+                            run.duration.v));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
+  page.section("Ranking");
+  page.paragraph(fmt::format(
+      "Ranked by mean SLA attainment, then mean p99 latency, over {} runs with different seeds. The 95 % intervals "
+      "are Student t intervals across the runs ({} degrees of freedom; the runs are independent, the requests "
+      "of one run are not), the attainment's clipped to 0..100 %. A policy shares the rank of the one above it "
+      "unless its interval lies apart.",
+      seeds, seeds - 1));
+  std::vector<RankedPolicy> policies;
+  for (const auto& r : rows) {
+    RankedPolicy p;
+    p.rank = "-";
+    p.scheduler = r.scheduler;
+    p.error = r.error;
+    if (r.error.empty()) {
+      p.rank = std::to_string(r.rank);
+      if (r.sla_attainment) {
+        p.sla_mean_pct = r.sla_attainment->mean * 100;
+        p.sla_pct = Interval{std::max(0.0, r.sla_attainment->low() * 100), std::min(100.0, r.sla_attainment->high() * 100)};
+      }
+      p.p99_ms = r.p99_s.mean * 1e3;
+      p.p99_ci_ms = Interval{r.p99_s.low() * 1e3, r.p99_s.high() * 1e3};
+      p.throughput = fmt::format("{:.1f} ± {:.1f}", r.throughput_rps.mean, r.throughput_rps.half_width);
+      p.devices = r.mean.devices_used;
+      p.energy_kj = r.mean.energy_j / 1e3;
+      for (const auto& c : r.runs) {
+        p.saturated = p.saturated || c.saturated;
+        p.latencies_s.insert(p.latencies_s.end(), c.latencies_s.begin(), c.latencies_s.end());
+      }
+      std::sort(p.latencies_s.begin(), p.latencies_s.end());
+    }
+    policies.push_back(std::move(p));
+  }
+  compare_sections(page, policies,
+                   fmt::format("Latency CDF of every measured request (all workloads, all {} runs pooled) under "
+                               "each policy (ms, logarithmic axis).",
+                               seeds));
+  for (const auto& r : rows) {
+    if (!r.error.empty()) continue;
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      saturation_notes(page, r.scheduler, r.runs[i].metrics,
+                       fmt::format(" with seed {}", run.seed + static_cast<std::uint64_t>(i)));
+    }
+  }
   return page.render();
 }
 

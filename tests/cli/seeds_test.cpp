@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -93,9 +95,10 @@ TEST(SeedsOption, OutputsOfOneRunAreRefused) {
       "error: --seeds 2 with --csv: that output describes one run; give --seed S for one of the seeds, or "
       "drop it (--seeds writes the table and --json)\n");
   EXPECT_FALSE(std::filesystem::exists(tmp.file("csv")));
-  const Outcome c = gpusim(tmp, "compare " + kFiles + " --seeds 2 --report " + quoted(tmp.file("r.html")));
+  const Outcome c = gpusim(tmp, "run " + kFiles + " --seeds 2 --report " + quoted(tmp.file("r.html")));
   EXPECT_EQ(c.exit_code, 2);
   EXPECT_NE(c.err.find("--seeds 2 with --report"), std::string::npos) << c.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("r.html")));
 }
 
 // Each request of 8 images moves 8 x 1.1 GB through an A100-PCIe-40GB's 1,555 GB/s: about 5.7 ms, so a
@@ -110,7 +113,7 @@ TEST(SeedsOption, CompareTiesOverlappingPoliciesAndSeparatesAnOverloadedOne) {
                                     " --set workloads.resnet50.model.bytes=1.1GB"
                                     " --schedulers best-fit,round-robin,least-loaded"
                                     " --scheduler-param best-fit.max_utilization=100 --seeds 3 --json " +
-                                    quoted(tmp.file("cmp.json")));
+                                    quoted(tmp.file("cmp.json")) + " --report " + quoted(tmp.file("cmp.html")));
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const nlohmann::json j = nlohmann::json::parse(slurp(tmp.file("cmp.json")));
   std::map<std::string, nlohmann::json> by_name;
@@ -134,6 +137,21 @@ TEST(SeedsOption, CompareTiesOverlappingPoliciesAndSeparatesAnOverloadedOne) {
   EXPECT_NE(o.out.find("shares the rank of the one above it"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("gpu0: 4 streams"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("idle: 1 unit; queue "), std::string::npos) << o.out;
+  // The --report page draws the across-seed interval of each policy's p99: mean ± t(0.975, 2) s / sqrt(3),
+  // with t = 4.302653 (Student t table, 2 degrees of freedom), from the three seeds' own p99s.
+  const std::string page = slurp(tmp.file("cmp.html"));
+  EXPECT_NE(page.find("Student t intervals across the runs"), std::string::npos);
+  for (const std::string name : {"round-robin", "best-fit"}) {
+    std::vector<double> p99;
+    for (const auto& s : by_name[name]["per_seed"]) p99.push_back(s["p99_ms"].get<double>());
+    ASSERT_EQ(p99.size(), 3U);
+    const double mean = (p99[0] + p99[1] + p99[2]) / 3;
+    const double sd = std::sqrt((std::pow(p99[0] - mean, 2) + std::pow(p99[1] - mean, 2) +
+                                 std::pow(p99[2] - mean, 2)) / 2);
+    const double half = 4.302653 * sd / std::sqrt(3.0);
+    const std::string cell = fmt::format("<td>{:.2f} .. {:.2f}</td>", mean - half, mean + half);
+    EXPECT_NE(page.find(cell), std::string::npos) << name << ": " << cell;
+  }
 }
 
 TEST(SeedsOption, CompareWithoutSeedsExplainsEachRank) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | sweep | capacity)
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | compare-seeds | sweep | capacity)
 # report of an example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
 set -euo pipefail
 kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
@@ -21,6 +21,12 @@ case "$kind" in
   compare)
     "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
       --schedulers round-robin,least-loaded,best-fit --report "$work/compare.html" >/dev/null
+    min_charts=3 ;;
+  # The same comparison over 3 seeds (3 s each): the intervals across the runs.
+  compare-seeds)
+    "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --schedulers round-robin,best-fit --seeds 3 --set run.duration=3s --set run.warmup=1s \
+      --report "$work/compare-seeds.html" >/dev/null
     min_charts=3 ;;
   # A sweep of the quickstart example: streams x device type, p99 against the streams (the L4 saturates).
   sweep)
