@@ -385,7 +385,8 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
   builder.check_placements();
   builder.set_mps_shares(policy.mps_shares(sviews, uviews, unit_of));
   Plan plan = builder.build();
-  logger("sched")->info("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), units.size());
+  // debug: sweeps and searches make a plan per point; `run` says the same once at info level.
+  logger("sched")->debug("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), units.size());
   return plan;
 }
 

@@ -87,8 +87,8 @@ RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* 
     logger("analysis")->warn("{}", x.message);
     out.warnings.push_back(x.message);
   }
-  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
-                      plan.units().size(), run.duration.v, run.drain.v);
+  logger("sim")->info("simulating {} stream(s) placed by {} on {} unit(s) for {} s (+{} s drain)",
+                      plan.placements().size(), run.scheduler, plan.units().size(), run.duration.v, run.drain.v);
   out.result = run_simulation(sc, plan, policy.get(), "run", trace);
   const SimResult& result = out.result;
   {
