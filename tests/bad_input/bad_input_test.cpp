@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/command.hpp"
 #include "core/errors.hpp"
 #include "platforms/catalog.hpp"
 #include "platforms/input_schema.hpp"
@@ -781,20 +782,9 @@ TEST(BadInputRange, EverySchemaBoundParsesAndIsOrdered) {
 // ---------------------------------------------------------------------------------------------------------
 // The gpusim binary: exit code 2, exactly one line on stderr, nothing written.
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+using gpusim::test::Outcome;
+using gpusim::test::quoted;
+using gpusim::test::slurp;
 
 class BadInputCli : public ::testing::Test {
  protected:
@@ -810,18 +800,10 @@ class BadInputCli : public ::testing::Test {
   /// Runs `gpusim ARGS` with the test catalog (TestT4 only), capturing stdout and stderr; with `timeout_s`,
   /// a run that has not ended by then is killed (exit code 124), so a hang fails the test instead.
   Outcome gpusim(const std::string& args, bool with_catalog = true, int timeout_s = 0) const {
-    const auto out = dir_ / "stdout";
-    const auto err = dir_ / "stderr";
     std::string cmd = quoted(GPUSIM_BINARY) + " " + args;
     if (timeout_s > 0) cmd = "timeout -k 2 " + std::to_string(timeout_s) + " " + cmd;
     if (with_catalog) cmd += " --catalog " + quoted(kData + "/catalog");
-    cmd += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
+    return gpusim::test::run_command(cmd, dir_);
   }
 
   std::string json() const { return (dir_ / "out.json").string(); }
