@@ -43,6 +43,8 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     m.workloads[w].name = ws[w].name;
     m.workloads[w].streams = ws[w].count;
     if (ws[w].sla) m.workloads[w].sla_s = ws[w].sla->v;
+    m.workloads[w].host_pre_s = ws[w].host_pre.v;
+    m.workloads[w].host_post_s = ws[w].host_post.v;
   }
   for (const Placement& p : plan.placements()) {
     where[p.stream.workload].insert(plan.units()[p.unit].name);

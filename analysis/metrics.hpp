@@ -38,6 +38,8 @@ struct WorkloadMetrics {
   double throughput_rps = 0;         ///< completed / window
   LatencyStats latency;
   std::optional<double> sla_s;
+  double host_pre_s = 0;   ///< CPU time per request before its device's queue (`host.pre`; in the latency)
+  double host_post_s = 0;  ///< CPU time per request after its outputs are back (`host.post`; in the latency)
   std::optional<double> sla_attainment;  ///< completed within the SLA / generated
   double achieved_flops = 0;             ///< FLOP/s of completed requests over the window
   std::vector<StageMetrics> stages;      ///< pipelines only

@@ -43,21 +43,25 @@ std::vector<RequestTime> request_times(const Scenario& sc, const Plan& plan, con
     t.unit = p.unit;
     if (rec.status != RequestStatus::COMPLETED) continue;
     const auto& spec = sc.workloads.streams[static_cast<std::size_t>(p.stream.workload)];
+    t.host_pre = spec.host_pre.v;
+    t.host_post = spec.host_post.v;
+    const double queued = rec.arrival + t.host_pre;  // when it reached its device's queue
+    const double back = rec.finish - t.host_post;    // when its outputs were back on the host
     std::uint32_t from = q;
     if (own[q].empty()) {
       const auto it = owner.find(std::make_tuple(p.stream.workload, p.unit, rec.start));
       if (it != owner.end()) from = it->second;
     }
-    double previous = rec.arrival;
+    double previous = queued;
     if (own[from].empty()) {
       // No stage records: one stage over the whole service.
       StageTime s;
       s.batch = static_cast<std::uint16_t>(spec.batch);
       s.start = rec.start;
-      s.finish = rec.finish;
-      s.queue = rec.start - rec.arrival;
+      s.finish = back;
+      s.queue = rec.start - queued;
       t.stages.push_back(s);
-      previous = rec.finish;
+      previous = back;
     } else {
       for (std::uint32_t i : own[from]) {
         const StageRecord& sr = r.stages[i];
@@ -71,7 +75,7 @@ std::vector<RequestTime> request_times(const Scenario& sc, const Plan& plan, con
         t.stages.push_back(s);
       }
     }
-    t.output = rec.finish - previous;
+    t.output = back - previous;
   }
   return out;
 }

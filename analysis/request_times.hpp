@@ -1,8 +1,10 @@
 #pragma once
-/// Where each request's time went: waiting for its context, then per pipeline stage the time before the
-/// stage started (queueing: copies in, waiting for the GPU, context switches, the previous stage's
-/// hand-over) and the stage's own time (service), then the copy of its outputs back to the host.
-/// For every completed request: latency = sum over its stages of (queue + service) + output.
+/// Where each request's time went: its host pre-processing, waiting for its context, then per pipeline
+/// stage the time before the stage started (queueing: copies in, waiting for the GPU, context switches, the
+/// previous stage's hand-over) and the stage's own time (service), then the copy of its outputs back to
+/// the host, then its host post-processing.
+/// For every completed request: latency = host_pre + sum over its stages of (queue + service) + output +
+/// host_post.
 
 #include <cstdint>
 #include <string>
@@ -30,7 +32,9 @@ struct RequestTime {
   int instance = 0;
   int unit = 0;
   std::vector<StageTime> stages;
-  double output = 0;  ///< from the last stage's end to the request's end (the copy back to the host)
+  double output = 0;  ///< from the last stage's end to the copy back's end
+  double host_pre = 0;   ///< CPU time before it reached its device's queue (`host.pre`)
+  double host_post = 0;  ///< CPU time after its outputs were back (`host.post`)
 };
 
 /// The stage times of every request, in request order. A single-stage workload has no stage records in

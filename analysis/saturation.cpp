@@ -126,7 +126,9 @@ std::optional<Seconds> fastest_latency(const StreamSpec& s, const DeviceInstance
   DeviceInstance device = d;
   if (!c.launch_overhead) device.spec.launch_overhead = Seconds{0.0};
   std::optional<Seconds> gpu = isolated_request_time(fewest, device, u);
-  if (!gpu || !c.pcie || d.pcie_bandwidth.v <= 0 || s.stages.empty()) return gpu;
+  if (!gpu) return gpu;
+  const Seconds host = s.host_pre + s.host_post;  // CPU time outside the GPU, no faster anywhere
+  if (!c.pcie || d.pcie_bandwidth.v <= 0 || s.stages.empty()) return *gpu + host;
   // Host copies: the first stage's inputs in, the outputs of the stages nothing depends on out.
   const double items = fewest.fanout ? fewest.fanout->mean * s.batch : s.batch;
   auto batch_of = [&](const StageSpec& st) { return st.per_item ? items : static_cast<double>(s.batch); };
@@ -138,7 +140,7 @@ std::optional<Seconds> fastest_latency(const StreamSpec& s, const DeviceInstance
     }
     if (leaf) copied += s.stages[k].output_bytes * batch_of(s.stages[k]);
   }
-  return *gpu + copied / d.pcie_bandwidth;
+  return *gpu + host + copied / d.pcie_bandwidth;
 }
 
 std::vector<ImpossibleSla> impossible_slas(const Scenario& sc, const Plan& plan) {

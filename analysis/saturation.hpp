@@ -67,7 +67,8 @@ std::vector<SaturationVerdict> assess_saturation(const Scenario& sc, const Plan&
 /// The fastest a request of `s` can finish on unit `u` of device `d` alone on an idle device, under the
 /// scenario's contention switches `c`: its fewest fan-out items, each stage's kernels at the roofline
 /// (plus launch overheads), the stages one after another as the engine runs them, and its host copies in
-/// and out over the host link. Nothing when the device lacks the stream's precision.
+/// and out over the host link, plus its host pre- and post-processing. Nothing when the device lacks the
+/// stream's precision.
 std::optional<Seconds> fastest_latency(const StreamSpec& s, const DeviceInstance& d, const Unit& u,
                                        const ContentionSpec& c);
 

@@ -292,6 +292,17 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
   if (auto p = m.optional("placement")) s.placement = parse_placement(file, *p);
+  if (auto h = m.optional("host")) {
+    MapReader hm(*h, file, "host");
+    for (auto [key, out] : {std::pair<const char*, Seconds*>{"pre", &s.host_pre}, {"post", &s.host_post}}) {
+      if (auto d = hm.optional(key)) {
+        *out = quantity_of<Seconds>(file, *d, key);
+        if (out->v < 0) throw error_at(file, *d, fmt::format("'{}' must not be negative", key));
+        check_range(file, *d, field(std::string("workloads[].host.") + key), out->v);
+      }
+    }
+    hm.finish();
+  }
   auto model = m.optional("model");
   auto pipeline = m.optional("pipeline");
   if (model && pipeline) throw error_at(file, *pipeline, "a workload has either 'model' or 'pipeline', not both");

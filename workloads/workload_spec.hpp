@@ -91,6 +91,11 @@ struct StreamSpec {
   std::optional<Seconds> sla;   ///< end-to-end latency target
   int priority = 0;             ///< larger = more important
   PlacementSpec placement;      ///< where the instances may run
+  /// CPU time of each request outside the GPU (`host: {pre, post}`): before it reaches its device's queue
+  /// (decode, resize) and after its outputs are back (NMS, encoding). Part of its latency; holds neither
+  /// the GPU nor the context (the host has a thread per request in flight).
+  Seconds host_pre{0.0};
+  Seconds host_post{0.0};
   SourceLoc loc;                ///< the stream's entry
   SourceLoc precision_loc;      ///< the precision value (or the entry)
 

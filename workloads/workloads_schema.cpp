@@ -40,6 +40,12 @@ const Schema& workloads_schema() {
     f.push_back(integer_field("workloads[].priority", -1000000, 1000000, "0", "larger = more important"));
     f.push_back(quantity_field("workloads[].sla", Dimension::SECONDS, "1us", "1e6s", "none",
                                "end-to-end latency target"));
+    f.push_back(plain_field("workloads[].host", FieldKind::MAPPING, "none",
+                            "CPU time per request outside the GPU, part of its latency (docs/models.md)"));
+    f.push_back(quantity_field("workloads[].host.pre", Dimension::SECONDS, "0s", "1e6s", "0s",
+                               "before the request reaches its device's queue (decode, resize)"));
+    f.push_back(quantity_field("workloads[].host.post", Dimension::SECONDS, "0s", "1e6s", "0s",
+                               "after its outputs are back on the host (NMS, encoding)"));
     f.push_back(plain_field("workloads[].placement", FieldKind::MAPPING, "any unit",
                             "where the instances may run: `device` (with `slice`) or `devices`"));
     f.push_back(plain_field("workloads[].placement.device", FieldKind::NAME, "none",

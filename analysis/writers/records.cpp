@@ -19,18 +19,20 @@ std::string requests_csv(const Scenario& sc, const Plan& plan, const SimResult& 
                          const std::vector<RequestTime>& times) {
   const RunSpec& run = sc.workloads.run;
   std::string out =
-      "request,workload,instance,device,status,measured,arrival_s,start_s,end_s,latency_ms,queue_ms,service_ms,"
-      "output_ms,stages\n";
+      "request,workload,instance,device,status,measured,arrival_s,start_s,end_s,latency_ms,host_pre_ms,queue_ms,"
+      "service_ms,output_ms,host_post_ms,stages\n";
   for (const RequestTime& t : times) {
     const RequestRecord& rec = r.requests[t.request];
     const bool done = rec.status == RequestStatus::COMPLETED;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.request,
-                       sc.workloads.streams[static_cast<std::size_t>(t.workload)].name, t.instance,
+    const auto& spec = sc.workloads.streams[static_cast<std::size_t>(t.workload)];
+    const double pre = spec.host_pre.v, post = spec.host_post.v;
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.request, spec.name, t.instance,
                        plan.units()[static_cast<std::size_t>(t.unit)].name, status_name(rec.status),
                        in_window(run, rec) ? 1 : 0, time_s(rec.arrival), time_s(rec.start),
                        done ? time_s(rec.finish) : "", done ? ms(rec.finish - rec.arrival) : "",
-                       rec.start >= 0 ? ms(rec.start - rec.arrival) : "", done ? ms(rec.finish - rec.start) : "",
-                       done ? ms(t.output) : "", t.stages.size());
+                       rec.start >= 0 ? ms(pre) : "", rec.start >= 0 ? ms(rec.start - rec.arrival - pre) : "",
+                       done ? ms(rec.finish - post - rec.start) : "", done ? ms(t.output) : "",
+                       done ? ms(post) : "", t.stages.size());
   }
   return out;
 }

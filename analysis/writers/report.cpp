@@ -76,6 +76,11 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   }
   out << "Workloads\n";
   wt.print(out, "  ");
+  for (const auto& w : m.workloads) {
+    if (w.host_pre_s + w.host_post_s <= 0) continue;
+    out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n", w.name,
+                       ms(w.host_pre_s + w.host_post_s), ms(w.host_pre_s), ms(w.host_post_s));
+  }
   print_saturation(out, m);
   Table st({"workload", "stage", "runs", "mean batch", "mean ms", "p95 ms", "p99 ms", "done at p50 ms",
             "done at p99 ms"},
@@ -137,6 +142,8 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
            {"sla_attainment", w.sla_attainment ? json(*w.sla_attainment) : json(nullptr)},
            {"achieved_flops", w.achieved_flops}};
     o.update(saturation_json(w.saturation));
+    // Only when the workload has host time, so the files of workloads without it stay as they were.
+    if (w.host_pre_s + w.host_post_s > 0) o["host_ms"] = {{"pre", w.host_pre_s * 1e3}, {"post", w.host_post_s * 1e3}};
     if (!w.stages.empty()) {
       o["stages"] = json::array();
       for (const auto& s : w.stages) {

@@ -1,5 +1,5 @@
-// Arrivals on SimGrid: a timer per stream for its next arrival, and admission of each request (the
-// policy's admit(), the unit's queue limit) into its context's queue. The views a per-request policy
+// Arrivals on SimGrid: a timer per stream for its next arrival, the host pre-processing of each request
+// (a timer), and its admission (the policy's admit(), the unit's queue limit) into its context's queue. The views a per-request policy
 // sees of a request and of a unit are built here too.
 
 #include <algorithm>
@@ -30,6 +30,19 @@ void Simulation::on_arrival(std::uint32_t s, double at) {
   result_.requests.push_back(r);
   items_.push_back(static_cast<std::uint16_t>(
       st.spec->fanout ? draw_fanout(*st.spec->fanout, st.spec->batch, st.rng) : 1));
+  const double pre = st.spec->host_pre.v;
+  if (pre > 0) {
+    // Host pre-processing (its own thread): the request reaches its device's queue afterwards.
+    simgrid::kernel::timer::Timer::set(at + pre, [this, s, req] { enqueue(s, req); });
+  } else {
+    enqueue(s, req);
+  }
+  schedule_arrival(s);
+}
+
+// Admission of a request into its context's queue (the policy's admit(), the unit's queue limit).
+void Simulation::enqueue(std::uint32_t s, std::uint32_t req) {
+  Stream& st = streams_[s];
   UnitRt& unit = units_[st.unit];
   Context& ctx = contexts_[st.context];
   if (policy_ && !policy_->admit(view_of(req), state_of(st.unit))) {
@@ -44,7 +57,6 @@ void Simulation::on_arrival(std::uint32_t s, double at) {
     try_start(st.context);
     if (trace_) trace_->queue_changed(st.unit);
   }
-  schedule_arrival(s);
 }
 
 RequestView Simulation::view_of(std::uint32_t req) const {

@@ -1,5 +1,5 @@
 // Jobs on SimGrid: which waiting request a context serves next, dynamic batching, the host-link copies
-// before and after the GPU part of a job, and its completion.
+// before and after the GPU part of a job, its completion and each request's host post-processing.
 
 #include <fmt/format.h>
 
@@ -39,7 +39,9 @@ void Simulation::try_start(int c) {
     int samples = streams_[result_.requests[take[0]].stream].spec->batch;
     int waiting_samples = samples;
     for (auto r : ctx.waiting) waiting_samples += streams_[result_.requests[r].stream].spec->batch;
-    const double oldest = result_.requests[take[0]].arrival;
+    // The oldest has waited since it reached the queue: its arrival plus its host pre-processing.
+    const double oldest = result_.requests[take[0]].arrival +
+                          streams_[result_.requests[take[0]].stream].spec->host_pre.v;
     if (waiting_samples < max_batch && now() < oldest + ctx.batching->max_delay.v) {
       ctx.waiting.insert(ctx.waiting.begin() + static_cast<std::ptrdiff_t>(first), take[0]);
       if (!ctx.delay_timer) {
@@ -147,10 +149,15 @@ void Simulation::finish_job(int id) {
   Job& job = jobs_[id];
   Context& ctx = contexts_[job.context];
   UnitRt& unit = units_[ctx.unit];
+  const double post = streams_[job.stream].spec->host_post.v;
   for (auto r : job.requests) {
-    result_.requests[r].finish = now();
-    result_.requests[r].status = RequestStatus::COMPLETED;
     --unit.running;
+    if (post > 0) {
+      // Host post-processing (its own thread): the context is free now, the request done afterwards.
+      simgrid::kernel::timer::Timer::set(now() + post, [this, r] { complete(r); });
+    } else {
+      complete(r);
+    }
   }
   if (trace_) trace_->job_finished(id);
   ctx.exec = nullptr;
@@ -158,6 +165,12 @@ void Simulation::finish_job(int id) {
   --devices_[unit.device].jobs;
   last_event_ = now();
   try_start(job.context);
+}
+
+void Simulation::complete(std::uint32_t request) {
+  result_.requests[request].finish = now();
+  result_.requests[request].status = RequestStatus::COMPLETED;
+  last_event_ = now();
 }
 
 }  // namespace gpusim

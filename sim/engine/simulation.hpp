@@ -159,6 +159,7 @@ class Simulation {
   // Arrivals and admission (arrivals.cpp).
   void schedule_arrival(std::uint32_t s);
   void on_arrival(std::uint32_t s, double at);
+  void enqueue(std::uint32_t s, std::uint32_t req);
   RequestView view_of(std::uint32_t req) const;
   UnitState state_of(int unit) const;
   // Jobs (jobs.cpp).
@@ -168,6 +169,7 @@ class Simulation {
   void copy(int job, double bytes, bool to_device);
   void end_gpu(int job);
   void finish_job(int job);
+  void complete(std::uint32_t request);
   // GPU time, stages and kernels (kernels.cpp).
   void request_gpu(int job);
   void activate(int unit, int ctx);

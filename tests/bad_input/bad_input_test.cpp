@@ -313,7 +313,7 @@ TEST(BadInputWorkloads, UnknownKeysListKnownKeys) {
   EXPECT_EQ(workloads_error("workloads_unknown_workload_key.yaml"),
             bad("workloads_unknown_workload_key.yaml") +
                 ":4:5: error: workload: unknown key 'prio' (known: arrival, batch, batching, count, "
-                "faces_per_frame, "
+                "faces_per_frame, host, "
                 "model, name, pipeline, placement, precision, priority, sla)");
   EXPECT_EQ(workloads_error("workloads_unknown_arrival_key.yaml"),
             bad("workloads_unknown_arrival_key.yaml") +
@@ -725,6 +725,13 @@ TEST(BadInputRange, WorkloadsRanges) {
   EXPECT_EQ(workloads_error("workloads_range_max_delay_huge.yaml"),
             bad("workloads_range_max_delay_huge.yaml") +
                 ":6:41: error: 'max_delay' must be between 0s and 1e6s (got '1e7s')");
+  // host: {pre, post}: durations with units, not negative, no other key.
+  EXPECT_EQ(workloads_error("workloads_host_negative.yaml"),
+            bad("workloads_host_negative.yaml") + ":5:17: error: 'pre' must not be negative");
+  EXPECT_EQ(workloads_error("workloads_host_unknown_key.yaml"),
+            bad("workloads_host_unknown_key.yaml") + ":5:22: error: host: unknown key 'decode' (known: post, pre)");
+  EXPECT_EQ(workloads_error("workloads_host_no_unit.yaml"), bad("workloads_host_no_unit.yaml") +
+                ":5:18: error: 'post': '2' has no unit: expected a duration with a unit, such as 33ms or 10s");
   EXPECT_EQ(workloads_error("workloads_range_max_batch_huge.yaml"),
             bad("workloads_range_max_batch_huge.yaml") +
                 ":6:27: error: 'max_batch' must be at most 1000000 (got 2000000)");

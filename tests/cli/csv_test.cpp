@@ -45,7 +45,9 @@ TEST(CsvTables, FaceExampleStageTimesAddUpToEachLatency) {
   TempDir dir;
   const std::string ex = std::string(GPUSIM_EXAMPLES_DIR) + "/face-recognition/";
   const Outcome o = gpusim(dir, "run " + quoted(ex + "platform.yaml") + " " + quoted(ex + "workloads.yaml") +
-                                    " --additivity off -q --csv " + quoted(dir.file("csv")));
+                                    " --additivity off -q --csv " + quoted(dir.file("csv")) +
+                                    // host time of the lobby cameras: 2 ms before, 1 ms after each frame
+                                    " --set workloads.lobby.host.pre=2ms --set workloads.lobby.host.post=1ms");
   ASSERT_EQ(o.exit_code, 0) << o.err;
   const auto requests = read_csv(dir.file("csv/requests.csv"));
   const auto stages = read_csv(dir.file("csv/stages.csv"));
@@ -70,11 +72,17 @@ TEST(CsvTables, FaceExampleStageTimesAddUpToEachLatency) {
     const double arrival = std::stod(r.at("arrival_s"));
     const double end = std::stod(r.at("end_s"));
     EXPECT_NEAR(latency, (end - arrival) * 1e3, 1e-5) << r.at("request");
-    EXPECT_NEAR(std::stod(r.at("queue_ms")) + std::stod(r.at("service_ms")), latency, 2e-6) << r.at("request");
+    const double pre = std::stod(r.at("host_pre_ms")), post = std::stod(r.at("host_post_ms"));
+    EXPECT_EQ(pre, r.at("workload") == "lobby" ? 2.0 : 0.0) << r.at("request");
+    EXPECT_EQ(post, r.at("workload") == "lobby" ? 1.0 : 0.0) << r.at("request");
+    EXPECT_GE(std::stod(r.at("queue_ms")), 0.0) << r.at("request");
+    EXPECT_NEAR(pre + std::stod(r.at("queue_ms")) + std::stod(r.at("service_ms")) + post, latency, 2e-6)
+        << r.at("request");
     // Every frame is detected; the per-face stages run when it has faces.
     ASSERT_GE(stage_count[r.at("request")], 1) << r.at("request");
     EXPECT_EQ(stage_count[r.at("request")], std::stoi(r.at("stages")));
-    EXPECT_NEAR(stage_sum[r.at("request")] + std::stod(r.at("output_ms")), latency, 1e-5) << r.at("request");
+    EXPECT_NEAR(pre + stage_sum[r.at("request")] + std::stod(r.at("output_ms")) + post, latency, 1e-5)
+        << r.at("request");
   }
   EXPECT_EQ(measured["lobby"], 8 * 30 * 18);
   EXPECT_EQ(measured["entrance"], 4 * 15 * 18);

@@ -172,3 +172,21 @@ TEST(Engine, RequestsStillQueuedAfterTheDrainAreUnfinished) {
   EXPECT_EQ(r.requests[1].status, RequestStatus::COMPLETED);
   EXPECT_EQ(r.requests[2].status, RequestStatus::UNFINISHED);
 }
+
+TEST(Engine, HostTimeAddsToLatencyWithoutHoldingTheGpu) {
+  // Two requests of one 1 ms compute-bound kernel (13.65 GFLOP at 19.5 x 0.7 TFLOP/s), 2 ms of host
+  // pre-processing and 1 ms of post-processing each, arriving at 0.5 s and 0.5005 s on one stream.
+  //   r0: queue at 0.502, GPU 0.502-0.503, done 0.504: latency 4 ms.
+  //   r1: queue at 0.5025 (r0 on the GPU), GPU 0.503-0.504 (the context is free once r0's kernel ends: its
+  //   post-processing holds neither GPU nor context), done 0.505: latency 4.5 ms.
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.workloads.streams.push_back(stream("c", 13.65e9, 1e3, 1, at_times({0.5, 0.5005})));
+  sc.workloads.streams.back().host_pre = Seconds{2e-3};
+  sc.workloads.streams.back().host_post = Seconds{1e-3};
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(r.requests[0].start, 0.502, 1e-9);
+  EXPECT_NEAR(latency(r.requests[0]), 4e-3, 1e-9);
+  EXPECT_NEAR(r.requests[1].start, 0.503, 1e-9);
+  EXPECT_NEAR(latency(r.requests[1]), 4.5e-3, 1e-9);
+}
