@@ -312,6 +312,14 @@ struct RankedPolicy {
   std::vector<double> latencies_s;  // sorted, for the CDF
 };
 
+RankedPolicy unranked(const std::string& scheduler, const std::string& error) {
+  RankedPolicy p;
+  p.rank = "-";
+  p.scheduler = scheduler;
+  p.error = error;
+  return p;
+}
+
 // The ranking table, its two interval charts and the latency CDFs of a compare page.
 void compare_sections(HtmlPage& page, const std::vector<RankedPolicy>& policies, const std::string& cdf_caption) {
   std::vector<std::vector<std::string>> table{{"rank", "scheduler", "SLA met %", "95 % interval", "p99 ms",
@@ -388,10 +396,7 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
   std::vector<RankedPolicy> policies;
   int rank = 0;
   for (const auto& r : rows) {
-    RankedPolicy p;
-    p.rank = "-";
-    p.scheduler = r.scheduler;
-    p.error = r.error;
+    RankedPolicy p = unranked(r.scheduler, r.error);
     if (r.error.empty()) {
       p.rank = std::to_string(++rank);
       if (r.sla_attainment) {
@@ -435,15 +440,13 @@ std::string compare_seeds_report_html(const CompareInfo& info, const Scenario& s
       seeds, seeds - 1));
   std::vector<RankedPolicy> policies;
   for (const auto& r : rows) {
-    RankedPolicy p;
-    p.rank = "-";
-    p.scheduler = r.scheduler;
-    p.error = r.error;
+    RankedPolicy p = unranked(r.scheduler, r.error);
     if (r.error.empty()) {
       p.rank = std::to_string(r.rank);
       if (r.sla_attainment) {
         p.sla_mean_pct = r.sla_attainment->mean * 100;
-        p.sla_pct = Interval{std::max(0.0, r.sla_attainment->low() * 100), std::min(100.0, r.sla_attainment->high() * 100)};
+        p.sla_pct =
+            Interval{std::max(0.0, r.sla_attainment->low() * 100), std::min(100.0, r.sla_attainment->high() * 100)};
       }
       p.p99_ms = r.p99_s.mean * 1e3;
       p.p99_ci_ms = Interval{r.p99_s.low() * 1e3, r.p99_s.high() * 1e3};
