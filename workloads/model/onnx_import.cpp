@@ -385,8 +385,9 @@ class Importer {
     op_node.attrs = attrs;
     op_node.num_outputs = static_cast<size_t>(node.output_size());
     const std::vector<size_t>& args = argument_inputs(op);
+    const std::vector<size_t>& buffers = buffer_inputs(op);
     std::vector<ModelGraph::TensorId> activations;
-    std::vector<ModelGraph::WeightId> weights;
+    std::vector<ModelGraph::WeightUse> weights;
     for (size_t i = 0; i < inputs.size(); ++i) {
       TensorState* in = inputs[i];
       OpInput input;
@@ -400,7 +401,7 @@ class Importer {
           if (const KnownTensor* v = known(*in)) input.data = v->data;
         } else {
           if (!in->weight) in->weight = graph_.add_weight(node.input(static_cast<int>(i)), *in->shape);
-          weights.push_back(*in->weight);
+          weights.push_back({*in->weight, std::find(buffers.begin(), buffers.end(), i) == buffers.end()});
         }
       } else {
         input.kind = InputKind::ACTIVATION;

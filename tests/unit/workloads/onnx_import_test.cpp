@@ -171,9 +171,11 @@ TEST(FaceModels, LandmarkHead) {
   // Flatten [1, 512] -> Gemm to 136 points: 512 * 136 = 69,632 MACs, + 136 bias adds.
   EXPECT_DOUBLE_EQ(layer(m, "Gemm_77").macs, 69632.0);
   EXPECT_DOUBLE_EQ(layer(m, "Gemm_77").flops, 2 * 69632.0 + 136);
-  // BatchNormalization on [1, 136]: 2 FLOPs per element, 4 * 136 params.
+  // BatchNormalization on [1, 136]: 2 FLOPs per element, 2 * 136 params (scale, bias); it reads 4 * 136
+  // weights (running mean and variance are buffers).
   EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").flops, 272.0);
-  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").params, 544.0);
+  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").params, 272.0);
+  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").weight_bytes.v, 544.0 * 4);
 }
 
 // ---- bad files ------------------------------------------------------------------------------------
@@ -297,6 +299,31 @@ struct TinyModel {
     a->set_i(v);
   }
 };
+
+TEST(OnnxImport, ASharedInitializerCountsOnce) {
+  // y = x W, z = y W with one [4, 4] initializer W read by both MatMuls: each layer reads 16 weights,
+  // the model holds 16 (params and weight bytes), not 32.
+  TinyModel t;
+  t.input("x", {"N", "4"});
+  auto& w = *t.g().add_initializer();
+  w.set_name("W");
+  w.set_data_type(onnx::TensorProto::FLOAT);
+  w.add_dims(4);
+  w.add_dims(4);
+  for (int i = 0; i < 16; ++i) w.add_float_data(0.5f);
+  t.node("MatMul", {"x", "W"}, {"y"});
+  t.node("MatMul", {"y", "W"}, {"z"});
+  t.output("z");
+  TempDir dir;
+  const std::string path = dir.file("shared.onnx");
+  save(t.model, path);
+  const ModelCost m = import_onnx(path, {});
+  ASSERT_EQ(m.layers.size(), 2u);
+  EXPECT_DOUBLE_EQ(m.layers[0].params, 16.0);
+  EXPECT_DOUBLE_EQ(m.layers[1].params, 16.0);
+  EXPECT_DOUBLE_EQ(m.total_params(), 16.0);
+  EXPECT_DOUBLE_EQ(m.weight_bytes.v, 16.0 * 4);
+}
 
 TEST(OnnxImport, FoldsShapeArithmeticIntoStaticShapes) {
   // x [N, 3, 4, 5]: y = Reshape(x, Concat(Unsqueeze(Gather(s, 0)), [3], Unsqueeze(Gather(s, 2) * Gather(s,
