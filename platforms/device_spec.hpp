@@ -29,6 +29,15 @@ struct ThermalSpec {
   Celsius limit{85.0};
 };
 
+/// What one SM can hold at once (CUDA C++ Programming Guide, "Technical Specifications per Compute
+/// Capability"); defaults: compute capability 8.0.
+struct SmLimits {
+  int threads = 2048;                ///< resident threads
+  int blocks = 32;                   ///< resident thread blocks
+  int registers = 65536;             ///< 32-bit registers
+  Bytes shared_memory{167936.0};     ///< shared memory blocks may use (164 KiB)
+};
+
 /// A catalog entry (platforms/catalog/NAME.yaml).
 struct DeviceSpec {
   std::string name;
@@ -37,6 +46,7 @@ struct DeviceSpec {
   std::string form_factor;
   int sm_count = 0;
   int fp32_lanes_per_sm = 0;
+  SmLimits sm_limits;
   Hertz boost_clock;
   Hertz base_clock;
   std::map<Precision, double> tensor_macs_per_sm_per_clock;

@@ -89,6 +89,14 @@ const Schema& device_schema() {
     f.push_back(plain_field("form_factor", FieldKind::TEXT, "empty", "PCIe, SXM, module, ..."));
     f.push_back(integer_field("sm_count", 1, 100000, "required", "streaming multiprocessors"));
     f.push_back(integer_field("fp32_lanes_per_sm", 1, 100000, "required", "FP32 lanes (CUDA cores) per SM"));
+    f.push_back(plain_field("sm_limits", FieldKind::MAPPING, "compute capability 8.0's",
+                            "what one SM holds at once (CUDA C++ Programming Guide, technical "
+                            "specifications per compute capability); sizes kernels' launch geometry"));
+    f.push_back(integer_field("sm_limits.threads", 32, 100000, "2048", "resident threads per SM"));
+    f.push_back(integer_field("sm_limits.blocks", 1, 100000, "32", "resident thread blocks per SM"));
+    f.push_back(integer_field("sm_limits.registers", 1024, 10000000, "65536", "32-bit registers per SM"));
+    f.push_back(quantity_field("sm_limits.shared_memory", Dimension::BYTES, "1kB", "1GB", "164KiB",
+                               "shared memory per SM that thread blocks may use"));
     f.push_back(quantity_field("boost_clock", Dimension::HERTZ, "1MHz", "100GHz", "required", "boost clock"));
     f.push_back(
         quantity_field("base_clock", Dimension::HERTZ, "1MHz", "100GHz", "boost_clock", "base clock"));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/logging.hpp"
+#include "sim/launch_geometry.hpp"
 #include "sim/plan.hpp"
 
 namespace gpusim {
@@ -48,7 +49,12 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
     for (const auto& k : st.kernels) {
       const Flops f = k.flops * b;
       const Bytes m = k.weight_bytes + k.bytes * b;
-      total += std::max(f / compute, m / bw) + d.spec.launch_overhead;
+      // A launch that leaves part of the unit idle takes its roofline / efficiency (sim/launch_geometry.hpp).
+      const double efficiency =
+          k.shape.kind == KernelClass::FILL
+              ? 1.0
+              : launch_geometry(k.shape, b, s.precision, d.spec, unit_sms(d.spec, u.sm_fraction)).efficiency;
+      total += std::max(f / compute, m / bw) / efficiency + d.spec.launch_overhead;
     }
   }
   return total;

@@ -63,7 +63,7 @@ StageSpec stage_from_cost(const ModelCost& m, const std::string& label) {
       if (k.bytes.v < 0) k.bytes = Bytes{0.0};
       k.working_set = k.bytes + k.weight_bytes;
     } else {
-      st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed});
+      st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed, l.kernel});
     }
     last = static_cast<long>(i);
   }

@@ -107,8 +107,9 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
 }
 
 // Explicit descriptor, per sample at batch 1: `flops`, `bytes` (traffic, weights included), `weights`
-// (or `params`), `activations`, `kernels`. The work is split evenly over the kernels; weights are read
-// once per invocation, so at batch b a request moves weights + (bytes - weights) x b bytes.
+// (or `params`), `activations`, `kernels`, and optionally each kernel's grid (`blocks` per sample,
+// `blocks_per_sm`; without them a kernel fills the device). The work is split evenly over the kernels;
+// weights are read once per invocation, so at batch b a request moves weights + (bytes - weights) x b bytes.
 StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, const std::string& owner,
                                Precision precision) {
   MapReader m(node, file, fmt::format("model of '{}'", owner));
@@ -135,6 +136,16 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
     check_range(file, *a, field("workloads[].model.activations"), activations);
   }
   const int kernels = static_cast<int>(int_in_or(m, field("workloads[].model.kernels"), 1));
+  KernelShape shape;  // FILL unless the grid is given
+  const bool has_blocks = m.optional("blocks").has_value();
+  if (has_blocks) {
+    shape.kind = KernelClass::GRID;
+    shape.blocks = number_in_or(m, field("workloads[].model.blocks"), 1.0);
+  }
+  if (auto b = m.optional("blocks_per_sm")) {
+    if (!has_blocks) throw error_at(file, *b, "'blocks_per_sm' needs 'blocks' (the kernel's grid)");
+    shape.blocks_per_sm = static_cast<int>(int_in_or(m, field("workloads[].model.blocks_per_sm"), 1));
+  }
   st.input_bytes = m.get_or("input", Bytes{0.0});
   st.output_bytes = m.get_or("output", Bytes{0.0});
   if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
@@ -145,7 +156,7 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   m.finish();
   const double n = kernels;
   st.kernels.assign(kernels, KernelSpec{Flops{flops / n}, Bytes{(bytes - weights) / n}, Bytes{weights / n},
-                                        Bytes{bytes / n}});
+                                        Bytes{bytes / n}, shape});
   st.weight_bytes = Bytes{weights};
   st.activation_bytes = Bytes{activations};
   st.model = "explicit";

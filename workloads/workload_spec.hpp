@@ -10,6 +10,7 @@
 #include "core/precision.hpp"
 #include "core/source_loc.hpp"
 #include "core/units.hpp"
+#include "workloads/model/kernel_shape.hpp"
 
 namespace gpusim {
 
@@ -29,6 +30,7 @@ struct KernelSpec {
   Bytes bytes;         ///< activation traffic per sample (reads + writes)
   Bytes weight_bytes;  ///< weights streamed once per invocation
   Bytes working_set;   ///< bytes one sample's invocation touches (activations + weights), for the L2 model
+  KernelShape shape;   ///< its problem for one sample, for the launch geometry (FILL: fills the unit)
 
   Flops flops_at(int batch) const { return flops * batch; }
   Bytes bytes_at(int batch) const { return weight_bytes + bytes * batch; }

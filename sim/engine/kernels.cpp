@@ -84,7 +84,7 @@ bool Simulation::enter_stage(int id, std::uint16_t stage) {
   const StreamSpec& spec = *st.spec;
   auto batch_of = [&](const StageSpec& s) { return s.per_item ? job.items : job.batch; };
   for (; stage < spec.stages.size(); ++stage) {
-    if (batch_of(spec.stages[stage]) > 0 && !st.stage_kernels[stage].empty()) break;
+    if (batch_of(spec.stages[stage]) > 0 && !(*st.stage_kernels)[stage].empty()) break;
   }
   if (stage >= spec.stages.size()) return false;
   job.stage = stage;
@@ -113,9 +113,16 @@ void Simulation::launch_kernel(int id) {
     UnitRt& u = units_[ctx.unit];
     const StageSpec& stage = s.spec->stages[j.stage];
     const double b = stage.per_item ? j.items : j.batch;
-    const KernelCost& k = s.stage_kernels[j.stage][j.kernel];
-    const double work = k.work_per_sample * b;
+    const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
+    // The launch's stretch at this batch (tabulated at plan time; computed beyond the table).
+    const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
+    const double stretch = b >= k.first_batch && row < k.stretch.size()
+                               ? k.stretch[row]
+                               : kernel_stretch(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
+                                                u.unit->sm_fraction);
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
+    const double work = k.work_per_sample * b * stretch;
+    const double traffic = bytes * stretch;  // spread over the stretched time
     j.kernel_ws = bytes;
     if (work == 0 && bytes == 0) {
       j.kernel_ws = -1;
@@ -126,11 +133,11 @@ void Simulation::launch_kernel(int id) {
     if (ctx.cap) {
       exec->set_hosts({u.gpu, ctx.cap, u.mem});
       exec->set_flops_amounts({work, work, 0.0});
-      exec->set_bytes_amounts({0.0, 0.0, bytes, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
+      exec->set_bytes_amounts({0.0, 0.0, traffic, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
     } else {
       exec->set_hosts({u.gpu, u.mem});
       exec->set_flops_amounts({work, 0.0});
-      exec->set_bytes_amounts({0.0, bytes, 0.0, 0.0});
+      exec->set_bytes_amounts({0.0, traffic, 0.0, 0.0});
     }
     exec->set_data(job_tag(id));
     ctx.exec = exec;
@@ -179,7 +186,7 @@ void Simulation::on_done(int id) {
   ++result_.kernels;
   ++unit.record.kernels;
   const Stream& st = streams_[job.stream];
-  if (++job.kernel < st.stage_kernels[job.stage].size()) {
+  if (++job.kernel < (*st.stage_kernels)[job.stage].size()) {
     continue_gpu(id);
     return;
   }

@@ -71,7 +71,8 @@ class Simulation {
     double predicted_service = 0;  // alone on its unit
     Rng rng;                       // arrivals and fan-out draws
     ArrivalProcess arrivals;
-    std::vector<std::vector<KernelCost>> stage_kernels;  // per stage, per kernel
+    // per stage, per kernel; shared by the streams of one workload on one unit (computed once there)
+    std::shared_ptr<const std::vector<std::vector<KernelCost>>> stage_kernels;
     bool record_stages = false;                          // pipelines record each stage
   };
   enum class Phase { H2D, WAIT_GPU, GPU, D2H };

@@ -154,7 +154,7 @@ void TraceRecorder::activity_done(int id) {
   const auto& stage = st.spec->stages[job.stage];
   if (t.kernel_start >= 0 && t.kernel == job.kernel) {
     const double b = stage.per_item ? job.items : job.batch;
-    const KernelCost& k = st.stage_kernels[job.stage][job.kernel];
+    const KernelCost& k = (*st.stage_kernels)[job.stage][job.kernel];
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
     const double flops = job.kernel < stage.kernels.size() ? stage.kernels[job.kernel].flops.v * b : 0.0;
     const double dur = t_now - t.kernel_start;
@@ -164,7 +164,7 @@ void TraceRecorder::activity_done(int id) {
                       dur > 0 ? bytes / dur / 1e9 : 0.0));
   }
   t.kernel_start = -1;
-  if (st.record_stages && job.kernel + 1 == st.stage_kernels[job.stage].size()) {
+  if (st.record_stages && job.kernel + 1 == (*st.stage_kernels)[job.stage].size()) {
     const double begin = sim_.result_.stages[job.stage_record].start;
     t.stage_starts.push_back(begin);
     slice(pid, tid, workload_stage(id), "stage", begin, t_now,

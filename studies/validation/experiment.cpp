@@ -50,7 +50,7 @@ StreamSpec kernel_stream(const std::string& name, Precision p, double flops, dou
   st.name = name;
   st.model = "explicit";
   st.kernels.assign(static_cast<std::size_t>(launches),
-                    KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{working_set}});
+                    KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{working_set}, KernelShape{}});
   return make_stream(name, std::move(st), p, 1, trace({0.0}));
 }
 

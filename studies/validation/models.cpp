@@ -32,7 +32,7 @@ StageSpec layer_stage(const ModelCost& m, const std::string& label) {
     if (l.is_view || (l.flops == 0 && l.total_bytes().v == 0)) continue;
     const Bytes fixed = std::min(l.weight_bytes, l.bytes_read);
     const Bytes activations = l.total_bytes() - fixed;
-    st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed});
+    st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed, l.kernel});
   }
   return st;
 }
