@@ -10,7 +10,9 @@
 /// - `params` counts the elements of the constant tensors layers read as learned weights (ONNX
 ///   initializers and Constant nodes: conv kernels, biases, PReLU slopes, BatchNorm scale and bias, scalar
 ///   constants of Mul/Add...), each tensor once however many layers read it, as torchvision and thop
-///   report them. BatchNorm running mean and variance are buffers: in weight bytes, not in params.
+///   report them. BatchNorm running mean and variance are buffers: in weight bytes, not in params; so are,
+///   in an ONNX file, constants that are not initializers (Constant nodes and what folds from them: tensors
+///   the exporter traced, such as prior boxes, not parameters).
 ///   Constants used only as arguments (Reshape's shape, Slice's starts...) are not weights.
 
 #include <cstdint>

@@ -164,6 +164,15 @@ TEST(FaceModels, DetectFoldsRuntimeReshapeTargets) {
   EXPECT_EQ(layer(m, "Concat_174").output_shape, (Shape{2, 4420, 4}));
   // Conv_0: 3 -> 16, 3x3 stride 2 on 240x320 -> 120x160: 2 * 16 * 19,200 * 27 = 16,588,800 MACs.
   EXPECT_DOUBLE_EQ(layer(m, "Conv_0").macs, 16588800.0);
+  // Params (issue 9, item 7): the decode reads three [1, 4420, 2] prior-box tensors (Mul_156, Add_158,
+  // Mul_164) and three scalars, all Constant nodes the exporter traced, not initializers: 3 x 8,840 + 3 =
+  // 26,523 elements the kernels read (weight bytes) that are not learned parameters. Counting them made
+  // the params 300,413, 9.7 % more than the 273,890 learned ones.
+  EXPECT_DOUBLE_EQ(layer(m, "Mul_156").weight_bytes.v, 8840.0 * 4);
+  EXPECT_DOUBLE_EQ(layer(m, "Mul_156").params, 0.0);
+  EXPECT_DOUBLE_EQ(m.buffers, 3 * 8840.0 + 3);
+  EXPECT_DOUBLE_EQ(m.params + m.buffers, 300413.0);
+  EXPECT_DOUBLE_EQ(m.total_params(), 273890.0);
 }
 
 TEST(FaceModels, LandmarkHead) {
