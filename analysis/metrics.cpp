@@ -146,6 +146,8 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     m.power.push_back(pm);
   }
   m.samples = r.samples;
+  const std::vector<SaturationVerdict> verdicts = assess_saturation(sc, plan, r);
+  for (std::size_t w = 0; w < ws.size(); ++w) m.workloads[w].saturation = verdicts[w];
   return m;
 }
 

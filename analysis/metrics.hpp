@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/saturation.hpp"
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
@@ -40,6 +41,7 @@ struct WorkloadMetrics {
   std::optional<double> sla_attainment;  ///< completed within the SLA / generated
   double achieved_flops = 0;             ///< FLOP/s of completed requests over the window
   std::vector<StageMetrics> stages;      ///< pipelines only
+  SaturationVerdict saturation;          ///< whether its figures describe a steady state (saturation.hpp)
 };
 
 struct DeviceMetrics {

@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "analysis/request_times.hpp"
+
 namespace gpusim {
 
 CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& r, const std::string& name) {
@@ -20,6 +22,7 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
     row.dropped += w.dropped;
     row.unfinished += w.unfinished;
     row.throughput_rps += w.throughput_rps;
+    row.saturated = row.saturated || w.saturation.saturated;
     if (w.sla_attainment) {
       met += std::round(*w.sla_attainment * static_cast<double>(w.generated));
       with_sla += static_cast<double>(w.generated);
@@ -36,6 +39,22 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
   std::sort(latencies.begin(), latencies.end());
   row.p99_s = percentile_sorted(latencies, 0.99);
   row.latencies_s = std::move(latencies);
+  // Where the measured requests' time went: waiting (queue) against running (stages and copy back).
+  std::uint64_t timed = 0;
+  for (const auto& t : request_times(sc, plan, r)) {
+    const RequestRecord& rec = r.requests[t.request];
+    if (!in_window(run, rec) || rec.status != RequestStatus::COMPLETED) continue;
+    ++timed;
+    for (const auto& s : t.stages) {
+      row.queue_s += s.queue;
+      row.service_s += s.service();
+    }
+    row.service_s += t.output;
+  }
+  if (timed > 0) {
+    row.queue_s /= static_cast<double>(timed);
+    row.service_s /= static_cast<double>(timed);
+  }
   std::set<int> devices;
   const auto& units = plan.units();
   for (std::size_t u = 0; u < units.size(); ++u) {
@@ -51,16 +70,19 @@ CompareRow summarise_run(const Scenario& sc, const Plan& plan, const SimResult& 
   return row;
 }
 
-void rank_rows(std::vector<CompareRow>& rows) {
+bool ranks_before(const CompareRow& a, const CompareRow& b) {
   auto key = [](const CompareRow& r) {
     // Rounded to the precision printed, so that ties are ties; smaller is better in every field.
     return std::make_tuple(!r.error.empty(),
-                           -std::llround((r.sla_attainment ? *r.sla_attainment : 0.0) * 1e4),
+                           -std::llround((r.sla_attainment ? *r.sla_attainment : 0.0) * 1e4), r.saturated,
                            std::llround(r.p99_s * 1e6), -std::llround(r.throughput_rps * 1e3), r.devices_used,
                            r.units_used, std::llround(r.energy_j), r.scheduler);
   };
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](const CompareRow& a, const CompareRow& b) { return key(a) < key(b); });
+  return key(a) < key(b);
+}
+
+void rank_rows(std::vector<CompareRow>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), ranks_before);
 }
 
 }  // namespace gpusim

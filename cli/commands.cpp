@@ -12,6 +12,7 @@
 #include "analysis/writers/output_files.hpp"
 #include "analysis/writers/html_report.hpp"
 #include "analysis/writers/records.hpp"
+#include "cli/seeds.hpp"
 #include "studies/load_scenario.hpp"
 #include "core/logging.hpp"
 #include "core/units.hpp"
@@ -71,6 +72,11 @@ int command_run(const RunOptions& o) {
   if (o.trace.empty() && (!o.trace_window.empty() || o.trace_max_events)) {
     throw ConfigError("error: --trace-window and --trace-max-events need --trace FILE");
   }
+  std::vector<std::string> single;  // outputs of one run, refused with --seeds N > 1
+  if (!o.csv_dir.empty()) single.push_back("--csv");
+  if (!o.report.empty()) single.push_back("--report");
+  if (!o.trace.empty()) single.push_back("--trace");
+  const int seeds = seed_count(o.seeds, single);
   OutputFiles files = declare_outputs(o);
   std::optional<TraceOptions> trace;
   if (!o.trace.empty()) trace = trace_options(o, files.add_streamed("--trace", o.trace));
@@ -87,6 +93,7 @@ int command_run(const RunOptions& o) {
     }
     run.scheduler_params.set(kv.substr(0, eq), kv.substr(eq + 1), "--scheduler-param");
   }
+  if (seeds > 1) return run_seeds_command(o, sc, files, seeds);
   const RunOutcome out =
       run_scenario(sc, o.additivity == "on", work_limits(o.max_memory, o.allow_large), trace ? &*trace : nullptr);
   if (trace) {
@@ -106,6 +113,7 @@ int command_run(const RunOptions& o) {
   if (!o.json.empty()) {
     nlohmann::json j = report_json(info, out.metrics);
     j["additivity"] = additivity_json(out.additivity);
+    if (!out.warnings.empty()) j["warnings"] = out.warnings;
     files.set(o.json, json_text(std::move(j)));
   }
   if (!o.csv_dir.empty()) {

@@ -25,6 +25,7 @@ struct RunOptions {
   std::string trace_window;               ///< --trace-window START:END (units: 5s:6s)
   std::optional<long long> trace_max_events;  ///< --trace-max-events N
   std::string report;                     ///< --report FILE.html
+  std::string seeds;                      ///< --seeds N: runs with seeds s..s+N-1 (empty: one run)
 };
 
 int command_run(const RunOptions& o);

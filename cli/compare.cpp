@@ -8,6 +8,7 @@
 #include "analysis/writers/compare.hpp"
 #include "analysis/writers/html_report.hpp"
 #include "analysis/writers/output_files.hpp"
+#include "cli/seeds.hpp"
 #include "core/errors.hpp"
 #include "studies/compare.hpp"
 #include "studies/load_scenario.hpp"
@@ -41,6 +42,7 @@ std::map<std::string, Params> policy_params(const RunSpec& run, const std::vecto
 }  // namespace
 
 int command_compare(const CompareOptions& o) {
+  const int seeds = seed_count(o.seeds, {});
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
   if (!o.report.empty()) files.add_file("--report", o.report);
@@ -48,6 +50,7 @@ int command_compare(const CompareOptions& o) {
       load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set});
   const auto names = chosen_policies(o.schedulers);
   const auto params = policy_params(sc.workloads.run, names, o.scheduler_params);
+  if (seeds > 1) return compare_seeds_command(o, sc, files, seeds, names, params);
   const std::vector<CompareRow> rows =
       compare_policies(sc, names, params, o.jobs, work_limits(o.max_memory, o.allow_large));
   // Every output is computed before anything is written.

@@ -23,6 +23,7 @@ struct CompareOptions {
   std::vector<std::string> set;      ///< --set PATH=VALUE overrides of the YAML files
   std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
   bool allow_large = false;               ///< --allow-large: no host-time limit
+  std::string seeds;                      ///< --seeds N: each policy with seeds s..s+N-1 (empty: one run)
 };
 
 /// Parses the options, runs the compare study and prints the ranking; returns the exit code.

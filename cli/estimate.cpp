@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 
@@ -26,9 +29,22 @@ Q quantity_arg(const std::string& option, const std::string& text) {
   return v;
 }
 
+// estimate answers for one model on one device type; a workloads file (pipelines, several workloads, their
+// own rates and SLAs) is simulated whole on a platform by `gpusim capacity`, so it is sent there.
+void reject_workloads_file(const std::string& model) {
+  std::string ext = std::filesystem::path(model).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext != ".yaml" && ext != ".yml") return;
+  throw ConfigError(fmt::format("error: MODEL '{}' is a YAML file: estimate takes one model (an ONNX file or "
+                                "zoo:NAME); for a workloads file (pipelines included) run 'gpusim capacity "
+                                "PLATFORM {} --vary WORKLOAD'",
+                                model, model));
+}
+
 }  // namespace
 
 int command_estimate(const EstimateOptions& o) {
+  reject_workloads_file(o.model.model);
   EstimateRequest r;
   r.label = o.model.model;
   const Catalog catalog = catalog_arg(o.model.catalog);

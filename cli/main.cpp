@@ -1,5 +1,5 @@
 // gpusim command line: parses arguments, runs one command, and is the only place that chooses an exit
-// code (0 success, 2 bad input or a policy breach, 1 an internal error).
+// code (0 success, 2 bad input or a policy breach, 1 an internal error; `sweep`: 3 when some points failed).
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -12,10 +12,12 @@
 #include <stdexcept>
 
 #include "cli/additivity.hpp"
+#include "cli/capacity.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare.hpp"
 #include "cli/estimate.hpp"
 #include "cli/profile.hpp"
+#include "cli/sweep.hpp"
 #include "cli/validate.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
@@ -90,6 +92,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
   run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
   run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  const std::string seeds_help =
+      "simulate N runs with seeds s, s+1, ..., s+N-1 (s: run.seed or --seed; N from 1 to 1000, default 1) in "
+      "parallel and print the mean and 95 % confidence interval (Student t) of p99 latency, SLA attainment "
+      "and throughput";
+  run_cmd->add_option("--seeds", run.seeds, seeds_help +
+                      "; the additivity analysis, --csv, --report and --trace are for one run")
+      ->type_name("N");
   run_cmd->add_option("--scheduler", run.scheduler, "override run.scheduler (see 'gpusim list schedulers')");
   run_cmd->add_option("--scheduler-param", run.scheduler_params, "policy parameter KEY=VALUE (repeatable)");
   run_cmd->add_option("--scheduler-plugin", plugins, plugin_help)->allow_extra_args(false);
@@ -121,7 +130,10 @@ int main(int argc, char** argv) {
   run_cmd->footer(
       "Example:\n  gpusim run examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml\n"
       "Both files are documented key by key in README.md (\"Input files\"). Results: a table on stdout,\n"
-      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).");
+      "--json/--csv files; logs on stderr. Exit code 2 for bad input (one FILE:LINE:COL line).\n"
+      "Figures marked * belong to a saturated workload (its queue grew: not a steady state; the reason is\n"
+      "printed under the table); an SLA below a workload's fastest possible latency is warned before the\n"
+      "run (docs/saturation.md).");
 
   std::string what;
   std::string catalog;
@@ -146,8 +158,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   compare_cmd->add_option("--json", cmp.json, "write the ranking as JSON to FILE ('-' for stdout)");
   compare_cmd->add_option("--report", cmp.report,
-                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html");
+                          "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html; with "
+                          "--seeds N the intervals are across the N runs");
   compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--seeds", cmp.seeds,
+                          "each policy with N seeds (as for run): rank two policies apart only when their "
+                          "95 % intervals of SLA attainment (then p99) do not overlap; tied ones share a rank")
+      ->type_name("N");
   compare_cmd->add_option("--jobs", cmp.jobs, "simulations at a time (default: one per core)");
   compare_cmd->add_option("--catalog", cmp.catalog, "device catalog directory (default: the bundled one)");
   compare_cmd->add_option("--set", cmp.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
@@ -157,7 +174,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--allow-large", cmp.allow_large, allow_large_help);
   compare_cmd->footer(
       "Ranks by SLA attainment (all requests with an SLA), then p99 latency, throughput, devices and units used,\n"
-      "energy (docs/schedulers.md). Example:\n"
+      "energy, and says per policy why: streams, occupancy and context switches of each unit, queueing\n"
+      "against service time. --seeds N: mean and 95 % interval across N seeds; overlapping ones share a rank\n"
+      "(docs/schedulers.md). Example:\n"
       "  gpusim compare examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
       "      --schedulers round-robin,best-fit,interference-aware --json ranking.json");
 
@@ -184,7 +203,9 @@ int main(int argc, char** argv) {
   EstimateOptions est;
   auto* estimate_cmd = app.add_subcommand(
       "estimate", "compute, memory, latency and how many streams of a model meet an SLA on a device");
-  estimate_cmd->add_option("model", est.model.model, "ONNX file or zoo:NAME")->required();
+  estimate_cmd->add_option("model", est.model.model,
+                           "ONNX file or zoo:NAME (a workloads file, pipelines included: gpusim capacity)")
+      ->required();
   estimate_cmd->add_option("--device", est.device, "catalog device type")->required();
   estimate_cmd->add_option("--rate", est.rate, "requests per second of one stream, with a unit (30/s)")
       ->required();
@@ -205,7 +226,45 @@ int main(int argc, char** argv) {
   estimate_cmd->add_flag("--json", est.json, "print JSON instead of the reasoning lines");
   estimate_cmd->footer(
       "Example:\n  gpusim estimate examples/face-recognition/models/fr_feature.onnx --device T4 \\\n"
-      "      --precision fp16 --rate 30/s --sla 100ms");
+      "      --precision fp16 --rate 30/s --sla 100ms\n"
+      "One model on one device type; a pipeline or a mix of workloads (a workloads file, with its own rates\n"
+      "and SLAs) goes through: gpusim capacity PLATFORM WORKLOADS --vary WORKLOAD");
+
+  CapacityOptions cap;
+  auto* capacity_cmd = app.add_subcommand(
+      "capacity", "how many streams of a workload fit (every SLA met, steady state), found by simulation");
+  capacity_cmd->add_option("platform", cap.platform, "platform YAML")->required();
+  capacity_cmd->add_option("workloads", cap.workloads, "workloads YAML")->required();
+  capacity_cmd->add_option("--vary", cap.vary, "the workload whose stream count is searched")->required();
+  capacity_cmd->add_option("--per-device", cap.per_device,
+                           "catalog device types: one search per type on a one-GPU platform (the platform's first "
+                           "device made that type), the answer per GPU")
+      ->delimiter(',');
+  capacity_cmd->add_option("--quantile", cap.quantile,
+                           "share of each workload's requests that must meet its SLA (default 0.99)");
+  capacity_cmd->add_option("--seeds", cap.seeds,
+                           "seeds per count (run.seed, +1, ...): a count fits only when it fits for all (default 1)");
+  capacity_cmd->add_option("--window", cap.window,
+                           "simulated time measured per count, with its unit, at most the run's own (default 5s)");
+  capacity_cmd->add_option("--max-streams", cap.max_streams, "largest count tried (default 10000)");
+  capacity_cmd->add_option("--jobs", cap.jobs, "simulations at a time (default: one per core)");
+  capacity_cmd->add_option("--suggest", cap.suggest,
+                           "on: when the SLA or saturation binds, try dynamic batching of the workload beyond the "
+                           "answer and say what it gives; off: skip")
+      ->check(CLI::IsMember({"on", "off"}));
+  capacity_cmd->add_option("--json", cap.json, "write the answers as JSON to FILE ('-' for stdout)");
+  capacity_cmd->add_option("--report", cap.report,
+                           "write a self-contained HTML page (answers, reasons, latency against streams) to FILE.html");
+  capacity_cmd->add_option("--seed", cap.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  capacity_cmd->add_option("--catalog", cap.catalog, "device catalog directory (default: the bundled one)");
+  capacity_cmd->add_option("--set", cap.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
+  capacity_cmd->add_option("--disable", cap.disable, "switch a contention mechanism off (repeatable), as for run")
+      ->delimiter(',');
+  capacity_cmd->footer(
+      "Example:\n  gpusim capacity examples/face-recognition/platform.yaml examples/face-recognition/workloads.yaml \\\n"
+      "      --vary lobby --per-device T4,A100-PCIe-40GB,L4\n"
+      "The search (docs/capacity.md): an analytic bracket from the isolated request times and memory, then\n"
+      "simulated counts in parallel until N fits and N+1 does not; the binding constraint at N+1 is named.");
 
   ValidateCommandOptions val;
   auto* validate_cmd = app.add_subcommand(
@@ -240,6 +299,9 @@ int main(int argc, char** argv) {
   additivity_cmd->add_flag("--allow-large", add.allow_large, allow_large_help);
   additivity_cmd->footer(additivity_help_footer());
 
+  SweepOptions swp;
+  auto* sweep_cmd = add_sweep_command(app, swp);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -262,6 +324,8 @@ int main(int argc, char** argv) {
     if (*run_cmd) code = command_run(run);
     if (*additivity_cmd) code = command_additivity(add);
     if (*compare_cmd) code = command_compare(cmp);
+    if (*sweep_cmd) code = command_sweep(swp);
+    if (*capacity_cmd) code = command_capacity(cap);
     if (*profile_cmd) code = command_profile(prof);
     if (*estimate_cmd) code = command_estimate(est);
     if (*validate_cmd) code = command_validate(val);

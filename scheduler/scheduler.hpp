@@ -68,7 +68,8 @@ struct StreamView {
   std::optional<Seconds> sla;
   int priority = 0;
   /// Predicted service time of one request alone on each execution unit (roofline), by unit id; nothing
-  /// where the unit's device does not support the stream's precision (the stream cannot run there).
+  /// where the stream cannot run: the unit's device does not support its precision, or the workload's
+  /// `placement` excludes the unit. A plan that places a stream there is rejected (PolicyError).
   PerUnit<std::optional<Seconds>> isolated_time;
   /// Of which, per unit: time the request's kernels would need for their compute alone, and for their
   /// memory traffic alone (the two roofline terms summed over kernels). A compute-heavy stream has
@@ -106,8 +107,8 @@ struct MigChoice {
   std::vector<int> profile_memory_slices;
   double memory_headroom = 0.8;       ///< usable fraction of profile_memory (the platform's memory_headroom)
   /// Predicted service time of one request of each stream alone on one slice of each profile:
-  /// profile_time[profile][stream id]; nothing where the precision is unsupported. Empty when the engine
-  /// does not fill it.
+  /// profile_time[profile][stream id]; nothing where the precision is unsupported or the stream's
+  /// placement excludes this device. Empty when the engine does not fill it.
   std::vector<std::vector<std::optional<Seconds>>> profile_time;
 };
 

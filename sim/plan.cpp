@@ -7,6 +7,7 @@
 #include "core/logging.hpp"
 #include "sim/launch_geometry.hpp"
 #include "sim/plan.hpp"
+#include "sim/placement.hpp"
 
 namespace gpusim {
 
@@ -21,7 +22,7 @@ std::vector<StreamInstance> expand_streams(const WorkloadSpec& w) {
 std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std::vector<std::string>& partition) {
   std::vector<Unit> out;
   if (partition.empty()) {
-    out.push_back(Unit{device_index, d.name, "", 1.0, 1.0, d.spec.memory, d.spec.l2_cache});
+    out.push_back(Unit{device_index, d.name, "", 1.0, 1.0, d.spec.memory, d.spec.l2_cache, -1});
     return out;
   }
   int memory_slices = 0;
@@ -32,7 +33,7 @@ std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std:
     const double mem_share = static_cast<double>(p->memory_slices) / memory_slices;
     out.push_back(Unit{device_index, fmt::format("{}/{}#{}", d.name, name, seen[name]++), name,
                        static_cast<double>(p->sm_count) / d.spec.sm_count, mem_share, p->memory,
-                       d.spec.l2_cache * mem_share});
+                       d.spec.l2_cache * mem_share, static_cast<int>(out.size())});
   }
   return out;
 }
@@ -128,9 +129,13 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
       c.profile_memory_slices.push_back(p.memory_slices);
       // Each stream alone on one slice of this profile.
       const Unit slice = units_of(devices[d], static_cast<int>(d), {p.name}).front();
+      // Nothing where the stream's placement excludes the device, as where its precision is unsupported.
       std::vector<std::optional<Seconds>> times;
       for (const auto& s : streams) {
-        times.push_back(isolated_request_time(sc.workloads.streams[s.workload_index], devices[d], slice));
+        const StreamSpec& spec = sc.workloads.streams[s.workload_index];
+        times.push_back(placement_allows_device(spec, sc.platform, static_cast<int>(d))
+                            ? isolated_request_time(spec, devices[d], slice)
+                            : std::nullopt);
       }
       c.profile_time.push_back(std::move(times));
     }
@@ -152,6 +157,12 @@ std::vector<std::vector<std::string>> choose_partitions(const Scenario& sc, Sche
     out[choices[i].device] = chosen[i];
   }
   return out;
+}
+
+// The ConfigError at a workload's precision when device `d` lacks it.
+ConfigError unsupported(const StreamSpec& s, const DeviceInstance& d) {
+  return s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name, d.name,
+                                           d.spec.name, to_string(s.precision)));
 }
 
 }  // namespace
@@ -240,25 +251,34 @@ void PlanBuilder::check_placements() const {
   for (const Placement& p : plan_.placements_) {
     const StreamSpec& s = sc_.workloads.streams.at(static_cast<std::size_t>(p.stream.workload));
     if (p.unit == -1) {
+      const bool supported = std::any_of(units.begin(), units.end(), [&](const Unit& u) {
+        return devices[u.device].spec.peak(s.precision).has_value();
+      });
+      if (!supported && !units.empty()) throw unsupported(s, devices[units.front().device]);
       std::string room;
       for (const auto& u : units) {
+        if (!placement_allows(s, sc_.platform, u)) continue;
         room += fmt::format("{}{} ({}, {:.2f} GB usable)", room.empty() ? "" : ", ", u.name,
                             devices[u.device].spec.name, usable(u).v / 1e9);
       }
-      throw s.loc.error(fmt::format("workload '{}' instance {} needs {:.2f} GB of device memory and no device has "
+      throw s.loc.error(fmt::format("workload '{}' instance {} needs {:.2f} GB of device memory and no {} has "
                                     "room left: {}",
-                                    s.name, p.stream.instance, s.memory_bytes().v / 1e9, room));
+                                    s.name, p.stream.instance, s.memory_bytes().v / 1e9,
+                                    s.placement.any() ? "device" : "unit its placement allows", room));
     }
     if (p.unit < 0 || p.unit >= static_cast<int>(units.size())) {
       throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on unit {}, which does not "
                                     "exist ({} units)",
                                     policy, s.name, p.stream.instance, p.unit, units.size()));
     }
-    const auto& dev = devices[units[p.unit].device];
-    if (!dev.spec.peak(s.precision)) {
-      throw s.precision_loc.error(fmt::format("workload '{}': device '{}' ({}) does not support {}", s.name,
-                                              dev.name, dev.spec.name, to_string(s.precision)));
+    if (!placement_allows(s, sc_.platform, units[p.unit])) {
+      throw PolicyError(fmt::format("scheduler '{}' at t=0s: placed stream '{}#{}' on unit '{}', outside its "
+                                    "placement ({})",
+                                    policy, s.name, p.stream.instance, units[p.unit].name,
+                                    placement_text(s.placement)));
     }
+    const auto& dev = devices[units[p.unit].device];
+    if (!dev.spec.peak(s.precision)) throw unsupported(s, dev);
   }
   const std::vector<double> used = count_memory();
   for (std::size_t u = 0; u < units.size(); ++u) {
@@ -290,6 +310,7 @@ Plan PlanBuilder::build() const {
 }
 
 Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_name) {
+  check_placement(sc);
   const auto& devices = sc.platform.devices;
   const auto& ws = sc.workloads.streams;
   const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
@@ -346,7 +367,10 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
     std::vector<std::optional<Seconds>> isolated;
     std::vector<Seconds> compute, memory;
     for (const auto& unit : units) {
-      isolated.push_back(isolated_request_time(ws[w], devices[unit.device], unit));
+      // A unit outside the workload's placement shows as one that cannot run it.
+      isolated.push_back(placement_allows(ws[w], sc.platform, unit)
+                             ? isolated_request_time(ws[w], devices[unit.device], unit)
+                             : std::nullopt);
       const auto [tc, tm] = request_roofline_terms(ws[w], devices[unit.device], unit);
       compute.push_back(tc);
       memory.push_back(tm);
@@ -367,7 +391,8 @@ Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_
   builder.check_placements();
   builder.set_mps_shares(policy.mps_shares(sviews, uviews, unit_of));
   Plan plan = builder.build();
-  logger("sched")->info("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), units.size());
+  // debug: sweeps and searches make a plan per point; `run` says the same once at info level.
+  logger("sched")->debug("{} placed {} stream(s) on {} unit(s)", policy_name, sviews.size(), units.size());
   return plan;
 }
 

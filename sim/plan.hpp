@@ -22,6 +22,7 @@ struct Unit {
   double bw_fraction = 1.0;   ///< of the device's memory bandwidth (memory slices / all)
   Bytes memory;               ///< capacity of the unit
   Bytes l2;                   ///< L2 of the unit
+  int slice = -1;             ///< position in the device's MIG partition; -1 for a whole device
 };
 
 /// Where one stream instance runs, and the share of its unit's SMs it may use (MPS).
@@ -79,8 +80,9 @@ class PlanBuilder {
   PlanBuilder& set_mps_shares(const std::vector<double>& shares);
   /// Multiplies every unit's compute and bandwidth.
   PlanBuilder& speed_scale(double scale);
-  /// Checks units, precisions and memory (not yet the MPS shares): a unit of -1 is a ConfigError at the
-  /// workload ("no device has room left"), an unknown unit or an overfilled one a PolicyError, an
+  /// Checks units, placements, precisions and memory (not yet the MPS shares): a unit of -1 is a
+  /// ConfigError at the workload ("no device has room left", or at its precision when no unit supports
+  /// it), an unknown unit, one outside the workload's placement or an overfilled one a PolicyError, an
   /// unsupported precision a ConfigError at the workload's precision.
   void check_placements() const;
   /// Checks everything (placements, memory, MPS shares) and returns the plan.
@@ -111,8 +113,10 @@ std::pair<Seconds, Seconds> request_roofline_terms(const StreamSpec& s, const De
 double unit_memory(const WorkloadSpec& w, const std::vector<Placement>& placements, int unit,
                    bool shared_weights = true);
 
-/// Builds the views, asks the policy for MIG partitions, placement and MPS shares, and checks each
-/// contract. ConfigError when a stream fits no unit or a precision is unsupported; PolicyError on a breach.
+/// Checks the workloads' placements (check_placement), builds the views (a unit outside a workload's
+/// placement shows as one that cannot run it), asks the policy for MIG partitions, placement and MPS
+/// shares, and checks each contract. ConfigError when a stream fits no unit or a precision is unsupported;
+/// PolicyError on a breach.
 Plan make_plan(const Scenario& sc, Scheduler& policy, const std::string& policy_name);
 
 }  // namespace gpusim

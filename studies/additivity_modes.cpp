@@ -52,6 +52,10 @@ std::vector<ModeAnswer> additivity_by_sharing(const Scenario& sc, const std::vec
       }
       d.sharing = mode;
     }
+    // Without MIG there are no slices: a workload pinned to a slice keeps its device only.
+    if (mode != SharingMode::MIG) {
+      for (auto& w : s.workloads.streams) w.placement.slice.reset();
+    }
     scenarios.push_back(std::move(s));
   }
   std::vector<ModeAnswer> out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/ranking.hpp"
+#include "analysis/seeds.hpp"
 #include "core/params.hpp"
 #include "sim/work_estimate.hpp"
 
@@ -25,5 +26,13 @@ std::vector<std::string> chosen_policies(const std::string& list);
 std::vector<CompareRow> compare_policies(const Scenario& sc, const std::vector<std::string>& names,
                                          const std::map<std::string, Params>& params, unsigned parallel,
                                          const std::optional<WorkLimits>& limits = {});
+
+/// compare_policies with `seeds` runs of each policy (the scenario's seed s, s + 1, ..., all simulated in one
+/// batch): per policy the mean and 95 % interval across seeds, ranked by rank_seed_rows (overlapping
+/// intervals tie). A policy that fails with any seed is an error row (the first such seed's message).
+std::vector<SeedCompareRow> compare_policies_seeds(const Scenario& sc, const std::vector<std::string>& names,
+                                                   const std::map<std::string, Params>& params, int seeds,
+                                                   unsigned parallel,
+                                                   const std::optional<WorkLimits>& limits = {});
 
 }  // namespace gpusim

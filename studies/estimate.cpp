@@ -156,13 +156,18 @@ std::map<long, CountOutcome> search(const CapacityEstimate& s, const CapacityBou
   };
   run({std::max(1L, b.streams), b.streams + 1});
   bounds();
-  for (long step = 1; hi == fits + 1 && lo < fits; step *= 4) {
+  // while, not for: bounds() moves lo and hi (clang's -Wfor-loop-analysis cannot see through the lambda).
+  long step = 1;
+  while (hi == fits + 1 && lo < fits) {
     run({std::min(fits, lo + step), std::min(fits, lo + 2 * step)});
     bounds();
+    step *= 4;
   }
-  for (long step = 1; lo == 0 && hi > 1; step *= 4) {
+  step = 1;
+  while (lo == 0 && hi > 1) {
     run({std::max(1L, hi - step), std::max(1L, hi - 2 * step)});
     bounds();
+    step *= 4;
   }
   while (hi - lo > 1) {
     const long gap = hi - lo;

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "analysis/invariants.hpp"
+#include "analysis/saturation.hpp"
 #include "core/logging.hpp"
 #include "sim/runner.hpp"
 #include "studies/additivity.hpp"
@@ -55,30 +56,9 @@ ConfigError out_of_memory_error(const WorkEstimate& e, const std::string& what) 
       format_count(e.requests)));
 }
 
-RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits,
-                        const TraceOptions* trace) {
-  const WorkEstimate estimate = limits ? check_run_limits(sc, additivity, *limits) : estimate_work(sc);
+std::unique_ptr<Scheduler> make_run_scheduler(const RunSpec& run) {
   try {
-    return run_checked(sc, additivity, trace);
-  } catch (const std::bad_alloc& e) {
-    throw out_of_memory_error(estimate, e.what());
-  } catch (const ConfigError&) {
-    throw;
-  } catch (const PolicyError&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    if (is_out_of_memory(e.what())) throw out_of_memory_error(estimate, e.what());
-    throw;
-  }
-}
-
-namespace {
-
-RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace) {
-  const RunSpec& run = sc.workloads.run;
-  std::unique_ptr<Scheduler> policy;
-  try {
-    policy = make_scheduler(run.scheduler, run.scheduler_params);
+    return make_scheduler(run.scheduler, run.scheduler_params);
   } catch (const ConfigError& e) {
     // An unknown name gets the location of `scheduler:`; a parameter error already names its own origin.
     const std::string msg = e.what();
@@ -87,11 +67,28 @@ RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* 
     }
     throw;
   }
+}
+
+RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits,
+                        const TraceOptions* trace) {
+  const WorkEstimate estimate = limits ? check_run_limits(sc, additivity, *limits) : estimate_work(sc);
+  return memory_errors_named(estimate, [&] { return run_checked(sc, additivity, trace); });
+}
+
+namespace {
+
+RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace) {
+  const RunSpec& run = sc.workloads.run;
+  std::unique_ptr<Scheduler> policy = make_run_scheduler(run);
   RunOutcome out;
   out.plan = make_plan(sc, *policy, run.scheduler);
   const Plan& plan = out.plan;
-  logger("sim")->info("simulating {} stream(s) on {} unit(s) for {} s (+{} s drain)", plan.placements().size(),
-                      plan.units().size(), run.duration.v, run.drain.v);
+  for (const auto& x : impossible_slas(sc, plan)) {
+    logger("analysis")->warn("{}", x.message);
+    out.warnings.push_back(x.message);
+  }
+  logger("sim")->info("simulating {} stream(s) placed by {} on {} unit(s) for {} s (+{} s drain)",
+                      plan.placements().size(), run.scheduler, plan.units().size(), run.duration.v, run.drain.v);
   out.result = run_simulation(sc, plan, policy.get(), "run", trace);
   const SimResult& result = out.result;
   {

@@ -241,6 +241,42 @@ std::vector<StageSpec> parse_pipeline(const std::string& file, const YAML::Node&
   return stages;
 }
 
+// placement: {device: NAME, slice: K} or {devices: [NAME, ...]}. The names are checked against the
+// platform when the plan is made (check_placement in sim/placement.hpp).
+PlacementSpec parse_placement(const std::string& file, const YAML::Node& node) {
+  MapReader m(node, file, "placement");
+  PlacementSpec p;
+  auto device = m.optional("device");
+  auto devices = m.optional("devices");
+  if (device && devices) throw error_at(file, *devices, "placement has either 'device' or 'devices', not both");
+  if (!device && !devices) throw error_at(file, node, "placement needs 'device' or 'devices'");
+  if (device) {
+    p.devices.push_back(name_in(m, field("workloads[].placement.device")));
+    p.device_locs.push_back(loc_of(file, *device));
+    if (auto slice = m.optional("slice")) {
+      p.slice = static_cast<int>(int_in_or(m, field("workloads[].placement.slice"), 0));
+      p.slice_loc = loc_of(file, *slice);
+    }
+  } else {
+    if (auto slice = m.optional("slice")) {
+      throw error_at(file, *slice, "'slice' needs one 'device', not a 'devices' list");
+    }
+    require_sequence(file, *devices, "devices");
+    if (devices->size() == 0) throw error_at(file, *devices, "'devices' must list at least one device");
+    for (const auto& d : *devices) {
+      const std::string name = scalar_of(file, d, "devices");
+      check_name(file, d, "devices", name);
+      if (std::find(p.devices.begin(), p.devices.end(), name) != p.devices.end()) {
+        throw error_at(file, d, fmt::format("'devices' lists '{}' twice", name));
+      }
+      p.devices.push_back(name);
+      p.device_locs.push_back(loc_of(file, d));
+    }
+  }
+  m.finish();
+  return p;
+}
+
 StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "workload");
   StreamSpec s;
@@ -266,6 +302,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
     s.sla = v;
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
+  if (auto p = m.optional("placement")) s.placement = parse_placement(file, *p);
   auto model = m.optional("model");
   auto pipeline = m.optional("pipeline");
   if (model && pipeline) throw error_at(file, *pipeline, "a workload has either 'model' or 'pipeline', not both");

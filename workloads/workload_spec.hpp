@@ -69,6 +69,17 @@ struct BatchingSpec {
   Seconds max_delay{5e-3};
 };
 
+/// Where a workload's instances may run (`placement:`): one device by its platform name, optionally one
+/// MIG slice of it (`slice`: position in the device's `mig:` list, from 0), or a list of allowed devices.
+/// Device names are unique across the platform, so no node is named. Empty `devices`: any unit.
+struct PlacementSpec {
+  std::vector<std::string> devices;  ///< allowed devices; empty: any
+  std::vector<SourceLoc> device_locs;  ///< where each name is written
+  std::optional<int> slice;          ///< with one device: the one MIG slice
+  SourceLoc slice_loc;
+  bool any() const { return devices.empty(); }
+};
+
 /// A named stream of requests; `count` identical instances of it are simulated.
 struct StreamSpec {
   std::string name;
@@ -81,6 +92,7 @@ struct StreamSpec {
   ArrivalSpec arrival;
   std::optional<Seconds> sla;   ///< end-to-end latency target
   int priority = 0;             ///< larger = more important
+  PlacementSpec placement;      ///< where the instances may run
   SourceLoc loc;                ///< the stream's entry
   SourceLoc precision_loc;      ///< the precision value (or the entry)
 

@@ -40,6 +40,16 @@ const Schema& workloads_schema() {
     f.push_back(integer_field("workloads[].priority", -1000000, 1000000, "0", "larger = more important"));
     f.push_back(quantity_field("workloads[].sla", Dimension::SECONDS, "1us", "1e6s", "none",
                                "end-to-end latency target"));
+    f.push_back(plain_field("workloads[].placement", FieldKind::MAPPING, "any unit",
+                            "where the instances may run: `device` (with `slice`) or `devices`"));
+    f.push_back(plain_field("workloads[].placement.device", FieldKind::NAME, "none",
+                            "the one device (its name in platform.yaml) the instances run on"));
+    FieldSpec slice = integer_field("workloads[].placement.slice", 0, 1000, "any slice of `device`",
+                                    "the one MIG slice: its position in the device's `mig:` list, from 0");
+    slice.range_note = "below the number of slices in the device's `mig:` list";
+    f.push_back(slice);
+    f.push_back(plain_field("workloads[].placement.devices", FieldKind::LIST, "none",
+                            "device names the instances may run on (any unit of each)"));
     f.push_back(plain_field("workloads[].arrival", FieldKind::MAPPING, "required", "when requests arrive"));
     f.push_back(
         choice_field("workloads[].arrival.kind", "periodic, poisson, trace", "required", "arrival process"));

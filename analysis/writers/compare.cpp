@@ -4,6 +4,7 @@
 
 #include "analysis/writers/report.hpp"
 #include "analysis/writers/table.hpp"
+#include "analysis/writers/why.hpp"
 
 namespace gpusim {
 namespace {
@@ -28,6 +29,7 @@ nlohmann::json row_json(const CompareRow& row, int rank) {
   j["completed"] = row.completed;
   j["dropped"] = row.dropped;
   j["unfinished"] = row.unfinished;
+  j["saturated"] = row.saturated;
   nlohmann::json ws = nlohmann::json::array();
   for (const auto& w : row.metrics.workloads) {
     ws.push_back(
@@ -37,8 +39,10 @@ nlohmann::json row_json(const CompareRow& row, int rank) {
          {"p99_ms", w.latency.p99 * 1e3},
          {"throughput_rps", w.throughput_rps},
          {"dropped", w.dropped}});
+    ws.back().update(saturation_json(w.saturation));
   }
   j["workloads"] = ws;
+  j["why"] = why_json(row);
   return j;
 }
 
@@ -61,13 +65,18 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
       t.add({"-", r.scheduler, "error"});
       continue;
     }
-    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment), fmt::format("{:.2f}", r.p99_s * 1e3),
+    const std::string mark = r.saturated ? "*" : "";  // not a steady state: see the lines below the table
+    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment) + mark,
+           fmt::format("{:.2f}", r.p99_s * 1e3) + mark,
            fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
            std::to_string(r.units_used), fmt::format("{:.2f}", r.energy_j / 1e3), std::to_string(r.dropped),
            std::to_string(r.unfinished)});
   }
   out << "Ranking (SLA attainment, then p99 latency, throughput, devices, units, energy)\n";
   t.print(out, "  ");
+  for (const auto& r : rows) {
+    if (r.error.empty()) print_saturation(out, r.metrics, r.scheduler + ": ");
+  }
   // SLA attainment of each workload under each policy, to see where the policies differ.
   std::vector<std::string> headers{"workload", "SLA ms"};
   std::vector<bool> numeric{false, true};
@@ -88,13 +97,12 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
   }
   out << "\nSLA met % by workload\n";
   w.print(out, "  ");
-  bool errors = false;
+  std::vector<const CompareRow*> ranked;
   for (const auto& r : rows) {
-    if (r.error.empty()) continue;
-    if (!errors) out << "\nErrors\n";
-    errors = true;
-    out << "  " << r.scheduler << ": " << r.error << '\n';
+    if (r.error.empty()) ranked.push_back(&r);
   }
+  print_why(out, ranked);
+  print_policy_errors(out, rows);
 }
 
 

@@ -16,6 +16,19 @@ struct CompareInfo {
   std::string workloads;
 };
 
+/// "Errors" and one line per policy that could not be planned or simulated (nothing when none failed);
+/// `Row` has `scheduler` and `error` (CompareRow, SeedCompareRow).
+template <class Row>
+void print_policy_errors(std::ostream& out, const std::vector<Row>& rows) {
+  bool errors = false;
+  for (const auto& r : rows) {
+    if (r.error.empty()) continue;
+    if (!errors) out << "\nErrors\n";
+    errors = true;
+    out << "  " << r.scheduler << ": " << r.error << '\n';
+  }
+}
+
 /// The ranking, each workload's SLA attainment under each policy, and the policies that failed.
 void print_comparison(std::ostream& out, const CompareInfo& info, const Scenario& sc,
                       const std::vector<CompareRow>& rows);

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "analysis/intervals.hpp"
 #include "analysis/request_times.hpp"
+#include "analysis/writers/capacity_search.hpp"
 #include "analysis/writers/html_page.hpp"
 
 namespace gpusim {
@@ -268,12 +272,18 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   std::vector<std::vector<std::string>> rows{
       {"workload", "streams", "completed", "req/s", "p50 ms", "p99 ms", "SLA ms", "SLA met %"}};
   for (const auto& w : m.workloads) {
+    const std::string mark = w.saturation.saturated ? "*" : "";
     rows.push_back({w.name, std::to_string(w.streams), std::to_string(w.completed),
-                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99),
+                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99) + mark,
                     w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
-                    w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-"});
+                    (w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-") + mark});
   }
   page.table(rows);
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      page.paragraph(fmt::format("* {}: saturated: not a steady state ({})", w.name, w.saturation.reason));
+    }
+  }
   page.section("Latency");
   latency_cdf(page, sc, plan, r, m);
   page.section("Where the time goes");
@@ -284,39 +294,45 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   return page.render();
 }
 
-std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows) {
-  HtmlPage page("gpusim compare: " + info.workloads);
-  page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
-                            sc.workloads.run.seed, sc.workloads.run.duration.v));
-  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
-  page.section("Ranking");
-  page.paragraph(
-      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "
-      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics for "
-      "the p99); requests of one run are correlated, so run-to-run variation (other seeds) can be wider.");
+namespace {
+
+// One policy of a compare page: its rank and figures with their 95 % intervals, however they were obtained.
+struct RankedPolicy {
+  std::string rank;  // "-" for an error
+  std::string scheduler;
+  std::string error;
+  std::optional<Interval> sla_pct;  // the attainment's interval (%); absent without an SLA
+  double sla_mean_pct = 0;
+  double p99_ms = 0;
+  Interval p99_ci_ms;
+  std::string throughput;  // as printed (req/s)
+  int devices = 0;
+  double energy_kj = 0;
+  bool saturated = false;
+  std::vector<double> latencies_s;  // sorted, for the CDF
+};
+
+// The ranking table, its two interval charts and the latency CDFs of a compare page.
+void compare_sections(HtmlPage& page, const std::vector<RankedPolicy>& policies, const std::string& cdf_caption) {
   std::vector<std::vector<std::string>> table{{"rank", "scheduler", "SLA met %", "95 % interval", "p99 ms",
                                                "95 % interval", "req/s", "devices", "energy kJ"}};
   json labels = json::array(), att = json::array(), att_ci = json::array(), p99 = json::array(),
        p99_ci = json::array();
-  int rank = 0;
-  for (const auto& r : rows) {
-    if (!r.error.empty()) {
-      table.push_back({"-", r.scheduler, "failed: " + r.error, "", "", "", "", "", ""});
+  for (const auto& p : policies) {
+    if (!p.error.empty()) {
+      table.push_back({"-", p.scheduler, "failed: " + p.error, "", "", "", "", "", ""});
       continue;
     }
-    ++rank;
-    const Interval a = wilson_interval(r.sla_met, r.sla_requests);
-    const Interval q = quantile_interval(r.latencies_s, 0.99);
-    table.push_back({std::to_string(rank), r.scheduler,
-                     r.sla_attainment ? fmt::format("{:.2f}", *r.sla_attainment * 100) : "-",
-                     r.sla_attainment ? fmt::format("{:.2f} .. {:.2f}", a.low * 100, a.high * 100) : "-", ms(r.p99_s),
-                     fmt::format("{} .. {}", ms(q.low), ms(q.high)), fmt::format("{:.1f}", r.throughput_rps),
-                     std::to_string(r.devices_used), fmt::format("{:.2f}", r.energy_j / 1e3)});
-    labels.push_back(r.scheduler);
-    att.push_back(r.sla_attainment ? *r.sla_attainment * 100 : 0.0);
-    att_ci.push_back({a.low * 100, a.high * 100});
-    p99.push_back(r.p99_s * 1e3);
-    p99_ci.push_back({q.low * 1e3, q.high * 1e3});
+    table.push_back({p.rank, p.scheduler,
+                     (p.sla_pct ? fmt::format("{:.2f}", p.sla_mean_pct) : "-") + (p.saturated ? "*" : ""),
+                     p.sla_pct ? fmt::format("{:.2f} .. {:.2f}", p.sla_pct->low, p.sla_pct->high) : "-",
+                     fmt::format("{:.2f}", p.p99_ms), fmt::format("{:.2f} .. {:.2f}", p.p99_ci_ms.low, p.p99_ci_ms.high),
+                     p.throughput, std::to_string(p.devices), fmt::format("{:.2f}", p.energy_kj)});
+    labels.push_back(p.scheduler);
+    att.push_back(p.sla_pct ? p.sla_mean_pct : 0.0);
+    att_ci.push_back(p.sla_pct ? json{p.sla_pct->low, p.sla_pct->high} : json{0.0, 0.0});
+    p99.push_back(p.p99_ms);
+    p99_ci.push_back({p.p99_ci_ms.low, p.p99_ci_ms.high});
   }
   page.table(table);
   auto ranked = [&](const json& values, const json& intervals, const std::string& what) {
@@ -336,15 +352,296 @@ std::string compare_report_html(const CompareInfo& info, const Scenario& sc, con
   page.section("Latency");
   json sets = json::array();
   std::size_t i = 0;
-  for (const auto& r : rows) {
-    if (r.error.empty()) sets.push_back(line(r.scheduler, cdf_points(r.latencies_s), i++));
+  for (const auto& p : policies) {
+    if (p.error.empty()) sets.push_back(line(p.scheduler, cdf_points(p.latencies_s), i++));
   }
   json y = axis("fraction of requests completed within");
   y["min"] = 0;
   y["max"] = 1;
   json chart = scatter_chart(sets, "latency (ms, logarithmic)", y);
   chart["options"]["scales"]["x"]["type"] = "logarithmic";
-  page.chart(chart, "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  page.chart(chart, cdf_caption);
+}
+
+void saturation_notes(HtmlPage& page, const std::string& scheduler, const RunMetrics& m, const std::string& which) {
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      page.paragraph(fmt::format("* {}: {}: saturated{}: not a steady state ({})", scheduler, w.name, which,
+                                 w.saturation.reason));
+    }
+  }
+}
+
+}  // namespace
+
+std::string compare_report_html(const CompareInfo& info, const Scenario& sc, const std::vector<CompareRow>& rows) {
+  HtmlPage page("gpusim compare: " + info.workloads);
+  page.subtitle(fmt::format("{} + {}; seed {}, {:g} s simulated per policy", info.platform, info.workloads,
+                            sc.workloads.run.seed, sc.workloads.run.duration.v));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
+  page.section("Ranking");
+  page.paragraph(
+      "Ranked by SLA attainment, then p99 latency, throughput, devices and units used, energy. The 95 % intervals "
+      "treat one run's requests as independent samples (Wilson for the attainment, binomial order statistics for "
+      "the p99); requests of one run are correlated, so run-to-run variation (other seeds) can be wider: "
+      "--seeds N draws the intervals across N runs.");
+  std::vector<RankedPolicy> policies;
+  int rank = 0;
+  for (const auto& r : rows) {
+    RankedPolicy p;
+    p.rank = "-";
+    p.scheduler = r.scheduler;
+    p.error = r.error;
+    if (r.error.empty()) {
+      p.rank = std::to_string(++rank);
+      if (r.sla_attainment) {
+        const Interval a = wilson_interval(r.sla_met, r.sla_requests);
+        p.sla_pct = Interval{a.low * 100, a.high * 100};
+        p.sla_mean_pct = *r.sla_attainment * 100;
+      }
+      const Interval q = quantile_interval(r.latencies_s, 0.99);
+      p.p99_ms = r.p99_s * 1e3;
+      p.p99_ci_ms = Interval{q.low * 1e3, q.high * 1e3};
+      p.throughput = fmt::format("{:.1f}", r.throughput_rps);
+      p.devices = r.devices_used;
+      p.energy_kj = r.energy_j / 1e3;
+      p.saturated = r.saturated;
+      p.latencies_s = r.latencies_s;
+    }
+    policies.push_back(std::move(p));
+  }
+  compare_sections(page, policies,
+                   "Latency CDF of every measured request (all workloads) under each policy (ms, logarithmic axis).");
+  for (const auto& r : rows) {
+    if (r.error.empty()) saturation_notes(page, r.scheduler, r.metrics, "");
+  }
+  return page.render();
+}
+
+std::string compare_seeds_report_html(const CompareInfo& info, const Scenario& sc, int seeds,
+                                      const std::vector<SeedCompareRow>& rows) {
+  const RunSpec& run = sc.workloads.run;
+  HtmlPage page("gpusim compare: " + info.workloads);
+  page.subtitle(fmt::format("{} + {}; seeds {}..{} ({} runs per policy), {:g} s simulated per run", info.platform,
+                            info.workloads, run.seed, run.seed + static_cast<std::uint64_t>(seeds) - 1, seeds,
+                            run.duration.v));
+  if (!sc.overrides.empty()) page.paragraph(overrides_line(sc.overrides));
+  page.section("Ranking");
+  page.paragraph(fmt::format(
+      "Ranked by mean SLA attainment, then mean p99 latency, over {} runs with different seeds. The 95 % intervals "
+      "are Student t intervals across the runs ({} degrees of freedom; the runs are independent, the requests "
+      "of one run are not), the attainment's clipped to 0..100 %. A policy shares the rank of the one above it "
+      "unless its interval lies apart.",
+      seeds, seeds - 1));
+  std::vector<RankedPolicy> policies;
+  for (const auto& r : rows) {
+    RankedPolicy p;
+    p.rank = "-";
+    p.scheduler = r.scheduler;
+    p.error = r.error;
+    if (r.error.empty()) {
+      p.rank = std::to_string(r.rank);
+      if (r.sla_attainment) {
+        p.sla_mean_pct = r.sla_attainment->mean * 100;
+        p.sla_pct = Interval{std::max(0.0, r.sla_attainment->low() * 100), std::min(100.0, r.sla_attainment->high() * 100)};
+      }
+      p.p99_ms = r.p99_s.mean * 1e3;
+      p.p99_ci_ms = Interval{r.p99_s.low() * 1e3, r.p99_s.high() * 1e3};
+      p.throughput = fmt::format("{:.1f} ± {:.1f}", r.throughput_rps.mean, r.throughput_rps.half_width);
+      p.devices = r.mean.devices_used;
+      p.energy_kj = r.mean.energy_j / 1e3;
+      for (const auto& c : r.runs) {
+        p.saturated = p.saturated || c.saturated;
+        p.latencies_s.insert(p.latencies_s.end(), c.latencies_s.begin(), c.latencies_s.end());
+      }
+      std::sort(p.latencies_s.begin(), p.latencies_s.end());
+    }
+    policies.push_back(std::move(p));
+  }
+  compare_sections(page, policies,
+                   fmt::format("Latency CDF of every measured request (all workloads, all {} runs pooled) under "
+                               "each policy (ms, logarithmic axis).",
+                               seeds));
+  for (const auto& r : rows) {
+    if (!r.error.empty()) continue;
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      saturation_notes(page, r.scheduler, r.runs[i].metrics,
+                       fmt::format(" with seed {}", run.seed + static_cast<std::uint64_t>(i)));
+    }
+  }
+  return page.render();
+}
+
+namespace {
+
+// The leading number of an axis value ("16", "10ms", "0.5"), or none for a name ("T4").
+std::optional<double> leading_number(const std::string& v) {
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str()) return std::nullopt;
+  return x;
+}
+
+}  // namespace
+
+std::string sweep_report_html(const SweepLayout& l, const std::vector<SweepRow>& rows) {
+  HtmlPage page("gpusim sweep: " + l.workloads);
+  page.subtitle(fmt::format("{} + {}; {} point(s) x {} seed(s)", l.platform, l.workloads, l.points, l.seeds));
+  if (!l.fixed.empty()) page.paragraph(overrides_line(l.fixed));
+  // The x axis: the first axis of numbers, in its order of values; a line per combination of the others.
+  std::size_t x = 0;
+  for (std::size_t a = 0; a < l.axis_paths.size(); ++a) {
+    const auto& vals = l.axis_values[a];
+    if (std::all_of(vals.begin(), vals.end(), [](const std::string& v) { return leading_number(v).has_value(); })) {
+      x = a;
+      break;
+    }
+  }
+  std::vector<std::string> series;  // "type=L4": the other axes' values of each line, first met first
+  std::map<std::pair<std::string, std::string>, std::vector<const SweepRow*>> at;  // (series, x value) -> rows
+  for (const auto& r : rows) {
+    std::string key;
+    for (std::size_t a = 0; a < l.axis_paths.size(); ++a) {
+      if (a != x) key += fmt::format("{}{}={}", key.empty() ? "" : ", ", l.axis_paths[a], r.values[a]);
+    }
+    if (std::find(series.begin(), series.end(), key) == series.end()) series.push_back(key);
+    at[{key, r.values[x]}].push_back(&r);
+  }
+  const std::vector<std::string>& xs = l.axis_values[x];
+  auto curve = [&](const std::string& what, const std::string& y_title,
+                   const std::function<std::optional<double>(const SweepWorkload&)>& figure) {
+    json sets = json::array();
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;  // the positive figures' range
+    std::size_t i = 0;
+    for (const auto& w : l.workload_names) {
+      for (const auto& key : series) {
+        json data = json::array(), style = json::array();
+        bool any = false;
+        for (const auto& v : xs) {
+          double sum = 0;
+          int n = 0;
+          bool saturated = false;
+          for (const SweepRow* r : at[{key, v}]) {
+            for (const auto& sw : r->workloads) {
+              const auto y = sw.name == w ? figure(sw) : std::nullopt;
+              if (!y) continue;
+              sum += *y;
+              ++n;
+              saturated = saturated || sw.saturated;
+            }
+          }
+          if (n == 0) {
+            data.push_back(nullptr);
+          } else {
+            const double y = sum / n;
+            data.push_back(y);
+            if (y > 0) {
+              lo = std::min(lo, y);
+              hi = std::max(hi, y);
+            }
+            any = true;
+          }
+          style.push_back(saturated ? "triangle" : "circle");
+        }
+        if (!any) continue;
+        sets.push_back({{"label", key.empty() ? w : w + ", " + key},
+                        {"data", data},
+                        {"pointStyle", style},
+                        {"pointRadius", 4},
+                        {"spanGaps", false},
+                        {"borderWidth", 1.5},
+                        {"borderColor", colour(i)},
+                        {"backgroundColor", colour(i)}});
+        ++i;
+      }
+    }
+    const bool wide = hi / lo > 100;  // more than two decades: a logarithmic axis
+    json y = axis(y_title + (wide ? " (logarithmic)" : ""), !wide);
+    if (wide) y["type"] = "logarithmic";
+    json x_axis{{"title", {{"display", true}, {"text", l.axis_paths[x]}}}};
+    json options{{"scales", {{"x", x_axis}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}};
+    json chart{{"type", "line"}, {"data", {{"labels", xs}, {"datasets", sets}}}, {"options", options}};
+    page.chart(chart, fmt::format("{} of each workload against {}{}; triangles: saturated (not a steady state, "
+                                  "docs/saturation.md), gaps: failed points.",
+                                  what, l.axis_paths[x], l.seeds > 1 ? " (mean over the seeds)" : ""));
+  };
+  page.section("p99 latency");
+  curve("p99 latency (ms)", "p99 latency (ms)", [](const SweepWorkload& w) { return std::optional<double>(w.p99_ms); });
+  page.section("SLA attainment");
+  curve("SLA attainment (%)", "SLA met (%)", [](const SweepWorkload& w) {
+    return w.sla_attainment ? std::optional<double>(*w.sla_attainment * 100) : std::nullopt;
+  });
+  page.section("Points");
+  std::vector<std::vector<std::string>> table{{"point", "seed"}};
+  for (const auto& p : l.axis_paths) table.front().push_back(p);
+  for (const auto& w : l.workload_names) {
+    table.front().push_back(w + " p99 ms");
+    table.front().push_back(w + " SLA met %");
+  }
+  table.front().push_back("saturated");
+  for (const auto& r : rows) {
+    std::vector<std::string> line{std::to_string(r.point), std::to_string(r.seed)};
+    line.insert(line.end(), r.values.begin(), r.values.end());
+    for (const auto& w : l.workload_names) {
+      const auto it = std::find_if(r.workloads.begin(), r.workloads.end(), [&](const auto& s) { return s.name == w; });
+      line.push_back(it == r.workloads.end() ? "-" : fmt::format("{:.2f}", it->p99_ms));
+      line.push_back(it == r.workloads.end() || !it->sla_attainment ? "-"
+                                                                    : fmt::format("{:.1f}", *it->sla_attainment * 100));
+    }
+    line.push_back(r.error.empty() ? (r.saturated() ? "yes" : "-") : "failed: " + r.error);
+    table.push_back(line);
+  }
+  page.table(table);
+  return page.render();
+}
+
+std::string capacity_report_html(const CapacityStudy& st) {
+  HtmlPage page(fmt::format("gpusim capacity: streams of '{}'", st.vary));
+  page.subtitle(fmt::format("{} + {}; scheduler {}", st.platform_file, st.workloads_file, st.scheduler));
+  if (!st.overrides.empty()) {
+    std::string o;
+    for (const auto& s : st.overrides) o += (o.empty() ? "--set " : ", --set ") + s;
+    page.subtitle("overrides: " + o);
+  }
+  page.section("Answer");
+  page.paragraph("Question: " + capacity_question(st) + ".");
+  page.table(capacity_rows(st));
+  for (const std::string& p : capacity_paragraphs(st)) page.paragraph(p);
+  page.section("Latency against streams");
+  json sets = json::array();
+  double most = 0;
+  for (std::size_t i = 0; i < st.searches.size(); ++i) {
+    const CapacitySearch& s = st.searches[i];
+    if (!s.error.empty()) continue;
+    json pts = json::array();
+    json answer = json::array();
+    for (const auto& [n, latency] : capacity_curve(st, s)) {
+      pts.push_back({{"x", n}, {"y", latency * 1e3}});
+      if (n == s.answer) answer.push_back({{"x", n}, {"y", latency * 1e3}});
+      most = std::max(most, static_cast<double>(n));
+    }
+    json d = line(s.label, pts, i);
+    d["pointRadius"] = 3;
+    sets.push_back(d);
+    json a = line(fmt::format("{}: answer {}", s.label, s.answer), answer, i);
+    a["showLine"] = false;
+    a["pointRadius"] = 8;
+    a["pointStyle"] = "triangle";
+    sets.push_back(a);
+  }
+  if (st.sla_s) {
+    const double y = *st.sla_s * 1e3;
+    sets.push_back(line(fmt::format("SLA {:g} ms", y),
+                        json::array({{{"x", 0}, {"y", y}}, {{"x", most}, {"y", y}}}), st.searches.size(),
+                        true));
+  }
+  json chart = scatter_chart(sets, "streams of " + st.vary, axis("latency (ms, logarithmic)"));
+  chart["options"]["scales"]["y"]["type"] = "logarithmic";
+  page.chart(chart, fmt::format(
+                        "Latency that {:g} % of the requests of '{}' meet (worst seed, ms, logarithmic axis) "
+                        "at each stream count simulated, per device configuration; triangle: the answer; "
+                        "dashed: the SLA. Counts where more requests were lost are not drawn.",
+                        100.0 * st.quantile, st.vary));
   return page.render();
 }
 

@@ -41,6 +41,19 @@ void print_overrides(std::ostream& out, const std::vector<std::string>& override
   if (!overrides.empty()) out << overrides_line(overrides) << "\n";
 }
 
+void print_saturation(std::ostream& out, const RunMetrics& m, const std::string& prefix) {
+  for (const auto& w : m.workloads) {
+    if (w.saturation.saturated) {
+      out << fmt::format("  * {}{}: saturated: not a steady state ({})\n", prefix, w.name, w.saturation.reason);
+    }
+  }
+}
+
+nlohmann::json saturation_json(const SaturationVerdict& v) {
+  return {{"saturated", v.saturated},
+          {"saturation", v.saturated ? nlohmann::json(v.reason) : nlohmann::json(nullptr)}};
+}
+
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   out << fmt::format(
       "gpusim: {} + {}; scheduler {}, seed {}, {:g} s simulated, metrics over {:g} s after a {:g} s "
@@ -53,14 +66,17 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
             "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "SLA ms", "SLA met %", "TFLOP/s"},
            {false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true});
   for (const auto& w : m.workloads) {
+    const std::string mark = w.saturation.saturated ? "*" : "";  // not a steady state: see below the table
     wt.add({w.name, std::to_string(w.streams), join(w.devices), std::to_string(w.generated),
             std::to_string(w.completed), std::to_string(w.dropped), std::to_string(w.unfinished),
             fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.mean), ms(w.latency.p50), ms(w.latency.p95),
-            ms(w.latency.p99), ms(w.latency.max), w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
-            w.sla_attainment ? pct(*w.sla_attainment) : "-", fmt::format("{:.3f}", w.achieved_flops / 1e12)});
+            ms(w.latency.p99) + mark, ms(w.latency.max), w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
+            (w.sla_attainment ? pct(*w.sla_attainment) : "-") + mark,
+            fmt::format("{:.3f}", w.achieved_flops / 1e12)});
   }
   out << "Workloads\n";
   wt.print(out, "  ");
+  print_saturation(out, m);
   Table st({"workload", "stage", "runs", "mean batch", "mean ms", "p95 ms", "p99 ms", "done at p50 ms",
             "done at p99 ms"},
            {false, false, true, true, true, true, true, true, true});
@@ -120,6 +136,7 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
            {"sla_ms", w.sla_s ? json(*w.sla_s * 1e3) : json(nullptr)},
            {"sla_attainment", w.sla_attainment ? json(*w.sla_attainment) : json(nullptr)},
            {"achieved_flops", w.achieved_flops}};
+    o.update(saturation_json(w.saturation));
     if (!w.stages.empty()) {
       o["stages"] = json::array();
       for (const auto& s : w.stages) {

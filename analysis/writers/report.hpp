@@ -28,6 +28,11 @@ std::string overrides_line(const std::vector<std::string>& overrides);
 /// overrides_line() as one line of a result header; nothing when there are no overrides.
 void print_overrides(std::ostream& out, const std::vector<std::string>& overrides);
 void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m);
+/// One line per saturated workload ("  * PREFIXNAME: saturated: not a steady state (REASON)"); nothing when
+/// none. Its figures in the table carry the `*`.
+void print_saturation(std::ostream& out, const RunMetrics& m, const std::string& prefix = "");
+/// {"saturated": bool, "saturation": REASON or null}: the verdict's JSON fields (run and compare).
+nlohmann::json saturation_json(const SaturationVerdict& v);
 nlohmann::json report_json(const RunInfo& info, const RunMetrics& m);
 /// The additivity section of the table, and its JSON array.
 void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& results);

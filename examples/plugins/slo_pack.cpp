@@ -55,19 +55,23 @@ class SloPack : public gpusim::Scheduler {
     for (const std::size_t i : order) {
       const StreamView& s = streams[i];
       int best = -1;
+      // A unit that cannot run the stream (its precision, or its workload's `placement`) has no time.
+      auto can_run = [&](int u) { return s.isolated_time[static_cast<std::size_t>(u)].has_value(); };
       for (const auto& u : units) {  // the busiest unit in use where everyone still meets the SLA
-        if (on[u.id].empty() || cost(s, u.id) > free[u.id] || !all_meet(on[u.id], s, u.id)) continue;
+        if (!can_run(u.id) || on[u.id].empty() || cost(s, u.id) > free[u.id] || !all_meet(on[u.id], s, u.id))
+          continue;
         if (best < 0 || load(u.id) > load(best)) best = u.id;
       }
       if (best < 0) {  // else a fresh unit, the fastest for this stream
         for (const auto& u : units) {
-          if (!on[u.id].empty() || cost(s, u.id) > free[u.id]) continue;
+          if (!can_run(u.id) || !on[u.id].empty() || cost(s, u.id) > free[u.id]) continue;
           if (best < 0 || time(s, u.id) < time(s, best)) best = u.id;
         }
       }
       if (best < 0) {  // else the least loaded unit with room
         for (const auto& u : units) {
-          if (cost(s, u.id) <= free[u.id] && (best < 0 || load(u.id) < load(best))) best = u.id;
+          if (can_run(u.id) && cost(s, u.id) <= free[u.id] && (best < 0 || load(u.id) < load(best)))
+            best = u.id;
         }
       }
       if (best < 0) continue;

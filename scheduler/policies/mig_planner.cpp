@@ -9,9 +9,13 @@
 // utilisation (sum of rate x service time on that profile) stays within max_utilization, and the
 // predicted latency of every stream on it, service time + the M/G/1 wait sum(rate x time^2) / (2 (1 -
 // utilisation)), is within sla_fraction x its SLA. When no budget is left, the stream shares a planned
-// slice that suits it (best fit by memory, weights shared). Failing both, it opens the smallest profile
-// that fits its memory, or shares the least loaded slice with room; a stream that fits nowhere is left to
-// place(). A device that received no slice gets the whole GPU as one slice.
+// slice that suits it: the least loaded one after adding it (load: sum of rate x service time on that
+// slice; ties: fewer streams, then the first planned), so identical streams spread evenly over the slices
+// (their counts differ by at most one) and a slow slice takes fewer. Failing both, it opens the smallest
+// profile that fits its memory, or shares the least loaded slice with room; a stream that fits nowhere is
+// left to place(). A device the stream cannot run on (its precision, or its workload's `placement`: its
+// times there are empty) is never planned for it. A device that received no slice gets the whole GPU as
+// one slice.
 // place(): each stream goes to the slice planned for it; other units (fixed partitions, whole devices)
 // get the remaining streams least-loaded.
 //
@@ -63,6 +67,7 @@ class MigPlanner : public Scheduler {
     double load = 0;              ///< predicted utilisation, sum of rate x time
     double second_moment = 0;     ///< sum of rate x time^2 (M/G/1 waiting time)
     std::vector<Member> members;  ///< streams with a known time
+    int streams = 0;              ///< all streams planned on it
     std::set<int> workloads;      ///< whose weights are loaded
   };
   /// Slice budget of one device.
@@ -79,6 +84,15 @@ class MigPlanner : public Scheduler {
     return p < c.profile_time.size() && static_cast<std::size_t>(s.id) < c.profile_time[p].size()
                ? (c.profile_time[p][s.id] ? c.profile_time[p][s.id]->v : std::numeric_limits<double>::infinity())
                : -1.0;
+  }
+  /// False when the stream cannot run on device `c` (its times there are empty: precision or placement).
+  static bool runnable(const MigChoice& c, const StreamView& s) {
+    return time_on(c, 0, s) != std::numeric_limits<double>::infinity();
+  }
+  /// Predicted load of slice `sl` once `s` joins it.
+  static double load_with(const Slice& sl, const MigChoice& c, const StreamView& s) {
+    const double t = time_on(c, sl.profile, s);
+    return sl.load + (t > 0 ? s.rate.v * t : 0.0);
   }
   /// Latency target of a stream: sla_fraction x SLA, or none.
   double target(const StreamView& s) const { return s.sla ? sla_fraction_ * s.sla->v : 1e300; }
@@ -155,14 +169,17 @@ std::vector<std::vector<std::string>> MigPlanner::partition(const std::vector<St
     return compute + b.cs[p] <= b.compute && memory + b.ms[p] <= b.memory &&
            b.instances[p] < choices[c].max_instances[p];
   };
-  // Smallest suitable profile (by SMs) of the first device, for the order.
+  // Smallest suitable profile (by SMs) of the first device that can run the stream, for the order.
   auto need_sms = [&](const StreamView& s) {
-    if (choices.empty()) return 0;
-    const MigChoice& c = choices.front();
-    for (std::size_t p = 0; p < c.profiles.size(); ++p) {
-      if (s.memory.v <= usable(c, p) && suits(fresh(0, p), c, s)) return c.profile_sms[p];
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      const MigChoice& c = choices[k];
+      if (!runnable(c, s)) continue;
+      for (std::size_t p = 0; p < c.profiles.size(); ++p) {
+        if (s.memory.v <= usable(c, p) && suits(fresh(k, p), c, s)) return c.profile_sms[p];
+      }
+      return c.profile_sms.back() + 1;
     }
-    return c.profile_sms.back() + 1;
+    return 0;
   };
   std::vector<std::size_t> order(streams.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -182,6 +199,7 @@ std::vector<std::vector<std::string>> MigPlanner::partition(const std::vector<St
       std::size_t best_p = 0;
       for (std::size_t c = 0; c < choices.size(); ++c) {
         const MigChoice& ch = choices[c];
+        if (!runnable(ch, s)) continue;
         for (std::size_t p = 0; p < ch.profiles.size(); ++p) {
           const bool ok =
               s.memory.v <= usable(ch, p) && fits_budget(c, p) && (!strict || suits(fresh(c, p), ch, s));
@@ -204,22 +222,22 @@ std::vector<std::vector<std::string>> MigPlanner::partition(const std::vector<St
       bs = slices[bc].size() - 1;
       return true;
     };
-    // Joins a planned slice with memory room (strict: also SLA and utilisation): best fit by memory
-    // (strict) or the least loaded.
+    // Joins a planned slice with memory room (strict: also SLA and utilisation): the least loaded once
+    // the stream is added, then the one with fewer streams.
     auto join_slice = [&](bool strict) {
       bool found = false;
+      double best_load = 0;
       for (std::size_t c = 0; c < choices.size(); ++c) {
+        if (!runnable(choices[c], s)) continue;
         for (std::size_t k = 0; k < slices[c].size(); ++k) {
           const Slice& sl = slices[c][k];
           if (cost(sl, s) > sl.free || (strict && !suits(sl, choices[c], s))) {
             continue;
           }
-          bool better = !found;
-          if (found) {
-            const Slice& best = slices[bc][bs];
-            better = strict ? sl.free - cost(sl, s) < best.free - cost(best, s) : sl.load < best.load;
-          }
-          if (better) bc = c, bs = k, found = true;
+          const double after = load_with(sl, choices[c], s);
+          const bool better = !found || after < best_load ||
+                              (after == best_load && sl.streams < slices[bc][bs].streams);
+          if (better) bc = c, bs = k, best_load = after, found = true;
         }
       }
       return found;
@@ -237,6 +255,7 @@ std::vector<std::vector<std::string>> MigPlanner::partition(const std::vector<St
       sl.members.push_back({t, target(s)});
     }
     sl.workloads.insert(s.workload_index);
+    ++sl.streams;
     slice_of_[i] = {choices[bc].device, bs};
     logger("sched")->debug("{}#{} -> device {} slice {} ({})", s.workload, s.instance, choices[bc].device, bs,
                            choices[bc].profiles[sl.profile]);

@@ -1,9 +1,9 @@
 // Round-robin placement: stream instances, in file order, go to units in turn. A stream that does not
-// fit the next unit's free memory goes to the following one that has room (never an overcommit).
+// fit the next unit's free memory, or cannot run there (precision, placement), goes to the following one
+// that can take it (never an overcommit).
 // Requests are served first come, first served. The default policy and the baseline of every comparison.
 
-#include "scheduler/memory_tracker.hpp"
-#include "scheduler/scheduler.hpp"
+#include "scheduler/policies/load.hpp"
 
 namespace gpusim {
 namespace {
@@ -19,7 +19,7 @@ class RoundRobin : public Scheduler {
     for (std::size_t s = 0; s < streams.size(); ++s) {
       for (std::size_t tries = 0; tries < units.size(); ++tries) {
         const int u = static_cast<int>((next + tries) % units.size());
-        if (memory.fits(streams[s], u)) {
+        if (policy::can_run(streams[s], u) && memory.fits(streams[s], u)) {
           out[s] = u;
           memory.add(streams[s], u);
           next = static_cast<std::size_t>(u) + 1;

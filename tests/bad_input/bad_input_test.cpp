@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/command.hpp"
 #include "core/errors.hpp"
 #include "platforms/catalog.hpp"
 #include "platforms/input_schema.hpp"
@@ -313,7 +314,7 @@ TEST(BadInputWorkloads, UnknownKeysListKnownKeys) {
             bad("workloads_unknown_workload_key.yaml") +
                 ":4:5: error: workload: unknown key 'prio' (known: arrival, batch, batching, count, "
                 "faces_per_frame, "
-                "model, name, pipeline, precision, priority, sla)");
+                "model, name, pipeline, placement, precision, priority, sla)");
   EXPECT_EQ(workloads_error("workloads_unknown_arrival_key.yaml"),
             bad("workloads_unknown_arrival_key.yaml") +
                 ":4:43: error: arrival: unknown key 'jitter' (known: kind, rate)");
@@ -520,6 +521,88 @@ TEST(BadInputPlan, PrecisionUnsupportedByTheDevicePointsAtThePrecision) {
                 ":4:16: error: workload 'w': device 'gpu' (TestT4) does not support int4");
 }
 
+// placement: checked against the platform before any plan is made. ok_platform_placement.yaml: 'a100'
+// with the fixed MIG partition [3g.20gb, 2g.10gb, 1g.5gb], 't4' (TestT4: no int4, no MIG) and 'auto' (an
+// A100 with `mig: auto`). Line 7 of each workloads file is its `placement:`; the value after
+// "    placement: {device: " starts at column 25.
+std::string placement_error(const std::string& workloads) {
+  return plan_error("ok_platform_placement.yaml", workloads);
+}
+
+TEST(BadInputPlacement, UnknownDeviceListsTheKnownOnes) {
+  EXPECT_EQ(placement_error("workloads_placement_unknown_device.yaml"),
+            bad("workloads_placement_unknown_device.yaml") +
+                ":7:25: error: workload 'w': placement: unknown device 'a10' (known: a100, t4, auto)");
+}
+
+TEST(BadInputPlacement, SliceOutOfRangeStatesTheSlices) {
+  EXPECT_EQ(placement_error("workloads_placement_slice_range.yaml"),
+            bad("workloads_placement_slice_range.yaml") +
+                ":7:38: error: workload 'w': placement: device 'a100' has no slice 3 (its 'mig' list has 3 "
+                "slice(s): 0 to 2)");
+}
+
+TEST(BadInputPlacement, SliceOnADeviceWithoutMig) {
+  EXPECT_EQ(placement_error("workloads_placement_slice_not_mig.yaml"),
+            bad("workloads_placement_slice_not_mig.yaml") +
+                ":7:36: error: workload 'w': placement: device 't4' is not MIG-partitioned (sharing: "
+                "time-slice), so it has no slice 0");
+}
+
+TEST(BadInputPlacement, SliceOnAMigAutoDevice) {
+  EXPECT_EQ(placement_error("workloads_placement_slice_auto.yaml"),
+            bad("workloads_placement_slice_auto.yaml") +
+                ":7:38: error: workload 'w': placement: device 'auto' has 'mig: auto' (the scheduler chooses "
+                "its slices), so no slice can be pinned; pin the device, or list its slices in the platform "
+                "file");
+}
+
+TEST(BadInputPlacement, ListedDeviceWithoutThePrecision) {
+  // The A100 has int4; TestT4 has not. The error points at 't4' in the list ("[a100, " ends at column 32).
+  EXPECT_EQ(placement_error("workloads_placement_precision.yaml"),
+            bad("workloads_placement_precision.yaml") +
+                ":7:33: error: workload 'w': placement: device 't4' (TestT4) does not support int4");
+}
+
+TEST(BadInputPlacement, OneInstanceLargerThanThePinnedSlice) {
+  // 1g.5gb: 4.75 GiB x 0.8 headroom = 3.8 GiB = 4.08 GB usable; one instance holds 10 GB of weights.
+  EXPECT_EQ(placement_error("workloads_placement_memory_one.yaml"),
+            bad("workloads_placement_memory_one.yaml") +
+                ":7:38: error: workload 'w': placement: one instance needs 10.00 GB of device memory and "
+                "a100/1g.5gb#0 (A100-PCIe-40GB) has 4.08 GB usable");
+}
+
+TEST(BadInputPlacement, AllInstancesLargerThanThePinnedSlice) {
+  // One instance: 2 GB of weights + 1 GB of activations = 3 GB, fits 4.08 GB; three share the weights:
+  // 2 + 3 x 1 = 5 GB do not.
+  EXPECT_EQ(placement_error("workloads_placement_memory_all.yaml"),
+            bad("workloads_placement_memory_all.yaml") +
+                ":7:38: error: workload 'w': placement: its 3 instances need 5.00 GB of device memory and "
+                "a100/1g.5gb#0 (A100-PCIe-40GB) has 4.08 GB usable");
+}
+
+TEST(BadInputPlacement, NoRoomLeftOnTheAllowedUnitsListsOnlyThem) {
+  // Five 5 GB instances on a100's slices (usable x 0.8: 3g.20gb 19.62 GiB -> 16.85 GB, 2g.10gb 9.75 GiB ->
+  // 8.38 GB, 1g.5gb 4.75 GiB -> 4.08 GB): three fit the 3g, one the 2g, none the 1g; round-robin is left
+  // with instance 4. t4 and auto are not listed: the placement does not allow them.
+  EXPECT_EQ(placement_error("workloads_placement_no_room.yaml"),
+            bad("workloads_placement_no_room.yaml") +
+                ":3:5: error: workload 'w' instance 4 needs 5.00 GB of device memory and no unit its placement "
+                "allows has room left: a100/3g.20gb#0 (A100-PCIe-40GB, 16.85 GB usable), a100/2g.10gb#0 "
+                "(A100-PCIe-40GB, 8.38 GB usable), a100/1g.5gb#0 (A100-PCIe-40GB, 4.08 GB usable)");
+}
+
+TEST(BadInputPlacement, MalformedPlacements) {
+  EXPECT_EQ(workloads_error("workloads_placement_both_keys.yaml"),
+            bad("workloads_placement_both_keys.yaml") +
+                ":7:40: error: placement has either 'device' or 'devices', not both");
+  EXPECT_EQ(workloads_error("workloads_placement_slice_with_list.yaml"),
+            bad("workloads_placement_slice_with_list.yaml") +
+                ":7:41: error: 'slice' needs one 'device', not a 'devices' list");
+  EXPECT_EQ(workloads_error("workloads_placement_duplicate.yaml"),
+            bad("workloads_placement_duplicate.yaml") + ":7:31: error: 'devices' lists 't4' twice");
+}
+
 TEST(BadInputPlan, UnknownSchedulerListsValidNames) {
   const std::string msg = plan_error("ok_platform_a100.yaml", "workloads_unknown_scheduler.yaml");
   // The location of `scheduler:` is added by `gpusim run` (see BadInputCli.UnknownSchedulerInFile).
@@ -701,20 +784,9 @@ TEST(BadInputRange, EverySchemaBoundParsesAndIsOrdered) {
 // ---------------------------------------------------------------------------------------------------------
 // The gpusim binary: exit code 2, exactly one line on stderr, nothing written.
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+using gpusim::test::Outcome;
+using gpusim::test::quoted;
+using gpusim::test::slurp;
 
 class BadInputCli : public ::testing::Test {
  protected:
@@ -730,18 +802,10 @@ class BadInputCli : public ::testing::Test {
   /// Runs `gpusim ARGS` with the test catalog (TestT4 only), capturing stdout and stderr; with `timeout_s`,
   /// a run that has not ended by then is killed (exit code 124), so a hang fails the test instead.
   Outcome gpusim(const std::string& args, bool with_catalog = true, int timeout_s = 0) const {
-    const auto out = dir_ / "stdout";
-    const auto err = dir_ / "stderr";
     std::string cmd = quoted(GPUSIM_BINARY) + " " + args;
     if (timeout_s > 0) cmd = "timeout -k 2 " + std::to_string(timeout_s) + " " + cmd;
     if (with_catalog) cmd += " --catalog " + quoted(kData + "/catalog");
-    cmd += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
+    return gpusim::test::run_command(cmd, dir_);
   }
 
   std::string json() const { return (dir_ / "out.json").string(); }
@@ -791,6 +855,14 @@ TEST_F(BadInputCli, BadWorkloadsFile) {
                          quoted(bad("workloads_rate_no_unit.yaml")) + " --json " + quoted(json())),
                   bad("workloads_rate_no_unit.yaml") +
                       ":6:13: error: 'rate': '30' has no unit: expected a rate with a unit, such as 30/s");
+}
+
+TEST_F(BadInputCli, PlacementOnAnUnknownDevice) {
+  // ok_platform_t4.yaml has one device, 'gpu'.
+  expect_rejected(gpusim("run " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                         quoted(bad("workloads_placement_unknown_device.yaml")) + " --json " + quoted(json())),
+                  bad("workloads_placement_unknown_device.yaml") +
+                      ":7:25: error: workload 'w': placement: unknown device 'a10' (known: gpu)");
 }
 
 TEST_F(BadInputCli, ModelThatFitsNoDevice) {

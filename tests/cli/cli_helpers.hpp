@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/command.hpp"
+
 namespace gpusim::test {
 
 /// A fresh directory for the current test's files, removed at the end.
@@ -38,33 +40,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline std::string quoted(const std::string& s) { return "'" + s + "'"; }
-
 /// Runs `gpusim ARGS` (ARGS already quoted where needed), capturing stdout and stderr.
 inline Outcome gpusim(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout");
-  const std::string err = dir.file("stderr");
-  const std::string cmd =
-      quoted(GPUSIM_BINARY) + " " + args + " >" + quoted(out) + " 2>" + quoted(err) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = slurp(out);
-  o.err = slurp(err);
-  return o;
+  return run_command(quoted(GPUSIM_BINARY) + " " + args, dir.file(""));
 }
 
 inline std::string face_model(const std::string& name) {

@@ -86,6 +86,16 @@ TEST(Estimate, BadInputsExit2WithOneLine) {
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(o.err, "error: --headroom 1.5: must be in (0, 1]\n");
 
+  // A workloads file (pipelines) is capacity's question: the error names the command to run.
+  const std::string workloads = dir.file("workloads.yaml");
+  o = gpusim(dir, "estimate " + quoted(workloads) + " --device T4 --rate 30/s --sla 100ms");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.err, "error: MODEL '" + workloads +
+                       "' is a YAML file: estimate takes one model (an ONNX file or zoo:NAME); for a workloads "
+                       "file (pipelines included) run 'gpusim capacity PLATFORM " +
+                       workloads + " --vary WORKLOAD'\n");
+  EXPECT_EQ(o.out, "");
+
   const std::string missing = dir.file("missing.onnx");
   o = gpusim(dir, "estimate " + quoted(missing) + " --device T4" + rest);
   EXPECT_EQ(o.exit_code, 2);

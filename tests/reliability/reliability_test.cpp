@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/command.hpp"
+
 namespace {
 
 const std::string kData = GPUSIM_TEST_DATA_DIR;
@@ -27,21 +29,9 @@ const std::string kPlatform = kData + "/bad/ok_platform_t4.yaml";
 const std::string kWorkloads = std::string(GPUSIM_RELIABILITY_DATA_DIR) + "/busy_workloads.yaml";
 constexpr int kBudget = 2;
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
+using gpusim::test::Outcome;
+using gpusim::test::quoted;
+using gpusim::test::slurp;
 
 /// Live processes whose parent is this test process (zombies are reaped on the way).
 std::vector<pid_t> live_children() {
@@ -92,19 +82,10 @@ class HostilePlugin : public ::testing::Test {
 
   /// Runs `gpusim ARGS --catalog TEST_CATALOG` with the callback budget, killed after 60 s.
   Outcome gpusim(const std::string& args, const std::string& budget = std::to_string(kBudget)) const {
-    const auto out = dir_ / "stdout";
-    const auto err = dir_ / "stderr";
-    const std::string cmd = "GPUSIM_CALLBACK_BUDGET=" + quoted(budget) + " timeout -k 2 60 " +
-                            quoted(GPUSIM_BINARY) + " " + args + " --quiet --catalog " + quoted(kData + "/catalog") +
-                            " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-    const auto start = std::chrono::steady_clock::now();
-    const int status = std::system(cmd.c_str());
-    Outcome o;
-    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
+    return gpusim::test::run_command("GPUSIM_CALLBACK_BUDGET=" + quoted(budget) + " timeout -k 2 60 " +
+                                         quoted(GPUSIM_BINARY) + " " + args + " --quiet --catalog " +
+                                         quoted(kData + "/catalog"),
+                                     dir_);
   }
 
   /// `gpusim run` of the small scenario with policy `name` of plugin `plugin`.

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/command.hpp"
+
 namespace {
 
 const std::string kCatalog = std::string(GPUSIM_TEST_DATA_DIR) + "/catalog";  // TestT4 only
@@ -25,20 +27,10 @@ constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kGiB = 1024.0 * kMiB;
 constexpr double kRefusalSeconds = 1.0;
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+using gpusim::test::quoted;
+using gpusim::test::slurp;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
+struct Outcome : gpusim::test::Outcome {
   double cpu_seconds = 0;     ///< user + system time of gpusim and its children
   double peak_rss_bytes = 0;  ///< the largest resident set of gpusim and its children
 };
@@ -80,23 +72,17 @@ class HugeWork : public ::testing::Test {
   /// and the peak resident set of gpusim and its children (getrusage of the waited-for descendants).
   Outcome run(const std::string& platform, const std::string& workloads, const std::string& extra,
               int timeout_s) const {
-    const std::string cmd = "timeout -k 2 " + std::to_string(timeout_s) + " " + quoted(GPUSIM_BINARY) +
-                            " run " + quoted(platform) + " " + quoted(workloads) + " --json " +
-                            quoted(path("out.json")) + " --quiet --catalog " + quoted(kCatalog) + " " +
-                            extra + " >" + quoted(path("stdout")) + " 2>" + quoted(path("stderr")) +
-                            " </dev/null";
-    const auto start = std::chrono::steady_clock::now();
-    const int status = std::system(cmd.c_str());
     Outcome o;
-    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    static_cast<gpusim::test::Outcome&>(o) = gpusim::test::run_command(
+        "timeout -k 2 " + std::to_string(timeout_s) + " " + quoted(GPUSIM_BINARY) + " run " + quoted(platform) +
+            " " + quoted(workloads) + " --json " + quoted(path("out.json")) + " --quiet --catalog " +
+            quoted(kCatalog) + " " + extra,
+        dir_);
     rusage usage{};
     ::getrusage(RUSAGE_CHILDREN, &usage);
     o.peak_rss_bytes = static_cast<double>(usage.ru_maxrss) * 1024.0;
     o.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    o.out = slurp(path("stdout"));
-    o.err = slurp(path("stderr"));
     return o;
   }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare) report of an
-# example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
+# report_test.sh KIND GPUSIM CHROMIUM EXAMPLES_DIR WORK_DIR: writes a KIND (run | compare | compare-seeds | sweep | capacity)
+# report of an example and checks it in headless Chromium (check_report.py). Exit 77: no chromium.
 set -euo pipefail
 kind=$1 gpusim=$2 chromium=$3 examples=$4 work=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,23 @@ case "$kind" in
     "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
       --schedulers round-robin,least-loaded,best-fit --report "$work/compare.html" >/dev/null
     min_charts=3 ;;
+  # The same comparison over 3 seeds (3 s each): the intervals across the runs.
+  compare-seeds)
+    "$gpusim" compare "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --schedulers round-robin,best-fit --seeds 3 --set run.duration=3s --set run.warmup=1s \
+      --report "$work/compare-seeds.html" >/dev/null
+    min_charts=3 ;;
+  # A sweep of the quickstart example: streams x device type, p99 against the streams (the L4 saturates).
+  sweep)
+    "$gpusim" sweep "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --set workloads.resnet50.count=4,8,16 --set nodes.server0.devices.gpu.type=A100-PCIe-40GB,L4 \
+      --set run.duration=3s --report "$work/sweep.html" >/dev/null
+    min_charts=2 ;;
+  # A capacity search of the quickstart example with short points (about 10 s).
+  capacity)
+    "$gpusim" capacity "$examples/quickstart/platform.yaml" "$examples/quickstart/workloads.yaml" -q \
+      --vary resnet50 --window 1s --suggest off --report "$work/capacity.html" >/dev/null
+    min_charts=1 ;;
   *) echo "unknown report kind $kind" >&2; exit 2 ;;
 esac
 python3 "$here/check_report.py" "$chromium" "$work/$kind.html" "$work/$kind.png" "$min_charts"

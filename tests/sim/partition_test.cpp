@@ -15,6 +15,7 @@
 
 #include "scenario_builder.hpp"
 #include "sim/partition.hpp"
+#include "tests/support/command.hpp"
 
 using namespace gpusim;
 using namespace gpusim::test;
@@ -117,16 +118,7 @@ TEST(Partition, SplitRunEqualsTheSingleEngine) {
   expect_close(a.end_time, p.end_time, "end_time", 0);
 }
 
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+using gpusim::test::slurp;
 
 // What a user sees: `gpusim run` of 24 devices (3 partitions of 8) prints the same table and writes the
 // same JSON and CSV files as the same run in one engine (GPUSIM_PARTITIONS=off).

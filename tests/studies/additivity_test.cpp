@@ -15,6 +15,7 @@
 
 #include "analysis/additivity.hpp"
 #include "studies/additivity.hpp"
+#include "studies/additivity_modes.hpp"
 #include "scenario_builder.hpp"
 
 using namespace gpusim;
@@ -200,4 +201,23 @@ TEST(AdditivityRequired, ComputeAndMemoryBoundUnderMpsBelowTheSumInBothViews) {
   EXPECT_NE(res[0].verdict.find("below the sum"), std::string::npos) << res[0].verdict;
   EXPECT_NE(res[0].utilisation_verdict.find("below the simple sum"), std::string::npos) << res[0].utilisation_verdict;
   EXPECT_TRUE(res[0].why.empty()) << res[0].why;
+}
+
+// `gpusim additivity --sharing time-slice,mig` on a workload pinned to MIG slice 1: the MIG run keeps the
+// platform's slices, and so the pin; time-slice has no slices, so the workload keeps its device only (before,
+// the time-slice run stopped with "device 'gpu0' is not MIG-partitioned").
+TEST(AdditivityModes, ASlicePinKeepsItsDeviceWhereTheModeHasNoSlices) {
+  Scenario sc = base(SharingMode::MIG);
+  sc.platform.devices.front().mig_partition = {"3g.20gb", "3g.20gb"};
+  sc.workloads.run.duration = Seconds{0.5};
+  sc.workloads.run.warmup = Seconds{0.1};
+  StreamSpec s = stream("pinned", 1e9, 1e6, 1, periodic(20));
+  s.placement.devices = {"gpu0"};
+  s.placement.device_locs = {SourceLoc{}};
+  s.placement.slice = 1;
+  sc.workloads.streams.push_back(s);
+  const auto answers = additivity_by_sharing(sc, {SharingMode::TIME_SLICE, SharingMode::MIG}, std::nullopt);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].mode, "time-slice");
+  EXPECT_EQ(answers[1].mode, "mig");
 }

@@ -41,7 +41,9 @@ TEST(DeclaredParams, TheDocsCarryEachDefault) {
       {"priority", {{"max_queue", "0"}, {"protect", "1"}}},
       {"round-robin", {}},
   };
-  for (const auto& [name, defaults] : expected) {
+  for (const auto& entry : expected) {
+    const std::string& name = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
+    const auto& defaults = entry.second;
     const auto entries = Registry<Scheduler>::instance().entries();
     const auto it =
         std::find_if(entries.begin(), entries.end(), [&](const auto* e) { return e->name == name; });

@@ -141,6 +141,64 @@ TEST(MigPlanner, SmallStreamsShareASliceWhenTheBudgetRunsOut) {
   EXPECT_EQ(p->place(streams, slices(partition[0])), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 0}));
 }
 
+TEST(MigPlanner, IdenticalStreamsSpreadEvenlyOverTheSlices) {
+  // Nineteen 0.5 GiB streams at 10/s x 20 ms = 0.2 each on a 1g.5gb: seven 1g.5gb slices (the instance
+  // limit); the other twelve join the least loaded slice, so 19 = 7 x 2 + 5 gives five slices 3 streams
+  // (0.6 busy, latency 20 ms + 3 x 10 x 0.02^2 / (2 x 0.4) = 35 ms, within 0.8 x 100 ms) and two 2.
+  std::vector<StreamView> streams;
+  std::vector<std::vector<double>> times;
+  for (int i = 0; i < 19; ++i) {
+    streams.push_back(mig_stream(i, 0.5, 100.0));
+    times.push_back({20, 10, 7, 5, 3});
+  }
+  std::vector<MigChoice> choices{a100(0)};
+  set_times(choices, times);
+  auto p = policy("mig-planner");
+  const auto partition = p->partition(streams, choices);
+  EXPECT_EQ(partition[0], std::vector<std::string>(7, "1g.5gb"));
+  for (auto& s : streams) s.isolated_time.assign(7, Seconds{20 * kMs});
+  const auto placement = p->place(streams, slices(partition[0]));
+  std::vector<int> counts(7, 0);
+  for (int u : placement) ++counts.at(static_cast<std::size_t>(u));
+  EXPECT_EQ(counts, (std::vector<int>{3, 3, 3, 3, 3, 2, 2}));
+}
+
+TEST(MigPlanner, BalancesByLoadNotByCount) {
+  // "big" (12 GiB, 5 ms on 3g.20gb at 10/s: 0.05) opens a 3g.20gb; seven 1 GiB streams (20 ms on 1g.5gb:
+  // 0.2; 7 ms on 3g.20gb: 0.07) open the four 1g.5gb the budget leaves (7 - 3 compute, 8 - 4 memory
+  // slices). The last three join the least loaded slice once added: the 3g.20gb at 0.12, 0.19, 0.26 against
+  // 0.4 on a 1g.5gb, so the 3g.20gb ends with four streams and each 1g.5gb with one.
+  std::vector<StreamView> streams{mig_stream(0, 12, std::nullopt)};
+  std::vector<std::vector<double>> times{{40, 20, 5, 4, 2}};
+  for (int i = 1; i <= 7; ++i) {
+    streams.push_back(mig_stream(i, 1, 100.0));
+    times.push_back({20, 10, 7, 5, 3});
+  }
+  std::vector<MigChoice> choices{a100(0)};
+  set_times(choices, times);
+  auto p = policy("mig-planner");
+  const auto partition = p->partition(streams, choices);
+  EXPECT_EQ(partition[0], (std::vector<std::string>{"3g.20gb", "1g.5gb", "1g.5gb", "1g.5gb", "1g.5gb"}));
+  EXPECT_TRUE(valid(partition[0]));
+  for (auto& s : streams) s.isolated_time.assign(5, Seconds{1 * kMs});
+  EXPECT_EQ(p->place(streams, slices(partition[0])), (std::vector<int>{0, 1, 2, 3, 4, 0, 0, 0}));
+}
+
+TEST(MigPlanner, PlansAPinnedStreamOnlyOnItsDevice) {
+  // Two A100s left to the policy; stream 0 may run on the second only (make_plan leaves its times on the
+  // first empty, as for a workload with `placement: {device: ...}`). Its 1 ms SLA fits no slice (3 ms even
+  // on 7g.40gb), so it takes the fallback, the smallest profile that fits its memory: a 1g.5gb, still on
+  // the second A100. Stream 1, free, prefers the device already in use, so the first A100 is unused (the
+  // whole GPU).
+  std::vector<StreamView> streams{mig_stream(0, 1, 1.0), mig_stream(1, 1, 100.0)};
+  std::vector<MigChoice> choices{a100(0), a100(1)};
+  set_times(choices, {{20, 10, 7, 5, 3}, {20, 10, 7, 5, 3}});
+  for (auto& per_profile : choices[0].profile_time) per_profile[0] = std::nullopt;
+  const auto partition = policy("mig-planner")->partition(streams, choices);
+  EXPECT_EQ(partition[0], (std::vector<std::string>{"7g.40gb"}));
+  EXPECT_EQ(partition[1], (std::vector<std::string>{"1g.5gb", "1g.5gb"}));
+}
+
 TEST(MigPlanner, FillsADeviceInUseBeforeOpeningAnotherAndGivesAnUnusedOneTheWholeGpu) {
   // Three 12 GiB streams need a 3g.20gb each; an A100 holds two (instance limit 2, memory slices 8).
   std::vector<StreamView> streams;

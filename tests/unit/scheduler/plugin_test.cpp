@@ -184,7 +184,9 @@ TEST(PluginCli, ComparedPoliciesThatBreakTheirContractAreErrorRows) {
             0)
       << read((dir / "err.txt").string());
   const std::string text = read(json);
-  EXPECT_NE(text.find("\"rank\": 1,\n      \"scheduler\": \"round-robin\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"rank\": 1,\n      \"saturated\": false,\n      \"scheduler\": \"round-robin\""),
+            std::string::npos)
+      << text;
   EXPECT_NE(
       text.find("\"error\": \"scheduler 'throws-in-place' at t=0.000000s: place() threw: vector index\""),
       std::string::npos)
