@@ -133,6 +133,7 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   qty("memory", d.memory, true);
   qty("memory_bandwidth", d.memory_bandwidth, true);
   qty("l2_cache", d.l2_cache, true);
+  qty("l2_bandwidth", d.l2_bandwidth, false);
   qty("pcie_bandwidth", d.pcie_bandwidth, true);
   qty("tdp", d.tdp, true);
   qty("idle_power", d.idle_power, true);

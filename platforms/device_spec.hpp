@@ -1,6 +1,7 @@
 #pragma once
 /// A device type from the catalog: the numbers the simulator needs, each in SI units.
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,6 +56,7 @@ struct DeviceSpec {
   std::string memory_type;
   ByteRate memory_bandwidth;
   Bytes l2_cache;
+  ByteRate l2_bandwidth;  ///< L2 read bandwidth (bytes/clk x boost clock); 0: unknown, no L2 hits
   ByteRate pcie_bandwidth;
   Watts tdp;
   Watts idle_power;
@@ -73,6 +75,11 @@ struct DeviceSpec {
   FlopRate achievable(Precision p) const;
   /// Memory bandwidth x memory efficiency.
   ByteRate achievable_bandwidth() const { return memory_bandwidth * memory_efficiency; }
+  /// Device-memory bytes one L2-hit byte is worth: memory_bandwidth / l2_bandwidth (1 without an L2
+  /// bandwidth). Both carry the memory efficiency, so an L2 hit is served at l2_bandwidth x efficiency.
+  double l2_hit_cost() const {
+    return l2_bandwidth.v > 0 ? std::min(1.0, memory_bandwidth.v / l2_bandwidth.v) : 1.0;
+  }
   const MigProfile* mig_profile(const std::string& profile_name) const;
 };
 

@@ -30,8 +30,8 @@ const Schema& platform_schema() {
                              "switches one mechanism; a mapping sets its parameters"));
     f.push_back(plain_field("contention.<mechanism>.enabled", FieldKind::FLAG, "true",
                             "in a mapping of parameters: whether the mechanism is on"));
-    f.push_back(number_field("contention.l2.sensitivity", "0", "10", "0.5",
-                             "extra memory traffic at full L2 overflow (0.5 = +50 %)"));
+    f.push_back(number_field("contention.l2.sensitivity", "0", "1", "1",
+                             "share of their L2 hits co-runners lose at full L2 overflow"));
     f.push_back(quantity_field("contention.time_slice.slice", Dimension::SECONDS, "1us", "1s", "2ms",
                                "time slice of a context while others wait"));
     f.push_back(quantity_field("contention.time_slice.switch_cost", Dimension::SECONDS, "0s", "1s", "25us",
@@ -115,6 +115,8 @@ const Schema& device_schema() {
     f.push_back(quantity_field("memory_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "required",
                                "peak memory bandwidth"));
     f.push_back(quantity_field("l2_cache", Dimension::BYTES, "1kB", "1PB", "required", "L2 cache size"));
+    f.push_back(quantity_field("l2_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "absent: no L2 hits",
+                               "L2 read bandwidth (bytes/clk x boost clock); L2 hits are served at it"));
     f.push_back(quantity_field("pcie_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "required",
                                "host link, one direction"));
     f.push_back(quantity_field("tdp", Dimension::WATTS, "0.1W", "100kW", "required", "board power limit"));

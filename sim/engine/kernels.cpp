@@ -1,5 +1,5 @@
 // The GPU part of a job on SimGrid: time-slicing between contexts (round robin, switch cost), stages and
-// their kernels, the launch of each kernel as an L07 parallel task, the L2 model's effect on the bus, and
+// their kernels, the launch of each kernel as an L07 parallel task, the L2 hits each launch keeps, and
 // the completion callback of every activity.
 
 #include <algorithm>
@@ -122,9 +122,14 @@ void Simulation::launch_kernel(int id) {
                                                 u.unit->sm_fraction);
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
     const double work = k.work_per_sample * b * stretch;
-    const double traffic = bytes * stretch;  // spread over the stretched time
     j.kernel_ws = bytes;
+    u.l2->add(Bytes{bytes});
+    // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
+    // overflow the L2 with it take part of them away.
+    const double hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
+    const double traffic = (bytes - hits * (1.0 - u.l2_hit_cost)) * stretch;  // spread over the stretched time
     if (work == 0 && bytes == 0) {
+      u.l2->remove(Bytes{bytes});
       j.kernel_ws = -1;
       on_done(id);  // nothing for SimGrid to do: only the launch was paid
       return;
@@ -142,8 +147,6 @@ void Simulation::launch_kernel(int id) {
     exec->set_data(job_tag(id));
     ctx.exec = exec;
     touch(ctx.unit);
-    u.l2->add(Bytes{bytes});
-    update_l2(u);
     if (trace_) trace_->kernel_started(id);
     exec->start();
   };
@@ -151,15 +154,6 @@ void Simulation::launch_kernel(int id) {
     Timer::set(now() + overhead, go);
   } else {
     go();
-  }
-}
-
-// Applies the unit's L2 factor (sim/l2_model.hpp) to its memory bus when it changes.
-void Simulation::update_l2(UnitRt& u) {
-  const double factor = u.l2->factor();
-  if (factor != u.l2_factor) {
-    u.l2_factor = factor;
-    u.bus->set_bandwidth(u.bus_bandwidth / factor);
   }
 }
 
@@ -181,7 +175,6 @@ void Simulation::on_done(int id) {
   touch(u);
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
-    update_l2(unit);
   }
   ++result_.kernels;
   ++unit.record.kernels;
