@@ -127,6 +127,7 @@ void Simulation::launch_kernel(int id) {
     // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
     // overflow the L2 with it take part of them away.
     const double hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
+    j.kernel_hits = hits;
     const double traffic = (bytes - hits * (1.0 - u.l2_hit_cost)) * stretch;  // spread over the stretched time
     if (work == 0 && bytes == 0) {
       u.l2->remove(Bytes{bytes});

@@ -90,6 +90,7 @@ class Simulation {
     std::uint32_t kernel = 0;
     std::uint32_t stage_record = 0;
     double kernel_ws = 0;  // working set of the running kernel (L2 model); < 0 when none runs
+    double kernel_hits = 0;  // its bytes served from L2
     double start = 0;      // when the job started
     double predicted = 0;  // predicted service time of its requests, alone
   };
