@@ -5,6 +5,7 @@
 #include <string>
 
 #include "platforms/roofline.hpp"
+#include "sim/launch_geometry.hpp"
 #include "workloads/model/model_cost.hpp"
 
 namespace gpusim {
@@ -21,8 +22,20 @@ struct DeviceView {
 struct FusedTime {
   std::size_t kernels = 0;
   Seconds roofline;     ///< sum over kernels of max(compute, memory)
-  Seconds with_launch;  ///< + one launch overhead per kernel
+  Seconds launched;     ///< sum over kernels of max(compute, memory) / launch efficiency
+  Seconds with_launch;  ///< launched + one launch overhead per kernel
 };
+
+/// One layer's kernel alone on the whole device: its launch, roofline and time.
+struct LayerLaunch {
+  LaunchGeometry geometry;
+  Roofline roofline;
+  Seconds time;               ///< roofline time / launch efficiency
+  double peak_fraction = 0;   ///< achieved share of the binding datasheet peak (FLOP/s or bytes/s)
+};
+
+/// The launch of layer `l` (of a model imported at its batch) on the device of `dv`.
+LayerLaunch layer_launch(const LayerCost& l, const DeviceView& dv);
 
 /// The kernels of `m` after fusion (docs/models.md) and their time alone on the device.
 FusedTime fused_time(const ModelCost& m, const DeviceView& dv, const std::string& label);

@@ -116,7 +116,8 @@ class BareLoop {
     zone->seal();
   }
 
-  // Every kernel of every stage, in stage order, at the stream's batch (kernel_costs() as the engine).
+  // Every kernel of every stage, in stage order, at the stream's batch (kernel_costs() as the engine, with
+  // its launch stretch at that batch: the first tabulated one, the stream's own batch).
   void build_streams() {
     streams_.reserve(plan_.placements().size());
     for (const Placement& p : plan_.placements()) {
@@ -131,10 +132,12 @@ class BareLoop {
           spec, p.unit, stream_seed(sc_.workloads.run.seed, p.stream.workload, p.stream.instance));
       const DeviceInstance& dev = sc_.platform.devices[plan_.units()[p.unit].device];
       const double b = spec.batch;
-      for (const auto& stage : kernel_costs(spec, dev.spec)) {
+      for (const auto& stage : kernel_costs(spec, dev.spec, plan_.units()[p.unit].sm_fraction)) {
         for (const KernelCost& k : stage) {
           if (k.work_per_sample * b == 0 && k.bytes_fixed + k.bytes_per_sample * b == 0) continue;
-          st.kernels.push_back(Kernel{k.work_per_sample * b, k.bytes_fixed + k.bytes_per_sample * b});
+          const double stretch = k.stretch.empty() ? 1.0 : k.stretch.front();
+          st.kernels.push_back(
+              Kernel{k.work_per_sample * b * stretch, (k.bytes_fixed + k.bytes_per_sample * b) * stretch});
         }
       }
     }

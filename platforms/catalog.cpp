@@ -108,6 +108,15 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   str("memory_type", d.memory_type);
   integer("sm_count", d.sm_count);
   integer("fp32_lanes_per_sm", d.fp32_lanes_per_sm);
+  if (auto n = m.optional("sm_limits")) {
+    MapReader l(*n, file, "sm_limits");
+    SmLimits& s = d.sm_limits;
+    s.threads = static_cast<int>(int_in_or(l, field("sm_limits.threads"), s.threads));
+    s.blocks = static_cast<int>(int_in_or(l, field("sm_limits.blocks"), s.blocks));
+    s.registers = static_cast<int>(int_in_or(l, field("sm_limits.registers"), s.registers));
+    s.shared_memory = get_in_or(l, field("sm_limits.shared_memory"), s.shared_memory);
+    l.finish();
+  }
   qty("boost_clock", d.boost_clock, true);
   qty("base_clock", d.base_clock, false);
   if (auto n = m.optional("tensor_macs_per_sm_per_clock")) {
@@ -124,6 +133,7 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   qty("memory", d.memory, true);
   qty("memory_bandwidth", d.memory_bandwidth, true);
   qty("l2_cache", d.l2_cache, true);
+  qty("l2_bandwidth", d.l2_bandwidth, false);
   qty("pcie_bandwidth", d.pcie_bandwidth, true);
   qty("tdp", d.tdp, true);
   qty("idle_power", d.idle_power, true);

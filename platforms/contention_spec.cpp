@@ -21,7 +21,7 @@ const std::vector<Mechanism>& mechanisms() {
   static const std::vector<Mechanism> table{
       {"bandwidth", &ContentionSpec::bandwidth,
        "co-running kernels share the memory bus (off: each sees all of it)"},
-      {"l2", &ContentionSpec::l2, "co-runners whose working sets overflow L2 lose memory bandwidth"},
+      {"l2", &ContentionSpec::l2, "co-runners whose working sets overflow L2 lose their L2 hits"},
       {"time_slice", &ContentionSpec::time_slice,
        "a time-sliced GPU pays a switch cost when it changes context"},
       {"power", &ContentionSpec::power, "the clock steps down while power exceeds the cap"},

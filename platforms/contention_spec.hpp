@@ -12,8 +12,8 @@ namespace gpusim {
 
 struct ContentionSpec {
   bool bandwidth = true;          ///< co-running kernels share memory bandwidth (off: each sees all of it)
-  bool l2 = true;                 ///< co-runners whose working sets overflow L2 lose bandwidth
-  double l2_sensitivity = 0.5;    ///< extra traffic at full overflow (0.5 = +50 %)
+  bool l2 = true;                 ///< co-runners whose working sets overflow L2 lose their L2 hits
+  double l2_sensitivity = 1.0;    ///< share of the hits lost at full overflow (sim/l2_model.hpp)
   bool time_slice = true;         ///< contexts pay a switch cost when the GPU changes context
   Seconds slice{2e-3};            ///< time slice of a context when others wait
   Seconds switch_cost{25e-6};     ///< cost of one context switch

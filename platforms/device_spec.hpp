@@ -1,6 +1,7 @@
 #pragma once
 /// A device type from the catalog: the numbers the simulator needs, each in SI units.
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,15 @@ struct ThermalSpec {
   Celsius limit{85.0};
 };
 
+/// What one SM can hold at once (CUDA C++ Programming Guide, "Technical Specifications per Compute
+/// Capability"); defaults: compute capability 8.0.
+struct SmLimits {
+  int threads = 2048;                ///< resident threads
+  int blocks = 32;                   ///< resident thread blocks
+  int registers = 65536;             ///< 32-bit registers
+  Bytes shared_memory{167936.0};     ///< shared memory blocks may use (164 KiB)
+};
+
 /// A catalog entry (platforms/catalog/NAME.yaml).
 struct DeviceSpec {
   std::string name;
@@ -37,6 +47,7 @@ struct DeviceSpec {
   std::string form_factor;
   int sm_count = 0;
   int fp32_lanes_per_sm = 0;
+  SmLimits sm_limits;
   Hertz boost_clock;
   Hertz base_clock;
   std::map<Precision, double> tensor_macs_per_sm_per_clock;
@@ -45,6 +56,7 @@ struct DeviceSpec {
   std::string memory_type;
   ByteRate memory_bandwidth;
   Bytes l2_cache;
+  ByteRate l2_bandwidth;  ///< L2 read bandwidth (bytes/clk x boost clock); 0: unknown, no L2 hits
   ByteRate pcie_bandwidth;
   Watts tdp;
   Watts idle_power;
@@ -63,6 +75,11 @@ struct DeviceSpec {
   FlopRate achievable(Precision p) const;
   /// Memory bandwidth x memory efficiency.
   ByteRate achievable_bandwidth() const { return memory_bandwidth * memory_efficiency; }
+  /// Device-memory bytes one L2-hit byte is worth: memory_bandwidth / l2_bandwidth (1 without an L2
+  /// bandwidth). Both carry the memory efficiency, so an L2 hit is served at l2_bandwidth x efficiency.
+  double l2_hit_cost() const {
+    return l2_bandwidth.v > 0 ? std::min(1.0, memory_bandwidth.v / l2_bandwidth.v) : 1.0;
+  }
   const MigProfile* mig_profile(const std::string& profile_name) const;
 };
 

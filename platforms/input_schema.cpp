@@ -30,8 +30,8 @@ const Schema& platform_schema() {
                              "switches one mechanism; a mapping sets its parameters"));
     f.push_back(plain_field("contention.<mechanism>.enabled", FieldKind::FLAG, "true",
                             "in a mapping of parameters: whether the mechanism is on"));
-    f.push_back(number_field("contention.l2.sensitivity", "0", "10", "0.5",
-                             "extra memory traffic at full L2 overflow (0.5 = +50 %)"));
+    f.push_back(number_field("contention.l2.sensitivity", "0", "1", "1",
+                             "share of their L2 hits co-runners lose at full L2 overflow"));
     f.push_back(quantity_field("contention.time_slice.slice", Dimension::SECONDS, "1us", "1s", "2ms",
                                "time slice of a context while others wait"));
     f.push_back(quantity_field("contention.time_slice.switch_cost", Dimension::SECONDS, "0s", "1s", "25us",
@@ -89,6 +89,14 @@ const Schema& device_schema() {
     f.push_back(plain_field("form_factor", FieldKind::TEXT, "empty", "PCIe, SXM, module, ..."));
     f.push_back(integer_field("sm_count", 1, 100000, "required", "streaming multiprocessors"));
     f.push_back(integer_field("fp32_lanes_per_sm", 1, 100000, "required", "FP32 lanes (CUDA cores) per SM"));
+    f.push_back(plain_field("sm_limits", FieldKind::MAPPING, "compute capability 8.0's",
+                            "what one SM holds at once (CUDA C++ Programming Guide, technical "
+                            "specifications per compute capability); sizes kernels' launch geometry"));
+    f.push_back(integer_field("sm_limits.threads", 32, 100000, "2048", "resident threads per SM"));
+    f.push_back(integer_field("sm_limits.blocks", 1, 100000, "32", "resident thread blocks per SM"));
+    f.push_back(integer_field("sm_limits.registers", 1024, 10000000, "65536", "32-bit registers per SM"));
+    f.push_back(quantity_field("sm_limits.shared_memory", Dimension::BYTES, "1kB", "1GB", "164KiB",
+                               "shared memory per SM that thread blocks may use"));
     f.push_back(quantity_field("boost_clock", Dimension::HERTZ, "1MHz", "100GHz", "required", "boost clock"));
     f.push_back(
         quantity_field("base_clock", Dimension::HERTZ, "1MHz", "100GHz", "boost_clock", "base clock"));
@@ -107,6 +115,8 @@ const Schema& device_schema() {
     f.push_back(quantity_field("memory_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "required",
                                "peak memory bandwidth"));
     f.push_back(quantity_field("l2_cache", Dimension::BYTES, "1kB", "1PB", "required", "L2 cache size"));
+    f.push_back(quantity_field("l2_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "absent: no L2 hits",
+                               "L2 read bandwidth (bytes/clk x boost clock); L2 hits are served at it"));
     f.push_back(quantity_field("pcie_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "required",
                                "host link, one direction"));
     f.push_back(quantity_field("tdp", Dimension::WATTS, "0.1W", "100kW", "required", "board power limit"));

@@ -1,4 +1,4 @@
-// The L2 interference factor (see sim/l2_model.hpp).
+// L2 hits and their loss to co-runners (see sim/l2_model.hpp).
 
 #include "sim/l2_model.hpp"
 
@@ -6,13 +6,41 @@
 
 namespace gpusim {
 
-double L2Interference::factor() const {
+Bytes reused_weights(const StageSpec& stage) {
+  if (!stage.l2_weights) return Bytes{0.0};
+  Bytes w{0.0};
+  for (const auto& k : stage.kernels) w += k.weight_bytes;
+  return w;
+}
+
+L2Residency stage_residency(const StageSpec& stage, Bytes l2, Bytes unit_weights) {
+  L2Residency r;
+  r.l2 = l2.v;
+  r.weights = unit_weights.v;
+  r.weights_reused = stage.l2_weights;
+  for (const auto& k : stage.kernels) r.activations_per_sample = std::max(r.activations_per_sample, k.bytes.v);
+  return r;
+}
+
+double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r) {
+  if (k.resident) {
+    const double footprint = k.working_set.v * batch + k.weight_bytes.v;
+    return footprint <= r.l2 ? k.bytes.v * batch + k.weight_bytes.v : 0.0;
+  }
+  const bool weights_fit = r.weights_reused && r.weights + r.activations_per_sample * batch <= r.l2;
+  const double left = r.l2 - (weights_fit ? r.weights : 0.0);
+  // Its inputs stay while what moved since they were written (the weights too, unless they are resident)
+  // fits in the L2 left.
+  const double distance = k.reuse_distance.v * batch + (weights_fit ? 0.0 : k.reuse_weights.v);
+  return (weights_fit ? k.weight_bytes.v : 0.0) + (distance <= left ? k.chained_input.v * batch : 0.0);
+}
+
+double L2Interference::kept() const {
   if (!enabled_ || working_sets_.size() <= 1) return 1.0;
   double sum = 0;
   for (double w : working_sets_) sum += w;
-  const double l2 = l2_.v;
-  const double overflow = std::max(0.0, sum - std::max(l2, *working_sets_.rbegin()));
-  return 1.0 + sensitivity_ * std::min(1.0, overflow / l2);
+  const double overflow = std::max(0.0, sum - l2_.v);
+  return 1.0 - sensitivity_ * std::min(1.0, overflow / l2_.v);
 }
 
 }  // namespace gpusim

@@ -1,16 +1,45 @@
 #pragma once
-/// L2 interference on one execution unit (pure; no SimGrid).
+/// L2 hits on one execution unit (pure; no SimGrid).
 ///
-/// When the working sets of the kernels running on a unit together overflow its L2 (beyond what the
-/// largest one alone already overflows), the memory bus loses bandwidth: it runs at bandwidth / factor,
-///   factor = 1 + sensitivity x min(1, overflow / L2),   overflow = max(0, sum - max(L2, largest)).
-/// A single kernel, or a switched-off model, has factor 1.
+/// Bytes that stay in L2 are served at the device's L2 bandwidth, the rest at device-memory bandwidth
+/// (DeviceSpec::l2_hit_cost). A kernel's hits at batch b on a unit whose L2 holds L bytes:
+/// - its weights (weight_bytes), when its stage reuses its weights across requests (a model) and every
+///   weight kept on the unit plus the stage's largest kernel activations at b fit in L (nothing evicts them);
+/// - the inputs earlier kernels of its request wrote (chained_input x b), when everything moved since the
+///   oldest of them was written (reuse_distance x b, plus reuse_weights unless the weights are resident:
+///   LRU's stack distance) fits in the L2 the resident weights leave;
+/// - a resident kernel (one that re-reads a buffer its earlier launches left in L2, as a streaming benchmark
+///   does): all its bytes, when its working set (working_set x b + weight_bytes) fits in L.
+///
+/// Co-runners (L2Interference): when the working sets of the kernels running on the unit together overflow
+/// its L2, a kernel launched then keeps 1 - sensitivity x min(1, overflow / L2) of its hits,
+/// overflow = max(0, sum - L2), counted only when two or more kernels run (a kernel alone that overflows
+/// has no hits to lose). Evaluated at each launch.
 
 #include <set>
 
 #include "core/units.hpp"
+#include "workloads/workload_spec.hpp"
 
 namespace gpusim {
+
+/// What the L2 of a unit holds for one stage of a stream.
+struct L2Residency {
+  double l2 = 0;                      ///< bytes of the unit's L2
+  double weights = 0;                 ///< weights kept on the unit (every stage that reuses its own)
+  double activations_per_sample = 0;  ///< the stage's largest kernel activation traffic per sample
+  bool weights_reused = false;        ///< this stage's weights are among `weights`
+};
+
+/// The residency of `stage` on a unit of `l2` bytes whose reused weights total `unit_weights` bytes.
+L2Residency stage_residency(const StageSpec& stage, Bytes l2, Bytes unit_weights);
+
+/// Weights a stage keeps in L2 when they fit: the sum of its kernels' weight bytes, or 0 when it does not
+/// reuse them.
+Bytes reused_weights(const StageSpec& stage);
+
+/// Bytes of kernel `k` at `batch` that are L2 hits when it runs alone (see above).
+double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r);
 
 class L2Interference {
  public:
@@ -21,8 +50,8 @@ class L2Interference {
   void add(Bytes working_set) { working_sets_.insert(working_set.v); }
   /// A kernel added with this working set ends (it must have been added).
   void remove(Bytes working_set) { working_sets_.erase(working_sets_.find(working_set.v)); }
-  /// The bandwidth divisor for the kernels running now.
-  double factor() const;
+  /// The share of its L2 hits a kernel launched now keeps, given the kernels running (itself included).
+  double kept() const;
 
  private:
   Bytes l2_;

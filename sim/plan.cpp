@@ -5,6 +5,8 @@
 #include <set>
 
 #include "core/logging.hpp"
+#include "sim/l2_model.hpp"
+#include "sim/launch_geometry.hpp"
 #include "sim/plan.hpp"
 #include "sim/placement.hpp"
 
@@ -42,14 +44,22 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
   const FlopRate compute = d.spec.achievable(s.precision) * u.sm_fraction;
   const ByteRate bw = d.spec.achievable_bandwidth() * u.bw_fraction;
   const double items = s.fanout ? s.fanout->expected() : 1.0;
+  Bytes weights{0.0};  // alone: only its own weights in L2
+  for (const auto& st : s.stages) weights += reused_weights(st);
   Seconds total;
   for (const auto& st : s.stages) {
     const double b = st.per_item ? items * s.batch : s.batch;
     if (b <= 0) continue;
+    const L2Residency l2 = stage_residency(st, u.l2, weights);
     for (const auto& k : st.kernels) {
       const Flops f = k.flops * b;
-      const Bytes m = k.weight_bytes + k.bytes * b;
-      total += std::max(f / compute, m / bw) + d.spec.launch_overhead;
+      const Bytes m{k.weight_bytes.v + k.bytes.v * b - l2_hit_bytes(k, b, l2) * (1.0 - d.spec.l2_hit_cost())};
+      // A launch that leaves part of the unit idle takes its roofline / efficiency (sim/launch_geometry.hpp).
+      const double efficiency =
+          k.shape.kind == KernelClass::FILL
+              ? 1.0
+              : launch_geometry(k.shape, b, s.precision, d.spec, unit_sms(d.spec, u.sm_fraction)).efficiency;
+      total += std::max(f / compute, m / bw) / efficiency + d.spec.launch_overhead;
     }
   }
   return total;

@@ -100,8 +100,9 @@ std::vector<Unit> units_of(const DeviceInstance& d, int device_index, const std:
 
 /// Predicted time of one request alone on a unit: sum over its stages' kernels (at the stage's batch,
 /// with the mean fan-out) of the roofline max(flops / (peak x eff x sm_fraction), bytes / (bandwidth x
-/// eff x bw_fraction)) plus the launch overhead of each kernel. Nothing when the unit's device does not
-/// support the stream's precision.
+/// eff x bw_fraction)), divided by the kernel's launch efficiency on the unit (sim/launch_geometry.hpp:
+/// waves and the share of the unit a small grid occupies), plus the launch overhead of each kernel.
+/// Nothing when the unit's device does not support the stream's precision.
 std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceInstance& d, const Unit& u);
 
 /// The two roofline terms of one request alone on a unit, summed over kernels: compute time and memory time.

@@ -2,16 +2,34 @@
 
 #include "sim/work_units.hpp"
 
+#include <algorithm>
+
+#include "sim/launch_geometry.hpp"
+
 namespace gpusim {
 
-std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d) {
+double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction) {
+  if (k.shape.kind == KernelClass::FILL) return 1.0;
+  return 1.0 / launch_geometry(k.shape, batch, p, d, unit_sms(d, sm_fraction)).efficiency;
+}
+
+std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d, double sm_fraction) {
   const double compute_rate = d.achievable(s.precision).v;
+  // Batches a job of this stream can run at: its own, up to max_batch samples when batched, and for a
+  // per-item stage the fan-out items of those requests.
+  const int requests = s.batching ? std::max(1, s.batching->max_batch / std::max(1, s.batch)) : 1;
+  const int most = s.batching ? std::max(s.batch, s.batching->max_batch) : s.batch;
+  const int items = s.fanout ? s.fanout->max * requests : 0;
   std::vector<std::vector<KernelCost>> stages;
   for (const auto& stage : s.stages) {
+    const int lo = stage.per_item ? 1 : s.batch;
+    const int hi = std::min(stage.per_item ? std::max(items, 1) : most, lo + kMaxTabulatedBatches - 1);
     std::vector<KernelCost> costs;
     for (const auto& k : stage.kernels) {
-      costs.push_back(
-          KernelCost{k.flops.v / compute_rate * kWorkUnitsPerSecond, k.weight_bytes.v, k.bytes.v});
+      KernelCost c{k.flops.v / compute_rate * kWorkUnitsPerSecond, k.weight_bytes.v, k.bytes.v, lo, {}};
+      c.stretch.reserve(static_cast<std::size_t>(hi - lo + 1));
+      for (int b = lo; b <= hi; ++b) c.stretch.push_back(kernel_stretch(k, b, s.precision, d, sm_fraction));
+      costs.push_back(std::move(c));
     }
     stages.push_back(std::move(costs));
   }

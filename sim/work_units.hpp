@@ -16,15 +16,28 @@ namespace gpusim {
 constexpr double kWorkUnitsPerSecond = 1e9;
 
 /// A kernel's demand at batch b: compute work_per_sample x b (work units), bytes bytes_fixed +
-/// bytes_per_sample x b.
+/// bytes_per_sample x b, both stretched by its launch's 1 / efficiency at that batch (tabulated).
 struct KernelCost {
   double work_per_sample = 0;
   double bytes_fixed = 0;
   double bytes_per_sample = 0;
+  int first_batch = 1;          ///< batch of stretch[0]
+  std::vector<double> stretch;  ///< kernel_stretch() at first_batch, first_batch + 1, ... (plan time)
 };
 
-/// Costs of every kernel of a stream on a device, per stage, per kernel.
-std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d);
+/// Most batches a KernelCost tabulates; a batch beyond them is computed when it runs.
+constexpr int kMaxTabulatedBatches = 4096;
+
+/// 1 / launch efficiency (sim/launch_geometry.hpp) of kernel `k` at `batch` on a unit holding
+/// `sm_fraction` of device `d`'s SMs; 1 for a kernel without geometry (FILL). The engine multiplies the
+/// kernel's compute and bytes by it, so alone it takes its roofline / efficiency, and the busy fractions
+/// of the unit's compute and bus stay those of its roofline.
+double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction);
+
+/// Costs of every kernel of a stream on a unit, per stage, per kernel, with kernel_stretch() at every
+/// batch the stage can run (the stream's batch, up to dynamic batching's max_batch, times the fan-out).
+std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d,
+                                                  double sm_fraction = 1.0);
 
 /// Speed of a unit's GPU host at each pstate: 1e9 x sm_fraction x speed_scale x clock / boost clock.
 std::vector<double> unit_speeds(const std::vector<Hertz>& clocks, double sm_fraction, double speed_scale);

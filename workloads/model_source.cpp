@@ -26,6 +26,38 @@ bool is_epilogue(const std::string& op) {
 
 }  // namespace
 
+void chain_kernels(const ModelCost& m, std::vector<long> owner, std::vector<KernelSpec>& kernels) {
+  // A view's output is its input's tensor: written by the same layer.
+  std::vector<std::size_t> writer(m.layers.size());
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const LayerCost& l = m.layers[i];
+    writer[i] = i;
+    if (l.is_view && !l.inputs.empty()) {
+      writer[i] = writer[l.inputs.front()];
+      owner[i] = owner[l.inputs.front()];
+    }
+  }
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const long k = owner[i];
+    if (k < 0 || m.layers[i].is_view) continue;
+    KernelSpec& kernel = kernels[static_cast<std::size_t>(k)];
+    for (std::size_t p : m.layers[i].inputs) {
+      const long q = owner[p];
+      if (q < 0 || q == k) continue;  // a graph input, or an intermediate of its own kernel
+      kernel.chained_input += m.layers[writer[p]].bytes_written;
+      Bytes moved{0.0};
+      Bytes weights{0.0};
+      for (long j = q; j < k; ++j) {
+        moved += kernels[static_cast<std::size_t>(j)].bytes;
+        if (j > q) weights += kernels[static_cast<std::size_t>(j)].weight_bytes;
+      }
+      kernel.reuse_distance = std::max(kernel.reuse_distance, moved);
+      kernel.reuse_weights = std::max(kernel.reuse_weights, weights);
+    }
+    kernel.chained_input = std::min(kernel.chained_input, kernel.bytes);
+  }
+}
+
 // Kernels from layers, by one documented rule (docs/models.md):
 // 1. views (Reshape, Flatten, Squeeze, ...) and layers that neither compute nor move bytes launch nothing;
 // 2. an epilogue op (activation, element-wise, BatchNorm) whose input comes from the layer just before it,
@@ -46,7 +78,9 @@ StageSpec stage_from_cost(const ModelCost& m, const std::string& label) {
   st.params = m.total_params();
   st.input_bytes = m.input_bytes;
   st.output_bytes = m.output_bytes;
+  st.l2_weights = true;
   long last = -1;  // index of the layer that ends the current kernel
+  std::vector<long> owner(m.layers.size(), -1);
   for (std::size_t i = 0; i < m.layers.size(); ++i) {
     const LayerCost& l = m.layers[i];
     if (l.is_view || (l.flops == 0 && l.total_bytes().v == 0)) continue;
@@ -63,10 +97,18 @@ StageSpec stage_from_cost(const ModelCost& m, const std::string& label) {
       if (k.bytes.v < 0) k.bytes = Bytes{0.0};
       k.working_set = k.bytes + k.weight_bytes;
     } else {
-      st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed});
+      KernelSpec k;
+      k.flops = Flops{l.flops};
+      k.bytes = activations;
+      k.weight_bytes = fixed;
+      k.working_set = activations + fixed;
+      k.shape = l.kernel;
+      st.kernels.push_back(k);
     }
+    owner[i] = static_cast<long>(st.kernels.size()) - 1;
     last = static_cast<long>(i);
   }
+  chain_kernels(m, std::move(owner), st.kernels);
   return st;
 }
 

@@ -13,6 +13,11 @@ namespace gpusim {
 /// A model's layers grouped into kernels (the fusion rule is documented in model_source.cpp).
 StageSpec stage_from_cost(const ModelCost& m, const std::string& label);
 
+/// Sets each kernel's chained_input, reuse_distance and reuse_weights (sim/l2_model.hpp): the inputs its
+/// layers read that earlier kernels wrote, and what the kernels in between moved. `owner[i]` is the kernel
+/// that runs layer i, -1 for a layer that launches nothing (a view is its input's).
+void chain_kernels(const ModelCost& m, std::vector<long> owner, std::vector<KernelSpec>& kernels);
+
 /// Loads an ONNX file (relative to base_dir) or zoo:NAME at a batch and precision; `input_shapes` gives
 /// the dims of ONNX inputs with dynamic dims (see OnnxImportOptions::input_shapes).
 ModelCost load_model_cost(const std::string& ref, const std::string& base_dir, Precision p, int64_t batch,

@@ -107,8 +107,9 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
 }
 
 // Explicit descriptor, per sample at batch 1: `flops`, `bytes` (traffic, weights included), `weights`
-// (or `params`), `activations`, `kernels`. The work is split evenly over the kernels; weights are read
-// once per invocation, so at batch b a request moves weights + (bytes - weights) x b bytes.
+// (or `params`), `activations`, `kernels`, and optionally each kernel's grid (`blocks` per sample,
+// `blocks_per_sm`; without them a kernel fills the device). The work is split evenly over the kernels;
+// weights are read once per invocation, so at batch b a request moves weights + (bytes - weights) x b bytes.
 StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, const std::string& owner,
                                Precision precision) {
   MapReader m(node, file, fmt::format("model of '{}'", owner));
@@ -135,6 +136,17 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
     check_range(file, *a, field("workloads[].model.activations"), activations);
   }
   const int kernels = static_cast<int>(int_in_or(m, field("workloads[].model.kernels"), 1));
+  KernelShape shape;  // FILL unless the grid is given
+  const bool has_blocks = m.optional("blocks").has_value();
+  if (has_blocks) {
+    shape.kind = KernelClass::GRID;
+    shape.blocks = number_in_or(m, field("workloads[].model.blocks"), 1.0);
+  }
+  if (auto b = m.optional("blocks_per_sm")) {
+    if (!has_blocks) throw error_at(file, *b, "'blocks_per_sm' needs 'blocks' (the kernel's grid)");
+    shape.blocks_per_sm = static_cast<int>(int_in_or(m, field("workloads[].model.blocks_per_sm"), 1));
+  }
+  const bool l2_reuse = m.bool_or("l2_reuse", false);
   st.input_bytes = m.get_or("input", Bytes{0.0});
   st.output_bytes = m.get_or("output", Bytes{0.0});
   if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
@@ -144,8 +156,22 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   }
   m.finish();
   const double n = kernels;
-  st.kernels.assign(kernels, KernelSpec{Flops{flops / n}, Bytes{(bytes - weights) / n}, Bytes{weights / n},
-                                        Bytes{bytes / n}});
+  KernelSpec k;
+  k.flops = Flops{flops / n};
+  k.bytes = Bytes{(bytes - weights) / n};
+  k.weight_bytes = Bytes{weights / n};
+  k.working_set = Bytes{bytes / n};
+  k.shape = shape;
+  st.kernels.assign(kernels, k);
+  // `l2_reuse`: the kernels chain as a model's do (each reads the half of its activation traffic the one
+  // before wrote) and the weights stay in L2 across requests when they fit (sim/l2_model.hpp).
+  if (l2_reuse) {
+    st.l2_weights = true;
+    for (std::size_t i = 1; i < st.kernels.size(); ++i) {
+      st.kernels[i].chained_input = st.kernels[i].bytes * 0.5;
+      st.kernels[i].reuse_distance = st.kernels[i - 1].bytes;
+    }
+  }
   st.weight_bytes = Bytes{weights};
   st.activation_bytes = Bytes{activations};
   st.model = "explicit";

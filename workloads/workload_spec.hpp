@@ -10,6 +10,7 @@
 #include "core/precision.hpp"
 #include "core/source_loc.hpp"
 #include "core/units.hpp"
+#include "workloads/model/kernel_shape.hpp"
 
 namespace gpusim {
 
@@ -29,6 +30,11 @@ struct KernelSpec {
   Bytes bytes;         ///< activation traffic per sample (reads + writes)
   Bytes weight_bytes;  ///< weights streamed once per invocation
   Bytes working_set;   ///< bytes one sample's invocation touches (activations + weights), for the L2 model
+  KernelShape shape;   ///< its problem for one sample, for the launch geometry (FILL: fills the unit)
+  Bytes chained_input;  ///< per sample: bytes it reads that earlier kernels of its stage wrote (L2 hits)
+  bool resident = false;  ///< re-reads a buffer its earlier launches left in L2 (streaming benchmarks)
+  Bytes reuse_distance;   ///< per sample: activation bytes moved from the oldest such write to this read
+  Bytes reuse_weights;    ///< weight bytes the kernels in between read (they pass through L2 too)
 
   Flops flops_at(int batch) const { return flops * batch; }
   Bytes bytes_at(int batch) const { return weight_bytes + bytes * batch; }
@@ -56,6 +62,7 @@ struct StageSpec {
   Bytes output_bytes;              ///< per sample, copied device -> host (stages nothing depends on)
   bool per_item = false;           ///< batch = fan-out items x the stream's batch
   std::vector<int> after;          ///< stages that must finish first (indices, all earlier)
+  bool l2_weights = false;         ///< its weights stay in L2 across requests when they fit (sim/l2_model.hpp)
 
   Flops flops_per_sample() const;
 };

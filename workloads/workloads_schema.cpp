@@ -77,6 +77,14 @@ const Schema& workloads_schema() {
                                "activation memory per sample"));
     f.push_back(
         integer_field("workloads[].model.kernels", 1, 1000000, "1", "kernels the work is split into"));
+    f.push_back(number_field("workloads[].model.blocks", "1", "1e12", "fills the device",
+                             "thread blocks of each kernel per sample (its grid: waves and the share of "
+                             "the device it occupies)"));
+    f.push_back(integer_field("workloads[].model.blocks_per_sm", 1, 1024, "1",
+                              "blocks of each kernel one SM holds at once (with `blocks`)"));
+    f.push_back(plain_field("workloads[].model.l2_reuse", FieldKind::FLAG, "false",
+                            "L2 hits as a model's: each kernel reads half its activations from the one "
+                            "before, weights stay in L2 across requests when they fit"));
     FieldSpec input = quantity_field("workloads[].model.input", Dimension::BYTES, "1B", "1PB", "0B",
                                      "bytes per sample copied host to device");
     input.zero_too = true;

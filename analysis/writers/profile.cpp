@@ -47,13 +47,21 @@ nlohmann::ordered_json profile_json(const ProfileRequest& o, const ModelCost& m,
                                                          : nlohmann::ordered_json(nullptr)},
                              {"has_formula", l.has_formula}};
     if (dv) {
-      const Roofline r = roofline(Flops{l.flops}, l.total_bytes(), *dv->spec, dv->precision);
+      const LayerLaunch ll = layer_launch(l, *dv);
+      const Roofline& r = ll.roofline;
       layer_sum += r.time();
       e["compute_s"] = r.compute.v;
       e["memory_s"] = r.memory.v;
       e["roofline_s"] = r.time().v;
       e["bound"] = r.time().v > 0 ? nlohmann::ordered_json(r.compute_bound() ? "compute" : "memory")
                                   : nlohmann::ordered_json(nullptr);
+      e["kernel_class"] = std::string(to_string(l.is_view ? KernelClass::FILL : l.kernel.kind));
+      e["blocks"] = ll.geometry.blocks;
+      e["blocks_per_sm"] = ll.geometry.blocks_per_sm;
+      e["waves"] = ll.geometry.waves;
+      e["launch_efficiency"] = ll.geometry.efficiency;
+      e["time_s"] = ll.time.v;
+      e["peak_fraction"] = ll.peak_fraction;
     }
     layers.push_back(std::move(e));
   }
@@ -67,6 +75,7 @@ nlohmann::ordered_json profile_json(const ProfileRequest& o, const ModelCost& m,
     total["roofline_s"] = layer_sum.v;
     total["kernels"] = f.kernels;
     total["kernels_roofline_s"] = f.roofline.v;
+    total["kernels_launched_s"] = f.launched.v;
     total["latency_s"] = f.with_launch.v;
   }
   j["total"] = std::move(total);
@@ -82,8 +91,8 @@ void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& 
                                    "% FLOPs", "params", "bytes KiB",    "FLOP/B"};
   std::vector<bool> numeric{false, false, false, true, true, true, true, true, true};
   if (dv) {
-    headers.insert(headers.end(), {"time us", "bound"});
-    numeric.insert(numeric.end(), {true, false});
+    headers.insert(headers.end(), {"time us", "bound", "blocks", "waves", "% peak"});
+    numeric.insert(numeric.end(), {true, false, true, true, true});
   }
   Table t(headers, numeric);
   Seconds layer_sum;
@@ -103,12 +112,19 @@ void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& 
                                  fmt::format("{:.1f}", bytes / 1024.0),
                                  bytes > 0 ? fmt::format("{:.2f}", l.flops / bytes) : "-"};
     if (dv) {
-      const Roofline r = roofline(Flops{l.flops}, l.total_bytes(), *dv->spec, dv->precision);
-      layer_sum += r.time();
+      const LayerLaunch ll = layer_launch(l, *dv);
+      const Roofline& r = ll.roofline;
+      layer_sum += ll.time;
       const bool work = r.time().v > 0;
       if (work) ++(r.compute_bound() ? compute_bound : memory_bound);
-      row.push_back(work ? fmt::format("{:.3f}", r.time().v * 1e6) : "-");
+      const bool grid = work && ll.geometry.blocks > 0;
+      row.push_back(work ? fmt::format("{:.3f}", ll.time.v * 1e6) : "-");
       row.push_back(work ? (r.compute_bound() ? "compute" : "memory") : "-");
+      row.push_back(grid ? group_digits(ll.geometry.blocks) : "-");
+      row.push_back(grid ? fmt::format("{:.2f}", ll.geometry.blocks / (ll.geometry.blocks_per_sm *
+                                                                        static_cast<double>(ll.geometry.sms)))
+                         : "-");
+      row.push_back(work ? fmt::format("{:.1f}", 100.0 * ll.peak_fraction) : "-");
     }
     t.add(std::move(row));
   }
@@ -126,8 +142,8 @@ void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& 
   Table tot({"total", "value", "", "rule"}, {false, true, false, false});
   tot.add({"MACs", group_digits(m.total_macs()), format_si(m.total_macs(), "MACs", 4), "Conv/Gemm/MatMul"});
   tot.add({"FLOPs", group_digits(total_flops), format_si(total_flops, "FLOPs", 4), "2 x MACs + other ops"});
-  tot.add(
-      {"params", group_digits(m.total_params()), format_si(m.total_params(), "", 4), "summed over layers"});
+  tot.add({"params", group_digits(m.total_params()), format_si(m.total_params(), "", 4),
+           "learned weights, each constant once (BatchNorm mean/var are buffers)"});
   const auto short_bytes = [](double b) {
     const std::string s = describe_bytes(b);
     return s.substr(0, s.find(" ("));
@@ -154,14 +170,16 @@ void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& 
       format_si(dv->bandwidth.v, "B/s", 4), dv->compute.v / dv->bandwidth.v,
       describe_seconds(d.launch_overhead.v));
   Table dt({"on the device", "value", "rule"}, {false, true, false});
-  dt.add(
-      {"roofline time, sum over layers", describe_seconds(layer_sum.v),
-       fmt::format("each layer alone, max(FLOPs / compute, bytes / bandwidth): {} compute-, {} memory-bound",
-                   compute_bound, memory_bound)});
+  dt.add({"time, sum over layers", describe_seconds(layer_sum.v),
+          fmt::format("each layer alone, max(FLOPs / compute, bytes / bandwidth) / launch efficiency: {} "
+                      "compute-, {} memory-bound",
+                      compute_bound, memory_bound)});
   dt.add({"kernels after fusion", std::to_string(f.kernels),
           "views launch nothing; an activation/element-wise/BatchNorm joins its producer's kernel"});
   dt.add(
       {"roofline time of the kernels", describe_seconds(f.roofline.v), "fused intermediates stay on chip"});
+  dt.add({"with launch geometry", describe_seconds(f.launched.v),
+          fmt::format("/ each kernel's launch efficiency: waves of blocks over {} SMs", d.sm_count)});
   dt.add({"time with launch overheads", describe_seconds(f.with_launch.v),
           fmt::format("+ {} kernels x {}: one request alone on the device", f.kernels,
                       describe_seconds(d.launch_overhead.v))});

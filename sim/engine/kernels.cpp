@@ -1,5 +1,5 @@
 // The GPU part of a job on SimGrid: time-slicing between contexts (round robin, switch cost), stages and
-// their kernels, the launch of each kernel as an L07 parallel task, the L2 model's effect on the bus, and
+// their kernels, the launch of each kernel as an L07 parallel task, the L2 hits each launch keeps, and
 // the completion callback of every activity.
 
 #include <algorithm>
@@ -84,7 +84,7 @@ bool Simulation::enter_stage(int id, std::uint16_t stage) {
   const StreamSpec& spec = *st.spec;
   auto batch_of = [&](const StageSpec& s) { return s.per_item ? job.items : job.batch; };
   for (; stage < spec.stages.size(); ++stage) {
-    if (batch_of(spec.stages[stage]) > 0 && !st.stage_kernels[stage].empty()) break;
+    if (batch_of(spec.stages[stage]) > 0 && !(*st.stage_kernels)[stage].empty()) break;
   }
   if (stage >= spec.stages.size()) return false;
   job.stage = stage;
@@ -113,11 +113,24 @@ void Simulation::launch_kernel(int id) {
     UnitRt& u = units_[ctx.unit];
     const StageSpec& stage = s.spec->stages[j.stage];
     const double b = stage.per_item ? j.items : j.batch;
-    const KernelCost& k = s.stage_kernels[j.stage][j.kernel];
-    const double work = k.work_per_sample * b;
+    const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
+    // The launch's stretch at this batch (tabulated at plan time; computed beyond the table).
+    const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
+    const double stretch = b >= k.first_batch && row < k.stretch.size()
+                               ? k.stretch[row]
+                               : kernel_stretch(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
+                                                u.unit->sm_fraction);
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
+    const double work = k.work_per_sample * b * stretch;
     j.kernel_ws = bytes;
+    u.l2->add(Bytes{bytes});
+    // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
+    // overflow the L2 with it take part of them away.
+    const double hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
+    j.kernel_hits = hits;
+    const double traffic = (bytes - hits * (1.0 - u.l2_hit_cost)) * stretch;  // spread over the stretched time
     if (work == 0 && bytes == 0) {
+      u.l2->remove(Bytes{bytes});
       j.kernel_ws = -1;
       on_done(id);  // nothing for SimGrid to do: only the launch was paid
       return;
@@ -126,17 +139,15 @@ void Simulation::launch_kernel(int id) {
     if (ctx.cap) {
       exec->set_hosts({u.gpu, ctx.cap, u.mem});
       exec->set_flops_amounts({work, work, 0.0});
-      exec->set_bytes_amounts({0.0, 0.0, bytes, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
+      exec->set_bytes_amounts({0.0, 0.0, traffic, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
     } else {
       exec->set_hosts({u.gpu, u.mem});
       exec->set_flops_amounts({work, 0.0});
-      exec->set_bytes_amounts({0.0, bytes, 0.0, 0.0});
+      exec->set_bytes_amounts({0.0, traffic, 0.0, 0.0});
     }
     exec->set_data(job_tag(id));
     ctx.exec = exec;
     touch(ctx.unit);
-    u.l2->add(Bytes{bytes});
-    update_l2(u);
     if (trace_) trace_->kernel_started(id);
     exec->start();
   };
@@ -144,15 +155,6 @@ void Simulation::launch_kernel(int id) {
     Timer::set(now() + overhead, go);
   } else {
     go();
-  }
-}
-
-// Applies the unit's L2 factor (sim/l2_model.hpp) to its memory bus when it changes.
-void Simulation::update_l2(UnitRt& u) {
-  const double factor = u.l2->factor();
-  if (factor != u.l2_factor) {
-    u.l2_factor = factor;
-    u.bus->set_bandwidth(u.bus_bandwidth / factor);
   }
 }
 
@@ -174,12 +176,11 @@ void Simulation::on_done(int id) {
   touch(u);
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
-    update_l2(unit);
   }
   ++result_.kernels;
   ++unit.record.kernels;
   const Stream& st = streams_[job.stream];
-  if (++job.kernel < st.stage_kernels[job.stage].size()) {
+  if (++job.kernel < (*st.stage_kernels)[job.stage].size()) {
     continue_gpu(id);
     return;
   }

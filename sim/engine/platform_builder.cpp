@@ -43,8 +43,10 @@ void Simulation::build_platform() {
     rt.l2.emplace(unit.l2, mech_.l2_sensitivity, mech_.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
     rt.mem = zone->create_host(unit.name + ".mem", 1.0);
-    rt.bus_bandwidth = unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale()).v;
-    rt.bus = zone->create_link(unit.name + ".bus", rt.bus_bandwidth)->set_latency(0);
+    rt.l2_hit_cost = dev.spec->spec.l2_hit_cost();
+    rt.bus = zone->create_link(unit.name + ".bus",
+                               unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale()).v)
+                 ->set_latency(0);
     if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
     rt.bus->seal();
     zone->add_route(rt.mem->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(rt.bus)}, true);

@@ -71,8 +71,10 @@ class Simulation {
     double predicted_service = 0;  // alone on its unit
     Rng rng;                       // arrivals and fan-out draws
     ArrivalProcess arrivals;
-    std::vector<std::vector<KernelCost>> stage_kernels;  // per stage, per kernel
+    // per stage, per kernel; shared by the streams of one workload on one unit (computed once there)
+    std::shared_ptr<const std::vector<std::vector<KernelCost>>> stage_kernels;
     bool record_stages = false;                          // pipelines record each stage
+    std::vector<L2Residency> l2;                         // per stage: what its unit's L2 holds for it
   };
   enum class Phase { H2D, WAIT_GPU, GPU, D2H };
   // One execution of one or more requests of the same workload (several when batched).
@@ -88,6 +90,7 @@ class Simulation {
     std::uint32_t kernel = 0;
     std::uint32_t stage_record = 0;
     double kernel_ws = 0;  // working set of the running kernel (L2 model); < 0 when none runs
+    double kernel_hits = 0;  // its bytes served from L2
     double start = 0;      // when the job started
     double predicted = 0;  // predicted service time of its requests, alone
   };
@@ -111,10 +114,9 @@ class Simulation {
     sg::Link* bus = nullptr;
     bool mps = false;
     std::vector<double> speeds;  // of the GPU host, per pstate
-    double bus_bandwidth = 0;    // without L2 loss
     double launch_overhead = 0;  // before each kernel (0 when the mechanism is off)
     std::optional<L2Interference> l2;
-    double l2_factor = 1.0;
+    double l2_hit_cost = 1.0;  // device-memory bytes one L2-hit byte is worth (DeviceSpec::l2_hit_cost)
     std::size_t waiting = 0;  // requests queued on all contexts
     int running = 0;          // requests in service
     double queued_work = 0;   // predicted service time of the waiting requests
@@ -177,7 +179,6 @@ class Simulation {
   bool enter_stage(int job, std::uint16_t stage);
   void launch_kernel(int job);
   void on_done(int job);
-  void update_l2(UnitRt& u);
   // Time, power and heat (power_control.cpp).
   void touch(int unit);
   void touch_copies(int unit);

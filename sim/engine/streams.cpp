@@ -43,11 +43,29 @@ void Simulation::build_streams() {
   }
 }
 
+// Kernel costs, launch geometry included, once per (workload, unit): a workload's instances share them.
 void Simulation::build_costs() {
+  std::map<std::pair<int, int>, std::shared_ptr<const std::vector<std::vector<KernelCost>>>> shared;
+  // Weights kept in L2 per unit: each workload's once (its instances share its costs and its weights).
+  std::map<int, Bytes> unit_weights;
+  std::map<std::pair<int, int>, bool> counted;
+  for (const auto& st : streams_) {
+    if (!counted.try_emplace({st.workload, st.unit}, true).second) continue;
+    for (const auto& stage : st.spec->stages) unit_weights[st.unit] += reused_weights(stage);
+  }
   for (auto& st : streams_) {
+    for (const auto& stage : st.spec->stages) {
+      st.l2.push_back(stage_residency(stage, units_[st.unit].unit->l2, unit_weights[st.unit]));
+    }
     const DeviceInstance& d = *units_[st.unit].spec;
-    st.predicted_service = isolated_request_time(*st.spec, d, *units_[st.unit].unit).value().v;
-    st.stage_kernels = kernel_costs(*st.spec, d.spec);
+    const Unit& unit = *units_[st.unit].unit;
+    st.predicted_service = isolated_request_time(*st.spec, d, unit).value().v;
+    auto& costs = shared[{st.workload, st.unit}];
+    if (!costs) {
+      costs = std::make_shared<const std::vector<std::vector<KernelCost>>>(
+          kernel_costs(*st.spec, d.spec, unit.sm_fraction));
+    }
+    st.stage_kernels = costs;
     st.record_stages = st.spec->stages.size() > 1;
   }
 }

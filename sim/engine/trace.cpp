@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "sim/engine/simulation.hpp"
+#include "sim/launch_geometry.hpp"
 
 namespace gpusim {
 namespace {
@@ -154,17 +155,26 @@ void TraceRecorder::activity_done(int id) {
   const auto& stage = st.spec->stages[job.stage];
   if (t.kernel_start >= 0 && t.kernel == job.kernel) {
     const double b = stage.per_item ? job.items : job.batch;
-    const KernelCost& k = st.stage_kernels[job.stage][job.kernel];
+    const KernelCost& k = (*st.stage_kernels)[job.stage][job.kernel];
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
     const double flops = job.kernel < stage.kernels.size() ? stage.kernels[job.kernel].flops.v * b : 0.0;
     const double dur = t_now - t.kernel_start;
+    // Launch geometry (sim/launch_geometry.hpp): blocks, waves and the share of the unit's block slots the
+    // first wave occupies; a kernel without geometry fills the unit (blocks 0).
+    const auto& unit = sim_.units_[sim_.contexts_[job.context].unit];
+    LaunchGeometry g;
+    if (job.kernel < stage.kernels.size() && stage.kernels[job.kernel].shape.kind != KernelClass::FILL) {
+      g = launch_geometry(stage.kernels[job.kernel].shape, b, st.spec->precision, unit.spec->spec,
+                          unit_sms(unit.spec->spec, unit.unit->sm_fraction));
+    }
     slice(pid, tid, fmt::format("{} #{}", workload_stage(id), job.kernel), "kernel", t.kernel_start, t_now,
-          fmt::format(R"("flops":{:.6g},"bytes":{:.6g},"batch":{},"achieved_TFLOPs":{:.6g},"achieved_GBps":{:.6g})",
-                      flops, bytes, static_cast<int>(b), dur > 0 ? flops / dur / 1e12 : 0.0,
-                      dur > 0 ? bytes / dur / 1e9 : 0.0));
+          fmt::format(R"("flops":{:.6g},"bytes":{:.6g},"l2_hit_bytes":{:.6g},"batch":{},"blocks":{:.6g},)"
+                      R"("waves":{:.6g},"occupied":{:.6g},"achieved_TFLOPs":{:.6g},"achieved_GBps":{:.6g})",
+                      flops, bytes, job.kernel_hits, static_cast<int>(b), g.blocks, g.waves, g.sm_share,
+                      dur > 0 ? flops / dur / 1e12 : 0.0, dur > 0 ? bytes / dur / 1e9 : 0.0));
   }
   t.kernel_start = -1;
-  if (st.record_stages && job.kernel + 1 == st.stage_kernels[job.stage].size()) {
+  if (st.record_stages && job.kernel + 1 == (*st.stage_kernels)[job.stage].size()) {
     const double begin = sim_.result_.stages[job.stage_record].start;
     t.stage_starts.push_back(begin);
     slice(pid, tid, workload_stage(id), "stage", begin, t_now,

@@ -28,12 +28,23 @@ StageSpec layer_stage(const ModelCost& m, const std::string& label) {
   st.weight_bytes = m.weight_bytes;
   st.activation_bytes = m.peak_activation_bytes + m.io_bytes;
   st.params = m.total_params();
-  for (const LayerCost& l : m.layers) {
+  st.l2_weights = true;
+  std::vector<long> owner(m.layers.size(), -1);  // the kernel of each layer
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const LayerCost& l = m.layers[i];
     if (l.is_view || (l.flops == 0 && l.total_bytes().v == 0)) continue;
     const Bytes fixed = std::min(l.weight_bytes, l.bytes_read);
     const Bytes activations = l.total_bytes() - fixed;
-    st.kernels.push_back(KernelSpec{Flops{l.flops}, activations, fixed, activations + fixed});
+    KernelSpec k;
+    k.flops = Flops{l.flops};
+    k.bytes = activations;
+    k.weight_bytes = fixed;
+    k.working_set = activations + fixed;
+    k.shape = l.kernel;
+    st.kernels.push_back(k);
+    owner[i] = static_cast<long>(st.kernels.size()) - 1;
   }
+  chain_kernels(m, std::move(owner), st.kernels);
   return st;
 }
 

@@ -160,9 +160,9 @@ TEST(BadInputPlatform, UnknownOverrideKey) {
       platform_error("platform_unknown_override_key.yaml"),
       bad("platform_unknown_override_key.yaml") +
           ":6:21: error: overrides of device 'gpu': unknown key 'memroy' (known: architecture, base_clock, "
-          "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_cache, launch_overhead, "
+          "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_bandwidth, l2_cache, launch_overhead, "
           "memory, memory_bandwidth, memory_type, mig_profiles, notes, pcie_bandwidth, peaks, sm_count, "
-          "sources, tdp, tensor_macs_per_sm_per_clock, thermal, vendor)");
+          "sm_limits, sources, tdp, tensor_macs_per_sm_per_clock, thermal, vendor)");
 }
 
 TEST(BadInputPlatform, DuplicateKeyPointsAtTheSecond) {
@@ -320,9 +320,11 @@ TEST(BadInputWorkloads, UnknownKeysListKnownKeys) {
                 ":4:43: error: arrival: unknown key 'jitter' (known: kind, rate)");
   EXPECT_EQ(workloads_error("workloads_unknown_model_key.yaml"),
             bad("workloads_unknown_model_key.yaml") +
-                ":5:38: error: model of 'w': unknown key 'layers' (known: activations, bytes, flops, input, "
-                "kernels, "
-                "output, params, weights)");
+                ":5:38: error: model of 'w': unknown key 'layers' (known: activations, blocks, blocks_per_sm, "
+                "bytes, flops, input, kernels, l2_reuse, output, params, weights)");
+  EXPECT_EQ(workloads_error("workloads_blocks_per_sm_without_blocks.yaml"),
+            bad("workloads_blocks_per_sm_without_blocks.yaml") +
+                ":5:65: error: 'blocks_per_sm' needs 'blocks' (the kernel's grid)");
 }
 
 TEST(BadInputWorkloads, DuplicateKey) {

@@ -86,20 +86,66 @@ TEST(Engine, ComputeBoundAndMemoryBoundKernelsOverlap) {
   EXPECT_NEAR(makespan, coupled, 1e-9);
 }
 
-TEST(Engine, WorkingSetsThatOverflowL2TogetherLoseBandwidth) {
-  // Two memory-bound kernels of 30 MiB each on an A100 (40 MiB L2, datasheet): alone each fits, together
-  // they overflow by 60 - max(40, 30) = 20 MiB, so the bus runs at 1399.5 GB/s / (1 + 0.5 x 20/40).
-  Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
-  sc.platform.contention.l2_sensitivity = 0.5;
+// L2 hits (sim/l2_model.hpp) on an A100 (40 MiB L2) whose L2 bandwidth the test sets to 4x its
+// 1555 GB/s memory bandwidth: a byte from L2 costs a quarter of a device-memory byte.
+Scenario l2_device(SharingMode mode) {
+  Scenario sc = one_device(mode, 0.7, 0.9, 0.0);
+  sc.platform.devices[0].spec.l2_bandwidth = ByteRate{4 * kBandwidth};
+  return sc;
+}
+
+TEST(Engine, AnL2ResidentReadRunsAtL2Bandwidth) {
+  Scenario sc = l2_device(SharingMode::TIME_SLICE);
   const double ws = 30.0 * 1024 * 1024;
-  sc.workloads.streams.push_back(stream("m1", 0, ws, 1, at_times({0.5})));
-  sc.workloads.streams.push_back(stream("m2", 0, ws, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m", 0, ws, 1, at_times({0.5})));
+  sc.workloads.streams[0].stages[0].kernels[0].resident = true;
   const SimResult r = run(sc);
-  const double factor = 1.0 + 0.5 * (20.0 / 40.0);
-  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 2 * ws / (kBandwidth * 0.9 / factor), 1e-12);
+  EXPECT_NEAR(latency(r.requests[0]), ws / (4 * kBandwidth * 0.9), 1e-12);  // 30 MiB / 5598 GB/s
+  // 50 MiB does not fit the 40 MiB L2: device-memory bandwidth.
+  const double big = 50.0 * 1024 * 1024;
+  sc.workloads.streams[0].stages[0].kernels[0].bytes = Bytes{big};
+  sc.workloads.streams[0].stages[0].kernels[0].working_set = Bytes{big};
+  EXPECT_NEAR(latency(run(sc).requests[0]), big / (kBandwidth * 0.9), 1e-12);
+}
+
+TEST(Engine, AChainedIntermediateHitsOnlyWhenItFitsTheL2) {
+  // Two kernels; the second reads the first's whole output (its 20 MiB per sample of traffic written
+  // just before). Batch 1: 20 MiB fits 40 MiB, the second kernel's bytes cost a quarter.
+  // Batch 3: 60 MiB does not: both kernels at device-memory bandwidth.
+  const double mib = 1024.0 * 1024;
+  for (int batch : {1, 3}) {
+    Scenario sc = l2_device(SharingMode::TIME_SLICE);
+    sc.workloads.streams.push_back(stream("m", 0, 20 * mib, 2, at_times({0.5})));
+    StreamSpec& s = sc.workloads.streams[0];
+    s.batch = batch;
+    s.stages[0].kernels[1].chained_input = Bytes{20 * mib};
+    s.stages[0].kernels[1].reuse_distance = Bytes{20 * mib};
+    const double bw = kBandwidth * 0.9;
+    const double expected = batch == 1 ? 20 * mib / bw + 0.25 * 20 * mib / bw : 2 * 3 * 20 * mib / bw;
+    EXPECT_NEAR(latency(run(sc).requests[0]), expected, 1e-12) << "batch " << batch;
+  }
+}
+
+TEST(Engine, CoRunnersThatOverflowL2TogetherLoseTheirHits) {
+  // Two 30 MiB L2-resident reads start together under MPS: the first launched runs alone in L2 (keeps
+  // its hits: traffic 0.25 ws); the second overflows 60 - 40 = 20 MiB = half the L2 and keeps half its
+  // hits: traffic ws - 0.5 ws x 0.75 = 0.625 ws. They share the bus (B = 1399.5 GB/s) equally until
+  // the first ends at 0.25 ws / (B / 2) = 0.5 ws / B; the second has 0.375 ws left alone: 0.875 ws / B.
+  Scenario sc = l2_device(SharingMode::MPS);
+  const double ws = 30.0 * 1024 * 1024;
+  for (const char* n : {"m1", "m2"}) {
+    sc.workloads.streams.push_back(stream(n, 0, ws, 1, at_times({0.5})));
+    sc.workloads.streams.back().stages[0].kernels[0].resident = true;
+  }
+  const double b = kBandwidth * 0.9;
+  std::vector<double> lat;
+  for (const auto& q : run(sc).requests) lat.push_back(latency(q));
+  std::sort(lat.begin(), lat.end());
+  EXPECT_NEAR(lat[0], 0.5 * ws / b, 1e-12);
+  EXPECT_NEAR(lat[1], 0.875 * ws / b, 1e-12);
+  // Without the mechanism both keep their hits: 0.25 ws each, sharing the bus: 0.5 ws / B.
   sc.platform.contention.l2 = false;
-  const SimResult off = run(sc);
-  for (const auto& q : off.requests) EXPECT_NEAR(latency(q), 2 * ws / (kBandwidth * 0.9), 1e-12);
+  for (const auto& q : run(sc).requests) EXPECT_NEAR(latency(q), 0.5 * ws / b, 1e-12);
 }
 
 TEST(Engine, TimeSlicedDeviceRunsOneContextAtATimeAndPaysTheSwitch) {

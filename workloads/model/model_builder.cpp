@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 #include "workloads/model/model_graph.hpp"
 
@@ -357,12 +359,15 @@ ModelCost ModelBuilder::build(int64_t batch, Precision precision) const {
       throw ConfigError(fmt::format("model '{}': layer '{}' ({}): {}", name_, node.name, node.op, e.what()));
     }
     std::vector<ModelGraph::TensorId> activations;
-    std::vector<ModelGraph::WeightId> weights;
+    std::vector<ModelGraph::WeightUse> weights;
+    const std::vector<size_t>& buffers = buffer_inputs(node.op);
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (node.inputs[i].kind == InputKind::ACTIVATION)
         activations.push_back(graph_ids[node.inputs[i].tensor]);
       if (node.inputs[i].kind == InputKind::WEIGHT) {
-        weights.push_back(graph.add_weight(fmt::format("{}.w{}", node.name, i), node.inputs[i].shape));
+        const bool learnable = std::find(buffers.begin(), buffers.end(), i) == buffers.end();
+        weights.push_back({graph.add_weight(fmt::format("{}.w{}", node.name, i), node.inputs[i].shape),
+                           learnable});
       }
     }
     std::vector<std::pair<std::string, Shape>> named;

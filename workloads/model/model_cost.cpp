@@ -14,12 +14,6 @@ double ModelCost::total_flops() const {
   return sum;
 }
 
-double ModelCost::total_params() const {
-  double sum = 0;
-  for (const LayerCost& l : layers) sum += l.params;
-  return sum;
-}
-
 Bytes ModelCost::total_bytes() const {
   Bytes sum;
   for (const LayerCost& l : layers) sum += l.total_bytes();

@@ -36,14 +36,18 @@ ModelGraph::TensorId ModelGraph::add_input(const std::string& name, const Shape&
 
 ModelGraph::WeightId ModelGraph::add_weight(const std::string&, const Shape& shape) {
   weights_.push_back(shape);
+  learnable_.push_back(false);
   return weights_.size() - 1;
 }
 
 std::vector<ModelGraph::TensorId> ModelGraph::add_layer(
-    LayerCost cost, const std::vector<TensorId>& inputs, const std::vector<WeightId>& weights,
+    LayerCost cost, const std::vector<TensorId>& inputs, const std::vector<WeightUse>& weights,
     const std::vector<std::pair<std::string, Shape>>& outputs) {
   for (TensorId t : inputs) GPUSIM_CHECK(t < tensors_.size(), "layer input is not a known tensor");
-  for (WeightId w : weights) GPUSIM_CHECK(w < weights_.size(), "layer weight is not a known weight");
+  for (const WeightUse& w : weights) {
+    GPUSIM_CHECK(w.id < weights_.size(), "layer weight is not a known weight");
+    if (w.learnable) learnable_[w.id] = true;
+  }
   const size_t layer = layers_.size();
   std::vector<TensorId> ids;
   for (const auto& [name, shape] : outputs) {
@@ -119,8 +123,13 @@ ModelCost ModelGraph::finish(const std::string& name, Precision precision) const
     producers.erase(std::unique(producers.begin(), producers.end()), producers.end());
   }
 
+  // Each constant once, however many layers read it (a prior-box table read by several decode ops).
   double weight_elements = 0;
-  for (const Shape& w : weights_) weight_elements += element_count(w);
+  for (size_t w = 0; w < weights_.size(); ++w) {
+    const double n = element_count(weights_[w]);
+    weight_elements += n;
+    (learnable_[w] ? model.params : model.buffers) += n;
+  }
   double in_elements = 0;
   double out_elements = 0;
   for (const Tensor& t : tensors_) {

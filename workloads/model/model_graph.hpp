@@ -24,13 +24,20 @@ class ModelGraph {
 
   /// Adds a graph input: an activation live from the start until its last consumer ran.
   TensorId add_input(const std::string& name, const Shape& shape);
-  /// Adds a constant tensor held as a weight; it counts once in the model's weight bytes.
+  /// How a layer reads a weight: as a learned parameter, or as a buffer (buffer_inputs() in op_cost.hpp).
+  struct WeightUse {
+    WeightId id = 0;
+    bool learnable = true;
+  };
+
+  /// Adds a constant tensor held as a weight; it counts once in the model's weight bytes, and once in its
+  /// params when some layer reads it as a learned parameter (otherwise once in its buffers).
   WeightId add_weight(const std::string& name, const Shape& shape);
   /// Adds a layer reading the activations `inputs` and the weights `weights` and producing `outputs`
   /// (name, shape). A view layer (cost.is_view) shares the memory of its first input.
   /// Returns the ids of the output tensors.
   std::vector<TensorId> add_layer(LayerCost cost, const std::vector<TensorId>& inputs,
-                                  const std::vector<WeightId>& weights,
+                                  const std::vector<WeightUse>& weights,
                                   const std::vector<std::pair<std::string, Shape>>& outputs);
   /// Marks a tensor as a graph output: live until the end, and counted in the I/O buffers.
   void mark_output(TensorId tensor);
@@ -63,6 +70,7 @@ class ModelGraph {
   std::vector<std::vector<TensorId>> layer_outputs_;
   std::vector<Tensor> tensors_;
   std::vector<Shape> weights_;
+  std::vector<bool> learnable_;  ///< per weight: some layer reads it as a learned parameter
   size_t buffer_count_ = 0;
 };
 

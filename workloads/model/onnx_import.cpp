@@ -36,6 +36,7 @@ struct TensorState {
   std::optional<Shape> shape;
   bool is_constant = false;
   const onnx::TensorProto* proto = nullptr;  ///< undecoded constant (initializer or Constant value)
+  bool initializer = false;                  ///< a graph initializer (exporters' parameters and buffers)
   std::optional<KnownTensor> known;          ///< decoded or folded contents
   bool decode_tried = false;
   std::optional<ModelGraph::TensorId> activation;
@@ -74,6 +75,7 @@ class Importer {
         t.shape = onnx_detail::tensor_dims(init);
         t.is_constant = true;
         t.proto = &init;
+        t.initializer = true;
       }
       for (int i : order) process_node(model_.graph().node(i), i);
       if (batch_patches_.empty() || pass >= reshapes) break;
@@ -385,8 +387,10 @@ class Importer {
     op_node.attrs = attrs;
     op_node.num_outputs = static_cast<size_t>(node.output_size());
     const std::vector<size_t>& args = argument_inputs(op);
+    const std::vector<size_t>& buffers = buffer_inputs(op);
     std::vector<ModelGraph::TensorId> activations;
-    std::vector<ModelGraph::WeightId> weights;
+    std::vector<ModelGraph::WeightUse> weights;
+    double traced = 0;  // weight elements that are not parameters (Constant nodes, folded constants)
     for (size_t i = 0; i < inputs.size(); ++i) {
       TensorState* in = inputs[i];
       OpInput input;
@@ -400,7 +404,11 @@ class Importer {
           if (const KnownTensor* v = known(*in)) input.data = v->data;
         } else {
           if (!in->weight) in->weight = graph_.add_weight(node.input(static_cast<int>(i)), *in->shape);
-          weights.push_back(*in->weight);
+          // Learned: an initializer read where the op learns it. Constant nodes and folded constants are
+          // tensors the exporter computed while tracing (prior boxes, scalars): not parameters.
+          const bool buffer = std::find(buffers.begin(), buffers.end(), i) != buffers.end();
+          weights.push_back({*in->weight, in->initializer && !buffer});
+          if (!in->initializer && !buffer) traced += element_count(*in->shape);
         }
       } else {
         input.kind = InputKind::ACTIVATION;
@@ -446,6 +454,7 @@ class Importer {
     } catch (const OpError& e) {
       throw error(fmt::format("node '{}' ({}): {}", name, op, e.what()));
     }
+    cost.params -= traced;
     if (!cost.has_formula) ++missing_[op];
     const auto ids = graph_.add_layer(std::move(cost), activations, weights, outputs);
     for (size_t k = 0; k < outputs.size(); ++k) {

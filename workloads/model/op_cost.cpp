@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -172,9 +173,13 @@ LayerCost layer_cost(const OpNode& node, const std::vector<Shape>& outputs, Prec
   // Defaults: a kernel reads its activation inputs once, streams all of its weights once and writes
   // its outputs once. Formulas override where the op touches less (views, Slice, Gather).
   ops::OpCounts c;
-  for (const OpInput& in : node.inputs) {
+  const std::vector<size_t>& buffers = buffer_inputs(node.op);
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const OpInput& in = node.inputs[i];
     if (in.kind == InputKind::ACTIVATION) c.activation_read += element_count(in.shape);
-    if (in.kind == InputKind::WEIGHT) c.weights += element_count(in.shape);
+    if (in.kind != InputKind::WEIGHT) continue;
+    c.weights += element_count(in.shape);
+    if (std::find(buffers.begin(), buffers.end(), i) != buffers.end()) c.buffers += element_count(in.shape);
   }
   for (const Shape& out : outputs) c.activation_written += element_count(out);
   c.weights_read = c.weights;
@@ -194,8 +199,9 @@ LayerCost layer_cost(const OpNode& node, const std::vector<Shape>& outputs, Prec
   const double b = bytes_per_element(precision);
   layer.macs = c.macs;
   layer.flops = c.flops;
-  layer.params = c.weights;
+  layer.params = c.weights - c.buffers;
   layer.is_view = c.is_view;
+  if (!c.is_view) layer.kernel = kernel_shape(node, outputs);
   layer.weight_bytes = Bytes{c.weights * b};
   layer.bytes_read = Bytes{(c.activation_read + c.weights_read) * b};
   layer.bytes_written = Bytes{c.activation_written * b};
@@ -212,6 +218,12 @@ const std::vector<size_t>& argument_inputs(std::string_view op) {
   static const std::vector<size_t> none;
   const ops::OpSpec* spec = table().find(op);
   return spec == nullptr ? none : spec->arguments;
+}
+
+const std::vector<size_t>& buffer_inputs(std::string_view op) {
+  static const std::vector<size_t> none;
+  const ops::OpSpec* spec = table().find(op);
+  return spec == nullptr ? none : spec->buffers;
 }
 
 std::vector<std::string> costed_ops() { return table().ops(); }

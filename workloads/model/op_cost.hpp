@@ -108,11 +108,21 @@ std::optional<std::vector<Shape>> infer_output_shapes(const OpNode& node);
 /// Throws OpError when the inputs are inconsistent.
 LayerCost layer_cost(const OpNode& node, const std::vector<Shape>& outputs, Precision precision);
 
+/// The shape of the kernel that runs `node` producing `outputs` (kernel_shape.cpp): Conv/ConvTranspose,
+/// Gemm and MatMul as GEMMs (a depth-wise convolution as element-wise: a direct kernel over its
+/// outputs); Softmax, Layer/InstanceNormalization, global pooling and Reduce* as reductions; every other
+/// op element-wise over its first output. FILL when a shape it needs is missing.
+KernelShape kernel_shape(const OpNode& node, const std::vector<Shape>& outputs);
+
 /// True when `op` has a cost formula.
 bool has_cost_formula(std::string_view op);
 
 /// Input positions of `op` that are arguments, not weights, when they are constants.
 const std::vector<size_t>& argument_inputs(std::string_view op);
+
+/// Weight positions of `op` that are buffers, not learned parameters (BatchNormalization's running mean
+/// and variance, inputs 3 and 4): counted in weight bytes, not in params (as torchvision and thop count).
+const std::vector<size_t>& buffer_inputs(std::string_view op);
 
 /// Every op type with a cost formula, sorted.
 std::vector<std::string> costed_ops();

@@ -360,12 +360,12 @@ ZooPublished read_published(const std::string& file, const YAML::Node& node, siz
   p.macs_tolerance = relative(m, "macs_tolerance");
   if (m.has("params")) p.params = m.number_or("params", 1.0, 1e15, 0.0);
   p.params_tolerance = relative(m, "params_tolerance");
-  const std::string convention = m.string_or("params_convention", "all");
+  const std::string convention = m.string_or("params_convention", "learnable");
   if (convention != "all" && convention != "learnable") {
     throw m.error(m.required("params_convention"),
                   fmt::format("params_convention must be 'all' or 'learnable' (got '{}')", convention));
   }
-  p.params_learnable = convention == "learnable";
+  p.params_with_buffers = convention == "all";
   p.note = m.string_or("note", "");
   m.finish();
   if (!p.macs && !p.params) throw m.error(node, "a published entry needs 'macs' or 'params'");
@@ -460,14 +460,6 @@ ZooModelInfo zoo_model_info(const std::string& name) {
   // The layers are expanded too, so a bad entry never passes as described.
   ModelBuilder b(name);
   return read_entry(entry_path(name), &b);
-}
-
-double batch_norm_running_stats(const ModelCost& m) {
-  double stats = 0;
-  for (const LayerCost& l : m.layers) {
-    if (l.op == "BatchNormalization") stats += l.params / 2;  // scale, bias, mean, var: 4 x C
-  }
-  return stats;
 }
 
 }  // namespace gpusim

@@ -13,8 +13,8 @@
 ///       macs_tolerance: 0.02             # relative, default 0
 ///       params: 25557032                 # optional
 ///       params_tolerance: 0              # relative, default 0
-///       params_convention: learnable     # learnable (BatchNorm running mean/var not counted, as
-///                                        # PyTorch's parameters()) or all (gpusim's: every weight read)
+///       params_convention: learnable     # learnable (the default: BatchNorm running mean/var are
+///                                        # buffers, as PyTorch's parameters()) or all (params + buffers)
 ///       note: free text
 ///   layers:                              # in order; each item is one op or one block family
 ///     - {op: conv, out: 64, kernel: 7, stride: 2, pad: 3, bias: false, bn: true, act: relu}
@@ -43,7 +43,7 @@ struct ZooPublished {
   double macs_tolerance = 0;  ///< relative
   std::optional<double> params;
   double params_tolerance = 0;    ///< relative
-  bool params_learnable = false;  ///< true: BatchNorm running mean/var not counted in `params`
+  bool params_with_buffers = false;  ///< true: `params` counts the buffers too (ModelCost::buffers)
   std::string note;
 };
 
@@ -72,9 +72,5 @@ ModelCost load_zoo_file(const std::string& path, int64_t batch, Precision precis
 
 /// The description and published counts of zoo model `name` (layers are checked, not returned).
 ZooModelInfo zoo_model_info(const std::string& name);
-
-/// BatchNormalization running mean and variance elements in `m`: 2 x the normalised channels. gpusim
-/// counts them as params (the kernel reads them); PyTorch and torchvision do not (they are buffers).
-double batch_norm_running_stats(const ModelCost& m);
 
 }  // namespace gpusim

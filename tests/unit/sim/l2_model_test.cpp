@@ -1,5 +1,5 @@
-// L2 interference factor: 1 + sensitivity x min(1, overflow / L2), overflow = sum - max(L2, largest),
-// values computed by hand for a 4 MB L2 and sensitivity 0.5.
+// L2 hits (sim/l2_model.hpp), values computed by hand for a 4 MB L2: which bytes of a kernel are hits, and
+// the share of them a launch keeps next to co-runners, 1 - sensitivity x min(1, (sum - L2) / L2).
 
 #include "sim/l2_model.hpp"
 
@@ -10,48 +10,95 @@ namespace {
 
 constexpr Bytes kL2{4e6};
 
-TEST(L2Interference, OneKernelAloneLosesNothing) {
-  L2Interference l2(kL2, 0.5, true);
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.0);
-  l2.add(Bytes{10e6});  // overflows L2 alone: that is the kernel's own cost, not interference
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.0);
+// A kernel that reads `chained` bytes per sample written `distance` bytes per sample of traffic ago.
+KernelSpec kernel(double activations, double weights, double chained, double distance) {
+  KernelSpec k;
+  k.bytes = Bytes{activations};
+  k.weight_bytes = Bytes{weights};
+  k.working_set = Bytes{activations + weights};
+  k.chained_input = Bytes{chained};
+  k.reuse_distance = Bytes{distance};
+  return k;
 }
 
-TEST(L2Interference, WorkingSetsThatFitTogetherLoseNothing) {
-  L2Interference l2(kL2, 0.5, true);
+TEST(L2Hits, AResidentReadIsAllHitsWhenItsWorkingSetFits) {
+  KernelSpec k = kernel(3e6, 0, 0, 0);
+  k.working_set = Bytes{3e6};
+  k.resident = true;
+  const L2Residency r{kL2.v, 0, 3e6, false};
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, r), 3e6);
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 2, r), 0.0);  // 6 MB > 4 MB: streams from memory
+  k.resident = false;
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, r), 0.0);  // read once: nothing was left in L2 for it
+}
+
+TEST(L2Hits, TheChainedInputHitsWhileItFits) {
+  const KernelSpec k = kernel(2e6, 0, 1e6, 1e6);  // reads 1 MB per sample the kernel before wrote
+  const L2Residency r{kL2.v, 0, 2e6, false};
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 2, r), 2e6);  // 2 MB <= 4 MB
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 4, r), 4e6);  // exactly the L2
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 5, r), 0.0);  // 5 MB: evicted before it is read
+  // The same input written three kernels earlier, 1.5 MB per sample moved since: 2 x 1.5 = 3 MB fits at
+  // batch 2, 3 x 1.5 = 4.5 MB does not at batch 3.
+  KernelSpec far = kernel(2e6, 0, 1e6, 1.5e6);
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 2, r), 2e6);
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 3, r), 0.0);
+  // Weights the kernels in between stream (not resident) evict it too: 3 + 1.5 MB > 4 MB at batch 2.
+  far.reuse_weights = Bytes{1.5e6};
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 2, r), 0.0);
+}
+
+TEST(L2Hits, WeightsStayWhenTheyAndTheLargestActivationsFit) {
+  // 3 MB of weights kept on the unit, the stage's largest kernel moves 0.5 MB per sample.
+  const KernelSpec k = kernel(0.4e6, 1e6, 0.2e6, 0.2e6);
+  const L2Residency r{kL2.v, 3e6, 0.5e6, true};
+  // Batch 1: 3 + 0.5 <= 4, weights hit (1 MB); 1 MB of L2 is left, the 0.2 MB input fits: 1.2 MB.
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, r), 1.2e6);
+  // Batch 4: 3 + 2 > 4, the activations evict the weights; the 0.8 MB input fits the whole L2.
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 4, r), 0.8e6);
+  // A stage that does not reuse its weights (an explicit kernel) keeps only its input.
+  const L2Residency explicit_kernel{kL2.v, 3e6, 0.5e6, false};
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, explicit_kernel), 0.2e6);
+}
+
+TEST(L2Interference, OneKernelAloneKeepsItsHits) {
+  L2Interference l2(kL2, 1.0, true);
+  l2.add(Bytes{10e6});  // overflows L2 alone: it has no hits, there is nothing to lose
+  EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
+}
+
+TEST(L2Interference, WorkingSetsThatFitTogetherKeepTheirHits) {
+  L2Interference l2(kL2, 1.0, true);
   l2.add(Bytes{2e6});
   l2.add(Bytes{2e6});  // 4 MB = L2
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.0);
+  EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
 }
 
-TEST(L2Interference, PartialOverflow) {
-  L2Interference l2(kL2, 0.5, true);
+TEST(L2Interference, PartialOverflowLosesPartOfTheHits) {
+  L2Interference l2(kL2, 1.0, true);
   l2.add(Bytes{3e6});
-  l2.add(Bytes{2e6});  // overflow 5 - 4 = 1 MB: 1 + 0.5 x 1/4 = 1.125
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.125);
+  l2.add(Bytes{2e6});  // overflow 5 - 4 = 1 MB: keeps 1 - 1/4
+  EXPECT_DOUBLE_EQ(l2.kept(), 0.75);
+  L2Interference half(kL2, 0.5, true);
+  half.add(Bytes{3e6});
+  half.add(Bytes{2e6});  // sensitivity 0.5: 1 - 0.5 x 1/4
+  EXPECT_DOUBLE_EQ(half.kept(), 0.875);
 }
 
-TEST(L2Interference, OverflowBeyondTheLargestKernel) {
-  L2Interference l2(kL2, 0.5, true);
-  l2.add(Bytes{6e6});
-  l2.add(Bytes{1e6});  // the 6 MB kernel already overflows alone: overflow 7 - 6 = 1 MB -> 1.125
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.125);
+TEST(L2Interference, FullOverflowLosesEveryHit) {
+  L2Interference l2(kL2, 1.0, true);
+  l2.add(Bytes{8e6});
+  l2.add(Bytes{1e6});  // overflow 5 MB > L2: capped at the whole bonus
+  EXPECT_DOUBLE_EQ(l2.kept(), 0.0);
+  l2.remove(Bytes{8e6});  // the 1 MB kernel alone
+  EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
 }
 
-TEST(L2Interference, FullThrashIsCappedAtOnePlusSensitivity) {
-  L2Interference l2(kL2, 0.5, true);
-  l2.add(Bytes{8e6});
-  l2.add(Bytes{8e6});  // overflow 16 - 8 = 8 MB = 2 x L2, capped at 1: 1.5
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.5);
-  l2.remove(Bytes{8e6});  // one copy left
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.0);
-}
-
-TEST(L2Interference, SwitchedOff) {
-  L2Interference l2(kL2, 0.5, false);
+TEST(L2Interference, SwitchedOffKeepsEveryHit) {
+  L2Interference l2(kL2, 1.0, false);
   l2.add(Bytes{8e6});
   l2.add(Bytes{8e6});
-  EXPECT_DOUBLE_EQ(l2.factor(), 1.0);
+  EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
 }
 
 }  // namespace

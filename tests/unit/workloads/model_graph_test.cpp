@@ -98,8 +98,11 @@ TEST(ModelBuilder, MobileNetBlockMatchesHandCount) {
   const ModelCost m = b.build(1, Precision::FP32);
   // MACs = 3136 * (24 * 144 + 144 * 9 + 144 * 24) = 3136 * 8,208 = 25,740,288.
   EXPECT_DOUBLE_EQ(m.total_macs(), 25740288.0);
-  // params = 3,456 + 1,296 + 3,456 conv + BN 4 * (144 + 144 + 24) = 8,208 + 1,248 = 9,456.
-  EXPECT_DOUBLE_EQ(m.total_params(), 9456.0);
+  // params = 3,456 + 1,296 + 3,456 conv + BN scale and bias 2 * (144 + 144 + 24) = 8,208 + 624 = 8,832;
+  // the BN running mean and variance (624) are buffers: in the weight bytes, 9,456 x 4 B.
+  EXPECT_DOUBLE_EQ(m.total_params(), 8832.0);
+  EXPECT_DOUBLE_EQ(m.buffers, 624.0);
+  EXPECT_DOUBLE_EQ(m.weight_bytes.v, 9456.0 * 4);
   EXPECT_EQ(m.layers.back().output_shape, (Shape{1, 24, 56, 56}));
 }
 

@@ -164,6 +164,15 @@ TEST(FaceModels, DetectFoldsRuntimeReshapeTargets) {
   EXPECT_EQ(layer(m, "Concat_174").output_shape, (Shape{2, 4420, 4}));
   // Conv_0: 3 -> 16, 3x3 stride 2 on 240x320 -> 120x160: 2 * 16 * 19,200 * 27 = 16,588,800 MACs.
   EXPECT_DOUBLE_EQ(layer(m, "Conv_0").macs, 16588800.0);
+  // Params (issue 9, item 7): the decode reads three [1, 4420, 2] prior-box tensors (Mul_156, Add_158,
+  // Mul_164) and three scalars, all Constant nodes the exporter traced, not initializers: 3 x 8,840 + 3 =
+  // 26,523 elements the kernels read (weight bytes) that are not learned parameters. Counting them made
+  // the params 300,413, 9.7 % more than the 273,890 learned ones.
+  EXPECT_DOUBLE_EQ(layer(m, "Mul_156").weight_bytes.v, 8840.0 * 4);
+  EXPECT_DOUBLE_EQ(layer(m, "Mul_156").params, 0.0);
+  EXPECT_DOUBLE_EQ(m.buffers, 3 * 8840.0 + 3);
+  EXPECT_DOUBLE_EQ(m.params + m.buffers, 300413.0);
+  EXPECT_DOUBLE_EQ(m.total_params(), 273890.0);
 }
 
 TEST(FaceModels, LandmarkHead) {
@@ -171,9 +180,11 @@ TEST(FaceModels, LandmarkHead) {
   // Flatten [1, 512] -> Gemm to 136 points: 512 * 136 = 69,632 MACs, + 136 bias adds.
   EXPECT_DOUBLE_EQ(layer(m, "Gemm_77").macs, 69632.0);
   EXPECT_DOUBLE_EQ(layer(m, "Gemm_77").flops, 2 * 69632.0 + 136);
-  // BatchNormalization on [1, 136]: 2 FLOPs per element, 4 * 136 params.
+  // BatchNormalization on [1, 136]: 2 FLOPs per element, 2 * 136 params (scale, bias); it reads 4 * 136
+  // weights (running mean and variance are buffers).
   EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").flops, 272.0);
-  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").params, 544.0);
+  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").params, 272.0);
+  EXPECT_DOUBLE_EQ(layer(m, "BatchNormalization_78").weight_bytes.v, 544.0 * 4);
 }
 
 // ---- bad files ------------------------------------------------------------------------------------
@@ -297,6 +308,31 @@ struct TinyModel {
     a->set_i(v);
   }
 };
+
+TEST(OnnxImport, ASharedInitializerCountsOnce) {
+  // y = x W, z = y W with one [4, 4] initializer W read by both MatMuls: each layer reads 16 weights,
+  // the model holds 16 (params and weight bytes), not 32.
+  TinyModel t;
+  t.input("x", {"N", "4"});
+  auto& w = *t.g().add_initializer();
+  w.set_name("W");
+  w.set_data_type(onnx::TensorProto::FLOAT);
+  w.add_dims(4);
+  w.add_dims(4);
+  for (int i = 0; i < 16; ++i) w.add_float_data(0.5f);
+  t.node("MatMul", {"x", "W"}, {"y"});
+  t.node("MatMul", {"y", "W"}, {"z"});
+  t.output("z");
+  TempDir dir;
+  const std::string path = dir.file("shared.onnx");
+  save(t.model, path);
+  const ModelCost m = import_onnx(path, {});
+  ASSERT_EQ(m.layers.size(), 2u);
+  EXPECT_DOUBLE_EQ(m.layers[0].params, 16.0);
+  EXPECT_DOUBLE_EQ(m.layers[1].params, 16.0);
+  EXPECT_DOUBLE_EQ(m.total_params(), 16.0);
+  EXPECT_DOUBLE_EQ(m.weight_bytes.v, 16.0 * 4);
+}
 
 TEST(OnnxImport, FoldsShapeArithmeticIntoStaticShapes) {
   // x [N, 3, 4, 5]: y = Reshape(x, Concat(Unsqueeze(Gather(s, 0)), [3], Unsqueeze(Gather(s, 2) * Gather(s,

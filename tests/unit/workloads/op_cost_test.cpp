@@ -183,11 +183,13 @@ TEST(ElementwiseCost, BroadcastBinary) {
 }
 
 TEST(NormalizationCost, BatchLayerSoftmaxReduce) {
-  // BN [2, 8, 4, 4]: 2 FLOPs per element = 512; params = 4 * 8 (scale, B, mean, var).
+  // BN [2, 8, 4, 4]: 2 FLOPs per element = 512; params = 2 * 8 (scale, B); the kernel reads all four
+  // [8] tensors (mean and var are buffers): weight bytes 4 * 8 * 4 B.
   const LayerCost bn = cost(
       node("BatchNormalization", {act({2, 8, 4, 4}), weight({8}), weight({8}), weight({8}), weight({8})}));
   EXPECT_DOUBLE_EQ(bn.flops, 512.0);
-  EXPECT_DOUBLE_EQ(bn.params, 32.0);
+  EXPECT_DOUBLE_EQ(bn.params, 16.0);
+  EXPECT_DOUBLE_EQ(bn.weight_bytes.v, 128.0);
   // LayerNorm [2, 128, 768] over the last axis with bias: 7 * 196,608 = 1,376,256; params 2 * 768.
   const LayerCost ln = cost(node("LayerNormalization", {act({2, 128, 768}), weight({768}), weight({768})}));
   EXPECT_DOUBLE_EQ(ln.flops, 1376256.0);
@@ -295,6 +297,62 @@ TEST(TensorCost, PrecisionSetsElementSize) {
   EXPECT_DOUBLE_EQ(cost(n, Precision::INT4).weight_bytes.v, 64.0);
   EXPECT_DOUBLE_EQ(cost(n, Precision::FP16).weight_bytes.v, 256.0);
   EXPECT_DOUBLE_EQ(cost(n, Precision::INT4).macs, cost(n, Precision::FP32).macs);
+}
+
+// ---- the kernel each op launches (kernel_shape.cpp) ----------------------------------------------
+
+TEST(KernelShape, ConvolutionsAreImplicitGemms) {
+  // ResNet stem at batch 2: M = 2 x 112 x 112 = 25,088 output pixels, N = 64 channels, K = 3 x 7 x 7 = 147.
+  const LayerCost stem = cost(
+      node("Conv", {act({2, 3, 224, 224}), weight({64, 3, 7, 7}), weight({64})}, conv_attrs(7, 2, 3)));
+  EXPECT_EQ(stem.kernel.kind, KernelClass::GEMM);
+  EXPECT_EQ(stem.kernel.m, 25088.0);
+  EXPECT_EQ(stem.kernel.n, 64.0);
+  EXPECT_EQ(stem.kernel.k, 147.0);
+  EXPECT_EQ(stem.kernel.count, 1.0);
+  // Grouped 3x3, 64 -> 64 channels in 4 groups on 8x8: per group N = 16, K = 16 x 9 = 144, 4 products.
+  const LayerCost grouped =
+      cost(node("Conv", {act({1, 64, 8, 8}), weight({64, 16, 3, 3})}, conv_attrs(3, 1, 1, 4)));
+  EXPECT_EQ(grouped.kernel.n, 16.0);
+  EXPECT_EQ(grouped.kernel.k, 144.0);
+  EXPECT_EQ(grouped.kernel.count, 4.0);
+  // Depth-wise 3x3 on [1, 32, 56, 56]: a direct kernel over its 100,352 outputs.
+  const LayerCost dw =
+      cost(node("Conv", {act({1, 32, 56, 56}), weight({32, 1, 3, 3})}, conv_attrs(3, 1, 1, 32)));
+  EXPECT_EQ(dw.kernel.kind, KernelClass::ELEMENTWISE);
+  EXPECT_EQ(dw.kernel.elements, 100352.0);
+}
+
+TEST(KernelShape, MatMulFoldsOrBatches) {
+  // A linear layer [2, 128, 768] x W [768, 3072]: one GEMM, M = 256, N = 3072, K = 768.
+  const LayerCost linear = cost(node("MatMul", {act({2, 128, 768}), weight({768, 3072})}));
+  EXPECT_EQ(linear.kernel.m, 256.0);
+  EXPECT_EQ(linear.kernel.n, 3072.0);
+  EXPECT_EQ(linear.kernel.k, 768.0);
+  EXPECT_FALSE(linear.kernel.count_scales);
+  // Attention scores [2, 12, 128, 64] x [2, 12, 64, 128]: 24 products of 128 x 128 x 64.
+  const LayerCost scores = cost(node("MatMul", {act({2, 12, 128, 64}), act({2, 12, 64, 128})}));
+  EXPECT_EQ(scores.kernel.m, 128.0);
+  EXPECT_EQ(scores.kernel.n, 128.0);
+  EXPECT_EQ(scores.kernel.k, 64.0);
+  EXPECT_EQ(scores.kernel.count, 24.0);
+  EXPECT_TRUE(scores.kernel.count_scales);
+}
+
+TEST(KernelShape, ReductionsAndElementwise) {
+  // Softmax over the last axis of [2, 12, 128, 128]: 3,072 rows of 128.
+  const LayerCost sm = cost(node("Softmax", {act({2, 12, 128, 128})}, OpAttributes{}.set("axis", int64_t{-1})));
+  EXPECT_EQ(sm.kernel.kind, KernelClass::REDUCTION);
+  EXPECT_EQ(sm.kernel.elements, 3072.0);
+  EXPECT_EQ(sm.kernel.k, 128.0);
+  // Global average pooling of [1, 2048, 7, 7]: 2,048 rows of 49.
+  const LayerCost gap = cost(node("GlobalAveragePool", {act({1, 2048, 7, 7})}));
+  EXPECT_EQ(gap.kernel.elements, 2048.0);
+  EXPECT_EQ(gap.kernel.k, 49.0);
+  // Relu on [1, 64, 56, 56]: element-wise over 200,704 outputs.
+  const LayerCost relu = cost(node("Relu", {act({1, 64, 56, 56})}));
+  EXPECT_EQ(relu.kernel.kind, KernelClass::ELEMENTWISE);
+  EXPECT_EQ(relu.kernel.elements, 200704.0);
 }
 
 }  // namespace

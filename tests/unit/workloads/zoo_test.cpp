@@ -2,9 +2,9 @@
 // derivations from the architectures, plus the zoo's error messages.
 //
 // Conventions (workloads/model/model_cost.hpp): MACs count Conv/Gemm/MatMul multiply-accumulates only.
-// torchvision's "GFLOPS" column and thop/ptflops report MACs. gpusim counts BatchNorm params as 4 x C
-// (scale, bias, running mean, running variance: the kernel reads all four); PyTorch/torchvision count
-// 2 x C (the running statistics are buffers), so "learnable" below = params - 2 x (BN channels).
+// torchvision's "GFLOPS" column and thop/ptflops report MACs. params are learned weights as PyTorch
+// counts them: BatchNorm gives 2 x C (scale, bias); its running mean and variance are buffers (2 x C
+// more), read by the kernel and so in the weight bytes, not in params.
 
 #include "workloads/model/zoo.hpp"
 
@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 
 struct Totals {
   double macs = 0;
-  double params = 0;     ///< gpusim's convention
-  double learnable = 0;  ///< PyTorch's: BatchNorm running statistics left out
+  double params = 0;   ///< learned (PyTorch's parameters())
+  double buffers = 0;  ///< BatchNorm running statistics
   ModelCost model;
 };
 
@@ -36,7 +36,7 @@ Totals totals(const std::string& name, int64_t batch = 1) {
   t.model = load_zoo_model(name, batch, Precision::FP32);
   t.macs = t.model.total_macs();
   t.params = t.model.total_params();
-  t.learnable = t.params - batch_norm_running_stats(t.model);
+  t.buffers = t.model.buffers;
   return t;
 }
 
@@ -82,10 +82,10 @@ TEST(ZooModels, ResNet50MatchesTorchvision) {
   // By hand (v1.5, stride on the 3x3): stem 118,013,952; layer1 667,942,912; layer2 1,027,604,480;
   // layer3 1,464,336,384; layer4 809,238,528; fc 2,048,000.
   EXPECT_EQ(t.macs, 4089184256.0);
-  EXPECT_EQ(t.learnable, 25557032.0);
+  EXPECT_EQ(t.params, 25557032.0);
   // BN channels: stem 64 + layer1 3 x 384 + 256 + layer2 4 x 768 + 512 + layer3 6 x 1536 + 1024 +
-  // layer4 3 x 3072 + 2048 = 26,560; gpusim adds their running mean and variance: 2 x 26,560.
-  EXPECT_EQ(t.params, 25557032.0 + 2 * 26560.0);
+  // layer4 3 x 3072 + 2048 = 26,560; their running mean and variance are 2 x 26,560 buffers.
+  EXPECT_EQ(t.buffers, 2 * 26560.0);
 }
 
 TEST(ZooModels, ResNet18MatchesTorchvision) {
@@ -94,9 +94,9 @@ TEST(ZooModels, ResNet18MatchesTorchvision) {
   EXPECT_TRUE(within(t.macs, 1.81e9, 0.02));
   // By hand: stem 118,013,952; layer1 462,422,016; layers 2-4 411,041,792 each; fc 512,000.
   EXPECT_EQ(t.macs, 1814073344.0);
-  EXPECT_EQ(t.learnable, 11689512.0);
+  EXPECT_EQ(t.params, 11689512.0);
   // BN channels: 64 + 256 + 640 + 1,280 + 2,560 = 4,800.
-  EXPECT_EQ(t.params, 11689512.0 + 2 * 4800.0);
+  EXPECT_EQ(t.buffers, 2 * 4800.0);
 }
 
 TEST(ZooModels, Vgg16MatchesTorchvision) {
@@ -114,9 +114,9 @@ TEST(ZooModels, MobileNetV2MatchesTorchvision) {
   // the paper (Sandler et al. 2018, Table 4): 300 M multiply-adds.
   EXPECT_TRUE(within(t.macs, 0.30e9, 0.02));
   EXPECT_TRUE(within(t.macs, 300e6, 0.01));
-  EXPECT_EQ(t.learnable, 3504872.0);
+  EXPECT_EQ(t.params, 3504872.0);
   // BN channels: 32 + the blocks' expand/depth-wise/project channels + 1,280 = 17,056.
-  EXPECT_EQ(t.params, 3504872.0 + 2 * 17056.0);
+  EXPECT_EQ(t.buffers, 2 * 17056.0);
 }
 
 TEST(ZooModels, SqueezeNet11MatchesTorchvision) {
@@ -137,8 +137,8 @@ TEST(ZooModels, MobileFaceNetMatchesThePaper) {
   // linear 65,536: 220,965,376.
   EXPECT_EQ(t.macs, 220965376.0);
   // Conv weights 976,000 + BN scale/bias 2 x 9,792 + PReLU 7,552 = 1,003,136 learnable.
-  EXPECT_EQ(t.learnable, 1003136.0);
-  EXPECT_TRUE(within(t.learnable, 0.99e6, 0.015));
+  EXPECT_EQ(t.params, 1003136.0);
+  EXPECT_TRUE(within(t.params, 0.99e6, 0.015));
   EXPECT_EQ(t.model.layers.back().output_shape, (Shape{1, 128}));
 }
 
@@ -152,10 +152,10 @@ TEST(ZooModels, ArcFaceIResNet100MatchesInsightFace) {
   // layer4 815,661,056; fc 25,088 x 512 = 12,845,056: 12,089,606,144.
   EXPECT_EQ(t.macs, 12089606144.0);
   // Conv + fc weights 65,075,392 + BN scale/bias 2 x 34,816 + PReLU 11,136 = 65,156,160 learnable.
-  EXPECT_EQ(t.learnable, 65156160.0);
-  EXPECT_TRUE(within(t.learnable, 65.2e6, 0.001));
-  EXPECT_TRUE(within(t.learnable, 65.132e6, 0.005));
-  EXPECT_EQ(t.params, 65156160.0 + 2 * 34816.0);
+  EXPECT_EQ(t.params, 65156160.0);
+  EXPECT_TRUE(within(t.params, 65.2e6, 0.001));
+  EXPECT_TRUE(within(t.params, 65.132e6, 0.005));
+  EXPECT_EQ(t.buffers, 2 * 34816.0);
   EXPECT_EQ(t.model.layers.back().output_shape, (Shape{1, 512}));
 }
 
@@ -164,10 +164,10 @@ TEST(ZooModels, RetinaFaceMobileNet025MatchesPublishedParams) {
   // biubug6/Face-Detector-1MB-with-landmark README: Retinaface-Mobilenet-0.25 0.426 M params. By hand:
   // conv weights backbone 207,600 + FPN 102,400 + SSH 3 x 34,560 + heads 3 x 2,080 = 419,920, BN
   // scale/bias 2 x 3,344 = 6,688: 426,608 learnable; + running statistics 6,688 = 433,296.
-  EXPECT_EQ(t.learnable, 426608.0);
-  EXPECT_EQ(t.params, 433296.0);
+  EXPECT_EQ(t.params, 426608.0);
+  EXPECT_EQ(t.params + t.buffers, 433296.0);
   // SCRFD's comparison table (insightface's MXNet original): 0.44 M params.
-  EXPECT_TRUE(within(t.learnable, 0.44e6, 0.035));
+  EXPECT_TRUE(within(t.params, 0.44e6, 0.035));
   // MACs at 640x640, by hand: backbone 332,851,200; FPN 340,787,200; SSH 34,560 per cell x 8,400
   // cells = 290,304,000; heads 2,048 per cell x 8,400 = 17,203,200: 981,145,600.
   EXPECT_EQ(t.macs, 981145600.0);
@@ -203,7 +203,8 @@ TEST(ZooModels, EveryEntryAgreesWithTheCountsItCites) {
         EXPECT_TRUE(within(t.macs, *p.macs, p.macs_tolerance)) << name << ": " << p.source;
       }
       if (p.params) {
-        EXPECT_TRUE(within(p.params_learnable ? t.learnable : t.params, *p.params, p.params_tolerance))
+        EXPECT_TRUE(within(p.params_with_buffers ? t.params + t.buffers : t.params, *p.params,
+                           p.params_tolerance))
             << name << ": " << p.source;
       }
     }
@@ -226,7 +227,8 @@ TEST(ZooModels, BatchScalesWorkAndPrecisionScalesBytes) {
   const ModelCost eight = load_zoo_model("resnet18", 8, Precision::FP16);
   EXPECT_EQ(eight.total_macs(), 8 * 1814073344.0);
   EXPECT_EQ(eight.total_params(), one.total_params());
-  // 11,699,112 params (BN statistics included) x 2 B at fp16.
+  // 11,689,512 params + 9,600 BN statistics = 11,699,112 weight elements x 2 B at fp16.
+  EXPECT_EQ(eight.total_params(), 11689512.0);
   EXPECT_EQ(eight.weight_bytes.v, 2 * 11699112.0);
   EXPECT_EQ(eight.layers.back().output_shape, (Shape{8, 1000}));
 }

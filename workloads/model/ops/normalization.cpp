@@ -26,8 +26,8 @@ std::optional<std::vector<Shape>> batch_norm_shape(const OpNode& node) {
 }
 
 // BatchNormalization (inference): y = (x - mean) / sqrt(var + eps) * scale + B, which a kernel folds
-// per channel into y = a * x + b: FLOPs = 2 * numel(X). params = 4 * C (scale, B, mean, var: all read;
-// thop/torchvision count 2 * C, leaving out the running statistics, which are buffers).
+// per channel into y = a * x + b: FLOPs = 2 * numel(X). The kernel reads all four [C] tensors (weight
+// bytes 4 * C); params = 2 * C (scale, B), as torchvision and thop count: mean and var are buffers.
 void batch_norm_cost(const OpNode& node, const std::vector<Shape>&, OpCounts& c) {
   c.flops = 2 * element_count(input_shape(node, 0));
 }
@@ -107,7 +107,7 @@ void reduce_mean_cost(const OpNode& node, const std::vector<Shape>& outputs, OpC
 }  // namespace
 
 void add_normalization_ops(OpTable& table) {
-  table.add("BatchNormalization", {batch_norm_shape, batch_norm_cost, {}});
+  table.add("BatchNormalization", {batch_norm_shape, batch_norm_cost, {}, {3, 4}});
   table.add("LayerNormalization", {layer_norm_shape, norm_cost, {}});
   table.add("InstanceNormalization", {same_as_input, norm_cost, {}});
   table.add("Softmax", {same_as_input, softmax_cost, {}});

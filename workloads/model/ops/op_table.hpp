@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "workloads/model/op_cost.hpp"
@@ -21,7 +22,8 @@ struct OpCounts {
   double flops = 0;
   double activation_read = 0;     ///< elements of ACTIVATION inputs the kernel reads
   double activation_written = 0;  ///< elements of outputs the kernel writes
-  double weights = 0;             ///< elements of WEIGHT inputs (params)
+  double weights = 0;             ///< elements of WEIGHT inputs (params + buffers)
+  double buffers = 0;             ///< of which buffers (OpSpec::buffers): in weight bytes, not in params
   double weights_read = 0;        ///< elements of weights the kernel streams
   bool is_view = false;           ///< output aliases input 0; no kernel
 };
@@ -31,9 +33,17 @@ using CostFn = std::function<void(const OpNode&, const std::vector<Shape>&, OpCo
 
 /// What gpusim knows about one op type.
 struct OpSpec {
+  OpSpec(ShapeFn shape_fn, CostFn cost_fn, std::vector<size_t> argument_inputs = {},
+         std::vector<size_t> buffer_inputs = {})
+      : shape(std::move(shape_fn)),
+        cost(std::move(cost_fn)),
+        arguments(std::move(argument_inputs)),
+        buffers(std::move(buffer_inputs)) {}
+
   ShapeFn shape;                  ///< output shapes (nothing: unknown argument)
   CostFn cost;                    ///< the formula
   std::vector<size_t> arguments;  ///< input positions that are arguments when constant
+  std::vector<size_t> buffers;    ///< WEIGHT positions that are not learned (BatchNorm running mean/var)
 };
 
 /// Op type -> spec.
