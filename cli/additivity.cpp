@@ -51,7 +51,7 @@ int command_additivity(const AdditivityCommandOptions& o) {
   }
   std::vector<ModeAnswer> answers;
   if (modes.empty()) {
-    const RunOutcome run = run_scenario(sc, true, work_limits(o.max_memory, o.allow_large));
+    const RunOutcome run = run_scenario(sc, true, work_limits(o.max_memory, o.allow_large), nullptr, true);
     ModeAnswer a;
     a.mode = "as given";
     a.results = run.additivity;

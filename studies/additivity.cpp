@@ -462,7 +462,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     // starting from the all-on bracket (when the mechanism moves the requirement less than the bracket's
     // width, one round of two runs settles it).
     std::map<std::string, std::map<std::size_t, std::size_t>> ablation;  // setting -> search -> its copy
-    {
+    if (options.required_attribution) {
       std::vector<Search> copies;
       std::vector<std::pair<std::string, std::size_t>> of;
       for (const auto& off : settings) {

@@ -107,6 +107,7 @@ std::vector<double> every(double first, double period, double until) {
 AdditivityOptions with_search() {
   AdditivityOptions o;
   o.duration = Seconds{0.0};
+  o.required_attribution = true;
   return o;
 }
 
