@@ -79,19 +79,52 @@ std::string additivity_verdict(const AdditivityResult& r) {
                      r.required->tolerance * 100.0);
 }
 
+std::string required_attribution(const AdditivityResult& r) {
+  if (!r.required || r.required->attribution.empty() || !r.required->sum || !r.required->combined ||
+      *r.required->sum <= 0) {
+    return "";
+  }
+  const RequiredCompute& rc = *r.required;
+  const double sum = *rc.sum;
+  const double gap = *rc.combined - sum;
+  auto tf = [](double x) { return fmt::format("{}{:.2f}", x >= 0 ? "+" : "\u2212", std::fabs(x)); };
+  std::vector<std::pair<std::string, std::optional<Share>>> parts(rc.attribution.begin(), rc.attribution.end());
+  std::stable_sort(parts.begin(), parts.end(), [](auto& a, auto& b) {
+    const double x = a.second ? std::fabs(a.second->value) : -1, y = b.second ? std::fabs(b.second->value) : -1;
+    return x > y;
+  });
+  std::string list;
+  for (const auto& [name, share] : parts) {
+    list += list.empty() ? "" : ", ";
+    if (!share) {
+      list += fmt::format("{} unknown (with it off no speed up to 64x meets every SLA)", name);
+    } else if (share->resolved()) {
+      list += fmt::format("{} {} TFLOP/s ({})", name, tf(share->value), signed_pct(share->value / sum));
+    } else {
+      list += fmt::format("{} {} TFLOP/s in [{}, {}] (within the searches' noise)", name, tf(share->value),
+                          tf(share->lo), tf(share->hi));
+    }
+  }
+  return fmt::format("the gap of {} {} TFLOP/s ({} of the sum): {}", tf(gap), rc.precision, signed_pct(gap / sum),
+                     list);
+}
+
 std::string disagreement(const AdditivityResult& r) {
   const auto ratio = required_ratio(r);
   if (!ratio) return "";
   const std::string_view t = compared_to_sum(*ratio, r.required->tolerance);
   const std::string_view u = compared_to_sum(r.ratio, std::max(0.005, r.tolerance));
   if (t == u) return "";
-  const bool sliced = r.sharing == "time-slice";
   if (t == "above") {
+    // What makes a request wait for the others depends on how the device is shared: MIG slices run apart,
+    // so only what they share (the host link, the power budget) can.
+    const std::string_view wait = r.sharing == "time-slice" ? "waiting behind the other's time slices"
+                                  : r.sharing == "mig"
+                                      ? "what the MIG slices share (the host link, the power and clock budget)"
+                                      : "each workload waiting for the others' kernels";
     return fmt::format(
         "busy time {}, but {} breaks the SLA: the GPU must be {:.1f}x as fast as the sum of the workloads alone",
-        u == "equal" ? "adds up" : "is below the sum",
-        sliced ? "waiting behind the other's time slices" : "each workload waiting for the others' kernels",
-        *ratio);
+        u == "equal" ? "adds up" : "is below the sum", wait, *ratio);
   }
   if (t == "below") {
     return fmt::format(

@@ -30,6 +30,16 @@ struct Bracket {
   double hi = 0;  ///< slowest speed measured to meet every SLA
 };
 
+/// A mechanism's share of the required-compute gap (together - sum alone), in TFLOP/s: the gap with every
+/// mechanism on minus the gap with it off. The true share lies in [lo, hi] (the searches' brackets).
+struct Share {
+  double value = 0;  ///< from the figures shown (the brackets' upper ends)
+  double lo = 0;
+  double hi = 0;
+  /// Whether the interval excludes 0 (else the share is within the searches' noise).
+  bool resolved() const { return lo > 0 || hi < 0; }
+};
+
 struct RequiredCompute {
   std::map<std::string, std::optional<double>> isolated;  ///< TFLOP/s per workload (nothing: unreachable)
   std::optional<double> sum;
@@ -39,6 +49,8 @@ struct RequiredCompute {
   std::map<std::string, Bracket> isolated_bracket;  ///< TFLOP/s interval of each reachable workload
   std::optional<Bracket> combined_bracket;
   int rounds = 0;  ///< simulated search rounds (the most any search of the scope needed)
+  /// Mechanism -> its share of the gap (nothing: a search with it off found no speed that meets the SLAs).
+  std::map<std::string, std::optional<Share>> attribution;
 };
 
 struct AdditivityResult {
@@ -86,6 +98,11 @@ std::string additivity_verdict(const AdditivityResult& r);
 /// The utilisation verdict: "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, ..."
 /// (shares of at least 0.5 %, largest first), or "equals the simple sum" within the result's tolerance.
 std::string utilisation_verdict(const AdditivityResult& r);
+
+/// The required-compute attribution: "the gap of +28.0 fp16 TFLOP/s (+358.3 % of the sum): time_slice
+/// +27.9 TFLOP/s (+357.1 %), launch_overhead +0.01 in [-0.35, +0.36] (within the searches' noise)"; empty
+/// when the result has no required-compute figures or no mechanism was switched off.
+std::string required_attribution(const AdditivityResult& r);
 
 /// When the two views fall on different sides of the sum, one sentence saying why; else empty.
 std::string disagreement(const AdditivityResult& r);

@@ -25,6 +25,10 @@ const char* additivity_help_footer() {
          "  why they differ   busy time can add up while waiting behind the other's slices or kernels breaks\n"
          "                    the SLA (required above), or kernels can overlap while each request's latency\n"
          "                    does not shrink (utilisation below, required equal).\n"
+         "  attribution       each mechanism's share of the gap (together - sum), in both views: the gap with\n"
+         "                    every mechanism on minus the gap with it off; a required-compute share within the\n"
+         "                    searches' noise is shown with its interval. time_slice off: no switch cost and no\n"
+         "                    slice to wait behind (contexts alternate kernel by kernel).\n"
          "Each mode is one run of the scenario with every device in that mode (MIG: the platform's partition,\n"
          "else the scheduler's). Example:\n"
          "  gpusim additivity examples/additivity/d-face-1T-2T/platform-a100.yaml \\\n"
@@ -47,7 +51,7 @@ int command_additivity(const AdditivityCommandOptions& o) {
   }
   std::vector<ModeAnswer> answers;
   if (modes.empty()) {
-    const RunOutcome run = run_scenario(sc, true, work_limits(o.max_memory, o.allow_large));
+    const RunOutcome run = run_scenario(sc, true, work_limits(o.max_memory, o.allow_large), nullptr, true);
     ModeAnswer a;
     a.mode = "as given";
     a.results = run.additivity;

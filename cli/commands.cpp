@@ -95,7 +95,8 @@ int command_run(const RunOptions& o) {
   }
   if (seeds > 1) return run_seeds_command(o, sc, files, seeds);
   const RunOutcome out =
-      run_scenario(sc, o.additivity == "on", work_limits(o.max_memory, o.allow_large), trace ? &*trace : nullptr);
+      run_scenario(sc, o.additivity != "off", work_limits(o.max_memory, o.allow_large), trace ? &*trace : nullptr,
+                   o.additivity == "full");
   if (trace) {
     const TraceSummary& ts = out.result.trace;
     if (ts.error != 0) {

@@ -18,7 +18,7 @@ struct RunOptions {
   std::string catalog;
   std::vector<std::string> disable;  ///< contention mechanisms to switch off
   std::vector<std::string> set;      ///< --set PATH=VALUE overrides of the YAML files
-  std::string additivity = "on";     ///< on | off
+  std::string additivity = "on";     ///< on | off | full (with the required-compute attribution)
   std::optional<std::string> max_memory;  ///< --max-memory SIZE (default: half of physical memory)
   bool allow_large = false;               ///< --allow-large: no host-time limit
   std::string trace;                      ///< --trace FILE: Chrome trace-event JSON of the run

@@ -110,8 +110,9 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   run_cmd->add_option("--additivity", run.additivity,
                       "on: for every device with two or more workloads, compare them together with each alone "
-                      "(extra simulations); off: skip")
-      ->check(CLI::IsMember({"on", "off"}));
+                      "(extra simulations); full: and attribute the required-compute gap to each mechanism "
+                      "(about twice the searches; `gpusim additivity` always does); off: skip")
+      ->check(CLI::IsMember({"on", "off", "full"}));
   const std::string max_memory_help =
       "refuse work estimated to need more memory than SIZE (16GiB, 512MiB; default: half of this machine's)";
   const std::string allow_large_help = "run work estimated to take more than 24 hours of host time";

@@ -4,159 +4,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
 
-#include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
 #include "core/logging.hpp"
-#include "sim/runner.hpp"
+#include "studies/additivity_runs.hpp"
+#include "studies/additivity_search.hpp"
 
 namespace gpusim {
 namespace {
 
+using additivity::Outcome;
+using additivity::Runner;
+using additivity::Search;
+using additivity::SearchRule;
+using additivity::Variant;
+using additivity::outcome_of;
+
 constexpr double INF = std::numeric_limits<double>::infinity();
-constexpr double MIN_SCALE = 1.0 / 4096;
-constexpr double MAX_SCALE = 64.0;
 constexpr double MIN_SEARCH_REQUESTS = 50;  // per workload in a search run's window
-
-// One simulation of the analysis: a subset of the run's streams, a contention setting and a speed scale.
-struct Variant {
-  std::vector<int> streams;  // indices into the run's Plan::streams
-  std::string without;       // mechanism switched off ("" = none)
-  double scale = 1.0;
-};
-
-// What the analysis reads from one simulation.
-struct Outcome {
-  std::vector<double> occupied;              // per physical device, fraction of the window
-  std::vector<std::optional<double>> rel_se;  // per physical device: relative standard error (batch means)
-  std::vector<double> attainment;            // per workload: SLA attainment (or completion share without SLA)
-  std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
-  std::vector<std::uint64_t> generated;      // per workload, in the window
-};
-
-// Relative standard error of the mean compute utilisation of `device` over the measured window, from the
-// means of 10 consecutive stretches of its samples (batch means); nothing with too few samples or no load.
-std::optional<double> batch_means_rel_se(const RunMetrics& m, const RunSpec& run, std::size_t device) {
-  std::vector<double> x;
-  for (const auto& s : m.samples) {
-    if (s.device == device && s.time > run.warmup.v + 1e-12 && s.time <= run.duration.v + 1e-9) {
-      x.push_back(s.utilization);
-    }
-  }
-  constexpr std::size_t BATCHES = 10;
-  if (x.size() < 2 * BATCHES) return std::nullopt;
-  const std::size_t per = x.size() / BATCHES;
-  std::vector<double> means;
-  double mean = 0;
-  for (std::size_t b = 0; b < BATCHES; ++b) {
-    double sum = 0;
-    for (std::size_t i = b * per; i < (b + 1) * per; ++i) sum += x[i];
-    means.push_back(sum / static_cast<double>(per));
-    mean += means.back() / BATCHES;
-  }
-  if (mean <= 0) return std::nullopt;
-  double var = 0;
-  for (double v : means) var += (v - mean) * (v - mean);
-  var /= BATCHES - 1;
-  return std::sqrt(var / BATCHES) / mean;
-}
-
-// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
-Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1) {
-  const RunMetrics m = compute_metrics(sc, plan, r);
-  enforce_invariants(sc, plan, r, m);
-  Outcome o;
-  o.occupied.assign(sc.platform.devices.size(), 0.0);
-  const auto& units = plan.units();
-  for (std::size_t u = 0; u < units.size(); ++u) {
-    o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
-  }
-  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
-    o.rel_se.push_back(batch_means_rel_se(m, sc.workloads.run, d));
-  }
-  const auto& ws = sc.workloads.streams;
-  // Latency of each request in the window: INF when it never finished; `bound` has instead the time it
-  // waited until the simulation ended (a lower bound), so that an overloaded run still says by how much.
-  const double end = (sc.workloads.run.duration + sc.workloads.run.drain).v;
-  std::vector<std::vector<double>> latency(ws.size()), bound(ws.size());
-  for (const auto& rec : r.requests) {
-    if (!in_window(sc.workloads.run, rec)) continue;
-    const Placement& p = plan.placements()[rec.stream];
-    if (device >= 0 && units[p.unit].device != device) continue;
-    const bool done = rec.status == RequestStatus::COMPLETED;
-    latency[p.stream.workload].push_back(done ? rec.finish - rec.arrival : INF);
-    bound[p.stream.workload].push_back(done ? rec.finish - rec.arrival : std::max(end - rec.arrival, 1e-9));
-  }
-  for (std::size_t w = 0; w < ws.size(); ++w) {
-    std::vector<double>& v = latency[w];
-    std::sort(v.begin(), v.end());
-    std::sort(bound[w].begin(), bound[w].end());
-    o.generated.push_back(v.size());
-    if (v.empty()) {
-      o.attainment.push_back(1.0);
-      o.lateness.push_back(0.0);
-      continue;
-    }
-    const double n = static_cast<double>(v.size());
-    if (ws[w].sla) {
-      const double sla = ws[w].sla->v;
-      const auto met = std::upper_bound(v.begin(), v.end(), sla * (1 + 1e-12)) - v.begin();
-      o.attainment.push_back(static_cast<double>(met) / n);
-      const double late = percentile_sorted(bound[w], quantile) / sla;
-      o.lateness.push_back(o.attainment.back() < quantile ? std::max(late, 1 + 1e-9) : late);
-    } else {
-      const auto done = std::lower_bound(v.begin(), v.end(), INF) - v.begin();
-      o.attainment.push_back(static_cast<double>(done) / n);
-      o.lateness.push_back(0.0);
-    }
-  }
-  return o;
-}
-
-class Runner {
- public:
-  Runner(const Plan& plan, Scheduler* policy, unsigned parallel, double quantile)
-      : plan_(plan), policy_(policy), parallel_(parallel), quantile_(quantile) {}
-
-  std::vector<Outcome> run(const Scenario& base, const std::vector<Variant>& variants) {
-    return run(std::vector<const Scenario*>(variants.size(), &base), variants);
-  }
-  /// Variant i on the scenario bases[i].
-  std::vector<Outcome> run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
-    std::vector<Scenario> scenarios;
-    scenarios.reserve(variants.size());
-    for (const Scenario* b : bases) scenarios.push_back(*b);
-    std::vector<Plan> plans;
-    plans.reserve(variants.size());
-    std::vector<SimJob> jobs;
-    for (std::size_t i = 0; i < variants.size(); ++i) {
-      const Variant& v = variants[i];
-      if (!v.without.empty()) scenarios[i].platform.contention.set(v.without, false);
-      plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
-      jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
-    }
-    simulations_ += jobs.size();
-    const std::vector<SimResult> results = simulate_all(jobs, parallel_, "additivity");
-    for (const auto& r : results) kernels_ += r.kernels;
-    std::vector<Outcome> out;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      out.push_back(outcome_of(scenarios[i], plans[i], results[i], quantile_));
-    }
-    return out;
-  }
-  std::size_t simulations() const { return simulations_; }
-  std::uint64_t kernels() const { return kernels_; }
-
- private:
-  const Plan& plan_;
-  Scheduler* policy_;
-  unsigned parallel_;
-  double quantile_;
-  std::size_t simulations_ = 0;
-  std::uint64_t kernels_ = 0;
-};
 
 struct Scope {
   std::string name;
@@ -186,67 +54,6 @@ Scenario with_length(const Scenario& sc, Seconds warmup, Seconds window, Seconds
   s.workloads.run.duration = warmup + window;
   s.workloads.run.drain = drain;
   return s;
-}
-
-// One required-speed search: the smallest scale at which every workload of `workloads` meets its SLA when
-// the streams `streams` run on the scope's device.
-struct Search {
-  std::size_t scope = 0;
-  std::vector<int> streams;
-  std::vector<int> workloads;
-  double fixed = 0;  // lateness that no speed removes (launch overheads, host time), analytic
-  double floor = 0;  // below this scale the device is busy all the time (from the run at speed 1)
-  struct Point {
-    double scale, lateness;
-  };
-  std::vector<Point> points;  // lateness measured at a scale (finite only)
-  double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
-  int rounds = 0;
-  bool done = false;
-  bool unreachable = false;
-};
-
-// The next scale to simulate: the model lateness(s) = a + b / s (the part of a request's time that scales
-// with the device's speed, plus the part that does not) through the two measured points nearest the SLA
-// (one point and the analytic fixed part while only one is known), kept inside the bracket.
-double propose(const Search& s, double precision) {
-  std::vector<Search::Point> pts = s.points;
-  std::sort(pts.begin(), pts.end(), [](auto& a, auto& b) {
-    return std::fabs(std::log(a.lateness)) < std::fabs(std::log(b.lateness));
-  });
-  double next = 0;
-  // Bracketed: interpolate log(lateness) linearly in log(scale) between the nearest failing and meeting
-  // points (regula falsi on a curve that is close to a power law).
-  const Search::Point* below = nullptr;
-  const Search::Point* above = nullptr;
-  for (const auto& p : s.points) {
-    if (p.lateness > 1 && (!below || p.scale > below->scale)) below = &p;
-    if (p.lateness <= 1 && (!above || p.scale < above->scale)) above = &p;
-  }
-  if (below && above && below->scale < above->scale) {
-    const double t = std::log(below->lateness) / (std::log(below->lateness) - std::log(above->lateness));
-    next = std::exp(std::log(below->scale) + t * (std::log(above->scale) - std::log(below->scale)));
-  } else if (pts.size() >= 2 && pts[0].scale != pts[1].scale) {
-    const double b = (pts[0].lateness - pts[1].lateness) / (1 / pts[0].scale - 1 / pts[1].scale);
-    const double a = pts[0].lateness - b / pts[0].scale;
-    if (b > 0 && a < 1) next = b / (1 - a);
-  }
-  if (next <= 0 && !pts.empty()) {
-    const double a = std::min(s.fixed, 0.9 * pts[0].lateness);
-    const double b = (pts[0].lateness - a) * pts[0].scale;
-    next = a < 1 ? b / (1 - a) : pts[0].scale * pts[0].lateness;
-  }
-  next = std::max(next, s.floor * (1 + precision));  // the analytic lower bound: below it the device is overloaded
-  if (next <= 0) next = 1.0;
-  const double margin = 1 + precision / 2;
-  if (s.lo > 0 && s.hi > 0) {
-    if (next <= s.lo * margin || next >= s.hi / margin) next = std::sqrt(s.lo * s.hi);
-  } else if (s.hi > 0) {
-    next = std::min(next, s.hi / (1 + precision));
-  } else if (s.lo > 0) {
-    next = std::max(next, s.lo * 1.25);  // everything failed so far: step up by at least a quarter
-  }
-  return std::clamp(next, MIN_SCALE, MAX_SCALE);
 }
 
 }  // namespace
@@ -585,7 +392,6 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       return &it->second;
     };
     std::vector<Search> searches;
-    std::vector<const Scenario*> search_scenario;  // per search
     std::vector<std::map<int, std::size_t>> alone_search(scopes.size());
     std::vector<std::size_t> together_search(scopes.size());
     // The time of one request that no speed removes (launch overheads, host time): the request alone on
@@ -601,19 +407,6 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         return t ? t->v : 0.0;
       }
       return 0.0;
-    };
-    auto lateness_of = [](const Outcome& o, const Search& s) {
-      double worst = 0;
-      for (int w : s.workloads) {
-        if (o.generated[w] > 0) worst = std::max(worst, o.lateness[w]);
-      }
-      return worst;
-    };
-    auto meets = [&](const Outcome& o, const Search& s) {
-      for (int w : s.workloads) {
-        if (o.generated[w] > 0 && o.attainment[w] < q) return false;
-      }
-      return true;
     };
     // The first point of a search is its run at speed 1 (the run itself for "together"). Its occupied
     // fraction o and the fixed part f of it (requests x fixed time) give the analytic lower bound: at
@@ -644,7 +437,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         x.scope = s;
         x.streams = scopes[s].streams.at(w);
         x.workloads = {w};
-        search_scenario.push_back(search_base(s, x.workloads));
+        x.base = search_base(s, x.workloads);
         const bool from_run = !scopes[s].shared() && together_from_run;
         seed(x, figures[s].alone_outcome.count(w) ? figures[s].alone_outcome.at(w) : nullptr,
              from_run ? window_run.v : window.v);
@@ -657,84 +450,42 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         x.scope = s;
         x.streams = scopes[s].all;
         x.workloads = scopes[s].workloads;
-        search_scenario.push_back(search_base(s, x.workloads));
+        x.base = search_base(s, x.workloads);
         seed(x, figures[s].together_outcome, together_from_run ? window_run.v : window.v);
         searches.push_back(std::move(x));
       }
     }
-    // Rounds: each open search simulates two scales around its model's answer, (1 -+ precision / 2) x,
-    // and stops when a failing and a meeting scale are within `precision` of each other.
     const double prec = options.search_precision;
-    for (int round = 0; round < options.search_rounds + 1; ++round) {
-      std::vector<Variant> batch;
-      std::vector<const Scenario*> batch_base;
-      std::vector<std::pair<std::size_t, double>> owner;
-      const bool last = round == options.search_rounds;
-      for (std::size_t i = 0; i < searches.size(); ++i) {
-        Search& s = searches[i];
-        if (s.done) continue;
-        std::vector<double> scales;
-        if (last) {
-          if (s.hi > 0) {
-            s.done = true;
-            continue;
-          }
-          scales.push_back(MAX_SCALE);  // never met: is it reachable at all?
-        } else {
-          const double c = propose(s, prec);
-          if (c >= MAX_SCALE) {
-            scales.push_back(MAX_SCALE);
-          } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo > std::pow(1 + prec, 4)) {
-            // A wide bracket: the model's answer and the bracket's geometric middle, so that the bracket
-            // at least halves (in log scale) every round.
-            const double mid = std::sqrt(s.lo * s.hi);
-            if (std::fabs(std::log(c / mid)) > std::log(1 + prec)) {
-              scales.push_back(std::min(c, mid));
-              scales.push_back(std::max(c, mid));
-            } else {  // the model agrees with the middle: split the bracket in three
-              scales.push_back(std::cbrt(s.lo * s.lo * s.hi));
-              scales.push_back(std::cbrt(s.lo * s.hi * s.hi));
-            }
-          } else if (s.lo == 0 || s.hi == 0) {
-            // Not bracketed yet: the model's answer, and half as much again (below the slowest speed that
-            // met): near saturation latency rises steeply, and the model then answers too low.
-            scales.push_back(c);
-            const double more = std::min(c * 1.5, MAX_SCALE);
-            if (s.hi == 0 || more < s.hi / (1 + prec)) scales.push_back(more);
-          } else {
-            for (double x : {c * (1 - prec / 2), c * (1 + prec / 2)}) {
-              if (x > s.lo && x < s.hi) scales.push_back(x);
-            }
-            if (scales.empty()) scales.push_back(c);
-          }
+    const SearchRule rule{q, prec, options.search_rounds};
+    run_searches(searches, runner, rule);
+    // Attribution of the required compute: each search of a shared device again with one mechanism off,
+    // starting from the all-on bracket (when the mechanism moves the requirement less than the bracket's
+    // width, one round of two runs settles it).
+    std::map<std::string, std::map<std::size_t, std::size_t>> ablation;  // setting -> search -> its copy
+    if (options.required_attribution) {
+      std::vector<Search> copies;
+      std::vector<std::pair<std::string, std::size_t>> of;
+      for (const auto& off : settings) {
+        if (off.empty()) continue;
+        for (std::size_t i = 0; i < searches.size(); ++i) {
+          const Search& on = searches[i];
+          if (!scopes[on.scope].shared() || on.unreachable || on.hi <= 0) continue;
+          Search x;
+          x.scope = on.scope;
+          x.base = on.base;
+          x.without = off;
+          x.streams = on.streams;
+          x.workloads = on.workloads;
+          x.fixed = on.fixed;  // the mechanism off can lower the occupied fraction: no analytic floor
+          x.first = on.lo > 0 ? std::vector<double>{on.lo, on.hi} : std::vector<double>{on.hi};
+          of.emplace_back(off, i);
+          copies.push_back(std::move(x));
         }
-        for (double x : scales) {
-          batch.push_back(Variant{s.streams, "", x});
-          batch_base.push_back(search_scenario[i]);
-          owner.emplace_back(i, x);
-        }
-        ++s.rounds;
       }
-      if (batch.empty()) break;
-      const auto res = runner.run(batch_base, batch);
-      for (std::size_t j = 0; j < res.size(); ++j) {
-        Search& s = searches[owner[j].first];
-        const double x = owner[j].second;
-        if (meets(res[j], s)) {
-          s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
-        } else {
-          s.lo = std::max(s.lo, x);
-          if (x >= MAX_SCALE) s.unreachable = true;
-        }
-        const double l = lateness_of(res[j], s);
-        if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
-        logger("analysis")->debug("additivity search {} round {}: scale {:.5g} {} (latency at the SLA quantile "
-                                  "{:.3g} x the SLA); bracket ({:.5g}, {:.5g}]",
-                                  owner[j].first, round + 1, x, meets(res[j], s) ? "meets" : "fails", l, s.lo, s.hi);
-      }
-      for (auto& s : searches) {
-        if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
-        if (s.hi > 0 && s.hi <= MIN_SCALE) s.done = true;
+      run_searches(copies, runner, rule);
+      for (std::size_t c = 0; c < copies.size(); ++c) {
+        ablation[of[c].first][of[c].second] = searches.size();
+        searches.push_back(std::move(copies[c]));
       }
     }
     // TFLOP/s = scale x the peak of the precision carrying most FLOPs, summed over the device's units.
@@ -799,6 +550,42 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         const double down = together->lo > 0 ? 1 - together->lo / together->hi : prec;
         const double up = sum->lo > 0 ? sum->hi / sum->lo - 1 : prec;
         rc.tolerance = std::max({rc.tolerance, down, up});
+      }
+      // Each mechanism's share of the gap (together - sum alone): gap(all on) - gap(it off), with the
+      // interval the brackets allow.
+      auto gap_of = [&](const std::function<std::optional<Bracket>(std::size_t)>& fig) -> std::optional<Bracket> {
+        std::optional<Bracket> g = Bracket{};
+        for (std::size_t s = 0; s < scopes.size(); ++s) {
+          if ((!whole && s != result_scope[i]) || !scopes[s].shared()) continue;
+          std::optional<Bracket> t = fig(together_search[s]);
+          std::optional<Bracket> a = Bracket{};
+          for (const auto& [w, idx] : alone_search[s]) a = add(a, fig(idx));
+          if (!t || !a) return std::nullopt;
+          g = add(g, Bracket{t->lo - a->hi, t->hi - a->lo});
+        }
+        return g;
+      };
+      const auto gap_on = gap_of(value);
+      for (const auto& off : settings) {
+        if (off.empty() || !gap_on || !sum) continue;
+        const auto& copy = ablation[off];
+        const auto gap_off = gap_of([&](std::size_t idx) -> std::optional<Bracket> {
+          const auto it = copy.find(idx);
+          return it == copy.end() ? std::nullopt : value(it->second);
+        });
+        if (!gap_off) {
+          rc.attribution[off] = std::nullopt;
+          continue;
+        }
+        // The shown figures are the brackets' upper ends; the share's interval spans their widths.
+        const double shown_on = *rc.combined - *rc.sum;
+        double shown_off = 0;
+        for (std::size_t s = 0; s < scopes.size(); ++s) {
+          if ((!whole && s != result_scope[i]) || !scopes[s].shared()) continue;
+          shown_off += value(copy.at(together_search[s]))->hi;
+          for (const auto& [w, idx] : alone_search[s]) shown_off -= value(copy.at(idx))->hi;
+        }
+        rc.attribution[off] = Share{shown_on - shown_off, gap_on->lo - gap_off->hi, gap_on->hi - gap_off->lo};
       }
       results[i].required = rc;
     }

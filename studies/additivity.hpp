@@ -16,6 +16,9 @@ namespace gpusim {
 struct AdditivityOptions {
   double sla_target = 0.99;      ///< a workload meets its SLA when this share of its requests does
   bool required_compute = true;  ///< run the speed-scale searches
+  /// Attribute the required-compute gap too: every search of a shared device again with each mechanism off
+  /// (about twice the analysis's cost; `gpusim additivity` and `run --additivity full` ask for it).
+  bool required_attribution = false;
   unsigned parallel = 0;         ///< processes at once; 0 = number of cores
   /// Simulated time of each extra run: nothing = chosen from the statistics of the run (the shortest
   /// measured window whose projected relative standard error is at most `target_se`, at least 1 s);

@@ -60,7 +60,7 @@ std::vector<ModeAnswer> additivity_by_sharing(const Scenario& sc, const std::vec
   }
   std::vector<ModeAnswer> out;
   for (std::size_t i = 0; i < modes.size(); ++i) {
-    const RunOutcome run = run_scenario(scenarios[i], true, limits);
+    const RunOutcome run = run_scenario(scenarios[i], true, limits, nullptr, true);
     ModeAnswer a;
     a.mode = std::string(to_string(modes[i]));
     a.results = run.additivity;

@@ -17,7 +17,7 @@
 namespace gpusim {
 namespace {
 
-RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace);
+RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace, bool attribute_required);
 
 }  // namespace
 
@@ -70,14 +70,14 @@ std::unique_ptr<Scheduler> make_run_scheduler(const RunSpec& run) {
 }
 
 RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits,
-                        const TraceOptions* trace) {
+                        const TraceOptions* trace, bool attribute_required) {
   const WorkEstimate estimate = limits ? check_run_limits(sc, additivity, *limits) : estimate_work(sc);
-  return memory_errors_named(estimate, [&] { return run_checked(sc, additivity, trace); });
+  return memory_errors_named(estimate, [&] { return run_checked(sc, additivity, trace, attribute_required); });
 }
 
 namespace {
 
-RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace) {
+RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* trace, bool attribute_required) {
   const RunSpec& run = sc.workloads.run;
   std::unique_ptr<Scheduler> policy = make_run_scheduler(run);
   RunOutcome out;
@@ -103,6 +103,7 @@ RunOutcome run_checked(const Scenario& sc, bool additivity, const TraceOptions* 
   if (additivity) {
     AdditivityOptions options;
     options.main_run = &result;  // the run is the analysis's "together" figure
+    options.required_attribution = attribute_required;
     out.additivity = analyse_additivity(sc, out.plan, policy.get(), options);
   }
   return out;

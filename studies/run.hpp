@@ -32,8 +32,10 @@ struct RunOutcome {
 /// With `limits`, the work is estimated first (check_run_limits); running out of memory anyway is a
 /// ConfigError that names the estimate.
 /// With `trace`, the run's simulation writes its timeline there (the additivity runs write none).
+/// `attribute_required`: the additivity analysis attributes the required-compute gap as well
+/// (AdditivityOptions::required_attribution).
 RunOutcome run_scenario(const Scenario& sc, bool additivity, const std::optional<WorkLimits>& limits = {},
-                        const TraceOptions* trace = nullptr);
+                        const TraceOptions* trace = nullptr, bool attribute_required = false);
 
 /// Refuses (ConfigError, one line with the estimate and the limit) a run, with its additivity analysis
 /// when `additivity` is true, whose estimated memory or host time exceeds `limits`. Returns the estimate.

@@ -241,8 +241,39 @@ void additivity_section(HtmlPage& page, const std::vector<AdditivityResult>& res
                            {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
              "Each mechanism's share: how far the together/alone ratio moves (percentage points) when it is "
              "switched off; positive = it makes sharing cost more.");
+  // Mechanism shares of the required-compute gap, with the interval the searches' brackets allow.
+  std::vector<std::string> rmech;
+  for (const auto& r : results) {
+    if (!r.required) continue;
+    for (const auto& [k, v] : r.required->attribution) {
+      if (std::find(rmech.begin(), rmech.end(), k) == rmech.end()) rmech.push_back(k);
+    }
+  }
+  if (!rmech.empty()) {
+    json rsets = json::array();
+    for (std::size_t i = 0; i < rmech.size(); ++i) {
+      json data = json::array();
+      for (const auto& r : results) {
+        json v = nullptr;
+        if (r.required) {
+          const auto it = r.required->attribution.find(rmech[i]);
+          if (it != r.required->attribution.end() && it->second) v = it->second->value;
+        }
+        data.push_back(v);
+      }
+      rsets.push_back({{"label", rmech[i]}, {"data", data}, {"backgroundColor", colour(i)}});
+    }
+    page.chart({{"type", "bar"},
+                {"data", {{"labels", labels}, {"datasets", rsets}}},
+                {"options", {{"scales", {{"y", axis("share of the gap (TFLOP/s)")}}},
+                             {"plugins", {{"legend", {{"position", "bottom"}}}}}}}},
+               "Each mechanism's share of the required-compute gap (together minus the sum alone, TFLOP/s): how much "
+               "the gap shrinks when it is switched off; the intervals are in the text below.");
+  }
   for (const auto& r : results) {
     page.paragraph(r.scope + ": " + r.verdict + ".");
+    const std::string shares = required_attribution(r);
+    if (!shares.empty()) page.paragraph(r.scope + ", required-compute attribution: " + shares + ".");
     if (r.required && r.required->sum && r.required->combined && *r.required->sum > 0) {
       const double compute_ratio = *r.required->combined / *r.required->sum;
       const bool util_up = r.ratio > 1.005, util_down = r.ratio < 0.995;

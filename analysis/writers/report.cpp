@@ -224,6 +224,8 @@ void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& re
       out << fmt::format("  {}: required {} TFLOP/s to meet every SLA: {} = {} alone, {} together: {}\n", r.scope,
                          r.required->precision, parts, tflops(r.required->sum), tflops(r.required->combined),
                          r.verdict);
+      const std::string shares = required_attribution(r);
+      if (!shares.empty()) out << fmt::format("    required-compute attribution: {}\n", shares);
       out << fmt::format("    {}\n", utilisation);
     }
     if (!r.why.empty()) out << fmt::format("    why they differ: {}\n", r.why);
@@ -262,6 +264,14 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
                                                                  r.required->combined_bracket->hi}
                                                           : json(nullptr)},
                                 {"search_rounds", r.required->rounds}}}};
+      // Each mechanism's share of the gap (together - sum), in TFLOP/s, with the interval the brackets allow.
+      json shares = json::object();
+      for (const auto& [name, sh] : r.required->attribution) {
+        shares[name] = sh ? json{{"tflops", sh->value}, {"interval", {sh->lo, sh->hi}}, {"resolved", sh->resolved()}}
+                          : json(nullptr);
+      }
+      o["required_tflops"]["attribution"] = shares;
+      o["required_tflops"]["attribution_text"] = required_attribution(r);
     }
     a.push_back(o);
   }

@@ -114,6 +114,7 @@ std::vector<double> every(double first, double period, double until) {
 AdditivityOptions with_search() {
   AdditivityOptions o;
   o.duration = Seconds{0.0};
+  o.required_attribution = true;
   return o;
 }
 
@@ -181,6 +182,43 @@ TEST(AdditivityRequired, TimeSliceWaitAboveTheSumWhileBusyTimeAddsUp) {
   EXPECT_NE(res[0].verdict.find("above the sum"), std::string::npos) << res[0].verdict;
   EXPECT_NE(res[0].utilisation_verdict.find("equals the simple sum"), std::string::npos) << res[0].utilisation_verdict;
   EXPECT_NE(res[0].why.find("time slices"), std::string::npos) << res[0].why;
+}
+
+TEST(AdditivityRequired, TimeSliceWaitsCarryTheRequiredGapWhileUtilisationSharesNothing) {
+  // The scenario above. With time_slice off (no slice, no switch cost: contexts alternate kernel by
+  // kernel) alone is unchanged (one context each): 0.2 + 0.2 of the device. Together B waits at most for
+  // one 0.1 ms kernel of A, so B needs (1 + 0.1) / 5 = 0.22, and A, which now lets B's 1 ms kernel in,
+  // (10 + 1) / 50 = 0.22: together 0.22, the gap -0.18 x the device. All on the gap is 11/6 - 0.4 = 1.4333,
+  // so time_slice's share is 1.4333 + 0.18 = 1.6133 x 19.5 = 31.46 TFLOP/s (more than the gap itself:
+  // without slices together is below the sum). Busy time does not move (no switch cost): its utilisation
+  // share is 0.
+  Scenario sc = base(SharingMode::TIME_SLICE);
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, false);
+  sc.platform.contention.time_slice = true;
+  sc.platform.contention.slice = Seconds{0.020};
+  sc.platform.contention.switch_cost = Seconds{0.0};
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.warmup = Seconds{0.2};
+  StreamSpec a = stream("a", FLOPS_PER_MS / 10, 1e3, 100, at_times(every(0.05, 0.1, 2.0)));
+  StreamSpec b = stream("b", FLOPS_PER_MS, 1e3, 1, at_times(every(0.051, 0.1, 2.0)));
+  a.sla = Seconds{0.050};
+  b.sla = Seconds{0.005};
+  sc.workloads.streams = {a, b};
+  const Plan plan = plan_for(sc);
+  const auto res = analyse_additivity(sc, plan, nullptr, with_search());
+  ASSERT_EQ(res.size(), 1u);
+  ASSERT_TRUE(res[0].required);
+  ASSERT_EQ(res[0].required->attribution.count("time_slice"), 1u);
+  const auto& share = res[0].required->attribution.at("time_slice");
+  ASSERT_TRUE(share);
+  const double expected = (11.0 / 6.0 - 0.4 + 0.18) * A100_FP32_TFLOPS;
+  EXPECT_NEAR(share->value / expected, 1.0, 0.1);
+  EXPECT_LE(share->lo, expected * 1.001);
+  EXPECT_GE(share->hi, expected * 0.999);
+  EXPECT_TRUE(share->resolved());
+  ASSERT_EQ(res[0].attribution.count("time_slice"), 1u);
+  EXPECT_NEAR(res[0].attribution.at("time_slice"), 0.0, 0.005);
+  EXPECT_NE(required_attribution(res[0]).find("time_slice +"), std::string::npos) << required_attribution(res[0]);
 }
 
 TEST(AdditivityRequired, ComputeAndMemoryBoundUnderMpsBelowTheSumInBothViews) {

@@ -90,6 +90,42 @@ TEST(AdditivityVerdict, HeadlineInRequiredComputeAgreesWithItsFigures) {
             "as fast as the sum of the workloads alone");
 }
 
+TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
+  AdditivityResult r;
+  r.sharing = "mig";
+  r.sum = r.combined = 0.4;
+  r.ratio = 1.0;
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.sum = 2.0;
+  rc.combined = 2.6;
+  rc.tolerance = 0.05;
+  r.required = rc;
+  // 2.6 / 2.0 = 1.3x; MIG slices run apart: only what they share can make a request wait.
+  EXPECT_EQ(disagreement(r),
+            "busy time adds up, but what the MIG slices share (the host link, the power and clock budget) breaks "
+            "the SLA: the GPU must be 1.3x as fast as the sum of the workloads alone");
+  r.sharing = "mps";
+  EXPECT_NE(disagreement(r).find("waiting for the others' kernels"), std::string::npos);
+}
+
+TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
+  AdditivityResult r;
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.sum = 4.0;
+  rc.combined = 5.0;
+  // time_slice: 0.8 of the 1.0 gap, its interval [0.6, 1.0] excludes 0; l2: 0.05 in [-0.1, 0.2].
+  rc.attribution = {{"time_slice", Share{0.8, 0.6, 1.0}}, {"l2", Share{0.05, -0.1, 0.2}}, {"pcie", std::nullopt}};
+  r.required = rc;
+  EXPECT_EQ(required_attribution(r),
+            "the gap of +1.00 fp16 TFLOP/s (+25.0 % of the sum): time_slice +0.80 TFLOP/s (+20.0 %), l2 +0.05 "
+            "TFLOP/s in [\u22120.10, +0.20] (within the searches' noise), pcie unknown (with it off no speed up to "
+            "64x meets every SLA)");
+  r.required->attribution.clear();
+  EXPECT_EQ(required_attribution(r), "");
+}
+
 TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconcile) {
   AdditivityResult r;
   r.sum = r.combined = 0.2;

@@ -1,0 +1,122 @@
+#include "studies/additivity_runs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "analysis/invariants.hpp"
+#include "analysis/metrics.hpp"
+#include "sim/runner.hpp"
+
+namespace gpusim::additivity {
+namespace {
+
+constexpr double INF = std::numeric_limits<double>::infinity();
+
+// Relative standard error of the mean compute utilisation of `device` over the measured window, from the
+// means of 10 consecutive stretches of its samples (batch means); nothing with too few samples or no load.
+std::optional<double> batch_means_rel_se(const RunMetrics& m, const RunSpec& run, std::size_t device) {
+  std::vector<double> x;
+  for (const auto& s : m.samples) {
+    if (s.device == device && s.time > run.warmup.v + 1e-12 && s.time <= run.duration.v + 1e-9) {
+      x.push_back(s.utilization);
+    }
+  }
+  constexpr std::size_t BATCHES = 10;
+  if (x.size() < 2 * BATCHES) return std::nullopt;
+  const std::size_t per = x.size() / BATCHES;
+  std::vector<double> means;
+  double mean = 0;
+  for (std::size_t b = 0; b < BATCHES; ++b) {
+    double sum = 0;
+    for (std::size_t i = b * per; i < (b + 1) * per; ++i) sum += x[i];
+    means.push_back(sum / static_cast<double>(per));
+    mean += means.back() / BATCHES;
+  }
+  if (mean <= 0) return std::nullopt;
+  double var = 0;
+  for (double v : means) var += (v - mean) * (v - mean);
+  var /= BATCHES - 1;
+  return std::sqrt(var / BATCHES) / mean;
+}
+
+}  // namespace
+
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
+  const RunMetrics m = compute_metrics(sc, plan, r);
+  enforce_invariants(sc, plan, r, m);
+  Outcome o;
+  o.occupied.assign(sc.platform.devices.size(), 0.0);
+  const auto& units = plan.units();
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
+  }
+  for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
+    o.rel_se.push_back(batch_means_rel_se(m, sc.workloads.run, d));
+  }
+  const auto& ws = sc.workloads.streams;
+  // Latency of each request in the window: INF when it never finished; `bound` has instead the time it
+  // waited until the simulation ended (a lower bound), so that an overloaded run still says by how much.
+  const double end = (sc.workloads.run.duration + sc.workloads.run.drain).v;
+  std::vector<std::vector<double>> latency(ws.size()), bound(ws.size());
+  for (const auto& rec : r.requests) {
+    if (!in_window(sc.workloads.run, rec)) continue;
+    const Placement& p = plan.placements()[rec.stream];
+    if (device >= 0 && units[p.unit].device != device) continue;
+    const bool done = rec.status == RequestStatus::COMPLETED;
+    latency[p.stream.workload].push_back(done ? rec.finish - rec.arrival : INF);
+    bound[p.stream.workload].push_back(done ? rec.finish - rec.arrival : std::max(end - rec.arrival, 1e-9));
+  }
+  for (std::size_t w = 0; w < ws.size(); ++w) {
+    std::vector<double>& v = latency[w];
+    std::sort(v.begin(), v.end());
+    std::sort(bound[w].begin(), bound[w].end());
+    o.generated.push_back(v.size());
+    if (v.empty()) {
+      o.attainment.push_back(1.0);
+      o.lateness.push_back(0.0);
+      continue;
+    }
+    const double n = static_cast<double>(v.size());
+    if (ws[w].sla) {
+      const double sla = ws[w].sla->v;
+      const auto met = std::upper_bound(v.begin(), v.end(), sla * (1 + 1e-12)) - v.begin();
+      o.attainment.push_back(static_cast<double>(met) / n);
+      const double late = percentile_sorted(bound[w], quantile) / sla;
+      o.lateness.push_back(o.attainment.back() < quantile ? std::max(late, 1 + 1e-9) : late);
+    } else {
+      const auto done = std::lower_bound(v.begin(), v.end(), INF) - v.begin();
+      o.attainment.push_back(static_cast<double>(done) / n);
+      o.lateness.push_back(0.0);
+    }
+  }
+  return o;
+}
+
+std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(variants.size());
+  for (const Scenario* b : bases) scenarios.push_back(*b);
+  std::vector<Plan> plans;
+  plans.reserve(variants.size());
+  std::vector<SimJob> jobs;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const Variant& v = variants[i];
+    if (!v.without.empty()) scenarios[i].platform.contention.set(v.without, false);
+    // Scheduling off: no switch cost, and contexts alternate kernel by kernel instead of holding the GPU
+    // for a slice (a slice shorter than any kernel: a context yields after each kernel when another waits).
+    if (v.without == "time_slice") scenarios[i].platform.contention.slice = Seconds{1e-9};
+    plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
+    jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
+  }
+  simulations_ += jobs.size();
+  const std::vector<SimResult> results = simulate_all(jobs, parallel_, "additivity");
+  for (const auto& r : results) kernels_ += r.kernels;
+  std::vector<Outcome> out;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    out.push_back(outcome_of(scenarios[i], plans[i], results[i], quantile_));
+  }
+  return out;
+}
+
+}  // namespace gpusim::additivity

@@ -1,0 +1,59 @@
+#pragma once
+/// The simulations of the additivity study (studies/additivity.hpp): one Variant is a subset of the run's
+/// streams under a contention setting at a speed scale; the Runner runs a batch of them in parallel and
+/// reads back the figures the analysis needs (an Outcome per simulation).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/plan.hpp"
+#include "sim/sim_result.hpp"
+
+namespace gpusim::additivity {
+
+// One simulation of the analysis: a subset of the run's streams, a contention setting and a speed scale.
+struct Variant {
+  std::vector<int> streams;  // indices into the run's Plan::streams
+  std::string without;       // mechanism switched off ("" = none)
+  double scale = 1.0;
+};
+
+// What the analysis reads from one simulation.
+struct Outcome {
+  std::vector<double> occupied;              // per physical device, fraction of the window
+  std::vector<std::optional<double>> rel_se;  // per physical device: relative standard error (batch means)
+  std::vector<double> attainment;            // per workload: SLA attainment (or completion share without SLA)
+  std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
+  std::vector<std::uint64_t> generated;      // per workload, in the window
+};
+
+/// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1);
+
+/// Runs batches of variants of the run's plan, in parallel, and counts what it ran.
+class Runner {
+ public:
+  Runner(const Plan& plan, Scheduler* policy, unsigned parallel, double quantile)
+      : plan_(plan), policy_(policy), parallel_(parallel), quantile_(quantile) {}
+
+  /// Every variant on the scenario `base`.
+  std::vector<Outcome> run(const Scenario& base, const std::vector<Variant>& variants) {
+    return run(std::vector<const Scenario*>(variants.size(), &base), variants);
+  }
+  /// Variant i on the scenario bases[i].
+  std::vector<Outcome> run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants);
+  std::size_t simulations() const { return simulations_; }
+  std::uint64_t kernels() const { return kernels_; }
+
+ private:
+  const Plan& plan_;
+  Scheduler* policy_;
+  unsigned parallel_;
+  double quantile_;
+  std::size_t simulations_ = 0;
+  std::uint64_t kernels_ = 0;
+};
+
+}  // namespace gpusim::additivity

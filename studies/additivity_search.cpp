@@ -1,0 +1,152 @@
+#include "studies/additivity_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "core/logging.hpp"
+
+namespace gpusim::additivity {
+namespace {
+
+// The next scale to simulate: the model lateness(s) = a + b / s (the part of a request's time that scales
+// with the device's speed, plus the part that does not) through the two measured points nearest the SLA
+// (one point and the analytic fixed part while only one is known), kept inside the bracket.
+double propose(const Search& s, double precision) {
+  std::vector<Search::Point> pts = s.points;
+  std::sort(pts.begin(), pts.end(), [](auto& a, auto& b) {
+    return std::fabs(std::log(a.lateness)) < std::fabs(std::log(b.lateness));
+  });
+  double next = 0;
+  // Bracketed: interpolate log(lateness) linearly in log(scale) between the nearest failing and meeting
+  // points (regula falsi on a curve that is close to a power law).
+  const Search::Point* below = nullptr;
+  const Search::Point* above = nullptr;
+  for (const auto& p : s.points) {
+    if (p.lateness > 1 && (!below || p.scale > below->scale)) below = &p;
+    if (p.lateness <= 1 && (!above || p.scale < above->scale)) above = &p;
+  }
+  if (below && above && below->scale < above->scale) {
+    const double t = std::log(below->lateness) / (std::log(below->lateness) - std::log(above->lateness));
+    next = std::exp(std::log(below->scale) + t * (std::log(above->scale) - std::log(below->scale)));
+  } else if (pts.size() >= 2 && pts[0].scale != pts[1].scale) {
+    const double b = (pts[0].lateness - pts[1].lateness) / (1 / pts[0].scale - 1 / pts[1].scale);
+    const double a = pts[0].lateness - b / pts[0].scale;
+    if (b > 0 && a < 1) next = b / (1 - a);
+  }
+  if (next <= 0 && !pts.empty()) {
+    const double a = std::min(s.fixed, 0.9 * pts[0].lateness);
+    const double b = (pts[0].lateness - a) * pts[0].scale;
+    next = a < 1 ? b / (1 - a) : pts[0].scale * pts[0].lateness;
+  }
+  next = std::max(next, s.floor * (1 + precision));  // the analytic lower bound: below it the device is overloaded
+  if (next <= 0) next = 1.0;
+  const double margin = 1 + precision / 2;
+  if (s.lo > 0 && s.hi > 0) {
+    if (next <= s.lo * margin || next >= s.hi / margin) next = std::sqrt(s.lo * s.hi);
+  } else if (s.hi > 0) {
+    next = std::min(next, s.hi / (1 + precision));
+  } else if (s.lo > 0) {
+    next = std::max(next, s.lo * 1.25);  // everything failed so far: step up by at least a quarter
+  }
+  return std::clamp(next, MIN_SCALE, MAX_SCALE);
+}
+
+}  // namespace
+
+double lateness_of(const Outcome& o, const Search& s) {
+  double worst = 0;
+  for (int w : s.workloads) {
+    if (o.generated[w] > 0) worst = std::max(worst, o.lateness[w]);
+  }
+  return worst;
+}
+
+bool meets(const Outcome& o, const Search& s, double quantile) {
+  for (int w : s.workloads) {
+    if (o.generated[w] > 0 && o.attainment[w] < quantile) return false;
+  }
+  return true;
+}
+
+void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRule& rule) {
+  // Rounds: each open search simulates two scales around its model's answer, (1 -+ precision / 2) x,
+  // and stops when a failing and a meeting scale are within `precision` of each other.
+  const double prec = rule.precision;
+  for (int round = 0; round < rule.rounds + 1; ++round) {
+    std::vector<Variant> batch;
+    std::vector<const Scenario*> batch_base;
+    std::vector<std::pair<std::size_t, double>> owner;
+    const bool last = round == rule.rounds;
+    for (std::size_t i = 0; i < searches.size(); ++i) {
+      Search& s = searches[i];
+      if (s.done) continue;
+      std::vector<double> scales;
+      if (!s.first.empty() && s.rounds == 0 && !last) {
+        scales = s.first;  // a prior bracket (an ablation starts from the all-on answer)
+      } else if (last) {
+        if (s.hi > 0) {
+          s.done = true;
+          continue;
+        }
+        scales.push_back(MAX_SCALE);  // never met: is it reachable at all?
+      } else {
+        const double c = propose(s, prec);
+        if (c >= MAX_SCALE) {
+          scales.push_back(MAX_SCALE);
+        } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo > std::pow(1 + prec, 4)) {
+          // A wide bracket: the model's answer and the bracket's geometric middle, so that the bracket
+          // at least halves (in log scale) every round.
+          const double mid = std::sqrt(s.lo * s.hi);
+          if (std::fabs(std::log(c / mid)) > std::log(1 + prec)) {
+            scales.push_back(std::min(c, mid));
+            scales.push_back(std::max(c, mid));
+          } else {  // the model agrees with the middle: split the bracket in three
+            scales.push_back(std::cbrt(s.lo * s.lo * s.hi));
+            scales.push_back(std::cbrt(s.lo * s.hi * s.hi));
+          }
+        } else if (s.lo == 0 || s.hi == 0) {
+          // Not bracketed yet: the model's answer, and half as much again (below the slowest speed that
+          // met): near saturation latency rises steeply, and the model then answers too low.
+          scales.push_back(c);
+          const double more = std::min(c * 1.5, MAX_SCALE);
+          if (s.hi == 0 || more < s.hi / (1 + prec)) scales.push_back(more);
+        } else {
+          for (double x : {c * (1 - prec / 2), c * (1 + prec / 2)}) {
+            if (x > s.lo && x < s.hi) scales.push_back(x);
+          }
+          if (scales.empty()) scales.push_back(c);
+        }
+      }
+      for (double x : scales) {
+        batch.push_back(Variant{s.streams, s.without, x});
+        batch_base.push_back(s.base);
+        owner.emplace_back(i, x);
+      }
+      ++s.rounds;
+    }
+    if (batch.empty()) break;
+    const auto res = runner.run(batch_base, batch);
+    for (std::size_t j = 0; j < res.size(); ++j) {
+      Search& s = searches[owner[j].first];
+      const double x = owner[j].second;
+      if (meets(res[j], s, rule.quantile)) {
+        s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
+      } else {
+        s.lo = std::max(s.lo, x);
+        if (x >= MAX_SCALE) s.unreachable = true;
+      }
+      const double l = lateness_of(res[j], s);
+      if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
+      logger("analysis")->debug("additivity search {}{} round {}: scale {:.5g} {} (latency at the SLA quantile "
+                                "{:.3g} x the SLA); bracket ({:.5g}, {:.5g}]",
+                                owner[j].first, s.without.empty() ? "" : " without " + s.without, round + 1, x, meets(res[j], s, rule.quantile) ? "meets" : "fails", l, s.lo, s.hi);
+    }
+    for (auto& s : searches) {
+      if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
+      if (s.hi > 0 && s.hi <= MIN_SCALE) s.done = true;
+    }
+  }
+}
+
+}  // namespace gpusim::additivity

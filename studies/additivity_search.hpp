@@ -1,0 +1,54 @@
+#pragma once
+/// The required-speed searches of the additivity study (docs/additivity.md, "Cost"): each finds the smallest
+/// speed scale of a device at which a set of workloads meets its SLAs, by rounds of simulations whose
+/// scales a latency model proposes, until a failing and a meeting scale are close enough.
+
+#include <string>
+#include <vector>
+
+#include "studies/additivity_runs.hpp"
+
+namespace gpusim::additivity {
+
+constexpr double MIN_SCALE = 1.0 / 4096;
+constexpr double MAX_SCALE = 64.0;
+
+/// One required-speed search: the smallest scale at which every workload of `workloads` meets its SLA when
+/// the streams `streams` run on the scope's device.
+struct Search {
+  std::size_t scope = 0;
+  const Scenario* base = nullptr;  // the scenario (its length) the search simulates
+  std::string without;             // mechanism switched off in every run ("" = none)
+  std::vector<int> streams;
+  std::vector<int> workloads;
+  double fixed = 0;  // lateness that no speed removes (launch overheads, host time), analytic
+  double floor = 0;  // below this scale the device is busy all the time (from the run at speed 1)
+  struct Point {
+    double scale, lateness;
+  };
+  std::vector<Point> points;  // lateness measured at a scale (finite only)
+  std::vector<double> first;  // the scales of the first round (empty: the model's proposal)
+  double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
+  int rounds = 0;
+  bool done = false;
+  bool unreachable = false;
+};
+
+/// How the searches decide and when they stop.
+struct SearchRule {
+  double quantile = 0.99;   ///< a workload meets its SLA when this share of its requests does
+  double precision = 0.05;  ///< a search stops when hi / lo - 1 is at most this
+  int rounds = 5;           ///< at most this many simulated rounds per search (then one check at MAX_SCALE)
+};
+
+/// The worst lateness (latency at the SLA quantile / SLA) of the search's workloads in one simulation.
+double lateness_of(const Outcome& o, const Search& s);
+
+/// Whether every workload of the search meets its SLA in one simulation.
+bool meets(const Outcome& o, const Search& s, double quantile);
+
+/// Runs every open search of `searches` to its end, in rounds: each round simulates the open searches'
+/// next scales in one batch.
+void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRule& rule);
+
+}  // namespace gpusim::additivity
