@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "tests/support/command.hpp"
 #include "platforms/calibration.hpp"
 #include "platforms/parse_platform.hpp"
 #include "platforms/roofline.hpp"
@@ -128,6 +129,51 @@ TEST(Calibrate, OverlayRoundTripsAndAPlatformAppliesIt) {
   const Roofline after = roofline(Flops{0}, Bytes{1.555e9}, spec, Precision::FP16);
   EXPECT_NEAR(before.time().v, 1.0 / 0.9 * 1e-3, 1e-9);
   EXPECT_NEAR(after.time().v, 1.0 / 0.45 * 1e-3, 1e-9);
+  std::filesystem::remove_all(dir);
+}
+
+// ---- The commands ------------------------------------------------------------------------------------------
+
+test::Outcome gpusim(const std::filesystem::path& dir, const std::string& args) {
+  return test::run_command(test::quoted(GPUSIM_BINARY) + " -q " + args, dir);
+}
+
+// One published streaming read on an H100 PCIe at 1600 GB/s (0.8 of its 2000 GB/s).
+std::filesystem::path published_dir(const std::filesystem::path& dir) {
+  const auto p = dir / "published";
+  std::filesystem::create_directories(p);
+  std::ofstream(p / "bandwidth.csv")
+      << "case,device,kernel,working_set_MiB,bandwidth_GBps,held_out,source\n"
+         "synthetic/read,H100-PCIe,read,1024,1600,0,synthetic\n";
+  return p;
+}
+
+TEST(CalibrateCommand, WritesTheOverlayAndValidateComparesBothWays) {
+  const auto dir = temp_dir();
+  const auto data = published_dir(dir);
+  const std::string overlay = (dir / "calibration.yaml").string();
+  const test::Outcome fit = gpusim(dir, "calibrate --jobs 1 --data '" + data.string() + "' --out '" + overlay + "'");
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  const Calibration c = read_calibration(overlay, catalog());
+  ASSERT_EQ(c.devices.size(), 1u);
+  EXPECT_NEAR(c.devices[0].memory_efficiency->value, 0.8, 2e-3);
+
+  // As shipped 2000 GB/s x 0.9 = 1800 GB/s: +12.5 %; with the overlay 0.8 (to its 4 digits): 0.0 %.
+  const test::Outcome v = gpusim(dir, "validate --jobs 1 --data '" + data.string() + "' --calibration '" + overlay + "'");
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("uncalibrated mean |error| %"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("+12.5"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("+0.0"), std::string::npos) << v.out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CalibrateCommand, MissingOverlayIsOneLineAndExit2) {
+  const auto dir = temp_dir();
+  const auto data = published_dir(dir);
+  const std::string missing = (dir / "missing.yaml").string();
+  const test::Outcome v = gpusim(dir, "validate --data '" + data.string() + "' --calibration '" + missing + "'");
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_EQ(v.err, missing + ": error: --calibration: no such file\n");
   std::filesystem::remove_all(dir);
 }
 
