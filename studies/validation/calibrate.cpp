@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/errors.hpp"
+#include "core/logging.hpp"
 
 namespace gpusim {
 namespace {
@@ -120,6 +121,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         br[name] = b;
       }
       if (br.empty()) continue;
+      logger("analysis")->info("calibrate: {} of {} device(s)", kFieldNames[f], br.size());
       const auto at = [&](auto point) {
         std::map<std::string, Values> v = current;
         for (const auto& [name, b] : br) v[name][f] = point(b);
