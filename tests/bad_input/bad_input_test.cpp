@@ -139,7 +139,7 @@ TEST(BadInputFile, KeyThatIsAListIsAnErrorNotACrash) {
 TEST(BadInputPlatform, UnknownTopLevelKeyListsKnownKeys) {
   EXPECT_EQ(platform_error("platform_unknown_top_key.yaml"),
             bad("platform_unknown_top_key.yaml") +
-                ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+                ":5:1: error: platform: unknown key 'gpus' (known: calibration, contention, memory_headroom, nodes)");
 }
 
 TEST(BadInputPlatform, UnknownNodeKey) {
@@ -966,7 +966,7 @@ TEST_F(BadInputCli, SetOptionPathErrors) {
   expect_rejected(gpusim(inputs + " --set nodes.n0.devices.gpu0.count=2"),
                   "--set nodes.n0.devices.gpu0.count=2: error: no device named 'gpu0' (known: gpu)");
   expect_rejected(gpusim(inputs + " --set foo=1"),
-                  "--set foo=1: error: unknown key 'foo' (platform file: contention, memory_headroom, nodes; "
+                  "--set foo=1: error: unknown key 'foo' (platform file: calibration, contention, memory_headroom, nodes; "
                   "workloads file: run, workloads)");
   expect_rejected(
       gpusim(inputs + " --set workloads.w=3"),
@@ -1328,7 +1328,7 @@ TEST_F(BadInputLimits, CrAndCrLfLineEndsReadAsLf) {
     const std::string bad_keys = write("k.yaml", with_line_ends("platform_unknown_top_key.yaml", eol));
     EXPECT_EQ(
         platform_error_in(bad_keys),
-        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: calibration, contention, memory_headroom, nodes)");
   }
 }
 
