@@ -277,8 +277,28 @@ int main(int argc, char** argv) {
                            "write the cases and error summary as JSON to FILE ('-' for stdout)");
   validate_cmd->add_option("--jobs", val.jobs, "simulations at a time (default: one per core)");
   validate_cmd->add_option("--catalog", val.catalog, "device catalog directory (default: the bundled one)");
+  validate_cmd->add_option("--calibration", val.calibration,
+                           "also simulate with this overlay (written by `gpusim calibrate`) and print the "
+                           "calibration and held-out errors side by side, uncalibrated vs calibrated");
   validate_cmd->footer("Method, data sources and the current errors: docs/validation.md. Example:\n"
                        "  gpusim validate --json validation.json");
+
+  CalibrateCommandOptions calib;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "fit per-device efficiencies and launch overhead to the validation data's calibration subset (never "
+      "the held-out cases) and write them as an overlay a platform can name");
+  calibrate_cmd->add_option("--data", calib.data_dir,
+                            "validation directory (default: the source tree's validation/)");
+  calibrate_cmd->add_option("--out", calib.out, "the overlay YAML to write")->required();
+  calibrate_cmd->add_option("--jobs", calib.jobs, "simulations at a time (default: one per core)");
+  calibrate_cmd->add_option("--catalog", calib.catalog, "device catalog directory (default: the bundled one)");
+  calibrate_cmd->footer(
+      "Per catalog entry with calibration cases: memory efficiency, compute efficiency and launch overhead,\n"
+      "each only where some case responds to it, by golden-section search within physical bounds minimising\n"
+      "the sum of ln(predicted/measured)^2 (docs/validation.md, \"Calibration\"). Example:\n"
+      "  gpusim calibrate --out calibration.yaml && gpusim validate --calibration calibration.yaml\n"
+      "A platform applies it with `calibration: calibration.yaml` (path relative to platform.yaml).");
 
   AdditivityCommandOptions add;
   auto* additivity_cmd = app.add_subcommand(
@@ -330,6 +350,7 @@ int main(int argc, char** argv) {
     if (*profile_cmd) code = command_profile(prof);
     if (*estimate_cmd) code = command_estimate(est);
     if (*validate_cmd) code = command_validate(val);
+    if (*calibrate_cmd) code = command_calibrate(calib);
     if (*list_cmd) code = what == "devices" ? command_list_devices(catalog) : command_list_schedulers();
     // A table that could not be written (a full disk, a closed pipe) is an error, not a silent success.
     std::cout.flush();

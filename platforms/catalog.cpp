@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <type_traits>
 
+#include "core/errors.hpp"
 #include "core/schema.hpp"
 #include "core/yaml_reader.hpp"
 #include "platforms/device_fields.hpp"
@@ -211,6 +212,16 @@ void Catalog::add_file(const std::string& path) {
   DeviceSpec d = parse_device_file(path);
   if (find(d.name)) throw ConfigError(fmt::format("{}: error: duplicate catalog entry '{}'", path, d.name));
   devices_.push_back(std::move(d));
+}
+
+void Catalog::replace(DeviceSpec d) {
+  for (auto& e : devices_) {
+    if (e.name == d.name) {
+      e = std::move(d);
+      return;
+    }
+  }
+  GPUSIM_CHECK(false, "replace names a catalog entry");
 }
 
 const DeviceSpec* Catalog::find(const std::string& name) const {

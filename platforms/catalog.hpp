@@ -18,6 +18,9 @@ class Catalog {
   /// Adds one entry read from `path` (name must equal the file stem).
   void add_file(const std::string& path);
 
+  /// Replaces the entry of the same name (a calibration overlay applied); an internal error if none.
+  void replace(DeviceSpec d);
+
   const DeviceSpec* find(const std::string& name) const;
   const std::vector<DeviceSpec>& devices() const { return devices_; }
   /// "T4, A10, ..." for error messages.

@@ -22,6 +22,9 @@ const Schema& platform_schema() {
     auto& f = p.fields;
     f.push_back(
         number_field("memory_headroom", "0.05", "1", "0.8", "usable fraction of each device's memory"));
+    f.push_back(plain_field("calibration", FieldKind::TEXT, "none",
+                            "calibration overlay written by `gpusim calibrate` (path relative to this file): "
+                            "its fitted efficiencies and launch overhead replace the catalog's"));
     f.push_back(plain_field("contention", FieldKind::MAPPING, "all on",
                             "contention mechanisms, each on, off or a "
                             "mapping of its parameters"));

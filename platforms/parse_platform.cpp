@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/logging.hpp"
 #include "core/schema.hpp"
 #include "core/yaml_reader.hpp"
+#include "platforms/calibration.hpp"
 #include "platforms/device_fields.hpp"
 #include "platforms/input_schema.hpp"
 
@@ -212,6 +215,17 @@ PlatformSpec parse_platform(const YAML::Node& root, const std::string& path, con
   out.file = path;
   out.memory_headroom = number_in_or(top, field("memory_headroom"), out.memory_headroom);
   if (auto c = top.optional("contention")) out.contention = parse_contention(path, *c);
+  // A calibration overlay (path relative to this file) replaces the fitted fields of the entries it names.
+  std::optional<Catalog> calibrated;
+  if (auto c = top.optional("calibration")) {
+    const std::string name = scalar_of(path, *c, "calibration");
+    const std::filesystem::path file = std::filesystem::path(path).parent_path() / name;
+    std::error_code ec;
+    if (name.empty() || !std::filesystem::is_regular_file(file, ec))
+      throw error_at(path, *c, fmt::format("'calibration': no such file '{}'", file.string()));
+    calibrated = apply_calibration(catalog, read_calibration(file.string(), catalog));
+  }
+  const Catalog& devices_from = calibrated ? *calibrated : catalog;
   YAML::Node nodes = top.required("nodes");
   require_sequence(path, nodes, "nodes");
   if (nodes.size() == 0) throw error_at(path, nodes, "'nodes' must list at least one node");
@@ -234,7 +248,7 @@ PlatformSpec parse_platform(const YAML::Node& root, const std::string& path, con
     if (devs.size() == 0) throw error_at(path, devs, fmt::format("node '{}': 'devices' is empty", name));
     nm.finish();
     out.nodes.push_back(name);
-    for (const auto& d : devs) parse_device(path, d, name, pcie, catalog, out, device_names);
+    for (const auto& d : devs) parse_device(path, d, name, pcie, devices_from, out, device_names);
   }
   top.finish();
   return out;

@@ -58,6 +58,36 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
 }
 
+void print_calibration_comparison(std::ostream& out, const ValidationReport& before,
+                                  const ValidationReport& after) {
+  out << fmt::format("\nWith calibration {} (uncalibrated = the catalog as shipped):\n\n", after.calibration);
+  Table t({"case", "device", "measured", "unit", "uncalibrated %", "calibrated %", "held-out"},
+          {false, false, true, false, true, true, false});
+  const auto pct = [](const ValidationCase& c) {
+    const auto e = c.error_pct();
+    return e ? fmt::format("{:+.1f}", *e) : std::string("-");
+  };
+  for (std::size_t i = 0; i < before.cases.size() && i < after.cases.size(); ++i) {
+    const ValidationCase& b = before.cases[i];
+    t.add({b.name, b.device, number(b.measured), b.unit, pct(b), pct(after.cases[i]), b.held_out ? "yes" : ""});
+  }
+  t.print(out);
+  out << "\n";
+  Table s({"category", "subset", "cases", "uncalibrated mean |error| %", "calibrated mean |error| %"},
+          {false, false, true, true, true});
+  for (const auto& b : before.summary) {
+    if (b.subset == "all") continue;
+    std::string calibrated = "-";
+    for (const auto& a : after.summary) {
+      if (a.category == b.category && a.subset == b.subset) calibrated = fmt::format("{:.1f}", a.mean_abs_error_pct);
+    }
+    s.add({b.category, b.subset, std::to_string(b.cases), fmt::format("{:.1f}", b.mean_abs_error_pct), calibrated});
+  }
+  s.print(out);
+  out << "\nThe calibration subset is what the overlay was fitted on; the held-out subset checks that it "
+         "generalises.\n";
+}
+
 nlohmann::json validation_json(const ValidationReport& r) {
   nlohmann::json j;
   j["data"] = r.data_dir;

@@ -79,7 +79,8 @@ std::optional<StageSpec> model_stage(const std::string& model, bool fused, Preci
 // ResNet-50 as TensorRT runs it (fused, INT8). Offline: as many batches queued at once as fill MLPerf's
 // minimum duration (600 s), so the power and thermal controllers settle as on the real run; prediction =
 // samples per second of the whole. The harness overlaps host copies with compute: none are simulated.
-// SingleStream: one image at a time, the int8 input crossing PCIe first; prediction = mean latency.
+// SingleStream (MultiStream): one query of `batch` images (1; 8) at a time, the int8 input crossing PCIe first;
+// prediction = mean latency.
 Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
   const Precision p = precision_of(m.precision);
   const ModelCost cost = load_model_cost("zoo:resnet50", "", p, 1);

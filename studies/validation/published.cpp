@@ -48,7 +48,7 @@ PublishedData read_published(const std::string& dir) {
         PublishedMlperf m;
         m.name = f.text(r, "case");
         m.device = f.text(r, "device");
-        m.scenario = f.one_of(r, "scenario", {"Offline", "SingleStream"});
+        m.scenario = f.one_of(r, "scenario", {"Offline", "SingleStream", "MultiStream"});
         m.batch = f.integer(r, "batch");
         m.precision = f.one_of(r, "precision", {"int8", "fp16"});
         const std::string unit = f.one_of(r, "unit", {m.scenario == "Offline" ? "samples/s" : "ms"});

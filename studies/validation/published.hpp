@@ -22,10 +22,10 @@ struct PublishedBandwidth {
 struct PublishedMlperf {
   std::string name;
   std::string device;
-  std::string scenario;  ///< Offline | SingleStream
+  std::string scenario;  ///< Offline | SingleStream | MultiStream (one query of `batch` samples)
   int batch = 1;
   std::string precision;
-  double value = 0;  ///< Offline: samples/s; SingleStream: 90th-percentile latency in seconds
+  double value = 0;  ///< Offline: samples/s; SingleStream: 90th-, MultiStream: 99th-percentile latency in s
   bool held_out = false;
   std::string source;
 };

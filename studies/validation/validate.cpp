@@ -119,8 +119,8 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   }
   std::size_t cases = 0;
   for (const auto& e : experiments) cases += e.cases.size();
-  logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
-  const std::vector<SimResult> results = simulate_all(jobs, options.parallel, "validate");
+  if (!options.quiet) logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
+  const std::vector<SimResult> results = simulate_all(jobs, options.parallel, options.quiet ? "" : "validate");
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const SimJob& j = jobs[i];
     enforce_invariants(*j.scenario, *j.plan, results[i], compute_metrics(*j.scenario, *j.plan, results[i]));
@@ -146,31 +146,35 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   return report;
 }
 
-ValidationReport run_validation(const ValidateOptions& options) {
-  GPUSIM_CHECK(!options.data_dir.empty() && !options.catalog_dir.empty(), "the caller gives the paths");
-  const std::string& dir = options.data_dir;
+ValidationData read_validation_data(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw ConfigError(fmt::format("{}: error: --data needs a directory", dir));
-  const Catalog catalog = Catalog::load(options.catalog_dir);
-  PublishedData published;
-  std::vector<MeasuredData> measured;
+  ValidationData out;
   const fs::path base(dir);
   if (fs::exists(base / "machine.json", ec)) {
-    measured.push_back(read_measured(dir));  // one harness output directory
+    out.measured.push_back(read_measured(dir));  // one harness output directory
   } else if (fs::exists(base / "bandwidth.csv", ec) || fs::exists(base / "mlperf_resnet50.csv", ec)) {
-    published = read_published(dir);  // a published/ directory itself
+    out.published = read_published(dir);  // a published/ directory itself
   } else {
-    if (fs::is_directory(base / "published", ec)) published = read_published((base / "published").string());
+    if (fs::is_directory(base / "published", ec)) out.published = read_published((base / "published").string());
     if (fs::is_directory(base / "measured", ec)) {
       std::vector<fs::path> gpus;
       for (const auto& e : fs::directory_iterator(base / "measured")) {
         if (e.is_directory() && fs::exists(e.path() / "machine.json", ec)) gpus.push_back(e.path());
       }
       std::sort(gpus.begin(), gpus.end());
-      for (const auto& g : gpus) measured.push_back(read_measured(g.string()));
+      for (const auto& g : gpus) out.measured.push_back(read_measured(g.string()));
     }
   }
-  ValidationReport r = validate_data(published, measured, catalog, options);
+  return out;
+}
+
+ValidationReport run_validation(const ValidateOptions& options) {
+  GPUSIM_CHECK(!options.data_dir.empty() && !options.catalog_dir.empty(), "the caller gives the paths");
+  const std::string& dir = options.data_dir;
+  const ValidationData data = read_validation_data(dir);
+  const Catalog catalog = Catalog::load(options.catalog_dir);
+  ValidationReport r = validate_data(data.published, data.measured, catalog, options);
   r.data_dir = dir;
   if (r.cases.empty()) {
     throw ConfigError(

@@ -23,7 +23,17 @@ struct ValidateOptions {
   std::string catalog_dir;  ///< the device catalog
   std::string models_dir;   ///< the ONNX face models that measured model rows name
   unsigned parallel = 0;    ///< simulations at once; 0 = number of cores
+  bool quiet = false;       ///< no info line or progress per call (calibration calls it many times)
 };
+
+/// The validation data found under a directory (published/, measured/<gpu>/, or either itself).
+struct ValidationData {
+  PublishedData published;
+  std::vector<MeasuredData> measured;
+};
+
+/// Reads what is under `dir`; ConfigError when it is not a directory.
+ValidationData read_validation_data(const std::string& dir);
 
 /// Finds every case under options.data_dir, simulates it and summarises the errors per category.
 /// ConfigError when data_dir is not a directory or holds no validation data.

@@ -17,6 +17,7 @@
 
 #include "tests/support/command.hpp"
 #include "core/errors.hpp"
+#include "platforms/calibration.hpp"
 #include "platforms/catalog.hpp"
 #include "platforms/input_schema.hpp"
 #include "platforms/parse_platform.hpp"
@@ -138,7 +139,7 @@ TEST(BadInputFile, KeyThatIsAListIsAnErrorNotACrash) {
 TEST(BadInputPlatform, UnknownTopLevelKeyListsKnownKeys) {
   EXPECT_EQ(platform_error("platform_unknown_top_key.yaml"),
             bad("platform_unknown_top_key.yaml") +
-                ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+                ":5:1: error: platform: unknown key 'gpus' (known: calibration, contention, memory_headroom, nodes)");
 }
 
 TEST(BadInputPlatform, UnknownNodeKey) {
@@ -967,7 +968,7 @@ TEST_F(BadInputCli, SetOptionPathErrors) {
   expect_rejected(gpusim(inputs + " --set nodes.n0.devices.gpu0.count=2"),
                   "--set nodes.n0.devices.gpu0.count=2: error: no device named 'gpu0' (known: gpu)");
   expect_rejected(gpusim(inputs + " --set foo=1"),
-                  "--set foo=1: error: unknown key 'foo' (platform file: contention, memory_headroom, nodes; "
+                  "--set foo=1: error: unknown key 'foo' (platform file: calibration, contention, memory_headroom, nodes; "
                   "workloads file: run, workloads)");
   expect_rejected(
       gpusim(inputs + " --set workloads.w=3"),
@@ -1329,7 +1330,7 @@ TEST_F(BadInputLimits, CrAndCrLfLineEndsReadAsLf) {
     const std::string bad_keys = write("k.yaml", with_line_ends("platform_unknown_top_key.yaml", eol));
     EXPECT_EQ(
         platform_error_in(bad_keys),
-        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: contention, memory_headroom, nodes)");
+        bad_keys + ":5:1: error: platform: unknown key 'gpus' (known: calibration, contention, memory_headroom, nodes)");
   }
 }
 
@@ -1533,6 +1534,40 @@ TEST_F(BadInputWorkLimits, MaxMemoryMustBeASize) {
   expect_rejected(
       gpusim(run_args(write(1, 1, "10s", "10/s")) + " --max-memory 12", true, 5),
       "error: --max-memory '12': '12' has no unit: expected a size with a unit, such as 16GiB or 40MB");
+}
+
+// ---- Calibration overlays (gpusim calibrate's output, named by a platform) ---------------------------------
+
+std::string calibration_error(const std::string& file) {
+  try {
+    read_calibration(bad(file), test_catalog());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return kNoError;
+}
+
+TEST(BadCalibration, PlatformNamesAMissingOverlay) {
+  EXPECT_EQ(platform_error("platform_calibration_missing.yaml"),
+            bad("platform_calibration_missing.yaml") + ":1:14: error: 'calibration': no such file '" +
+                bad("no_such_calibration.yaml") + "'");
+}
+
+TEST(BadCalibration, PlatformNamesAnOverlayWithAnEfficiencyAboveOne) {
+  EXPECT_EQ(platform_error("platform_calibration_bad.yaml"),
+            bad("calibration_bad_efficiency.yaml") + ":5:14: error: 'value' must be between 0.05 and 1 (got 1.3)");
+}
+
+TEST(BadCalibration, DeviceNotInTheCatalog) {
+  EXPECT_EQ(calibration_error("calibration_unknown_device.yaml"),
+            bad("calibration_unknown_device.yaml") +
+                ":2:3: error: device 'H100-PCIe' is not in the catalog (known: A100-PCIe-40GB, TestT4)");
+}
+
+TEST(BadCalibration, LaunchOverheadOutsideItsBounds) {
+  EXPECT_EQ(calibration_error("calibration_bad_overhead.yaml"),
+            bad("calibration_bad_overhead.yaml") +
+                ":3:30: error: 'launch_overhead.value' must be within [0.5us, 100us]");
 }
 
 }  // namespace

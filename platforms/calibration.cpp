@@ -1,0 +1,110 @@
+#include "platforms/calibration.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "core/errors.hpp"
+#include "core/yaml_reader.hpp"
+
+namespace gpusim {
+namespace {
+
+// One fitted field: {value, cases}; `seconds` reads the value as a duration ("6.2us").
+FittedValue read_fitted(const std::string& file, const YAML::Node& node, const std::string& key, bool seconds) {
+  MapReader m(node, file, key);
+  FittedValue f;
+  if (seconds) {
+    const YAML::Node v = m.required("value");
+    f.value = quantity_of<Seconds>(file, v, key + ".value").v;
+    if (!(f.value >= kMinLaunchOverhead && f.value <= kMaxLaunchOverhead))
+      throw error_at(file, v,
+                     fmt::format("'{}.value' must be within [{}us, {}us]", key, kMinLaunchOverhead * 1e6,
+                                 kMaxLaunchOverhead * 1e6));
+  } else {
+    f.value = m.number_or("value", kMinEfficiency, kMaxEfficiency, -1.0);
+    if (f.value < 0) m.required("value");  // names the missing key
+  }
+  const YAML::Node cases = m.required("cases");
+  require_sequence(file, cases, key + ".cases");
+  for (const auto& c : cases) f.cases.push_back(scalar_of(file, c, key + ".cases[]"));
+  m.finish();
+  return f;
+}
+
+std::string quoted_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
+Calibration read_calibration(const std::string& path, const Catalog& catalog) {
+  const YAML::Node root = load_yaml_file(path);
+  MapReader top(root, path, "calibration");
+  Calibration out;
+  out.file = path;
+  const YAML::Node devices = top.required("devices");
+  if (!devices.IsMap()) throw error_at(path, devices, "'devices' must map catalog entries to their fitted fields");
+  for (const auto& kv : devices) {
+    const std::string name = scalar_of(path, kv.first, "devices");
+    if (!catalog.find(name))
+      throw error_at(path, kv.first,
+                     fmt::format("device '{}' is not in the catalog (known: {})", name, catalog.names()));
+    MapReader d(kv.second, path, "device '" + name + "'");
+    DeviceCalibration dc;
+    dc.device = name;
+    if (auto n = d.optional("compute_efficiency")) dc.compute_efficiency = read_fitted(path, *n, "compute_efficiency", false);
+    if (auto n = d.optional("memory_efficiency")) dc.memory_efficiency = read_fitted(path, *n, "memory_efficiency", false);
+    if (auto n = d.optional("launch_overhead")) dc.launch_overhead = read_fitted(path, *n, "launch_overhead", true);
+    d.finish();
+    out.devices.push_back(std::move(dc));
+  }
+  top.finish();
+  return out;
+}
+
+std::string calibration_yaml(const Calibration& c, const std::vector<std::string>& header) {
+  std::string out;
+  for (const auto& h : header) out += "# " + h + "\n";
+  out += "devices:";
+  if (c.devices.empty()) out += " {}";
+  out += "\n";
+  const auto field = [&out](const char* key, const std::optional<FittedValue>& f, bool seconds) {
+    if (!f) return;
+    out += fmt::format("    {}:\n      value: {}\n      cases: {}\n", key,
+                       seconds ? fmt::format("{:.4g}us", f->value * 1e6) : fmt::format("{:.4g}", f->value),
+                       quoted_list(f->cases));
+  };
+  for (const auto& d : c.devices) {
+    out += "  " + d.device + ":";
+    if (!d.compute_efficiency && !d.memory_efficiency && !d.launch_overhead) out += " {}";
+    out += "\n";
+    field("compute_efficiency", d.compute_efficiency, false);
+    field("memory_efficiency", d.memory_efficiency, false);
+    field("launch_overhead", d.launch_overhead, true);
+  }
+  return out;
+}
+
+void apply_calibration(DeviceSpec& d, const Calibration& c) {
+  for (const auto& dc : c.devices) {
+    if (dc.device != d.name) continue;
+    if (dc.compute_efficiency) d.compute_efficiency = dc.compute_efficiency->value;
+    if (dc.memory_efficiency) d.memory_efficiency = dc.memory_efficiency->value;
+    if (dc.launch_overhead) d.launch_overhead = Seconds{dc.launch_overhead->value};
+  }
+}
+
+Catalog apply_calibration(const Catalog& catalog, const Calibration& c) {
+  Catalog out = catalog;
+  for (const auto& d : catalog.devices()) {
+    DeviceSpec copy = d;
+    apply_calibration(copy, c);
+    out.replace(std::move(copy));
+  }
+  return out;
+}
+
+}  // namespace gpusim

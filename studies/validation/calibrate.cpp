@@ -1,0 +1,196 @@
+// `gpusim calibrate`: per catalog entry, golden-section search of each field the calibration cases respond
+// to, all entries in lockstep (one batch of simulations per step: the entries are independent, so each
+// tries its own point in the same batch). Held-out rows never reach a simulation or a score.
+
+#include "studies/validation/calibrate.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <iterator>
+#include <map>
+
+#include "core/errors.hpp"
+#include "core/logging.hpp"
+
+namespace gpusim {
+namespace {
+
+enum Field { MEMORY, COMPUTE, LAUNCH, kFields };
+constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency", "compute efficiency",
+                                                       "launch overhead"};
+constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
+constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
+constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
+
+using Values = std::array<double, kFields>;  // in search coordinates: launch overhead as ln(seconds)
+
+double lower(Field f) { return f == LAUNCH ? std::log(kMinLaunchOverhead) : kMinEfficiency; }
+double upper(Field f) { return f == LAUNCH ? std::log(kMaxLaunchOverhead) : kMaxEfficiency; }
+
+Values values_of(const DeviceSpec& d) {
+  return {d.memory_efficiency, d.compute_efficiency, std::log(d.launch_overhead.v)};
+}
+
+void set_values(DeviceSpec& d, const Values& v) {
+  d.memory_efficiency = v[MEMORY];
+  d.compute_efficiency = v[COMPUTE];
+  d.launch_overhead = Seconds{std::exp(v[LAUNCH])};
+}
+
+// ln(predicted / measured) of every scored case, per device, in report order.
+using Scores = std::map<std::string, std::vector<std::pair<std::string, double>>>;
+
+class Fitter {
+ public:
+  Fitter(const PublishedData& published, const std::vector<MeasuredData>& measured, const Catalog& catalog,
+         const ValidateOptions& options)
+      : measured_(measured), catalog_(catalog), options_(options) {
+    for (const auto& b : published.bandwidth)
+      if (!b.held_out) published_.bandwidth.push_back(b);
+    for (const auto& m : published.mlperf)
+      if (!m.held_out) published_.mlperf.push_back(m);
+    options_.quiet = true;
+  }
+
+  Scores score(const std::map<std::string, Values>& values) const {
+    Catalog c = catalog_;
+    for (const auto& [name, v] : values) {
+      DeviceSpec d = *catalog_.find(name);
+      set_values(d, v);
+      c.replace(std::move(d));
+    }
+    const ValidationReport r = validate_data(published_, measured_, c, options_);
+    Scores out;
+    for (const auto& k : r.cases) {
+      if (k.held_out) continue;  // a held-out measured case: never scored
+      const double e = k.predicted && k.measured > 0 ? std::log(*k.predicted / k.measured) : kNoPrediction;
+      out[k.device].emplace_back(k.name, e);
+    }
+    return out;
+  }
+
+ private:
+  PublishedData published_;
+  const std::vector<MeasuredData>& measured_;
+  const Catalog& catalog_;
+  ValidateOptions options_;
+};
+
+double objective(const std::vector<std::pair<std::string, double>>& s) {
+  double sum = 0;
+  for (const auto& [name, e] : s) sum += e * e;
+  return sum;
+}
+
+double mean_abs_pct(const std::vector<std::pair<std::string, double>>& s) {
+  double sum = 0;
+  for (const auto& [name, e] : s) sum += std::fabs(std::expm1(e)) * 100.0;
+  return s.empty() ? 0 : sum / static_cast<double>(s.size());
+}
+
+// One golden-section bracket.
+struct Bracket {
+  double a, b, c, d, fc = 0, fd = 0;
+};
+
+constexpr double kGolden = 0.6180339887498949;
+
+}  // namespace
+
+CalibrationFit fit_calibration(const PublishedData& published, const std::vector<MeasuredData>& measured,
+                               const Catalog& catalog, const ValidateOptions& options) {
+  const Fitter fitter(published, measured, catalog, options);
+  std::map<std::string, Values> current;
+  const Scores base = fitter.score(current);
+  if (base.empty()) throw ConfigError("error: calibrate: no calibration case (every case is held out)");
+  for (const auto& [name, s] : base) current[name] = values_of(*catalog.find(name));
+
+  // A field is fitted for a device when some of its cases respond to it: their predictions differ between
+  // the first two points of the search (0.236 of the field's range apart).
+  std::map<std::string, std::array<std::vector<std::string>, kFields>> responding;
+  for (const auto& [name, s] : base) responding[name];
+  {
+    for (int f = 0; f < kFields; ++f) {
+      std::map<std::string, Bracket> br;
+      for (const auto& [name, r] : responding) {
+        Bracket b{lower(Field(f)), upper(Field(f)), 0, 0};
+        b.c = b.b - kGolden * (b.b - b.a);
+        b.d = b.a + kGolden * (b.b - b.a);
+        br[name] = b;
+      }
+      if (br.empty()) continue;
+      logger("analysis")->info("calibrate: {} of {} device(s)", kFieldNames[f], br.size());
+      const auto at = [&](auto point) {
+        std::map<std::string, Values> v = current;
+        for (const auto& [name, b] : br) v[name][f] = point(b);
+        return fitter.score(v);
+      };
+      const Scores sc = at([](const Bracket& b) { return b.c; });
+      const Scores sd = at([](const Bracket& b) { return b.d; });
+      for (auto& [name, b] : br) {
+        b.fc = objective(sc.at(name));
+        b.fd = objective(sd.at(name));
+        const auto& c = sc.at(name);
+        for (std::size_t i = 0; i < c.size(); ++i) {
+          if (std::fabs(c[i].second - sd.at(name)[i].second) > kSensitive) responding[name][f].push_back(c[i].first);
+        }
+      }
+      for (auto it = br.begin(); it != br.end();) it = responding[it->first][f].empty() ? br.erase(it) : std::next(it);
+      if (br.empty()) continue;
+      for (int it = 0; it < kIterations; ++it) {
+        std::map<std::string, bool> moved_c;  // true: the new point is c
+        for (auto& [name, b] : br) {
+          if (b.fc <= b.fd) {
+            b.b = b.d, b.d = b.c, b.fd = b.fc;
+            b.c = b.b - kGolden * (b.b - b.a);
+            moved_c[name] = true;
+          } else {
+            b.a = b.c, b.c = b.d, b.fc = b.fd;
+            b.d = b.a + kGolden * (b.b - b.a);
+            moved_c[name] = false;
+          }
+        }
+        std::map<std::string, Values> v = current;
+        for (const auto& [name, b] : br) v[name][f] = moved_c[name] ? b.c : b.d;
+        const Scores s = fitter.score(v);
+        for (auto& [name, b] : br) (moved_c[name] ? b.fc : b.fd) = objective(s.at(name));
+      }
+      for (const auto& [name, b] : br) current[name][f] = (b.a + b.b) / 2;  // the final bracket's middle
+    }
+  }
+
+  CalibrationFit out;
+  const Scores fitted = fitter.score(current);
+  for (const auto& [name, r] : responding) {
+    DeviceCalibration dc;
+    dc.device = name;
+    const Values& v = current.at(name);
+    const Values before = values_of(*catalog.find(name));
+    std::string fields;
+    for (int f = 0; f < kFields; ++f) {
+      if (r[f].empty()) continue;
+      FittedValue fv{f == LAUNCH ? std::exp(v[f]) : v[f], r[f]};
+      fields += fmt::format("{}{} {} -> {}", fields.empty() ? "" : ", ", kFieldNames[f],
+                            f == LAUNCH ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
+                                        : fmt::format("{:.4g}", before[f]),
+                            f == LAUNCH ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
+      (f == MEMORY ? dc.memory_efficiency : f == COMPUTE ? dc.compute_efficiency : dc.launch_overhead) = fv;
+    }
+    out.notes.push_back(fmt::format("{}: {} calibration case(s); {}; mean |error| {:.1f} % -> {:.1f} %", name,
+                                    base.at(name).size(), fields.empty() ? "nothing fitted (no case responds)" : fields,
+                                    mean_abs_pct(base.at(name)), mean_abs_pct(fitted.at(name))));
+    out.calibration.devices.push_back(std::move(dc));
+  }
+  return out;
+}
+
+CalibrationFit run_calibration(const ValidateOptions& options) {
+  GPUSIM_CHECK(!options.data_dir.empty() && !options.catalog_dir.empty(), "the caller gives the paths");
+  const ValidationData data = read_validation_data(options.data_dir);
+  const Catalog catalog = Catalog::load(options.catalog_dir);
+  return fit_calibration(data.published, data.measured, catalog, options);
+}
+
+}  // namespace gpusim

@@ -1,0 +1,181 @@
+// gpusim calibrate: the fit recovers an efficiency known by construction, never sees a held-out case, and
+// the overlay it writes is read back and applied by a platform (docs/validation.md, "Calibration").
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "tests/support/command.hpp"
+#include "platforms/calibration.hpp"
+#include "platforms/parse_platform.hpp"
+#include "platforms/roofline.hpp"
+#include "studies/validation/calibrate.hpp"
+
+namespace gpusim {
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog c = Catalog::load(GPUSIM_CATALOG_DIR);
+  return c;
+}
+
+ValidateOptions options() {
+  ValidateOptions o;
+  o.catalog_dir = GPUSIM_CATALOG_DIR;
+  o.models_dir = GPUSIM_FACE_MODELS_DIR;
+  return o;
+}
+
+// A streaming read of `mib` MiB on an H100 PCIe (2000 GB/s in the catalog) that achieved `fraction` of its
+// bandwidth: launch overhead off and no FLOPs, so the prediction is 2000 GB/s x memory efficiency and the
+// case is fitted exactly by memory efficiency = fraction.
+PublishedBandwidth h100_read(const std::string& name, double mib, double fraction, bool held_out) {
+  PublishedBandwidth b;
+  b.name = name;
+  b.device = "H100-PCIe";
+  b.kernel = "read";
+  b.working_set_bytes = mib * 1048576.0;
+  b.bandwidth_Bps = 2000e9 * fraction;
+  b.held_out = held_out;
+  b.source = "synthetic";
+  return b;
+}
+
+PublishedData synthetic() {
+  PublishedData d;
+  d.bandwidth.push_back(h100_read("synthetic/read-1GiB", 1024, 0.8, false));
+  d.bandwidth.push_back(h100_read("synthetic/read-512MiB", 512, 0.8, false));
+  return d;
+}
+
+TEST(Calibrate, RecoversTheEfficiencyTheCasesWereMadeWith) {
+  const CalibrationFit fit = fit_calibration(synthetic(), {}, catalog(), options());
+  ASSERT_EQ(fit.calibration.devices.size(), 1u);
+  const DeviceCalibration& d = fit.calibration.devices[0];
+  EXPECT_EQ(d.device, "H100-PCIe");
+  ASSERT_TRUE(d.memory_efficiency.has_value());
+  EXPECT_NEAR(d.memory_efficiency->value, 0.8, 2e-3);  // catalog: 0.9; search resolution 0.95 x 0.618^12 / 2
+  EXPECT_EQ(d.memory_efficiency->cases,
+            (std::vector<std::string>{"synthetic/read-1GiB", "synthetic/read-512MiB"}));
+  // Nothing responds to compute (no FLOPs) or launch overhead (hidden by back-to-back launches).
+  EXPECT_FALSE(d.compute_efficiency.has_value());
+  EXPECT_FALSE(d.launch_overhead.has_value());
+}
+
+TEST(Calibrate, AHeldOutRowCannotChangeTheFit) {
+  PublishedData with = synthetic();
+  with.bandwidth.push_back(h100_read("synthetic/held-out-at-0.3", 1024, 0.3, true));
+  const CalibrationFit a = fit_calibration(synthetic(), {}, catalog(), options());
+  const CalibrationFit b = fit_calibration(with, {}, catalog(), options());
+  ASSERT_EQ(b.calibration.devices.size(), 1u);
+  EXPECT_EQ(a.calibration.devices[0].memory_efficiency->value, b.calibration.devices[0].memory_efficiency->value);
+  const auto& cases = b.calibration.devices[0].memory_efficiency->cases;
+  EXPECT_EQ(std::count(cases.begin(), cases.end(), "synthetic/held-out-at-0.3"), 0);
+}
+
+TEST(Calibrate, OnlyHeldOutRowsIsAnError) {
+  PublishedData d;
+  d.bandwidth.push_back(h100_read("synthetic/held-out", 1024, 0.8, true));
+  try {
+    fit_calibration(d, {}, catalog(), options());
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "error: calibrate: no calibration case (every case is held out)");
+  }
+}
+
+// A fresh directory for one test's files.
+std::filesystem::path temp_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto p = std::filesystem::temp_directory_path() /
+                 (std::string("gpusim_calibrate_") + info->name() + "_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(p);
+  return p;
+}
+
+TEST(Calibrate, OverlayRoundTripsAndAPlatformAppliesIt) {
+  const auto dir = temp_dir();
+  Calibration c;
+  DeviceCalibration d;
+  d.device = "A100-PCIe-40GB";
+  d.memory_efficiency = FittedValue{0.45, {"case-a", "case/b"}};
+  d.launch_overhead = FittedValue{7.5e-6, {"case-c"}};
+  c.devices.push_back(d);
+  std::ofstream(dir / "calibration.yaml") << calibration_yaml(c, {"test overlay"});
+  std::ofstream(dir / "platform.yaml") << "calibration: calibration.yaml\n"
+                                          "nodes:\n"
+                                          "  - name: n0\n"
+                                          "    devices:\n"
+                                          "      - {name: gpu0, type: A100-PCIe-40GB}\n";
+  const Calibration back = read_calibration((dir / "calibration.yaml").string(), catalog());
+  ASSERT_EQ(back.devices.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.devices[0].memory_efficiency->value, 0.45);
+  EXPECT_EQ(back.devices[0].memory_efficiency->cases, (std::vector<std::string>{"case-a", "case/b"}));
+  EXPECT_NEAR(back.devices[0].launch_overhead->value, 7.5e-6, 1e-12);
+  EXPECT_FALSE(back.devices[0].compute_efficiency.has_value());
+
+  const PlatformSpec p = parse_platform((dir / "platform.yaml").string(), catalog());
+  ASSERT_EQ(p.devices.size(), 1u);
+  const DeviceSpec& spec = p.devices[0].spec;
+  EXPECT_DOUBLE_EQ(spec.memory_efficiency, 0.45);
+  EXPECT_DOUBLE_EQ(spec.compute_efficiency, 0.7);  // not in the overlay: the catalog's
+  EXPECT_NEAR(spec.launch_overhead.v, 7.5e-6, 1e-12);
+  // A memory-bound kernel: 1.555 GB at 1555 GB/s x 0.9 = 1.111 ms as shipped, x 0.9 / 0.45 = 2.222 ms.
+  const Roofline before = roofline(Flops{0}, Bytes{1.555e9}, *catalog().find("A100-PCIe-40GB"), Precision::FP16);
+  const Roofline after = roofline(Flops{0}, Bytes{1.555e9}, spec, Precision::FP16);
+  EXPECT_NEAR(before.time().v, 1.0 / 0.9 * 1e-3, 1e-9);
+  EXPECT_NEAR(after.time().v, 1.0 / 0.45 * 1e-3, 1e-9);
+  std::filesystem::remove_all(dir);
+}
+
+// ---- The commands ------------------------------------------------------------------------------------------
+
+test::Outcome gpusim(const std::filesystem::path& dir, const std::string& args) {
+  return test::run_command(test::quoted(GPUSIM_BINARY) + " -q " + args, dir);
+}
+
+// One published streaming read on an H100 PCIe at 1600 GB/s (0.8 of its 2000 GB/s).
+std::filesystem::path published_dir(const std::filesystem::path& dir) {
+  const auto p = dir / "published";
+  std::filesystem::create_directories(p);
+  std::ofstream(p / "bandwidth.csv")
+      << "case,device,kernel,working_set_MiB,bandwidth_GBps,held_out,source\n"
+         "synthetic/read,H100-PCIe,read,1024,1600,0,synthetic\n";
+  return p;
+}
+
+TEST(CalibrateCommand, WritesTheOverlayAndValidateComparesBothWays) {
+  const auto dir = temp_dir();
+  const auto data = published_dir(dir);
+  const std::string overlay = (dir / "calibration.yaml").string();
+  const test::Outcome fit = gpusim(dir, "calibrate --jobs 1 --data '" + data.string() + "' --out '" + overlay + "'");
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  const Calibration c = read_calibration(overlay, catalog());
+  ASSERT_EQ(c.devices.size(), 1u);
+  EXPECT_NEAR(c.devices[0].memory_efficiency->value, 0.8, 2e-3);
+
+  // As shipped 2000 GB/s x 0.9 = 1800 GB/s: +12.5 %; with the overlay 0.8 (to its 4 digits): 0.0 %.
+  const test::Outcome v = gpusim(dir, "validate --jobs 1 --data '" + data.string() + "' --calibration '" + overlay + "'");
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("uncalibrated mean |error| %"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("+12.5"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("+0.0"), std::string::npos) << v.out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CalibrateCommand, MissingOverlayIsOneLineAndExit2) {
+  const auto dir = temp_dir();
+  const auto data = published_dir(dir);
+  const std::string missing = (dir / "missing.yaml").string();
+  const test::Outcome v = gpusim(dir, "validate --data '" + data.string() + "' --calibration '" + missing + "'");
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_EQ(v.err, missing + ": error: --calibration: no such file\n");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gpusim
