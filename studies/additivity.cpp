@@ -567,7 +567,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       };
       const auto gap_on = gap_of(value);
       for (const auto& off : settings) {
-        if (off.empty() || !gap_on || !sum) continue;
+        if (off.empty() || !gap_on || !sum || !options.required_attribution) continue;
         const auto& copy = ablation[off];
         const auto gap_off = gap_of([&](std::size_t idx) -> std::optional<Bracket> {
           const auto it = copy.find(idx);
