@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -53,6 +54,44 @@ TEST(Trace, AWindowAndAnEventLimitBoundTheFile) {
   for (const auto& e : limited.at("traceEvents")) n += e.at("ph") != "M";
   EXPECT_EQ(n, 5000U);
   EXPECT_LT(std::filesystem::file_size(dir.file("limited.json")), 320U * 5000 + 16 * 1024);
+}
+
+// Each kernel slice carries its launch geometry. An A100 has 108 SMs (datasheet); with one resident block
+// per SM a grid of 54 blocks is one wave holding half the SMs, and one of 162 blocks is two waves (1.5
+// rounded up) whose first fills every SM.
+TEST(Trace, KernelSlicesCarryBlocksWavesAndOccupiedShare) {
+  TempDir dir;
+  std::ofstream(dir.file("platform.yaml")) << "nodes:\n  - name: n0\n    devices:\n"
+                                              "      - {name: a100, type: A100-PCIe-40GB}\n";
+  std::ofstream(dir.file("workloads.yaml"))
+      << "run: {duration: 0.2s, drain: 1s}\nworkloads:\n"
+         "  - name: half\n    arrival: {kind: periodic, rate: 10/s}\n"
+         "    model: {flops: 1Gf, bytes: 10MB, blocks: 54, blocks_per_sm: 1}\n"
+         "  - name: waves\n    arrival: {kind: periodic, rate: 10/s}\n"
+         "    model: {flops: 1Gf, bytes: 10MB, blocks: 162, blocks_per_sm: 1}\n";
+  const Outcome o = gpusim(dir, "run " + quoted(dir.file("platform.yaml")) + " " + quoted(dir.file("workloads.yaml")) +
+                                    " --additivity off -q --trace " + quoted(dir.file("t.json")));
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const json trace = json::parse(slurp(dir.file("t.json")));
+  std::map<std::string, int> seen;
+  for (const auto& e : trace.at("traceEvents")) {
+    if (e.value("cat", "") != "kernel") continue;
+    const std::string name = e.at("name");
+    const json& a = e.at("args");
+    if (name.rfind("half", 0) == 0) {
+      EXPECT_EQ(a.at("blocks").get<double>(), 54.0);
+      EXPECT_EQ(a.at("waves").get<double>(), 1.0);
+      EXPECT_DOUBLE_EQ(a.at("occupied").get<double>(), 0.5);
+      ++seen["half"];
+    } else if (name.rfind("waves", 0) == 0) {
+      EXPECT_EQ(a.at("blocks").get<double>(), 162.0);
+      EXPECT_EQ(a.at("waves").get<double>(), 2.0);
+      EXPECT_DOUBLE_EQ(a.at("occupied").get<double>(), 1.0);
+      ++seen["waves"];
+    }
+  }
+  EXPECT_EQ(seen["half"], 2);  // arrivals in [0, 0.2 s) at 10/s
+  EXPECT_EQ(seen["waves"], 2);
 }
 
 TEST(Trace, BadOptionsAreOneLineAndExitCode2) {
