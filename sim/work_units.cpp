@@ -8,12 +8,16 @@
 
 namespace gpusim {
 
-double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction) {
-  if (k.shape.kind == KernelClass::FILL) return 1.0;
-  return 1.0 / launch_geometry(k.shape, batch, p, d, unit_sms(d, sm_fraction)).efficiency;
+double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction,
+                      double share) {
+  if (k.shape.kind == KernelClass::FILL) return 1.0 / share;
+  const int unit = unit_sms(d, sm_fraction);
+  const int held = share >= 1.0 ? unit : std::min(unit, unit_sms(d, sm_fraction * share));
+  return static_cast<double>(unit) / (held * launch_geometry(k.shape, batch, p, d, held).efficiency);
 }
 
-std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d, double sm_fraction) {
+std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d, double sm_fraction,
+                                                  double share) {
   const double compute_rate = d.achievable(s.precision).v;
   // Batches a job of this stream can run at: its own, up to max_batch samples when batched, and for a
   // per-item stage the fan-out items of those requests.
@@ -28,7 +32,7 @@ std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const Dev
     for (const auto& k : stage.kernels) {
       KernelCost c{k.flops.v / compute_rate * kWorkUnitsPerSecond, k.weight_bytes.v, k.bytes.v, lo, {}};
       c.stretch.reserve(static_cast<std::size_t>(hi - lo + 1));
-      for (int b = lo; b <= hi; ++b) c.stretch.push_back(kernel_stretch(k, b, s.precision, d, sm_fraction));
+      for (int b = lo; b <= hi; ++b) c.stretch.push_back(kernel_stretch(k, b, s.precision, d, sm_fraction, share));
       costs.push_back(std::move(c));
     }
     stages.push_back(std::move(costs));
@@ -41,12 +45,6 @@ std::vector<double> unit_speeds(const std::vector<Hertz>& clocks, double sm_frac
   for (const auto& f : clocks) {
     speeds.push_back(kWorkUnitsPerSecond * sm_fraction * speed_scale * f.v / clocks.front().v);
   }
-  return speeds;
-}
-
-std::vector<double> share_speeds(const std::vector<double>& unit_speeds, double share) {
-  std::vector<double> speeds;
-  for (double s : unit_speeds) speeds.push_back(s * share);
   return speeds;
 }
 

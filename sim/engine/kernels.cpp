@@ -119,16 +119,16 @@ void Simulation::launch_kernel(int id) {
     const double stretch = b >= k.first_batch && row < k.stretch.size()
                                ? k.stretch[row]
                                : kernel_stretch(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
-                                                u.unit->sm_fraction);
+                                                u.unit->sm_fraction, context_share(j.context));
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
-    const double work = k.work_per_sample * b * stretch;
+    const double work = k.work_per_sample * b;
     j.kernel_ws = bytes;
     u.l2->add(Bytes{bytes});
     // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
     // overflow the L2 with it take part of them away.
     const double hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
     j.kernel_hits = hits;
-    const double traffic = (bytes - hits * (1.0 - u.l2_hit_cost)) * stretch;  // spread over the stretched time
+    const double traffic = bytes - hits * (1.0 - u.l2_hit_cost);
     if (work == 0 && bytes == 0) {
       u.l2->remove(Bytes{bytes});
       j.kernel_ws = -1;
@@ -136,14 +136,21 @@ void Simulation::launch_kernel(int id) {
       return;
     }
     auto exec = sg::Exec::init();
-    if (ctx.cap) {
-      exec->set_hosts({u.gpu, ctx.cap, u.mem});
-      exec->set_flops_amounts({work, work, 0.0});
-      exec->set_bytes_amounts({0.0, 0.0, traffic, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
+    if (u.mps && stretch != 1.0) {
+      // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
+      // (the context's capping hosts: sim/engine/platform_builder.cpp).
+      exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.mem});
+      exec->set_flops_amounts({work, work * stretch, traffic * stretch, 0.0});
+      std::vector<double> moved(16, 0.0);
+      moved[3] = traffic;  // GPU -> memory: over the bus
+      exec->set_bytes_amounts(std::move(moved));
     } else {
+      // Alone on its unit (time-slice) or filling it (MPS): its compute and bytes stretched, spread over
+      // the stretched time; the share of the SMs it really keeps busy is read by the accounting.
+      u.kernel_share = 1.0 / stretch;
       exec->set_hosts({u.gpu, u.mem});
-      exec->set_flops_amounts({work, 0.0});
-      exec->set_bytes_amounts({0.0, traffic, 0.0, 0.0});
+      exec->set_flops_amounts({work * stretch, 0.0});
+      exec->set_bytes_amounts({0.0, traffic * stretch, 0.0, 0.0});
     }
     exec->set_data(job_tag(id));
     ctx.exec = exec;

@@ -1,9 +1,9 @@
 // The SimGrid platform: per device its controller, a host pseudo-host and its host link, per unit a GPU
-// host, a memory pseudo-host and the memory bus between them, per MPS context with a share below 1 a
-// capping host. One star zone holds them: a host's links are its own (the memory pseudo-host's is its bus,
-// the host pseudo-host's its device's host link, the GPU has none), so GPU -> memory crosses the bus and
-// host -> memory the host link then the bus. Its routes cost memory per host, not per pair of hosts as in
-// a full zone (16 B x hosts^2: 6.7 GiB at 10,000 devices).
+// host, a memory pseudo-host and the memory bus between them, per MPS context two capping hosts. One
+// star zone holds them: a host's links are its own (the memory pseudo-host's is its bus, the host
+// pseudo-host's its device's host link, the GPU and the capping hosts have none), so GPU -> memory
+// crosses the bus and host -> memory the host link then the bus. Its routes cost memory per host, not
+// per pair of hosts as in a full zone (16 B x hosts^2: 6.7 GiB at 10,000 devices).
 
 #include <string>
 
@@ -53,14 +53,17 @@ void Simulation::build_platform() {
     dev.units.push_back(static_cast<int>(u));
     dev.hosts.push_back(rt.gpu);
   }
-  // MPS: a context whose share is below 1 runs its kernels on the unit and on a private host of share x
-  // the unit's speed, so its progress can never exceed that share while the unit stays shared.
+  // MPS: each context's kernel also runs on two private hosts, one at the unit's speed (following its
+  // clock) and one as fast as its bus: charged its compute and bytes x its stretch there, it can never
+  // go faster than alone at the SMs it holds, while on the unit's shared GPU host and bus it is charged
+  // only what it really uses. Kernels of other contexts thus run beside it on the SMs it leaves free.
   for (std::size_t c = 0; c < contexts_.size(); ++c) {
     Context& ctx = contexts_[c];
     UnitRt& rt = units_[ctx.unit];
-    if (!rt.mps || ctx.share >= 1.0) continue;
-    ctx.cap =
-        zone->create_host(rt.unit->name + ".ctx" + std::to_string(c), share_speeds(rt.speeds, ctx.share));
+    if (!rt.mps) continue;
+    const std::string name = rt.unit->name + ".ctx" + std::to_string(c);
+    ctx.cap = zone->create_host(name, rt.speeds);
+    ctx.cap_memory = zone->create_host(name + ".mem", rt.bus->get_bandwidth());
     devices_[rt.device].hosts.push_back(ctx.cap);
   }
   zone->seal();

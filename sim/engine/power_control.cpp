@@ -52,7 +52,9 @@ void Simulation::account(double dt) {
   for (int unit : dirty_units_) {
     UnitRt& u = units_[unit];
     integrate(u, from);
-    u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed());
+    // The share of the unit's SM throughput in use: on MPS the GPU host carries each kernel's real compute;
+    // a time-sliced unit's one kernel is charged its stretched compute there, so it is scaled back.
+    u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
     u.busy_bandwidth = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
     u.busy_occupied = u.holders > 0;
     u.dirty = false;

@@ -101,8 +101,9 @@ class Simulation {
     std::deque<std::uint32_t> waiting;
     int job = -1;
     bool delay_timer = false;  // a max-delay timer is pending
-    double share = 1.0;        // MPS active-thread share
-    sg::Host* cap = nullptr;   // caps the context's compute at `share` of the unit (MPS)
+    double share = 1.0;              // MPS active-thread share: of the unit's SMs it may hold
+    sg::Host* cap = nullptr;         // MPS: caps its kernel's compute rate at the share of the SMs it holds
+    sg::Host* cap_memory = nullptr;  // MPS: caps its kernel's bytes at the same share of the bus
     sg::ExecPtr exec;          // kept alive until it completes
   };
   struct UnitRt {
@@ -113,6 +114,7 @@ class Simulation {
     sg::Host* mem = nullptr;
     sg::Link* bus = nullptr;
     bool mps = false;
+    double kernel_share = 1.0;  // time-slice: share of the unit's roofline the running kernel achieves
     std::vector<double> speeds;  // of the GPU host, per pstate
     double launch_overhead = 0;  // before each kernel (0 when the mechanism is off)
     std::optional<L2Interference> l2;
@@ -158,6 +160,7 @@ class Simulation {
   void build_streams();
   void build_platform();
   void build_costs();
+  double context_share(int ctx) const;
   // Arrivals and admission (arrivals.cpp).
   void schedule_arrival(std::uint32_t s);
   void on_arrival(std::uint32_t s, double at);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "sim/engine/simulation.hpp"
 
@@ -43,9 +44,17 @@ void Simulation::build_streams() {
   }
 }
 
-// Kernel costs, launch geometry included, once per (workload, unit): a workload's instances share them.
+// The share of its unit's SMs a context's kernels may hold: its MPS active-thread share, all of them on a
+// time-sliced unit.
+double Simulation::context_share(int ctx) const {
+  const Context& c = contexts_[ctx];
+  return units_[c.unit].mps ? c.share : 1.0;
+}
+
+// Kernel costs, launch geometry included, once per (workload, unit, MPS share): a workload's instances
+// share them.
 void Simulation::build_costs() {
-  std::map<std::pair<int, int>, std::shared_ptr<const std::vector<std::vector<KernelCost>>>> shared;
+  std::map<std::tuple<int, int, double>, std::shared_ptr<const std::vector<std::vector<KernelCost>>>> shared;
   // Weights kept in L2 per unit: each workload's once (its instances share its costs and its weights).
   std::map<int, Bytes> unit_weights;
   std::map<std::pair<int, int>, bool> counted;
@@ -60,10 +69,11 @@ void Simulation::build_costs() {
     const DeviceInstance& d = *units_[st.unit].spec;
     const Unit& unit = *units_[st.unit].unit;
     st.predicted_service = isolated_request_time(*st.spec, d, unit).value().v;
-    auto& costs = shared[{st.workload, st.unit}];
+    const double share = context_share(st.context);
+    auto& costs = shared[{st.workload, st.unit, share}];
     if (!costs) {
       costs = std::make_shared<const std::vector<std::vector<KernelCost>>>(
-          kernel_costs(*st.spec, d.spec, unit.sm_fraction));
+          kernel_costs(*st.spec, d.spec, unit.sm_fraction, share));
     }
     st.stage_kernels = costs;
     st.record_stages = st.spec->stages.size() > 1;

@@ -23,6 +23,17 @@ Scenario one_device(SharingMode mode) {
 
 double latency(const RequestRecord& r) { return r.finish - r.arrival; }
 
+// A stream of one compute-bound kernel of `ms` milliseconds on the whole A100 (13.65e9 FP32 FLOPs per
+// ms at 19.5 TFLOP/s x 0.7) launched as `blocks` blocks, 5 resident per SM: 540 slots on 108 SMs, so
+// 216 blocks hold 40 % of the SMs.
+StreamSpec grid_stream(const std::string& name, double ms, double blocks, ArrivalSpec arrival) {
+  StreamSpec s = stream(name, ms * 13.65e9, 1e3, 1, std::move(arrival));
+  s.stages[0].kernels[0].shape.kind = KernelClass::GRID;
+  s.stages[0].kernels[0].shape.blocks = blocks;
+  s.stages[0].kernels[0].shape.blocks_per_sm = 5;
+  return s;
+}
+
 // Power of the catalog's A100 with the default weights: idle + (TDP - idle) x 0.85 x u_c x r^3.
 double compute_power(double r) { return 35.0 + 215.0 * 0.85 * r * r * r; }
 
@@ -147,6 +158,61 @@ TEST(Mps, AShareCapsAStreamsComputeRate) {
   sc.workloads.streams.push_back(stream("c", 13.65e9, 1e3, 1, at_times({0.5})));
   const SimResult r = run(sc, nullptr, {0.5});
   EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+}
+
+// Spatial sharing under MPS (issue 9, item 2): kernels of different contexts run side by side on the SMs
+// the others leave free, and share by time beyond that.
+TEST(Mps, TwoKernelsOfFortyPercentOfTheSmsOverlapCompletely) {
+  // Each alone: a 1 ms roofline at 40 % of the SMs, 2.5 ms. Together they need 80 %: both still 2.5 ms.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("a", 1.0, 216, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("b", 1.0, 216, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency(r.requests[0]), 2.5e-3, 1e-9);
+  EXPECT_NEAR(latency(r.requests[1]), 2.5e-3, 1e-9);
+  // Time-sliced, the second waits for the first and a context switch: 2.5 and 5 ms + the switch.
+  sc.platform.devices[0].sharing = SharingMode::TIME_SLICE;
+  const SimResult ts = run(sc);
+  EXPECT_NEAR(std::max(latency(ts.requests[0]), latency(ts.requests[1])),
+              5e-3 + sc.platform.contention.switch_cost.v, 1e-9);
+}
+
+TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
+  // 80 % (432 blocks) of a 1 ms roofline alone takes 1.25 ms; 40 % takes 2.5 ms. Together they ask for
+  // 120 % of the SMs: max-min sharing gives the 40 % kernel all it asks (0.4 of the SMs) and the other
+  // the remaining 0.6, so it ends at 1 / 0.6 ms = 1.667 ms instead of 1.25; the 40 % one at 2.5 ms.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency(r.requests[0]), 1e-3 / 0.6, 1e-9);
+  EXPECT_NEAR(latency(r.requests[1]), 2.5e-3, 1e-9);
+}
+
+TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {
+  // 27 blocks at 5 per SM hold 5 % of the 108 SMs: a 0.1 ms roofline takes 2 ms alone. In a context
+  // capped at 10 % (11 SMs, 55 slots) the 27 blocks still run at once: 2 ms, not 10 x slower.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("small", 0.1, 27, at_times({0.5})));
+  const SimResult r = run(sc, nullptr, {0.1});
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+}
+
+TEST(Power, DynamicPowerFollowsTheActiveSms) {
+  // A compute-bound kernel holding 20 % of the SMs (108 blocks at 5 per SM) for 3 s: the SMs are busy
+  // 20 % of their throughput, so 35 + 215 x 0.85 x 0.2 = 71.55 W at boost, not 217.75 W.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.contention.thermal = false;
+  sc.workloads.run.duration = Seconds{3.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  sc.workloads.streams.push_back(grid_stream("narrow", 3000.0 * 0.2, 108, at_times({0.0})));
+  const SimResult r = run(sc);
+  ASSERT_FALSE(r.samples.empty());
+  EXPECT_NEAR(r.samples.back().power_w, 35.0 + 215.0 * 0.85 * 0.2, 0.01);
+  EXPECT_DOUBLE_EQ(r.samples.back().clock_hz, 1410e6);
 }
 
 TEST(Pcie, InputsCrossTheHostLinkBeforeTheKernels) {

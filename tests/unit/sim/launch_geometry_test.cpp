@@ -104,6 +104,26 @@ TEST(LaunchGeometry, FillKernelsKeepTheWholeDevice) {
   EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 14.0 / 108), 1.4);
 }
 
+// The MPS active-thread percentage caps the SMs a context holds, not its speed (issue 9, item 2).
+TEST(LaunchGeometry, AnMpsShareCapsTheSmsAKernelMayHoldNotItsSpeed) {
+  KernelSpec k;
+  k.flops = Flops{218.4e9};
+  // A 5 %-of-SMs kernel (5 blocks of 108 SMs, one per SM) in a context holding 10 % of them (round(10.8) =
+  // 11 SMs): its 5 blocks still run at once, so it takes what it takes alone, 108 / 5 = 21.6 x its
+  // full-device roofline.
+  k.shape = grid(5, 1);
+  EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0, 0.1), 21.6);
+  EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0, 1.0), 21.6);
+  // 54 blocks (half the SMs) in the same context: 5 waves on 11 SMs (54 / 11 = 4.9), efficiency 54 / 55,
+  // stretch 108 / (11 x 54 / 55) = 10; alone and unlimited it is 2.
+  k.shape = grid(54, 1);
+  EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0, 0.1), 108.0 / (11 * 54.0 / 55));
+  EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0), 2.0);
+  // A kernel without geometry fills what it may hold: 1 / share.
+  k.shape = KernelShape{};
+  EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0, 0.25), 4.0);
+}
+
 TEST(LaunchGeometry, ResidentBlocksTakeTheTightestLimit) {
   // 128x128 tile, 256 threads, 64 accumulators + 64 = 128 registers, 3 x 256 x 64 B = 48 KiB shared:
   // A100: threads 8, registers 65536 / 32768 = 2, shared 164 / 48 = 3, blocks 32 -> 2.

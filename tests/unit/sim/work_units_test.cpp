@@ -1,4 +1,4 @@
-// Host speeds per pstate, MPS capping speeds, bus bandwidth and kernel costs in work units
+// Host speeds per pstate, bus bandwidth and kernel costs in work units
 // (1e9 units per second for a whole device at boost), computed by hand.
 
 #include "sim/work_units.hpp"
@@ -15,13 +15,6 @@ TEST(WorkUnits, UnitSpeedsFollowTheClock) {
   EXPECT_DOUBLE_EQ(s[0], 1e9);
   EXPECT_DOUBLE_EQ(s[1], 0.99e9);
   EXPECT_DOUBLE_EQ(s[2], 0.5e9);
-}
-
-TEST(WorkUnits, ShareSpeedsScaleEveryPstate) {
-  const auto s = share_speeds({1e9, 0.5e9}, 0.25);
-  ASSERT_EQ(s.size(), 2u);
-  EXPECT_DOUBLE_EQ(s[0], 2.5e8);
-  EXPECT_DOUBLE_EQ(s[1], 1.25e8);
 }
 
 TEST(WorkUnits, BusBandwidth) {
