@@ -105,6 +105,18 @@ std::string required_attribution(const AdditivityResult& r) {
                           tf(share->lo), tf(share->hi));
     }
   }
+  // What no switch removes: the overlap the sharing mode itself gives (or takes).
+  double explained = 0;
+  for (const auto& [name, share] : parts) explained += share ? share->value : 0.0;
+  const double rest = gap - explained;
+  if (std::fabs(rest) > rc.tolerance * sum) {
+    const std::string_view why =
+        rest > 0 ? (r.sharing == "mig" ? "one speed scaling every slice, also those of the workload that needs less"
+                                       : "the mechanisms acting together (each one alone explains less)")
+        : r.sharing == "mps" ? "kernels of the workloads running side by side on the SMs the others leave free"
+                             : "each workload's requests served in the idle time the others leave";
+    list += fmt::format("; the rest, {} TFLOP/s ({}), no switch removes: {}", tf(rest), signed_pct(rest / sum), why);
+  }
   return fmt::format("the gap of {} {} TFLOP/s ({} of the sum): {}", tf(gap), rc.precision, signed_pct(gap / sum),
                      list);
 }

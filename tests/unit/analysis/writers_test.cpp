@@ -117,6 +117,7 @@ TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
   rc.combined = 5.0;
   // time_slice: 0.8 of the 1.0 gap, its interval [0.6, 1.0] excludes 0; l2: 0.05 in [-0.1, 0.2].
   rc.attribution = {{"time_slice", Share{0.8, 0.6, 1.0}}, {"l2", Share{0.05, -0.1, 0.2}}, {"pcie", std::nullopt}};
+  rc.tolerance = 0.05;  // the 0.15 the shares leave is within 5 % of the sum: not shown
   r.required = rc;
   EXPECT_EQ(required_attribution(r),
             "the gap of +1.00 fp16 TFLOP/s (+25.0 % of the sum): time_slice +0.80 TFLOP/s (+20.0 %), l2 +0.05 "
@@ -124,6 +125,27 @@ TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
             "64x meets every SLA)");
   r.required->attribution.clear();
   EXPECT_EQ(required_attribution(r), "");
+}
+
+// Under MPS two latency-bound services need half the sum together, and no switch explains it: the rest
+// (-2.00 - (-0.10) = -1.90 TFLOP/s, -47.5 % of 4.00) is named as the overlap of kernels on free SMs.
+TEST(AdditivityVerdict, TheGapNoSwitchExplainsIsNamedByTheSharingMode) {
+  AdditivityResult r;
+  r.sharing = "mps";
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.sum = 4.0;
+  rc.combined = 2.0;
+  rc.tolerance = 0.05;
+  rc.attribution = {{"launch_overhead", Share{-0.1, -0.15, -0.05}}};
+  r.required = rc;
+  EXPECT_EQ(required_attribution(r),
+            "the gap of \u22122.00 fp16 TFLOP/s (\u221250.0 % of the sum): launch_overhead \u22120.10 TFLOP/s "
+            "(\u22122.5 %); the rest, \u22121.90 TFLOP/s (\u221247.5 %), no switch removes: kernels of the "
+            "workloads running side by side on the SMs the others leave free");
+  // Time-sliced, the same rest is the idle time one workload leaves to the other.
+  r.sharing = "time-slice";
+  EXPECT_NE(required_attribution(r).find("served in the idle time the others leave"), std::string::npos);
 }
 
 TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconcile) {
