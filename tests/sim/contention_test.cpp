@@ -3,7 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "analysis/metrics.hpp"
 #include "scenario_builder.hpp"
@@ -199,6 +206,30 @@ TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {
   const SimResult r = run(sc, nullptr, {0.1});
   ASSERT_EQ(r.requests.size(), 1u);
   EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+}
+
+TEST(Mps, TheTraceShowsACappedKernelOnTheSmsItsContextMayHold) {
+  // 216 blocks at 5 per SM in a context capped at 10 % of the A100's 108 SMs: it may hold round(10.8) = 11
+  // SMs (55 block slots), so it runs in ceil(216 / 55) = 4 waves and occupies 11 / 108 = 0.101852 of the
+  // unit, not the 2 waves and 40 % it would have uncapped.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("capped", 0.1, 216, at_times({0.5})));
+  PlanBuilder b(sc, "test");
+  b.add_all_devices();
+  b.place(expand_streams(sc.workloads)[0], 0, 0.1);
+  const Plan plan = b.build();
+  char path[] = "/tmp/gpusim-mps-trace-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  TraceOptions trace;
+  trace.path = path;
+  const SimResult r = run_simulation(sc, plan, nullptr, {}, &trace);
+  std::ifstream in(trace.path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_NE(text.find(R"("blocks":216,"waves":4,"occupied":0.101852,)"), std::string::npos) << text;
 }
 
 TEST(Power, DynamicPowerFollowsTheActiveSms) {
