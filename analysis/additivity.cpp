@@ -52,6 +52,13 @@ std::string utilisation_verdict(const AdditivityResult& r) {
   for (const auto& [name, delta] : parts) {
     if (std::fabs(delta) < 0.005) continue;
     list += fmt::format("{}{} {}", list.empty() ? "" : ", ", name, signed_pct(delta));
+    // A share smaller than the noise between seeds (two standard errors) is shown with that interval.
+    const auto se = r.attribution_se.find(name);
+    if (se != r.attribution_se.end() && std::fabs(delta) < 2 * se->second) {
+      auto pts = [](double x) { return fmt::format("{}{:.1f}", x >= 0 ? "+" : "\u2212", std::fabs(x * 100.0)); };
+      list += fmt::format(" in [{}, {}] % (within the noise between seeds)", pts(delta - 2 * se->second),
+                          pts(delta + 2 * se->second));
+    }
   }
   if (!list.empty()) out += ": " + list;
   return out;

@@ -68,6 +68,9 @@ struct AdditivityResult {
   double run_length_s = 0;   ///< simulated time of each extra run (0: none was needed)
   std::optional<RequiredCompute> required;
   std::map<std::string, double> attribution;  ///< mechanism -> ratio change it causes
+  /// Mechanism -> the standard error of its share (the spread another seed would show: batch means of the
+  /// paired runs, stretch by stretch); absent when the runs were too short to say.
+  std::map<std::string, double> attribution_se;
   double memory_isolated_bytes = 0;           ///< sum of the workloads' memory alone
   double memory_combined_bytes = 0;
   std::string sharing;  ///< the device's sharing mode ("time-slice", "mps", "mig"; "mixed" for a platform)

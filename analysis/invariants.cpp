@@ -149,6 +149,7 @@ void check_utilisation(const Scenario& sc, const RunMetrics& m, std::vector<std:
         fmt::format("device '{}': sample at {} s", sc.platform.devices[s.device].name, s.time);
     check_fraction(what, "utilization", s.utilization, out);
     check_fraction(what, "bandwidth utilization", s.bandwidth_utilization, out);
+    check_fraction(what, "occupied fraction", s.occupied, out);
     reported[s.device] = out.size() != before;
   }
 }

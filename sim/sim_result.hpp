@@ -56,6 +56,7 @@ struct Sample {
   double clock_hz = 0;
   double utilization = 0;
   double bandwidth_utilization = 0;
+  double occupied = 0;  ///< fraction of the interval some context held the GPU (units weighted by their SM share)
 };
 
 struct SimResult {

@@ -47,12 +47,16 @@ Precision dominant_precision(const Scenario& sc, const std::vector<Scope>& scope
   return std::max_element(flops.begin(), flops.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
 }
 
-// A scenario whose run lasts `warmup` + `window` (and drains no longer than needed).
+// A scenario whose run lasts `warmup` + `window` (and drains no longer than needed). Its samples are at
+// least 40 over the window (never finer than the controller's period), so that its batch means (ten
+// stretches) have samples even in a short run; sampling only records, it changes nothing simulated.
 Scenario with_length(const Scenario& sc, Seconds warmup, Seconds window, Seconds drain) {
   Scenario s = sc;
   s.workloads.run.warmup = warmup;
   s.workloads.run.duration = warmup + window;
   s.workloads.run.drain = drain;
+  auto& c = s.platform.contention;
+  c.sample_interval = std::max(c.control_period, std::min(c.sample_interval, window * (1.0 / 40)));
   return s;
 }
 
@@ -230,6 +234,9 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     double together_rel_se = 0, alone_rel_se = 0;
     std::map<std::string, std::map<int, double>> paired_alone;  // setting -> workload -> occupied
     std::map<std::string, double> paired_together;
+    // The same figures' batch means (utilisation of 10 stretches of the window; empty: too few samples).
+    std::map<std::string, std::map<int, std::vector<double>>> paired_alone_b;
+    std::map<std::string, std::vector<double>> paired_together_b;
     std::map<int, const Outcome*> alone_outcome;          // headline, per workload (for the searches)
     const Outcome* together_outcome = nullptr;
   };
@@ -245,6 +252,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       f.alone[w] = f.together = o->occupied[d];
       for (const auto& off : settings) {
         f.paired_alone[off][w] = f.paired_together[off] = o->occupied[d];
+        f.paired_alone_b[off][w] = f.paired_together_b[off] = o->batches[d];
       }
       f.together_rel_se = f.alone_rel_se = o->rel_se[d].value_or(0.0);
       f.alone_outcome[w] = f.together_outcome = o;
@@ -268,21 +276,40 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     for (const auto& off : settings) {
       const bool reuse = off.empty() && same_window;
       for (int w : scopes[s].workloads) {
-        f.paired_alone[off][w] = reuse ? f.alone[w] : paired_out[k++].occupied[d];
+        const Outcome& o = reuse ? *f.alone_outcome.at(w) : paired_out[k++];
+        f.paired_alone[off][w] = o.occupied[d];
+        f.paired_alone_b[off][w] = o.batches[d];
       }
-      f.paired_together[off] = reuse && !together_from_run ? f.together : paired_out[k++].occupied[d];
+      const Outcome& o = reuse && !together_from_run ? *f.together_outcome : paired_out[k++];
+      f.paired_together[off] = o.occupied[d];
+      f.paired_together_b[off] = o.batches[d];
     }
   }
   auto fill = [&](AdditivityResult& r, const std::vector<std::size_t>& members) {
     std::map<std::string, double> ratio_of;
+    // Per setting: the sum alone and the together figure in each of the ten stretches (batch means).
+    std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> batch_of;
     if (attribute) {
       for (const auto& off : settings) {
         double sum = 0, together = 0;
+        std::vector<double> sum_b, together_b;
+        bool batched = true;
+        auto accumulate = [&](std::vector<double>& acc, const std::vector<double>& x) {
+          if (x.empty() || (!acc.empty() && acc.size() != x.size())) batched = false;
+          if (!batched) return;
+          acc.resize(x.size(), 0.0);
+          for (std::size_t b = 0; b < x.size(); ++b) acc[b] += x[b];
+        };
         for (std::size_t s : members) {
           for (const auto& [w, x] : figures[s].paired_alone[off]) sum += x;
           together += figures[s].paired_together[off];
+          for (const auto& [w, x] : figures[s].paired_alone_b[off]) accumulate(sum_b, x);
+          accumulate(together_b, figures[s].paired_together_b[off]);
         }
         ratio_of[off] = sum > 0 ? together / sum : 1.0;
+        if (batched && !sum_b.empty() && sum_b.size() == together_b.size()) {
+          batch_of[off] = {std::move(sum_b), std::move(together_b)};
+        }
       }
     }
     std::map<int, double> alone, alone_var;
@@ -314,7 +341,30 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     r.tolerance = std::max(0.005, 2 * r.ratio_se);
     r.run_length_s = head.empty() ? 0.0 : base.workloads.run.duration.v;
     for (const auto& off : settings) {
-      if (!off.empty()) r.attribution[off] = ratio_of[""] - ratio_of[off];
+      if (off.empty()) continue;
+      r.attribution[off] = ratio_of[""] - ratio_of[off];
+      // The share's standard error, paired stretch by stretch (same arrivals), so what both runs share
+      // cancels: each stretch's residual of the ratio estimator (delta method: (T_b - R S_b) / mean S, which
+      // copes with stretches where nothing ran), on minus off.
+      const auto on_b = batch_of.find(""), off_b = batch_of.find(off);
+      if (on_b == batch_of.end() || off_b == batch_of.end()) continue;
+      auto residuals = [](const std::pair<std::vector<double>, std::vector<double>>& st) {
+        double s_sum = 0, t_sum = 0;
+        for (std::size_t b = 0; b < st.first.size(); ++b) {
+          s_sum += st.first[b];
+          t_sum += st.second[b];
+        }
+        std::vector<double> e;
+        if (s_sum <= 0) return e;
+        const double ratio = t_sum / s_sum, s_mean = s_sum / static_cast<double>(st.first.size());
+        for (std::size_t b = 0; b < st.first.size(); ++b) e.push_back((st.second[b] - ratio * st.first[b]) / s_mean);
+        return e;
+      };
+      const std::vector<double> e_on = residuals(on_b->second), e_off = residuals(off_b->second);
+      if (e_on.empty() || e_on.size() != e_off.size()) continue;
+      std::vector<double> diff;
+      for (std::size_t b = 0; b < e_on.size(); ++b) diff.push_back(e_on[b] - e_off[b]);
+      if (const auto se = additivity::standard_error(diff)) r.attribution_se[off] = *se;
     }
   };
 

@@ -13,34 +13,38 @@ namespace {
 
 constexpr double INF = std::numeric_limits<double>::infinity();
 
-// Relative standard error of the mean compute utilisation of `device` over the measured window, from the
-// means of 10 consecutive stretches of its samples (batch means); nothing with too few samples or no load.
-std::optional<double> batch_means_rel_se(const RunMetrics& m, const RunSpec& run, std::size_t device) {
+// The mean of `field` of `device`'s samples over 10 consecutive stretches of the measured window (batch
+// means); empty with too few samples.
+std::vector<double> batch_means(const RunMetrics& m, const RunSpec& run, std::size_t device, double Sample::*field) {
   std::vector<double> x;
   for (const auto& s : m.samples) {
     if (s.device == device && s.time > run.warmup.v + 1e-12 && s.time <= run.duration.v + 1e-9) {
-      x.push_back(s.utilization);
+      x.push_back(s.*field);
     }
   }
   constexpr std::size_t BATCHES = 10;
-  if (x.size() < 2 * BATCHES) return std::nullopt;
+  if (x.size() < 2 * BATCHES) return {};
   const std::size_t per = x.size() / BATCHES;
   std::vector<double> means;
-  double mean = 0;
   for (std::size_t b = 0; b < BATCHES; ++b) {
     double sum = 0;
     for (std::size_t i = b * per; i < (b + 1) * per; ++i) sum += x[i];
     means.push_back(sum / static_cast<double>(per));
-    mean += means.back() / BATCHES;
   }
-  if (mean <= 0) return std::nullopt;
-  double var = 0;
-  for (double v : means) var += (v - mean) * (v - mean);
-  var /= BATCHES - 1;
-  return std::sqrt(var / BATCHES) / mean;
+  return means;
 }
 
 }  // namespace
+
+std::optional<double> standard_error(const std::vector<double>& x) {
+  if (x.size() < 2) return std::nullopt;
+  double mean = 0;
+  for (double v : x) mean += v / static_cast<double>(x.size());
+  double var = 0;
+  for (double v : x) var += (v - mean) * (v - mean);
+  var /= static_cast<double>(x.size() - 1);
+  return std::sqrt(var / static_cast<double>(x.size()));
+}
 
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
   const RunMetrics m = compute_metrics(sc, plan, r);
@@ -52,7 +56,14 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
     o.occupied[units[u].device] += m.devices[u].occupied * units[u].sm_fraction;
   }
   for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
-    o.rel_se.push_back(batch_means_rel_se(m, sc.workloads.run, d));
+    // The headline's spread between stretches is that of the compute utilisation (docs/additivity.md,
+    // "Tolerance"); the shares' paired spread that of the occupied fraction, the figure they move.
+    const std::vector<double> util = batch_means(m, sc.workloads.run, d, &Sample::utilization);
+    const auto se = standard_error(util);
+    double mean = 0;
+    for (double v : util) mean += v / static_cast<double>(util.size());
+    o.rel_se.push_back(se && mean > 0 ? std::optional<double>(*se / mean) : std::nullopt);
+    o.batches.push_back(batch_means(m, sc.workloads.run, d, &Sample::occupied));
   }
   const auto& ws = sc.workloads.streams;
   // Latency of each request in the window: INF when it never finished; `bound` has instead the time it

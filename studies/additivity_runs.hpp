@@ -24,10 +24,14 @@ struct Variant {
 struct Outcome {
   std::vector<double> occupied;              // per physical device, fraction of the window
   std::vector<std::optional<double>> rel_se;  // per physical device: relative standard error (batch means)
+  std::vector<std::vector<double>> batches;  // per physical device: occupied in 10 stretches (batch means)
   std::vector<double> attainment;            // per workload: SLA attainment (or completion share without SLA)
   std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
   std::vector<std::uint64_t> generated;      // per workload, in the window
 };
+
+/// The standard error of the mean of `x` (nothing with fewer than two values).
+std::optional<double> standard_error(const std::vector<double>& x);
 
 /// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1);

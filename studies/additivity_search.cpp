@@ -69,7 +69,7 @@ bool meets(const Outcome& o, const Search& s, double quantile) {
   return true;
 }
 
-void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRule& rule) {
+void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, const SearchRule& rule) {
   // Rounds: each open search simulates two scales around its model's answer, (1 -+ precision / 2) x,
   // and stops when a failing and a meeting scale are within `precision` of each other.
   const double prec = rule.precision;
@@ -111,11 +111,14 @@ void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRul
           scales.push_back(c);
           const double more = std::min(c * 1.5, MAX_SCALE);
           if (s.hi == 0 || more < s.hi / (1 + prec)) scales.push_back(more);
+        } else if (c * (1 - prec / 2) > s.lo * (1 + prec / 4) && c * (1 + prec / 2) < s.hi / (1 + prec / 4)) {
+          // A narrow bracket: two scales either side of the model's answer, so one fails and one meets.
+          scales.push_back(c * (1 - prec / 2));
+          scales.push_back(c * (1 + prec / 2));
         } else {
-          for (double x : {c * (1 - prec / 2), c * (1 + prec / 2)}) {
-            if (x > s.lo && x < s.hi) scales.push_back(x);
-          }
-          if (scales.empty()) scales.push_back(c);
+          // The answer sits at an end of the bracket (latency jumps there, and the model keeps proposing
+          // just inside it): its middle, which leaves both halves narrower.
+          scales.push_back(std::sqrt(s.lo * s.hi));
         }
       }
       for (double x : scales) {
@@ -126,7 +129,7 @@ void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRul
       ++s.rounds;
     }
     if (batch.empty()) break;
-    const auto res = runner.run(batch_base, batch);
+    const auto res = simulate(batch_base, batch);
     for (std::size_t j = 0; j < res.size(); ++j) {
       Search& s = searches[owner[j].first];
       const double x = owner[j].second;
@@ -144,6 +147,9 @@ void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRul
     }
     for (auto& s : searches) {
       if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
+      // A prior bracket that holds again (its failing scale fails, its meeting one meets) is as good as the
+      // search that found it: an ablation whose mechanism does not move the answer stops after one round.
+      if (s.rounds == 1 && s.first.size() == 2 && s.lo == s.first[0] && s.hi == s.first[1]) s.done = true;
       if (s.hi > 0 && s.hi <= MIN_SCALE) s.done = true;
     }
   }

@@ -3,6 +3,7 @@
 /// speed scale of a device at which a set of workloads meets its SLAs, by rounds of simulations whose
 /// scales a latency model proposes, until a failing and a meeting scale are close enough.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,17 @@ double lateness_of(const Outcome& o, const Search& s);
 /// Whether every workload of the search meets its SLA in one simulation.
 bool meets(const Outcome& o, const Search& s, double quantile);
 
+/// Simulates a batch of variants, variant i on bases[i] (Runner::run, or a stand-in in tests).
+using SimulateBatch =
+    std::function<std::vector<Outcome>(const std::vector<const Scenario*>&, const std::vector<Variant>&)>;
+
 /// Runs every open search of `searches` to its end, in rounds: each round simulates the open searches'
 /// next scales in one batch.
-void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRule& rule);
+void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, const SearchRule& rule);
+inline void run_searches(std::vector<Search>& searches, Runner& runner, const SearchRule& rule) {
+  run_searches(
+      searches, [&](const std::vector<const Scenario*>& b, const std::vector<Variant>& v) { return runner.run(b, v); },
+      rule);
+}
 
 }  // namespace gpusim::additivity

@@ -247,6 +247,14 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
     // Confidence of each utilisation figure: its standard error (batch means), and the tolerance of "equals".
     o["confidence"] = {{"isolated_se", r.isolated_se}, {"sum_se", r.sum_se},       {"combined_se", r.combined_se},
                        {"ratio_se", r.ratio_se},       {"tolerance", r.tolerance}, {"run_length_s", r.run_length_s}};
+    // Each mechanism's share of the ratio: its standard error and the interval of two of them.
+    json share_se = json::object(), share_interval = json::object();
+    for (const auto& [name, se] : r.attribution_se) {
+      share_se[name] = se;
+      share_interval[name] = {r.attribution.at(name) - 2 * se, r.attribution.at(name) + 2 * se};
+    }
+    o["confidence"]["attribution_se"] = share_se;
+    o["confidence"]["attribution_interval"] = share_interval;
     if (r.required) {
       json iso = json::object();
       for (const auto& [name, v] : r.required->isolated) iso[name] = opt(v);

@@ -32,6 +32,7 @@ void Simulation::integrate(UnitRt& u, double to) {
   if (dt <= 0) return;
   u.period_compute += u.busy_compute * dt;
   u.period_bandwidth += u.busy_bandwidth * dt;
+  if (u.busy_occupied) u.period_occupied += dt;
   const double span = std::max(0.0, std::min(to, window_end_) - std::max(u.since, window_begin_));
   if (span > 0) {
     u.record.compute_busy += u.busy_compute * span;
@@ -76,11 +77,14 @@ Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
     UnitRt& unit = units_[u];
     load.compute += unit.period_compute / dt * unit.unit->sm_fraction;
     load.memory += unit.period_bandwidth / dt * unit.unit->bw_fraction;
+    load.occupied += unit.period_occupied / dt * unit.unit->sm_fraction;
     unit.period_compute = 0;
     unit.period_bandwidth = 0;
+    unit.period_occupied = 0;
   }
   load.compute = std::min(1.0, load.compute);
   load.memory = std::min(1.0, load.memory);
+  load.occupied = std::min(1.0, load.occupied);
   return load;
 }
 
@@ -99,13 +103,14 @@ void Simulation::add_sample(std::size_t device, double t, double dt, const Load&
   dev.sample_energy += p.v * dt;
   dev.sample_compute += load.compute * dt;
   dev.sample_bandwidth += load.memory * dt;
+  dev.sample_occupied += load.occupied * dt;
   dev.sample_time += dt;
   if (!emit) return;
   result_.samples.push_back(Sample{static_cast<std::uint32_t>(device_global_[device]), t, dev.sample_energy / dev.sample_time,
                                    dev.controller->temperature().v, dev.controller->clock().v,
                                    dev.sample_compute / dev.sample_time,
-                                   dev.sample_bandwidth / dev.sample_time});
-  dev.sample_energy = dev.sample_compute = dev.sample_bandwidth = dev.sample_time = 0;
+                                   dev.sample_bandwidth / dev.sample_time, dev.sample_occupied / dev.sample_time});
+  dev.sample_energy = dev.sample_compute = dev.sample_bandwidth = dev.sample_occupied = dev.sample_time = 0;
 }
 
 // A device is stepped until the measured window is over and its units have nothing left to do. The rule

@@ -129,6 +129,7 @@ class Simulation {
     std::deque<int> ready;      // time-slice: contexts waiting for the GPU
     double period_compute = 0;  // controller accumulators (whole run)
     double period_bandwidth = 0;
+    double period_occupied = 0;
     // Utilisation is integrated lazily: the busy fractions below hold from `since` until the unit is next
     // touched (an activity starts or ends on it, a context takes or leaves the GPU, its clock changes).
     double busy_compute = 0;
@@ -147,13 +148,14 @@ class Simulation {
     std::optional<PowerController> controller;
     int jobs = 0;          // jobs in flight on its units
     bool stopped = false;  // no longer stepped: the measured window is over and its units are idle
-    double sample_energy = 0, sample_compute = 0, sample_bandwidth = 0, sample_time = 0;
+    double sample_energy = 0, sample_compute = 0, sample_bandwidth = 0, sample_occupied = 0, sample_time = 0;
     PowerRecord record;
   };
   // Device utilisations over one control period.
   struct Load {
     double compute = 0;
     double memory = 0;
+    double occupied = 0;  // some context held the GPU (time-series only; power does not read it)
   };
 
   // Set-up (streams.cpp, platform_builder.cpp).

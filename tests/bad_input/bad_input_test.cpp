@@ -1481,12 +1481,12 @@ class BadInputWorkLimits : public BadInputCli {
 };
 
 TEST_F(BadInputWorkLimits, TenThousandDevicesAreRefusedAtOnceWithTheEstimate) {
-  // 64 MiB of base + 10,000 x 64 KiB of platform + 4 copies of 10,000 x 10 samples of 56 B (21.4 MiB) +
-  // the policy's times, 10,000 units x 32 B (0.3 MiB) = 710.7 MiB. Run alone: about 1 s, 160 MiB peak
+  // 64 MiB of base + 10,000 x 64 KiB of platform + 4 copies of 10,000 x 10 samples of 64 B (24.4 MiB) +
+  // the policy's times, 10,000 units x 32 B (0.3 MiB) = 713.7 MiB. Run alone: about 1 s, 160 MiB peak
   // (tests/reliability/work_limits_test.cpp).
   expect_rejected(
       gpusim(run_args(write(10000, 1, "1s", "1/s")) + " --max-memory 512MiB", true, 5),
-      "error: this run needs about 710.7 MiB of memory (1 stream on 10,000 units, about 1 requests: 625.0 "
+      "error: this run needs about 713.7 MiB of memory (1 stream on 10,000 units, about 1 requests: 625.0 "
       "MiB of simulated platform, 64.0 MiB of base), more than the 512.0 MiB allowed (--max-memory "
       "512MiB); raise it with --max-memory, or shorten the run");
 }
@@ -1525,7 +1525,7 @@ TEST_F(BadInputWorkLimits, MaxMemoryRefusesASmallRun) {
                  "--max-memory 1MiB --json " +
                  quoted(json()),
              true, 5),
-      "error: this comparison of 2 schedulers needs about 128.2 MiB of memory (1 stream on 1 unit, "
+      "error: this comparison of 2 schedulers needs about 128.3 MiB of memory (1 stream on 1 unit, "
       "about 100 requests: 64.0 MiB of base, 64.0 KiB of simulated platform), more than the 1.0 MiB "
       "allowed (--max-memory 1MiB); raise it with --max-memory, or shorten the run");
 }

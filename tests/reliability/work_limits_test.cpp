@@ -133,19 +133,21 @@ TEST_F(HugeWork, TenThousandDevicesRunWithinTheEstimateOrAreRefusedAtOnce) {
 }
 
 // 100,000 nodes of one device are estimated at over 6 GiB (100,000 x 64 KiB of platform, 4 copies of
-// 100,000 x 10 samples of 56 B of records, 64 MiB of base). Under a 2 GiB limit
+// 100,000 x 10 samples of 64 B of records, 64 MiB of base). Under a 2 GiB limit
 // they are refused with the estimate, but not within a second: reading the 7 MB platform file (yaml-cpp,
 // twice: the event check and the node tree) takes about 4 s of CPU before anything can be estimated. The
-// test bounds the CPU time (a loaded machine stretches the wall time).
+// test bounds the CPU time (a loaded machine stretches the wall time). CPU time stretches too when other
+// tests share the cores: 5-6 s alone, 9 s beside the rest of ctest -j2 on a 2-vCPU VM (2026-12-02), so
+// the bound is 20 s (that it stopped before planning is what the refusal line below checks).
 TEST_F(HugeWork, HundredThousandNodesAreRefusedBeforePlanning) {
   const std::string platform = write_platform(100000, 1);
   const std::string workloads = write_workloads(1, "1s", "1/s");
   const Outcome o = run(platform, workloads, "--max-memory 2GiB", 60);
-  EXPECT_LT(o.cpu_seconds, 8.0);
+  EXPECT_LT(o.cpu_seconds, 20.0);
   expect_refused_at_once(
       o,
       "error: this run needs about 6\\.[0-9] GiB of memory \\(1 stream on 100,000 units, about 1 "
-      "requests: 6\\.1 GiB of simulated platform, 213\\.6 MiB of request records\\), more than the 2\\.0 "
+      "requests: 6\\.1 GiB of simulated platform, 244\\.1 MiB of request records\\), more than the 2\\.0 "
       "GiB allowed "
       "\\(--max-memory 2GiB\\); raise it with --max-memory, or shorten the run",
       "--max-memory", 60);

@@ -51,6 +51,20 @@ TEST(AdditivityVerdict, AboveTheSumWithSharesLargestFirst) {
             "launch_overhead \u22122.0 %");
 }
 
+TEST(AdditivityVerdict, UtilisationSharesWithinTheSeedsNoiseCarryTheirInterval) {
+  AdditivityResult r;
+  r.sum = 0.50;
+  r.combined = 0.57;
+  r.ratio = 1.14;
+  r.attribution = {{"bandwidth", 0.09}, {"l2", 0.008}};
+  // bandwidth: 9 points, far above 2 x 1 point; l2: 0.8 point, below 2 x 0.6 = 1.2 points of noise:
+  // shown with [0.8 - 1.2, 0.8 + 1.2] = [-0.4, +2.0] %.
+  r.attribution_se = {{"bandwidth", 0.01}, {"l2", 0.006}};
+  EXPECT_EQ(utilisation_verdict(r),
+            "combined demand is 14.0 % above the simple sum: bandwidth +9.0 %, l2 +0.8 % in [\u22120.4, +2.0] % "
+            "(within the noise between seeds)");
+}
+
 TEST(AdditivityVerdict, WithinHalfAPercentIsEqual) {
   AdditivityResult r;
   r.sum = 0.990;
