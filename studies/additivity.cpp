@@ -9,6 +9,7 @@
 #include <set>
 
 #include "analysis/metrics.hpp"
+#include "analysis/seeds.hpp"
 #include "core/logging.hpp"
 #include "studies/additivity_runs.hpp"
 #include "studies/additivity_search.hpp"
@@ -234,7 +235,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     double together_rel_se = 0, alone_rel_se = 0;
     std::map<std::string, std::map<int, double>> paired_alone;  // setting -> workload -> occupied
     std::map<std::string, double> paired_together;
-    // The same figures' batch means (utilisation of 10 stretches of the window; empty: too few samples).
+    // The same figures' batch means (occupied in 10 stretches of the window; empty: too few samples).
     std::map<std::string, std::map<int, std::vector<double>>> paired_alone_b;
     std::map<std::string, std::vector<double>> paired_together_b;
     std::map<int, const Outcome*> alone_outcome;          // headline, per workload (for the searches)
@@ -340,31 +341,33 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     }
     r.tolerance = std::max(0.005, 2 * r.ratio_se);
     r.run_length_s = head.empty() ? 0.0 : base.workloads.run.duration.v;
+    // Each stretch's residual of the ratio estimator (delta method: (T_b - R S_b) / mean S, which copes
+    // with stretches where nothing ran).
+    auto residuals = [](const std::pair<std::vector<double>, std::vector<double>>& st) {
+      double s_sum = 0, t_sum = 0;
+      for (std::size_t b = 0; b < st.first.size(); ++b) {
+        s_sum += st.first[b];
+        t_sum += st.second[b];
+      }
+      std::vector<double> e;
+      if (s_sum <= 0) return e;
+      const double ratio = t_sum / s_sum, s_mean = s_sum / static_cast<double>(st.first.size());
+      for (std::size_t b = 0; b < st.first.size(); ++b) e.push_back((st.second[b] - ratio * st.first[b]) / s_mean);
+      return e;
+    };
     for (const auto& off : settings) {
       if (off.empty()) continue;
       r.attribution[off] = ratio_of[""] - ratio_of[off];
       // The share's standard error, paired stretch by stretch (same arrivals), so what both runs share
-      // cancels: each stretch's residual of the ratio estimator (delta method: (T_b - R S_b) / mean S, which
-      // copes with stretches where nothing ran), on minus off.
+      // cancels: the residuals with it on minus those with it off.
       const auto on_b = batch_of.find(""), off_b = batch_of.find(off);
       if (on_b == batch_of.end() || off_b == batch_of.end()) continue;
-      auto residuals = [](const std::pair<std::vector<double>, std::vector<double>>& st) {
-        double s_sum = 0, t_sum = 0;
-        for (std::size_t b = 0; b < st.first.size(); ++b) {
-          s_sum += st.first[b];
-          t_sum += st.second[b];
-        }
-        std::vector<double> e;
-        if (s_sum <= 0) return e;
-        const double ratio = t_sum / s_sum, s_mean = s_sum / static_cast<double>(st.first.size());
-        for (std::size_t b = 0; b < st.first.size(); ++b) e.push_back((st.second[b] - ratio * st.first[b]) / s_mean);
-        return e;
-      };
       const std::vector<double> e_on = residuals(on_b->second), e_off = residuals(off_b->second);
       if (e_on.empty() || e_on.size() != e_off.size()) continue;
       std::vector<double> diff;
       for (std::size_t b = 0; b < e_on.size(); ++b) diff.push_back(e_on[b] - e_off[b]);
-      if (const auto se = additivity::standard_error(diff)) r.attribution_se[off] = *se;
+      const SeedStat st = seed_stat(diff);
+      if (st.n >= 2) r.attribution_se[off] = st.sd / std::sqrt(static_cast<double>(st.n));
     }
   };
 

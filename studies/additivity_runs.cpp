@@ -6,6 +6,7 @@
 
 #include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
+#include "analysis/seeds.hpp"
 #include "sim/runner.hpp"
 
 namespace gpusim::additivity {
@@ -36,16 +37,6 @@ std::vector<double> batch_means(const RunMetrics& m, const RunSpec& run, std::si
 
 }  // namespace
 
-std::optional<double> standard_error(const std::vector<double>& x) {
-  if (x.size() < 2) return std::nullopt;
-  double mean = 0;
-  for (double v : x) mean += v / static_cast<double>(x.size());
-  double var = 0;
-  for (double v : x) var += (v - mean) * (v - mean);
-  var /= static_cast<double>(x.size() - 1);
-  return std::sqrt(var / static_cast<double>(x.size()));
-}
-
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
   const RunMetrics m = compute_metrics(sc, plan, r);
   enforce_invariants(sc, plan, r, m);
@@ -58,11 +49,10 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
   for (std::size_t d = 0; d < sc.platform.devices.size(); ++d) {
     // The headline's spread between stretches is that of the compute utilisation (docs/additivity.md,
     // "Tolerance"); the shares' paired spread that of the occupied fraction, the figure they move.
-    const std::vector<double> util = batch_means(m, sc.workloads.run, d, &Sample::utilization);
-    const auto se = standard_error(util);
-    double mean = 0;
-    for (double v : util) mean += v / static_cast<double>(util.size());
-    o.rel_se.push_back(se && mean > 0 ? std::optional<double>(*se / mean) : std::nullopt);
+    const SeedStat util = seed_stat(batch_means(m, sc.workloads.run, d, &Sample::utilization));
+    o.rel_se.push_back(util.n >= 2 && util.mean > 0
+                           ? std::optional<double>(util.sd / std::sqrt(static_cast<double>(util.n)) / util.mean)
+                           : std::nullopt);
     o.batches.push_back(batch_means(m, sc.workloads.run, d, &Sample::occupied));
   }
   const auto& ws = sc.workloads.streams;

@@ -30,9 +30,6 @@ struct Outcome {
   std::vector<std::uint64_t> generated;      // per workload, in the window
 };
 
-/// The standard error of the mean of `x` (nothing with fewer than two values).
-std::optional<double> standard_error(const std::vector<double>& x);
-
 /// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1);
 

@@ -276,15 +276,6 @@ TEST(AdditivityModes, ASlicePinKeepsItsDeviceWhereTheModeHasNoSlices) {
   EXPECT_EQ(answers[1].mode, "mig");
 }
 
-TEST(AdditivityRuns, StandardErrorOfBatchMeans) {
-  // {1, 2, 3, 4}: mean 2.5, sample variance (2.25 + 0.25 + 0.25 + 2.25) / 3 = 5/3, standard error
-  // sqrt(5/3 / 4) = 0.645497.
-  const auto se = additivity::standard_error({1, 2, 3, 4});
-  ASSERT_TRUE(se);
-  EXPECT_NEAR(*se, 0.645497, 1e-6);
-  EXPECT_FALSE(additivity::standard_error({3}));
-}
-
 namespace {
 
 // A stand-in for the simulations of a search: one workload whose latency at the SLA quantile falls as
