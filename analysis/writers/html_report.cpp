@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -41,7 +42,9 @@ json line(const std::string& label, const json& points, std::size_t colour_index
 
 json scatter_chart(json datasets, const std::string& x, const json& y, double x_max = 0) {
   json xa = axis(x);
-  if (x_max > 0) xa["max"] = x_max;
+  // The axis ends on the last sample, rounded to the nanosecond: sample times summed from steps carry float noise
+  // (20.0000000000003) that the chart would print as its last tick.
+  if (x_max > 0) xa["max"] = std::round(x_max * 1e9) / 1e9;
   return {{"type", "scatter"},
           {"data", {{"datasets", std::move(datasets)}}},
           {"options", {{"scales", {{"x", xa}, {"y", y}}}, {"plugins", {{"legend", {{"position", "bottom"}}}}}}}};
@@ -60,7 +63,7 @@ json cdf_points(const std::vector<double>& sorted) {
   return pts;
 }
 
-std::string ms(double s) { return fmt::format("{:.2f}", s * 1e3); }
+std::string html_ms(double s) { return fmt::format("{:.2f}", s * 1e3); }
 
 void latency_cdf(HtmlPage& page, const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m) {
   const RunSpec& run = sc.workloads.run;
@@ -305,7 +308,7 @@ std::string run_report_html(const RunInfo& info, const Scenario& sc, const Plan&
   for (const auto& w : m.workloads) {
     const std::string mark = w.saturation.saturated ? "*" : "";
     rows.push_back({w.name, std::to_string(w.streams), std::to_string(w.completed),
-                    fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.p50), ms(w.latency.p99) + mark,
+                    fmt::format("{:.1f}", w.throughput_rps), html_ms(w.latency.p50), html_ms(w.latency.p99) + mark,
                     w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
                     (w.sla_attainment ? fmt::format("{:.1f}", *w.sla_attainment * 100) : "-") + mark});
   }

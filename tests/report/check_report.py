@@ -21,7 +21,13 @@ CHECK_CHARTS = r"""
     const chart = Chart.getChart(c);
     let points = 0;
     if (chart) chart.data.datasets.forEach((d) => { points += (d.data || []).length; });
-    out.push({id: c.id, drawn: !!chart, points: points, width: c.width, height: c.height});
+    // Tick labels with float noise (20.0000000000003): a number with 7 or more decimals.
+    const noisy = [];
+    if (chart) Object.values(chart.scales).forEach((s) => (s.ticks || []).forEach((t) => {
+      const label = String(t.label);
+      if (/\d\.\d{7,}/.test(label)) noisy.push(label);
+    }));
+    out.push({id: c.id, drawn: !!chart, points: points, width: c.width, height: c.height, noisy: noisy});
   });
   return JSON.stringify({ready: document.body.getAttribute('data-charts'), charts: out});
 })()
@@ -122,6 +128,8 @@ def main():
         for c in charts:
             if not c["drawn"] or c["points"] == 0:
                 problems.append("chart %s has no data (%s)" % (c["id"], json.dumps(c)))
+            if c.get("noisy"):
+                problems.append("chart %s has tick labels with float noise: %s" % (c["id"], ", ".join(c["noisy"])))
         # Full-page screenshot.
         metrics = browser.send("Page.getLayoutMetrics", session=session)["result"]
         height = int(metrics["cssContentSize"]["height"])
