@@ -9,9 +9,9 @@
 namespace gpusim {
 namespace {
 
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-std::string ms(double s) {
+std::string search_ms(double s) {
   return std::isfinite(s) ? fmt::format("{:.1f} ms", 1e3 * s) : std::string("unbounded");
 }
 
@@ -21,7 +21,7 @@ double latency_at_quantile(const std::vector<double>& sorted, std::uint64_t gene
   if (generated == 0) return 0.0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(quantile * static_cast<double>(generated) - 1e-9));
   if (rank == 0) return sorted.empty() ? 0.0 : sorted.front();
-  if (rank > sorted.size()) return kInfinity;
+  if (rank > sorted.size()) return kNoBound;
   return sorted[rank - 1];
 }
 
@@ -41,7 +41,7 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
     std::vector<double> sorted = i < latencies.size() ? latencies[i] : std::vector<double>{};
     std::sort(sorted.begin(), sorted.end());
     c.latency_q_s = latency_at_quantile(sorted, w.generated, quantile);
-    c.p99_s = w.completed ? w.latency.p99 : kInfinity;
+    c.p99_s = w.completed ? w.latency.p99 : kNoBound;
     c.throughput_rps = w.throughput_rps;
     c.generated = w.generated;
     c.unfinished = w.unfinished;
@@ -65,8 +65,8 @@ CapacityPoint judge_point(const RunMetrics& m, const std::vector<std::vector<dou
       p.binding = "sla:" + w.name;
       p.failure =
           fmt::format("SLA of '{}': {:.2f} % of requests within {} (needs {:g} %); {:g}th percentile {}",
-                      w.name, 100.0 * w.attainment.value_or(0.0), ms(*w.sla_s), 100.0 * quantile,
-                      100.0 * quantile, ms(w.latency_q_s));
+                      w.name, 100.0 * w.attainment.value_or(0.0), search_ms(*w.sla_s), 100.0 * quantile,
+                      100.0 * quantile, search_ms(w.latency_q_s));
       break;
     }
   }

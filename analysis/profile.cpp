@@ -6,7 +6,7 @@
 
 namespace gpusim {
 
-FusedTime fused_time(const ModelCost& m, const DeviceView& dv, const std::string& label) {
+FusedTime fused_time(const ModelCost& m, const ProfileDevice& dv, const std::string& label) {
   // The model is imported at the requested batch, so each kernel's per-sample costs already cover it.
   const StageSpec st = stage_from_cost(m, label);
   FusedTime out;
@@ -21,7 +21,7 @@ FusedTime fused_time(const ModelCost& m, const DeviceView& dv, const std::string
   return out;
 }
 
-LayerLaunch layer_launch(const LayerCost& l, const DeviceView& dv) {
+LayerLaunch layer_launch(const LayerCost& l, const ProfileDevice& dv) {
   LayerLaunch out;
   out.roofline = roofline(Flops{l.flops}, l.total_bytes(), *dv.spec, dv.precision);
   out.geometry = launch_geometry(l.kernel, 1, dv.precision, *dv.spec, dv.spec->sm_count);

@@ -11,7 +11,7 @@
 namespace gpusim {
 
 /// What the device-dependent columns and totals need.
-struct DeviceView {
+struct ProfileDevice {
   const DeviceSpec* spec = nullptr;
   Precision precision = Precision::FP32;
   FlopRate compute;
@@ -35,9 +35,9 @@ struct LayerLaunch {
 };
 
 /// The launch of layer `l` (of a model imported at its batch) on the device of `dv`.
-LayerLaunch layer_launch(const LayerCost& l, const DeviceView& dv);
+LayerLaunch layer_launch(const LayerCost& l, const ProfileDevice& dv);
 
 /// The kernels of `m` after fusion (docs/models.md) and their time alone on the device.
-FusedTime fused_time(const ModelCost& m, const DeviceView& dv, const std::string& label);
+FusedTime fused_time(const ModelCost& m, const ProfileDevice& dv, const std::string& label);
 
 }  // namespace gpusim

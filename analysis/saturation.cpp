@@ -16,7 +16,7 @@ double overlap(double from, double to, double x, double y) {
   return std::max(0.0, std::min(to, y) - std::max(from, x));
 }
 
-std::string ms(double seconds) { return fmt::format("{:.3f} ms", seconds * 1e3); }
+std::string saturation_ms(double seconds) { return fmt::format("{:.3f} ms", seconds * 1e3); }
 
 }  // namespace
 
@@ -171,7 +171,7 @@ std::vector<ImpossibleSla> impossible_slas(const Scenario& sc, const Plan& plan)
     x.every_request = missing == static_cast<int>(units[w].size());
     x.message =
         fmt::format("workload '{}': SLA {:g} ms is below its fastest possible latency {} on {} ({}): {}",
-                    x.workload, sla * 1e3, ms(x.fastest_s), x.unit, x.type,
+                    x.workload, sla * 1e3, saturation_ms(x.fastest_s), x.unit, x.type,
                     x.every_request ? "every request will miss" : "every request placed there will miss");
     out.push_back(std::move(x));
   }

@@ -11,11 +11,11 @@ namespace gpusim {
 int command_profile(const ProfileOptions& o) {
   const Precision p = precision_arg(o.model.precision);
   std::optional<Catalog> catalog;
-  std::optional<DeviceView> dv;
+  std::optional<ProfileDevice> dv;
   if (!o.device.empty()) {
     catalog = catalog_arg(o.model.catalog);
     const DeviceSpec& d = device_arg(*catalog, o.device, p);
-    dv = DeviceView{&d, p, d.achievable(p), d.achievable_bandwidth()};
+    dv = ProfileDevice{&d, p, d.achievable(p), d.achievable_bandwidth()};
   }
   const ModelCost m = load_model_arg(o.model, o.model.batch);
   const ProfileRequest request{o.model.model, static_cast<long>(o.model.batch), p};

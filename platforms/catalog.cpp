@@ -40,7 +40,7 @@ const MigProfile* DeviceSpec::mig_profile(const std::string& profile_name) const
 namespace {
 
 // The catalog-entry field at `path` (its range and default).
-const FieldSpec& field(std::string_view path) { return device_schema().at(path); }
+const FieldSpec& device_field(std::string_view path) { return device_schema().at(path); }
 
 std::map<Precision, double> read_precision_map(const std::string& file, const YAML::Node& node,
                                                const std::string& key, bool with_unit) {
@@ -57,7 +57,7 @@ std::map<Precision, double> read_precision_map(const std::string& file, const YA
       v = n->as<double>(0.0);
     }
     if (!(v > 0)) throw error_at(file, *n, fmt::format("'{}.{}' must be greater than zero", key, name));
-    check_range(file, *n, field(key + ".<precision>"), v, key + "." + name);
+    check_range(file, *n, device_field(key + ".<precision>"), v, key + "." + name);
     out[p] = v;
   }
   m.finish();
@@ -70,12 +70,12 @@ std::vector<MigProfile> read_mig_profiles(const std::string& file, const YAML::N
   for (const auto& item : node) {
     MapReader m(item, file, "MIG profile");
     MigProfile p;
-    p.name = name_in(m, field("mig_profiles[].name"));
-    p.compute_slices = static_cast<int>(int_in(m, field("mig_profiles[].compute_slices")));
-    p.memory_slices = static_cast<int>(int_in(m, field("mig_profiles[].memory_slices")));
-    p.sm_count = static_cast<int>(int_in(m, field("mig_profiles[].sm_count")));
-    p.memory = get_in<Bytes>(m, field("mig_profiles[].memory"));
-    p.max_instances = static_cast<int>(int_in(m, field("mig_profiles[].max_instances")));
+    p.name = name_in(m, device_field("mig_profiles[].name"));
+    p.compute_slices = static_cast<int>(int_in(m, device_field("mig_profiles[].compute_slices")));
+    p.memory_slices = static_cast<int>(int_in(m, device_field("mig_profiles[].memory_slices")));
+    p.sm_count = static_cast<int>(int_in(m, device_field("mig_profiles[].sm_count")));
+    p.memory = get_in<Bytes>(m, device_field("mig_profiles[].memory"));
+    p.max_instances = static_cast<int>(int_in(m, device_field("mig_profiles[].max_instances")));
     m.finish();
     out.push_back(p);
   }
@@ -93,14 +93,14 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     if (!is_override && !m.has(key)) {
       m.required(key);  // throws "missing required key"
     }
-    out = static_cast<int>(int_in_or(m, field(key), out));
+    out = static_cast<int>(int_in_or(m, device_field(key), out));
   };
   // A positive quantity, of the type of `out`.
   auto qty = [&](const char* key, auto& out, bool required) {
     if (required && !is_override) {
-      out = get_in<std::decay_t<decltype(out)>>(m, field(key));
+      out = get_in<std::decay_t<decltype(out)>>(m, device_field(key));
     } else {
-      out = get_in_or(m, field(key), out);
+      out = get_in_or(m, device_field(key), out);
     }
   };
   str("vendor", d.vendor);
@@ -112,10 +112,10 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   if (auto n = m.optional("sm_limits")) {
     MapReader l(*n, file, "sm_limits");
     SmLimits& s = d.sm_limits;
-    s.threads = static_cast<int>(int_in_or(l, field("sm_limits.threads"), s.threads));
-    s.blocks = static_cast<int>(int_in_or(l, field("sm_limits.blocks"), s.blocks));
-    s.registers = static_cast<int>(int_in_or(l, field("sm_limits.registers"), s.registers));
-    s.shared_memory = get_in_or(l, field("sm_limits.shared_memory"), s.shared_memory);
+    s.threads = static_cast<int>(int_in_or(l, device_field("sm_limits.threads"), s.threads));
+    s.blocks = static_cast<int>(int_in_or(l, device_field("sm_limits.blocks"), s.blocks));
+    s.registers = static_cast<int>(int_in_or(l, device_field("sm_limits.registers"), s.registers));
+    s.shared_memory = get_in_or(l, device_field("sm_limits.shared_memory"), s.shared_memory);
     l.finish();
   }
   qty("boost_clock", d.boost_clock, true);
@@ -140,21 +140,21 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   qty("idle_power", d.idle_power, true);
   if (auto n = m.optional("efficiency")) {
     MapReader e(*n, file, "efficiency");
-    d.compute_efficiency = number_in_or(e, field("efficiency.compute"), d.compute_efficiency);
-    d.memory_efficiency = number_in_or(e, field("efficiency.memory"), d.memory_efficiency);
+    d.compute_efficiency = number_in_or(e, device_field("efficiency.compute"), d.compute_efficiency);
+    d.memory_efficiency = number_in_or(e, device_field("efficiency.memory"), d.memory_efficiency);
     e.finish();
   }
   if (auto n = m.optional("launch_overhead")) {
     d.launch_overhead = quantity_of<Seconds>(file, *n, "launch_overhead");
     if (d.launch_overhead.v < 0) throw error_at(file, *n, "'launch_overhead' must not be negative");
-    check_range(file, *n, field("launch_overhead"), d.launch_overhead.v);
+    check_range(file, *n, device_field("launch_overhead"), d.launch_overhead.v);
   }
   if (auto n = m.optional("thermal")) {
     MapReader t(*n, file, "thermal");
-    d.thermal.ambient = get_in_or(t, field("thermal.ambient"), d.thermal.ambient);
-    d.thermal.resistance = get_in_or(t, field("thermal.resistance"), d.thermal.resistance);
-    d.thermal.time_constant = get_in_or(t, field("thermal.time_constant"), d.thermal.time_constant);
-    d.thermal.limit = get_in_or(t, field("thermal.limit"), d.thermal.limit);
+    d.thermal.ambient = get_in_or(t, device_field("thermal.ambient"), d.thermal.ambient);
+    d.thermal.resistance = get_in_or(t, device_field("thermal.resistance"), d.thermal.resistance);
+    d.thermal.time_constant = get_in_or(t, device_field("thermal.time_constant"), d.thermal.time_constant);
+    d.thermal.limit = get_in_or(t, device_field("thermal.limit"), d.thermal.limit);
     t.finish();
   }
   if (auto n = m.optional("mig_profiles")) d.mig_profiles = read_mig_profiles(file, *n);
@@ -177,7 +177,7 @@ DeviceSpec parse_device_file(const std::string& path) {
   MapReader m(root, path, "catalog entry");
   DeviceSpec d;
   d.file = path;
-  d.name = name_in(m, field("name"));
+  d.name = name_in(m, device_field("name"));
   const std::string stem = std::filesystem::path(path).stem().string();
   if (d.name != stem) {
     throw error_at(path, m.required("name"), fmt::format("name '{}' must match the file name '{}'", d.name, stem));

@@ -31,7 +31,7 @@ std::string_view to_string(SharingMode m) {
 namespace {
 
 // The platform.yaml field at `path` (its range and default).
-const FieldSpec& field(std::string_view path) { return platform_schema().at(path); }
+const FieldSpec& platform_field(std::string_view path) { return platform_schema().at(path); }
 
 SharingMode parse_sharing(const std::string& file, const YAML::Node& node, const std::string& device) {
   const std::string text = scalar_of(file, node, "sharing");
@@ -46,7 +46,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
                   std::optional<ByteRate> node_pcie, const Catalog& catalog, PlatformSpec& out,
                   std::map<std::string, int>& names) {
   MapReader m(node, file, "device");
-  const std::string base_name = name_in(m, field("nodes[].devices[].name"));
+  const std::string base_name = name_in(m, platform_field("nodes[].devices[].name"));
   const YAML::Node type_node = m.required("type");
   const std::string type = scalar_of(file, type_node, "type");
   const DeviceSpec* spec = catalog.find(type);
@@ -54,7 +54,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
     throw error_at(file, type_node,
                    fmt::format("device '{}': unknown catalog entry '{}' (known: {})", base_name, type, catalog.names()));
   }
-  const long long count = int_in_or(m, field("nodes[].devices[].count"), 1);
+  const long long count = int_in_or(m, platform_field("nodes[].devices[].count"), 1);
   DeviceInstance proto;
   proto.node = node_name;
   proto.spec = *spec;
@@ -66,7 +66,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
   }
   if (auto s = m.optional("sharing")) proto.sharing = parse_sharing(file, *s, base_name);
   proto.pcie_bandwidth = node_pcie.value_or(proto.spec.pcie_bandwidth);
-  proto.pcie_bandwidth = get_in_or(m, field("nodes[].devices[].pcie_bandwidth"), proto.pcie_bandwidth);
+  proto.pcie_bandwidth = get_in_or(m, platform_field("nodes[].devices[].pcie_bandwidth"), proto.pcie_bandwidth);
   if (auto pc = m.optional("power_cap")) {
     const Watts cap = quantity_of<Watts>(file, *pc, "power_cap");
     if (!(cap > proto.spec.idle_power)) {
@@ -84,7 +84,7 @@ void parse_device(const std::string& file, const YAML::Node& node, const std::st
     }
     proto.power_cap = cap;
   }
-  proto.queue_limit = static_cast<int>(int_in_or(m, field("nodes[].devices[].queue_limit"), 0));
+  proto.queue_limit = static_cast<int>(int_in_or(m, platform_field("nodes[].devices[].queue_limit"), 0));
   auto mig = m.optional("mig");
   if (mig && mig->IsScalar() && mig->Scalar() == "auto") {
     proto.mig_auto = true;
@@ -144,23 +144,23 @@ ContentionSpec parse_contention(const std::string& file, const YAML::Node& node)
     }
     MapReader p(*n, file, fmt::format("contention '{}'", name));
     c.set(name, p.bool_or("enabled", true));
-    if (name == "l2") c.l2_sensitivity = number_in_or(p, field("contention.l2.sensitivity"), c.l2_sensitivity);
+    if (name == "l2") c.l2_sensitivity = number_in_or(p, platform_field("contention.l2.sensitivity"), c.l2_sensitivity);
     if (name == "time_slice") {
-      c.slice = get_in_or(p, field("contention.time_slice.slice"), c.slice);
+      c.slice = get_in_or(p, platform_field("contention.time_slice.slice"), c.slice);
       if (auto sc = p.optional("switch_cost")) {
         c.switch_cost = quantity_of<Seconds>(file, *sc, "switch_cost");
         if (c.switch_cost.v < 0) throw error_at(file, *n, "'switch_cost' must not be negative");
-        check_range(file, *sc, field("contention.time_slice.switch_cost"), c.switch_cost.v);
+        check_range(file, *sc, platform_field("contention.time_slice.switch_cost"), c.switch_cost.v);
       }
     }
     if (name == "power") {
-      c.compute_power = number_in_or(p, field("contention.power.compute_power"), c.compute_power);
-      c.memory_power = number_in_or(p, field("contention.power.memory_power"), c.memory_power);
-      c.control_period = get_in_or(p, field("contention.power.period"), c.control_period);
+      c.compute_power = number_in_or(p, platform_field("contention.power.compute_power"), c.compute_power);
+      c.memory_power = number_in_or(p, platform_field("contention.power.memory_power"), c.memory_power);
+      c.control_period = get_in_or(p, platform_field("contention.power.period"), c.control_period);
     }
     p.finish();
   }
-  c.sample_interval = get_in_or(m, field("contention.sample_interval"), c.sample_interval);
+  c.sample_interval = get_in_or(m, platform_field("contention.sample_interval"), c.sample_interval);
   m.finish();
   return c;
 }
@@ -213,7 +213,7 @@ PlatformSpec parse_platform(const YAML::Node& root, const std::string& path, con
   MapReader top(root, path, "platform");
   PlatformSpec out;
   out.file = path;
-  out.memory_headroom = number_in_or(top, field("memory_headroom"), out.memory_headroom);
+  out.memory_headroom = number_in_or(top, platform_field("memory_headroom"), out.memory_headroom);
   if (auto c = top.optional("contention")) out.contention = parse_contention(path, *c);
   // A calibration overlay (path relative to this file) replaces the fitted fields of the entries it names.
   std::optional<Catalog> calibrated;
@@ -241,7 +241,7 @@ PlatformSpec parse_platform(const YAML::Node& root, const std::string& path, con
     if (auto p = nm.optional("pcie_bandwidth")) {
       pcie = quantity_of<ByteRate>(path, *p, "pcie_bandwidth");
       if (!(pcie->v > 0)) throw error_at(path, *p, "'pcie_bandwidth' must be greater than zero");
-      check_range(path, *p, field("nodes[].pcie_bandwidth"), pcie->v);
+      check_range(path, *p, platform_field("nodes[].pcie_bandwidth"), pcie->v);
     }
     YAML::Node devs = nm.required("devices");
     require_sequence(path, devs, "devices");

@@ -12,7 +12,7 @@
 namespace gpusim::additivity {
 namespace {
 
-constexpr double INF = std::numeric_limits<double>::infinity();
+constexpr double kUnfinished = std::numeric_limits<double>::infinity();
 
 // The mean of `field` of `device`'s samples over 10 consecutive stretches of the measured window (batch
 // means); empty with too few samples.
@@ -56,7 +56,7 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
     o.batches.push_back(batch_means(m, sc.workloads.run, d, &Sample::occupied));
   }
   const auto& ws = sc.workloads.streams;
-  // Latency of each request in the window: INF when it never finished; `bound` has instead the time it
+  // Latency of each request in the window: kUnfinished when it never finished; `bound` has instead the time it
   // waited until the simulation ended (a lower bound), so that an overloaded run still says by how much.
   const double end = (sc.workloads.run.duration + sc.workloads.run.drain).v;
   std::vector<std::vector<double>> latency(ws.size()), bound(ws.size());
@@ -65,7 +65,7 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
     const Placement& p = plan.placements()[rec.stream];
     if (device >= 0 && units[p.unit].device != device) continue;
     const bool done = rec.status == RequestStatus::COMPLETED;
-    latency[p.stream.workload].push_back(done ? rec.finish - rec.arrival : INF);
+    latency[p.stream.workload].push_back(done ? rec.finish - rec.arrival : kUnfinished);
     bound[p.stream.workload].push_back(done ? rec.finish - rec.arrival : std::max(end - rec.arrival, 1e-9));
   }
   for (std::size_t w = 0; w < ws.size(); ++w) {
@@ -86,7 +86,7 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
       const double late = percentile_sorted(bound[w], quantile) / sla;
       o.lateness.push_back(o.attainment.back() < quantile ? std::max(late, 1 + 1e-9) : late);
     } else {
-      const auto done = std::lower_bound(v.begin(), v.end(), INF) - v.begin();
+      const auto done = std::lower_bound(v.begin(), v.end(), kUnfinished) - v.begin();
       o.attainment.push_back(static_cast<double>(done) / n);
       o.lateness.push_back(0.0);
     }

@@ -22,12 +22,12 @@ namespace gpusim {
 namespace {
 
 // The workloads.yaml field at `path` (its range and default).
-const FieldSpec& field(std::string_view path) { return workloads_schema().at(path); }
+const FieldSpec& workloads_field(std::string_view path) { return workloads_schema().at(path); }
 
 // Reads the optional quantity under `path`'s key (range-checked), or returns `fallback`.
 template <class Q>
 Q optional_in(const std::string& file, MapReader& m, std::string_view path, Q fallback) {
-  const FieldSpec& f = field(path);
+  const FieldSpec& f = workloads_field(path);
   auto n = m.optional(f.key());
   if (!n) return fallback;
   const Q q = quantity_of<Q>(file, *n, f.key());
@@ -90,7 +90,7 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
   const std::string kind = scalar_of(file, kind_node, "kind");
   if (kind == "periodic" || kind == "poisson") {
     a.kind = kind == "periodic" ? ArrivalKind::PERIODIC : ArrivalKind::POISSON;
-    a.rate = get_in<PerSecond>(m, field("workloads[].arrival.rate"));
+    a.rate = get_in<PerSecond>(m, workloads_field("workloads[].arrival.rate"));
   } else if (kind == "trace") {
     a.kind = ArrivalKind::TRACE;
     const YAML::Node f = m.required("file");
@@ -114,14 +114,14 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
                                Precision precision) {
   MapReader m(node, file, fmt::format("model of '{}'", owner));
   StageSpec st;
-  const double flops = get_in<Flops>(m, field("workloads[].model.flops")).v;
+  const double flops = get_in<Flops>(m, workloads_field("workloads[].model.flops")).v;
   const YAML::Node bytes_node = m.required("bytes");
   const double bytes = quantity_of<Bytes>(file, bytes_node, "bytes").v;
   if (!(bytes > 0)) throw error_at(file, bytes_node, "'bytes' must be greater than zero");
-  check_range(file, bytes_node, field("workloads[].model.bytes"), bytes);
+  check_range(file, bytes_node, workloads_field("workloads[].model.bytes"), bytes);
   // Absent weights (-1) come from params.
   double weights = optional_in(file, m, "workloads[].model.weights", Bytes{-1.0}).v;
-  st.params = number_in_or(m, field("workloads[].model.params"), 0.0);
+  st.params = number_in_or(m, workloads_field("workloads[].model.params"), 0.0);
   if (weights < 0) weights = st.params * bytes_per_element(precision);
   if (weights > bytes) {
     throw error_at(file, bytes_node, fmt::format("'bytes' ({}) must include the weights ({}), which are read at "
@@ -133,25 +133,25 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   if (auto a = m.optional("activations")) {
     activations = quantity_of<Bytes>(file, *a, "activations").v;
     if (activations < 0) throw error_at(file, *a, "'activations' must not be negative");
-    check_range(file, *a, field("workloads[].model.activations"), activations);
+    check_range(file, *a, workloads_field("workloads[].model.activations"), activations);
   }
-  const int kernels = static_cast<int>(int_in_or(m, field("workloads[].model.kernels"), 1));
+  const int kernels = static_cast<int>(int_in_or(m, workloads_field("workloads[].model.kernels"), 1));
   KernelShape shape;  // FILL unless the grid is given
   const bool has_blocks = m.optional("blocks").has_value();
   if (has_blocks) {
     shape.kind = KernelClass::GRID;
-    shape.blocks = number_in_or(m, field("workloads[].model.blocks"), 1.0);
+    shape.blocks = number_in_or(m, workloads_field("workloads[].model.blocks"), 1.0);
   }
   if (auto b = m.optional("blocks_per_sm")) {
     if (!has_blocks) throw error_at(file, *b, "'blocks_per_sm' needs 'blocks' (the kernel's grid)");
-    shape.blocks_per_sm = static_cast<int>(int_in_or(m, field("workloads[].model.blocks_per_sm"), 1));
+    shape.blocks_per_sm = static_cast<int>(int_in_or(m, workloads_field("workloads[].model.blocks_per_sm"), 1));
   }
   const bool l2_reuse = m.bool_or("l2_reuse", false);
   st.input_bytes = m.get_or("input", Bytes{0.0});
   st.output_bytes = m.get_or("output", Bytes{0.0});
   if (st.input_bytes.v < 0 || st.output_bytes.v < 0) throw error_at(file, node, "'input' and 'output' must not be negative");
   for (const char* key : {"input", "output"}) {
-    const FieldSpec& f = field(std::string("workloads[].model.") + key);
+    const FieldSpec& f = workloads_field(std::string("workloads[].model.") + key);
     if (auto n = m.optional(key)) check_range(file, *n, f, quantity_of<Bytes>(file, *n, key).v);
   }
   m.finish();
@@ -190,7 +190,7 @@ StageSpec parse_model(const std::string& file, const YAML::Node& node, const std
 FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
   FanoutSpec f;
   if (node.IsScalar()) {
-    const FieldSpec& fixed = field("workloads[].faces_per_frame");
+    const FieldSpec& fixed = workloads_field("workloads[].faces_per_frame");
     const long long v = whole_number_of(file, node, "faces_per_frame", std::stoll(fixed.min), std::stoll(fixed.max));
     f.kind = FanoutSpec::Kind::FIXED;
     f.mean = static_cast<double>(v);
@@ -202,15 +202,15 @@ FanoutSpec parse_fanout(const std::string& file, const YAML::Node& node) {
   const std::string kind = scalar_of(file, kind_node, "kind");
   if (kind == "poisson") {
     f.kind = FanoutSpec::Kind::POISSON;
-    f.mean = number_in_or(m, field("workloads[].faces_per_frame.mean"), -1.0);
+    f.mean = number_in_or(m, workloads_field("workloads[].faces_per_frame.mean"), -1.0);
     if (f.mean <= 0) throw error_at(file, node, "faces_per_frame: poisson needs 'mean' greater than zero");
     f.max = static_cast<int>(m.int_or("max", 1, static_cast<long long>(std::ceil(3 * f.mean)) + 3,
-                                      std::stoll(field("workloads[].faces_per_frame.max").max)));
+                                      std::stoll(workloads_field("workloads[].faces_per_frame.max").max)));
   } else if (kind == "uniform") {
     f.kind = FanoutSpec::Kind::UNIFORM;
-    f.min = static_cast<int>(int_in(m, field("workloads[].faces_per_frame.min")));
+    f.min = static_cast<int>(int_in(m, workloads_field("workloads[].faces_per_frame.min")));
     const YAML::Node max_node = m.required("max");
-    f.max = static_cast<int>(int_in(m, field("workloads[].faces_per_frame.max")));
+    f.max = static_cast<int>(int_in(m, workloads_field("workloads[].faces_per_frame.max")));
     if (f.max < f.min) throw error_at(file, max_node, "faces_per_frame: 'max' must be at least 'min'");
     f.mean = 0.5 * (f.min + f.max);
   } else {
@@ -266,10 +266,10 @@ PlacementSpec parse_placement(const std::string& file, const YAML::Node& node) {
   if (device && devices) throw error_at(file, *devices, "placement has either 'device' or 'devices', not both");
   if (!device && !devices) throw error_at(file, node, "placement needs 'device' or 'devices'");
   if (device) {
-    p.devices.push_back(name_in(m, field("workloads[].placement.device")));
+    p.devices.push_back(name_in(m, workloads_field("workloads[].placement.device")));
     p.device_locs.push_back(loc_of(file, *device));
     if (auto slice = m.optional("slice")) {
-      p.slice = static_cast<int>(int_in_or(m, field("workloads[].placement.slice"), 0));
+      p.slice = static_cast<int>(int_in_or(m, workloads_field("workloads[].placement.slice"), 0));
       p.slice_loc = loc_of(file, *slice);
     }
   } else {
@@ -296,9 +296,9 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "workload");
   StreamSpec s;
   s.loc = loc_of(file, node);
-  s.name = name_in(m, field("workloads[].name"));
-  s.count = static_cast<int>(int_in_or(m, field("workloads[].count"), 1));
-  s.batch = static_cast<int>(int_in_or(m, field("workloads[].batch"), 1));
+  s.name = name_in(m, workloads_field("workloads[].name"));
+  s.count = static_cast<int>(int_in_or(m, workloads_field("workloads[].count"), 1));
+  s.batch = static_cast<int>(int_in_or(m, workloads_field("workloads[].batch"), 1));
   s.precision_loc = s.loc;
   if (auto p = m.optional("precision")) {
     const std::string text = scalar_of(file, *p, "precision");
@@ -309,11 +309,11 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
     s.precision = *prec;
     s.precision_loc = loc_of(file, *p);
   }
-  s.priority = static_cast<int>(int_in_or(m, field("workloads[].priority"), 0));
+  s.priority = static_cast<int>(int_in_or(m, workloads_field("workloads[].priority"), 0));
   if (auto sla = m.optional("sla")) {
     const Seconds v = quantity_of<Seconds>(file, *sla, "sla");
     if (!(v.v > 0)) throw error_at(file, *sla, "'sla' must be greater than zero");
-    check_range(file, *sla, field("workloads[].sla"), v.v);
+    check_range(file, *sla, workloads_field("workloads[].sla"), v.v);
     s.sla = v;
   }
   s.arrival = parse_arrival(file, m.required("arrival"));
@@ -324,7 +324,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
       if (auto d = hm.optional(key)) {
         *out = quantity_of<Seconds>(file, *d, key);
         if (out->v < 0) throw error_at(file, *d, fmt::format("'{}' must not be negative", key));
-        check_range(file, *d, field(std::string("workloads[].host.") + key), out->v);
+        check_range(file, *d, workloads_field(std::string("workloads[].host.") + key), out->v);
       }
     }
     hm.finish();
@@ -342,11 +342,11 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   if (auto b = m.optional("batching")) {
     MapReader bm(*b, file, "batching");
     BatchingSpec spec;
-    spec.max_batch = static_cast<int>(int_in(bm, field("workloads[].batching.max_batch")));
+    spec.max_batch = static_cast<int>(int_in(bm, workloads_field("workloads[].batching.max_batch")));
     if (auto d = bm.optional("max_delay")) {
       spec.max_delay = quantity_of<Seconds>(file, *d, "max_delay");
       if (spec.max_delay.v < 0) throw error_at(file, *b, "'max_delay' must not be negative");
-      check_range(file, *d, field("workloads[].batching.max_delay"), spec.max_delay.v);
+      check_range(file, *d, workloads_field("workloads[].batching.max_delay"), spec.max_delay.v);
     }
     bm.finish();
     s.batching = spec;
@@ -366,7 +366,7 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
 RunSpec parse_run(const std::string& file, const YAML::Node& node) {
   MapReader m(node, file, "run");
   RunSpec r;
-  r.duration = get_in<Seconds>(m, field("run.duration"));
+  r.duration = get_in<Seconds>(m, workloads_field("run.duration"));
   if (auto w = m.optional("warmup")) {
     r.warmup = quantity_of<Seconds>(file, *w, "warmup");
     if (r.warmup.v < 0 || r.warmup >= r.duration) {
@@ -376,9 +376,9 @@ RunSpec parse_run(const std::string& file, const YAML::Node& node) {
   if (auto d = m.optional("drain")) {
     r.drain = quantity_of<Seconds>(file, *d, "drain");
     if (r.drain.v < 0) throw error_at(file, *d, "'drain' must not be negative");
-    check_range(file, *d, field("run.drain"), r.drain.v);
+    check_range(file, *d, workloads_field("run.drain"), r.drain.v);
   }
-  r.seed = static_cast<std::uint64_t>(int_in_or(m, field("run.seed"), 1));
+  r.seed = static_cast<std::uint64_t>(int_in_or(m, workloads_field("run.seed"), 1));
   r.scheduler_loc = loc_of(file, node);
   if (auto s = m.optional("scheduler")) {
     r.scheduler = scalar_of(file, *s, "scheduler");

@@ -10,7 +10,7 @@
 namespace gpusim {
 namespace {
 
-std::string ms(double s) { return std::isfinite(s) ? fmt::format("{:.1f}", 1e3 * s) : std::string("inf"); }
+std::string search_table_ms(double s) { return std::isfinite(s) ? fmt::format("{:.1f}", 1e3 * s) : std::string("inf"); }
 
 /// Over the seeds of one count: the worst latency at the quantile and attainment of each workload, and
 /// the highest occupancy of each device.
@@ -64,10 +64,10 @@ std::string margins(const Worst& w, double quantile) {
   for (const auto& x : w.workloads) {
     if (!x.sla_s) continue;
     const double slack = *x.sla_s - x.latency_q_s;
-    out += fmt::format("{}{} {} ms of {} ms ({})", out.empty() ? "" : ", ", x.name, ms(x.latency_q_s),
-                       ms(*x.sla_s),
+    out += fmt::format("{}{} {} ms of {} ms ({})", out.empty() ? "" : ", ", x.name, search_table_ms(x.latency_q_s),
+                       search_table_ms(*x.sla_s),
                        std::isfinite(slack) && slack >= 0
-                           ? fmt::format("{} ms margin", ms(slack))
+                           ? fmt::format("{} ms margin", search_table_ms(slack))
                            : fmt::format("{:.2f} % within", 100.0 * x.attainment.value_or(0.0)));
   }
   if (out.empty()) out = "no workload has an SLA";
@@ -190,7 +190,7 @@ std::string capacity_question(const CapacityStudy& st) {
       "{:g} % "
       "and the run a steady state, for {} seed(s) from {}; each count simulated {:g} s after a {:g} s "
       "warm-up",
-      st.vary, st.rate_rps, st.sla_s ? ms(*st.sla_s) + " ms" : std::string("none"),
+      st.vary, st.rate_rps, st.sla_s ? search_table_ms(*st.sla_s) + " ms" : std::string("none"),
       st.per_device ? " fit on one GPU of each type" : " fit on the platform",
       others.empty() ? std::string() : " next to " + others, 100.0 * st.quantile, st.seeds, st.seed,
       st.window_s, st.warmup_s);
@@ -211,7 +211,7 @@ std::vector<std::vector<std::string>> capacity_rows(const CapacityStudy& st) {
     const CapacityWorkload* a = varied(at, st.vary);
     const CapacityWorkload* b = varied(beyond, st.vary);
     rows.push_back({s.label, fmt::format("{}", s.answer), fmt::format("{}", s.bound),
-                    a ? ms(a->latency_q_s) : "-", b ? ms(b->latency_q_s) : "-",
+                    a ? search_table_ms(a->latency_q_s) : "-", b ? search_table_ms(b->latency_q_s) : "-",
                     at.simulated ? fmt::format("{:.1f}", 100.0 * busiest(at)) : "-", short_binding(s)});
   }
   return rows;

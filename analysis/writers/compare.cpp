@@ -9,7 +9,7 @@
 namespace gpusim {
 namespace {
 
-std::string pct(const std::optional<double>& f) { return f ? fmt::format("{:.2f}", *f * 100) : "-"; }
+std::string compare_pct(const std::optional<double>& f) { return f ? fmt::format("{:.2f}", *f * 100) : "-"; }
 
 nlohmann::json row_json(const CompareRow& row, int rank) {
   nlohmann::json j;
@@ -66,7 +66,7 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
       continue;
     }
     const std::string mark = r.saturated ? "*" : "";  // not a steady state: see the lines below the table
-    t.add({std::to_string(++rank), r.scheduler, pct(r.sla_attainment) + mark,
+    t.add({std::to_string(++rank), r.scheduler, compare_pct(r.sla_attainment) + mark,
            fmt::format("{:.2f}", r.p99_s * 1e3) + mark,
            fmt::format("{:.1f}", r.throughput_rps), std::to_string(r.devices_used),
            std::to_string(r.units_used), fmt::format("{:.2f}", r.energy_j / 1e3), std::to_string(r.dropped),
@@ -91,7 +91,7 @@ void print_comparison(std::ostream& out, const CompareInfo& o, const Scenario& s
     const auto& spec = sc.workloads.streams[k];
     std::vector<std::string> line{spec.name, spec.sla ? fmt::format("{:g}", spec.sla->v * 1e3) : "-"};
     for (const auto& r : rows) {
-      if (r.error.empty()) line.push_back(pct(r.metrics.workloads[k].sla_attainment));
+      if (r.error.empty()) line.push_back(compare_pct(r.metrics.workloads[k].sla_attainment));
     }
     w.add(line);
   }

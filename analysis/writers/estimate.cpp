@@ -14,7 +14,7 @@ namespace {
 
 std::string rate_text(double per_second) { return fmt::format("{:g}/s", per_second); }
 
-std::string pct(double share) { return fmt::format("{:.2f} %", 100.0 * share); }
+std::string estimate_pct(double share) { return fmt::format("{:.2f} %", 100.0 * share); }
 
 std::string bytes_short(double b) {
   const std::string s = describe_bytes(b);
@@ -125,7 +125,7 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
 
   out << fmt::format("{} on one {} at {}, batch {}; each stream sends {} requests, SLA {} for {} of them\n\n",
                      s.label, d.name, to_string(s.precision), st.batch, rate_text(c.rate.v),
-                     describe_seconds(c.sla.v), pct(1.0 - c.miss));
+                     describe_seconds(c.sla.v), estimate_pct(1.0 - c.miss));
   Table t({"", "value", "how"}, {false, true, false});
   t.add({"compute", "", ""});
   t.add({"  per request", format_si(flops, "FLOPs", 4),
@@ -136,9 +136,9 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
       {"  datasheet \"T\" it takes", format_si(datasheet, "FLOP/s", 4),
        fmt::format("needed / compute efficiency {:g} (kernels sustain at most peak x efficiency): {} of the "
                    "{}'s {} {} peak",
-                   d.compute_efficiency, pct(datasheet / peak), d.name, format_si(peak, "FLOP/s", 4),
+                   d.compute_efficiency, estimate_pct(datasheet / peak), d.name, format_si(peak, "FLOP/s", 4),
                    to_string(s.precision))});
-  t.add({"  device time per stream", pct(share),
+  t.add({"  device time per stream", estimate_pct(share),
          "rate x latency alone: memory traffic and launches count too, not only FLOPs"});
   t.add({"memory", "", ""});
   t.add({"  weights", bytes_short(c.weights.v), "resident once per device: streams of one model share them"});
@@ -167,7 +167,7 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
        fmt::format(
            "copies + S + wait <= SLA for {}: wait = min((N-1) x S, M/D/1 Lundberg bound over random phases); "
            "at N = {}: {}",
-           pct(1.0 - c.miss), b.streams, describe_seconds(latency_bound(c, std::max(1L, b.streams)).v))});
+           estimate_pct(1.0 - c.miss), b.streams, describe_seconds(latency_bound(c, std::max(1L, b.streams)).v))});
   t.add({"  memory", limit_text(b.memory), "weights + N x activations <= usable"});
   t.add({"  streams that fit", fmt::format("{}", b.streams), fmt::format("bound by {}", b.limit)});
   t.print(out);
@@ -178,13 +178,13 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
         "warm-up, seed {}, every contention mechanism on. A count meets the SLA when {} of its requests do "
         "and the GPU went idle at times (held < {:g} % of the window; a saturated GPU's queue only "
         "grows)\n\n",
-        d.name, describe_seconds(s.measured.v), describe_seconds(s.warmup.v), s.seed, pct(1.0 - c.miss),
+        d.name, describe_seconds(s.measured.v), describe_seconds(s.warmup.v), s.seed, estimate_pct(1.0 - c.miss),
         100 * s.saturated_share);
     Table r({"streams", "GPU occupied", "p99 latency", "SLA attainment", "min clock MHz", "verdict"},
             {true, true, true, true, true, false});
     for (const auto& [n, x] : sims) {
-      r.add({std::to_string(n), pct(x.occupied), std::isfinite(x.p99_s) ? describe_seconds(x.p99_s) : "-",
-             pct(x.attainment), fmt::format("{:.0f}", x.min_clock_hz / 1e6),
+      r.add({std::to_string(n), estimate_pct(x.occupied), std::isfinite(x.p99_s) ? describe_seconds(x.p99_s) : "-",
+             estimate_pct(x.attainment), fmt::format("{:.0f}", x.min_clock_hz / 1e6),
              x.meets                                       ? "meets"
              : x.saturated && x.attainment >= 1.0 - c.miss ? "saturated"
                                                            : "misses"});
@@ -196,7 +196,7 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
                                        d.name, to_string(s.precision), st.batch);
   if (answer == 0) {
     out << fmt::format("answer: no stream of {} meets {} for {} of its requests{}\n", what,
-                       describe_seconds(c.sla.v), pct(1.0 - c.miss),
+                       describe_seconds(c.sla.v), estimate_pct(1.0 - c.miss),
                        b.memory == 0 ? ": one stream does not fit in memory" : "");
     return;
   }
@@ -207,11 +207,11 @@ void print_estimate(std::ostream& out, const CapacityEstimate& s) {
     const CountOutcome& x = sims.at(answer + 1);
     next = x.attainment >= 1.0 - c.miss
                ? fmt::format("; {} saturate the GPU ({} held: the queue only grows)", answer + 1,
-                             pct(x.occupied))
-               : fmt::format("; {} miss it ({} attainment)", answer + 1, pct(x.attainment));
+                             estimate_pct(x.occupied))
+               : fmt::format("; {} miss it ({} attainment)", answer + 1, estimate_pct(x.attainment));
   }
   out << fmt::format("answer: {} streams of {} meet {} for {} of their requests ({}{}){}\n", answer, what,
-                     describe_seconds(c.sla.v), pct(1.0 - c.miss),
+                     describe_seconds(c.sla.v), estimate_pct(1.0 - c.miss),
                      simulate_on ? "simulated; analytic " : "analytic, not simulated",
                      simulate_on ? std::to_string(b.streams) : "", next);
   out << fmt::format(

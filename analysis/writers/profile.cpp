@@ -17,7 +17,7 @@ std::string shape_text(const Shape& s) {
 }  // namespace
 
 nlohmann::ordered_json profile_json(const ProfileRequest& o, const ModelCost& m,
-                                    const std::optional<DeviceView>& dv) {
+                                    const std::optional<ProfileDevice>& dv) {
   nlohmann::ordered_json j;
   j["model"] = o.label;
   j["name"] = m.name;
@@ -84,7 +84,7 @@ nlohmann::ordered_json profile_json(const ProfileRequest& o, const ModelCost& m,
 }
 
 void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& m,
-                   const std::optional<DeviceView>& dv) {
+                   const std::optional<ProfileDevice>& dv) {
   const Precision p = o.precision;
   const double total_flops = m.total_flops();
   std::vector<std::string> headers{"layer",   "op",     "output shape", "MMACs", "MFLOPs",

@@ -19,10 +19,10 @@ struct ProfileRequest {
 
 /// Layers, totals and (with a device) roofline times as JSON.
 nlohmann::ordered_json profile_json(const ProfileRequest& o, const ModelCost& m,
-                                    const std::optional<DeviceView>& dv);
+                                    const std::optional<ProfileDevice>& dv);
 
 /// The layer table, the totals and (with a device) the time on it.
 void print_profile(std::ostream& out, const ProfileRequest& o, const ModelCost& m,
-                   const std::optional<DeviceView>& dv);
+                   const std::optional<ProfileDevice>& dv);
 
 }  // namespace gpusim

@@ -13,7 +13,7 @@ namespace gpusim {
 namespace {
 
 std::string time_s(double t) { return t < 0 ? std::string() : fmt::format("{:.9f}", t); }
-std::string ms(double seconds) { return fmt::format("{:.6f}", seconds * 1e3); }
+std::string records_ms(double seconds) { return fmt::format("{:.6f}", seconds * 1e3); }
 
 std::string requests_csv(const Scenario& sc, const Plan& plan, const SimResult& r,
                          const std::vector<RequestTime>& times) {
@@ -29,10 +29,10 @@ std::string requests_csv(const Scenario& sc, const Plan& plan, const SimResult& 
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", t.request, spec.name, t.instance,
                        plan.units()[static_cast<std::size_t>(t.unit)].name, status_name(rec.status),
                        in_window(run, rec) ? 1 : 0, time_s(rec.arrival), time_s(rec.start),
-                       done ? time_s(rec.finish) : "", done ? ms(rec.finish - rec.arrival) : "",
-                       rec.start >= 0 ? ms(pre) : "", rec.start >= 0 ? ms(rec.start - rec.arrival - pre) : "",
-                       done ? ms(rec.finish - post - rec.start) : "", done ? ms(t.output) : "",
-                       done ? ms(post) : "", t.stages.size());
+                       done ? time_s(rec.finish) : "", done ? records_ms(rec.finish - rec.arrival) : "",
+                       rec.start >= 0 ? records_ms(pre) : "", rec.start >= 0 ? records_ms(rec.start - rec.arrival - pre) : "",
+                       done ? records_ms(rec.finish - post - rec.start) : "", done ? records_ms(t.output) : "",
+                       done ? records_ms(post) : "", t.stages.size());
   }
   return out;
 }
@@ -43,7 +43,7 @@ std::string stages_csv(const Scenario& sc, const std::vector<RequestTime>& times
     const auto& spec = sc.workloads.streams[static_cast<std::size_t>(t.workload)];
     for (const StageTime& s : t.stages) {
       out += fmt::format("{},{},{},{},{},{},{},{},{}\n", t.request, spec.name, spec.stages[s.stage].name, s.stage,
-                         s.batch, time_s(s.start), time_s(s.finish), ms(s.queue), ms(s.service()));
+                         s.batch, time_s(s.start), time_s(s.finish), records_ms(s.queue), records_ms(s.service()));
     }
   }
   return out;
@@ -95,9 +95,9 @@ std::string latency_csv(const Scenario& sc, const Plan& plan, const SimResult& r
       const bool any = !lat.empty();
       const double mean = any ? std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size()) : 0;
       out += fmt::format("{},{:.6f},{},{},{},{},{},{},{},{}\n", sc.workloads.streams[w].name,
-                         static_cast<double>(k + 1) * dt, a.arrived[k], a.finished[k], any ? ms(mean) : "",
-                         any ? ms(percentile_sorted(lat, 0.50)) : "", any ? ms(percentile_sorted(lat, 0.99)) : "",
-                         any ? ms(lat.back()) : "", arrived - dropped - started, started - finished);
+                         static_cast<double>(k + 1) * dt, a.arrived[k], a.finished[k], any ? records_ms(mean) : "",
+                         any ? records_ms(percentile_sorted(lat, 0.50)) : "", any ? records_ms(percentile_sorted(lat, 0.99)) : "",
+                         any ? records_ms(lat.back()) : "", arrived - dropped - started, started - finished);
     }
   }
   return out;

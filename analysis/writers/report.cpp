@@ -15,8 +15,8 @@
 namespace gpusim {
 namespace {
 
-std::string ms(double seconds) { return fmt::format("{:.2f}", seconds * 1e3); }
-std::string pct(double fraction) { return fmt::format("{:.1f}", fraction * 100.0); }
+std::string report_ms(double seconds) { return fmt::format("{:.2f}", seconds * 1e3); }
+std::string report_pct(double fraction) { return fmt::format("{:.1f}", fraction * 100.0); }
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
@@ -69,9 +69,9 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
     const std::string mark = w.saturation.saturated ? "*" : "";  // not a steady state: see below the table
     wt.add({w.name, std::to_string(w.streams), join(w.devices), std::to_string(w.generated),
             std::to_string(w.completed), std::to_string(w.dropped), std::to_string(w.unfinished),
-            fmt::format("{:.1f}", w.throughput_rps), ms(w.latency.mean), ms(w.latency.p50), ms(w.latency.p95),
-            ms(w.latency.p99) + mark, ms(w.latency.max), w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
-            (w.sla_attainment ? pct(*w.sla_attainment) : "-") + mark,
+            fmt::format("{:.1f}", w.throughput_rps), report_ms(w.latency.mean), report_ms(w.latency.p50), report_ms(w.latency.p95),
+            report_ms(w.latency.p99) + mark, report_ms(w.latency.max), w.sla_s ? fmt::format("{:g}", *w.sla_s * 1e3) : "-",
+            (w.sla_attainment ? report_pct(*w.sla_attainment) : "-") + mark,
             fmt::format("{:.3f}", w.achieved_flops / 1e12)});
   }
   out << "Workloads\n";
@@ -79,7 +79,7 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   for (const auto& w : m.workloads) {
     if (w.host_pre_s + w.host_post_s <= 0) continue;
     out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n", w.name,
-                       ms(w.host_pre_s + w.host_post_s), ms(w.host_pre_s), ms(w.host_post_s));
+                       report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s), report_ms(w.host_post_s));
   }
   print_saturation(out, m);
   Table st({"workload", "stage", "runs", "mean batch", "mean ms", "p95 ms", "p99 ms", "done at p50 ms",
@@ -89,8 +89,8 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   for (const auto& w : m.workloads) {
     for (const auto& s : w.stages) {
       any_stage = true;
-      st.add({w.name, s.name, std::to_string(s.runs), fmt::format("{:.2f}", s.mean_batch), ms(s.latency.mean),
-              ms(s.latency.p95), ms(s.latency.p99), ms(s.done_at.p50), ms(s.done_at.p99)});
+      st.add({w.name, s.name, std::to_string(s.runs), fmt::format("{:.2f}", s.mean_batch), report_ms(s.latency.mean),
+              report_ms(s.latency.p95), report_ms(s.latency.p99), report_ms(s.done_at.p50), report_ms(s.done_at.p99)});
     }
   }
   if (any_stage) {
@@ -101,8 +101,8 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
             "memory used GB", "memory GB", "kernels", "switches"},
            {false, false, false, false, true, true, true, true, true, true, true, true});
   for (const auto& d : m.devices) {
-    dt.add({d.name, d.type, d.node, d.sharing, std::to_string(d.streams), pct(d.utilization),
-            pct(d.bandwidth_utilization), pct(d.occupied), fmt::format("{:.2f}", d.memory_bytes / 1e9),
+    dt.add({d.name, d.type, d.node, d.sharing, std::to_string(d.streams), report_pct(d.utilization),
+            report_pct(d.bandwidth_utilization), report_pct(d.occupied), fmt::format("{:.2f}", d.memory_bytes / 1e9),
             fmt::format("{:.1f}", d.memory_capacity / 1e9), std::to_string(d.kernels), std::to_string(d.switches)});
   }
   out << "\nDevices\n";

@@ -111,7 +111,7 @@ std::string short_path(const std::string& path, const std::vector<std::string>& 
   }
 }
 
-std::string pct(double f) { return fmt::format("{:.1f}", f * 100); }
+std::string sweep_pct(double f) { return fmt::format("{:.1f}", f * 100); }
 
 // "12.3" for one value; "12.3 ± 1.1" for the mean and the half width of the 95 % Student-t interval of
 // several (analysis/seeds.hpp).
@@ -386,9 +386,9 @@ void print_sweep(std::ostream& out, const SweepLayout& l, const std::vector<Swee
     for (const auto& w : l.workload_names) {
       const auto& [p99, sla] = per_workload[w];
       line.push_back(spread(p99, [](double x) { return fmt::format("{:.2f}", x); }));
-      line.push_back(spread(sla, pct));
+      line.push_back(spread(sla, sweep_pct));
     }
-    line.push_back(spread(occupied, pct));
+    line.push_back(spread(occupied, sweep_pct));
     line.push_back(spread(energy, [](double x) { return fmt::format("{:.2f}", x / 1e3); }));
     std::string flag = saturated == 0 ? "-" : j - i - failed == saturated ? "yes" : fmt::format("{} of {}", saturated, j - i - failed);
     if (failed > 0) flag = failed == j - i ? "error" : fmt::format("{}; {} error", flag, failed);

@@ -11,14 +11,14 @@
 namespace gpusim {
 namespace {
 
-const ParamDecl<double> kMaxUtilization{"max_utilization", 0.9, ParamRange::positive(),
+const ParamDecl<double> kBestFitMaxUtilization{"max_utilization", 0.9, ParamRange::positive(),
                                         "a unit is full when its predicted utilisation (sum of rate x "
                                         "isolated time) would pass this; large values pack by memory only"};
 
 class BestFit : public Scheduler {
  public:
   explicit BestFit(const Params& p)
-      : max_utilization_(kMaxUtilization.read(p, scheduler_label("best-fit"))) {}
+      : max_utilization_(kBestFitMaxUtilization.read(p, scheduler_label("best-fit"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -76,7 +76,7 @@ class BestFit : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     BestFit, "best-fit",
-    "memory bin packing onto the fewest units (largest first, best fit, load limit); FCFS", kMaxUtilization);
+    "memory bin packing onto the fewest units (largest first, best fit, load limit); FCFS", kBestFitMaxUtilization);
 
 }  // namespace
 }  // namespace gpusim

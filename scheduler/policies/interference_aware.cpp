@@ -38,7 +38,7 @@ struct Cost {
   }
 };
 
-const ParamDecl<double> kMaxUtilization{
+const ParamDecl<double> kAwareMaxUtilization{
     "max_utilization",
     0.95,
     {0.01, 1.0},
@@ -47,7 +47,7 @@ const ParamDecl<double> kMaxUtilization{
 class InterferenceAware : public Scheduler {
  public:
   explicit InterferenceAware(const Params& p)
-      : max_utilization_(kMaxUtilization.read(p, scheduler_label("interference-aware"))) {}
+      : max_utilization_(kAwareMaxUtilization.read(p, scheduler_label("interference-aware"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -121,7 +121,7 @@ class InterferenceAware : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     InterferenceAware, "interference-aware",
-    "places where co-runners' predicted compute and bandwidth slowdown grows least; FCFS", kMaxUtilization);
+    "places where co-runners' predicted compute and bandwidth slowdown grows least; FCFS", kAwareMaxUtilization);
 
 }  // namespace
 }  // namespace gpusim

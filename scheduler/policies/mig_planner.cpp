@@ -36,16 +36,16 @@
 namespace gpusim {
 namespace {
 
-const ParamDecl<double> kSlaFraction{
+const ParamDecl<double> kMigSlaFraction{
     "sla_fraction", 0.8, {0.01, 1.0}, "share of the SLA the predicted latency on a slice may take"};
-const ParamDecl<double> kMaxUtilization{
+const ParamDecl<double> kMigMaxUtilization{
     "max_utilization", 0.9, {0.01, 1.0}, "predicted utilisation a slice may reach"};
 
 class MigPlanner : public Scheduler {
  public:
   explicit MigPlanner(const Params& p)
-      : sla_fraction_(kSlaFraction.read(p, scheduler_label("mig-planner"))),
-        max_utilization_(kMaxUtilization.read(p, scheduler_label("mig-planner"))) {}
+      : sla_fraction_(kMigSlaFraction.read(p, scheduler_label("mig-planner"))),
+        max_utilization_(kMigMaxUtilization.read(p, scheduler_label("mig-planner"))) {}
 
   std::vector<std::vector<std::string>> partition(const std::vector<StreamView>& streams,
                                                   const std::vector<MigChoice>& choices) override;
@@ -305,7 +305,7 @@ std::vector<int> MigPlanner::place(const std::vector<StreamView>& streams,
 
 GPUSIM_REGISTER_SCHEDULER(MigPlanner, "mig-planner",
                           "`mig: auto`: the smallest MIG slice per stream that fits its memory and SLA",
-                          kSlaFraction, kMaxUtilization);
+                          kMigSlaFraction, kMigMaxUtilization);
 
 }  // namespace
 }  // namespace gpusim

@@ -29,21 +29,21 @@
 namespace gpusim {
 namespace {
 
-const ParamDecl<double> kSlaFraction{
+const ParamDecl<double> kMpsSlaFraction{
     "sla_fraction", 0.8, {0.01, 1.0}, "share of the SLA the predicted latency may take"};
-const ParamDecl<double> kMaxUtilization{
+const ParamDecl<double> kMpsMaxUtilization{
     "max_utilization",
     0.9,
     {0.01, 1.0},
     "a stream's busy fraction, rate x service time, must stay below this"};
-const ParamDecl<double> kMinShare{"min_share", 0.05, {0.001, 1.0}, "smallest share a stream is given"};
+const ParamDecl<double> kMpsMinShare{"min_share", 0.05, {0.001, 1.0}, "smallest share a stream is given"};
 
 class MpsShare : public Scheduler {
  public:
   explicit MpsShare(const Params& p)
-      : sla_fraction_(kSlaFraction.read(p, scheduler_label("mps-share"))),
-        max_utilization_(kMaxUtilization.read(p, scheduler_label("mps-share"))),
-        min_share_(kMinShare.read(p, scheduler_label("mps-share"))) {}
+      : sla_fraction_(kMpsSlaFraction.read(p, scheduler_label("mps-share"))),
+        max_utilization_(kMpsMaxUtilization.read(p, scheduler_label("mps-share"))),
+        min_share_(kMpsMinShare.read(p, scheduler_label("mps-share"))) {}
 
   std::vector<int> place(const std::vector<StreamView>& streams,
                          const std::vector<DeviceView>& units) override {
@@ -133,8 +133,8 @@ class MpsShare : public Scheduler {
 
 GPUSIM_REGISTER_SCHEDULER(
     MpsShare, "mps-share",
-    "MPS shares sized so each stream's predicted latency meets its SLA; balanced placement", kSlaFraction,
-    kMaxUtilization, kMinShare);
+    "MPS shares sized so each stream's predicted latency meets its SLA; balanced placement", kMpsSlaFraction,
+    kMpsMaxUtilization, kMpsMinShare);
 
 }  // namespace
 }  // namespace gpusim

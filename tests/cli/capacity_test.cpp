@@ -18,12 +18,12 @@ namespace {
 // thermal limits are off, so the clock stays at boost. 7 streams use 91.2 % of the GPU and, FIFO, wait at
 // most 6 requests' time (78 ms): every request meets the 1 s SLA. 8 streams ask for 104.2 %: the queue
 // grows without bound, so the answer is 7 and saturation binds at 8.
-const char* kPlatform = R"(nodes:
+const char* kCapacityPlatform = R"(nodes:
   - name: n0
     devices:
       - {name: gpu, type: T4}
 )";
-const char* kWorkloads = R"(run: {duration: 4s, warmup: 1s, seed: 3}
+const char* kCapacityWorkloads = R"(run: {duration: 4s, warmup: 1s, seed: 3}
 workloads:
   - name: cam
     count: 1
@@ -38,8 +38,8 @@ struct Files {
   std::string platform = dir.file("platform.yaml");
   std::string workloads = dir.file("workloads.yaml");
   Files() {
-    std::ofstream(platform) << kPlatform;
-    std::ofstream(workloads) << kWorkloads;
+    std::ofstream(platform) << kCapacityPlatform;
+    std::ofstream(workloads) << kCapacityWorkloads;
   }
   std::string args(const std::string& extra, const std::string& vary = "cam") const {
     return "capacity " + quoted(platform) + " " + quoted(workloads) + " --vary " + vary +

@@ -41,15 +41,10 @@ std::string workloads(const std::string& rate, const std::string& sla) {
          "    model: {flops: 52.65Gf, bytes: 1MB, kernels: 1}\n";
 }
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
 Outcome run(const TempDir& tmp, const std::string& rate, const std::string& sla,
             const std::string& command = "run") {
-  write(tmp.file("platform.yaml"), kPlatform);
-  write(tmp.file("workloads.yaml"), workloads(rate, sla));
+  write_file(tmp.file("platform.yaml"), kPlatform);
+  write_file(tmp.file("workloads.yaml"), workloads(rate, sla));
   return gpusim(tmp, command + " " + quoted(tmp.file("platform.yaml")) + " " +
                          quoted(tmp.file("workloads.yaml")) + " --json " + quoted(tmp.file("out.json")) +
                          (command == "run" ? " --additivity off" : ""));

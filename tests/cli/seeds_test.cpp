@@ -13,10 +13,10 @@
 namespace gpusim::test {
 namespace {
 
-const std::string kQuickstart = std::string(GPUSIM_EXAMPLES_DIR) + "/quickstart/";
+const std::string kSeedsQuickstart = std::string(GPUSIM_EXAMPLES_DIR) + "/quickstart/";
 // The quickstart (2 A100s, 4 ResNet-50 streams at 50/s each, SLA 50 ms) shortened to 3 s.
-const std::string kFiles = quoted(kQuickstart + "platform.yaml") + " " +
-                           quoted(kQuickstart + "workloads.yaml") +
+const std::string kFiles = quoted(kSeedsQuickstart + "platform.yaml") + " " +
+                           quoted(kSeedsQuickstart + "workloads.yaml") +
                            " --set run.duration=3s --set run.warmup=1s -q";
 
 TEST(SeedsOption, RunMeanIsTheMeanOfSingleSeedRuns) {

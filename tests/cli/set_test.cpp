@@ -14,11 +14,6 @@ namespace {
 
 const std::string kQuickstart = std::string(GPUSIM_EXAMPLES_DIR) + "/quickstart/";
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
 // `text` with its one occurrence of `from` replaced by `to`.
 std::string edited(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -51,10 +46,10 @@ void make_inputs(const TempDir& tmp) {
   const std::string platform = slurp(kQuickstart + "platform.yaml");
   const std::string workloads = slurp(kQuickstart + "workloads.yaml");
   ASSERT_EQ(platform.find("contention"), std::string::npos);
-  write(tmp.file("set/platform.yaml"), platform);
-  write(tmp.file("set/workloads.yaml"), workloads);
-  write(tmp.file("edited/platform.yaml"), platform + "contention:\n  power: off\n");
-  write(tmp.file("edited/workloads.yaml"),
+  write_file(tmp.file("set/platform.yaml"), platform);
+  write_file(tmp.file("set/workloads.yaml"), workloads);
+  write_file(tmp.file("edited/platform.yaml"), platform + "contention:\n  power: off\n");
+  write_file(tmp.file("edited/workloads.yaml"),
         edited(edited(workloads, "count: 4", "count: 6"), "duration: 20s", "duration: 5s"));
 }
 

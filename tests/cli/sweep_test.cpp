@@ -18,11 +18,11 @@
 namespace gpusim::test {
 namespace {
 
-const std::string kPlatform = std::string(GPUSIM_EXAMPLES_DIR) + "/quickstart/platform.yaml";
+const std::string kSweepPlatform = std::string(GPUSIM_EXAMPLES_DIR) + "/quickstart/platform.yaml";
 
 // One workload of periodic arrivals (100 requests/s per stream) on the quickstart's two A100s, 1 s measured
 // after a 0.5 s warm-up: a stream completes 100 requests in the window when nothing saturates.
-const char* kWorkloads = R"(run:
+const char* kSweepWorkloads = R"(run:
   duration: 1.5s
   warmup: 0.5s
   seed: 7
@@ -39,12 +39,12 @@ workloads:
 
 std::string workloads_file(const TempDir& tmp) {
   const std::string path = tmp.file("workloads.yaml");
-  std::ofstream(path) << kWorkloads;
+  std::ofstream(path) << kSweepWorkloads;
   return path;
 }
 
 std::string sweep_args(const TempDir& tmp, const std::string& extra) {
-  return "sweep " + quoted(kPlatform) + " " + quoted(workloads_file(tmp)) + " " + extra;
+  return "sweep " + quoted(kSweepPlatform) + " " + quoted(workloads_file(tmp)) + " " + extra;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -28,7 +28,7 @@ Scenario one_device(SharingMode mode) {
   return sc;
 }
 
-double latency(const RequestRecord& r) { return r.finish - r.arrival; }
+double latency_of(const RequestRecord& r) { return r.finish - r.arrival; }
 
 // A stream of one compute-bound kernel of `ms` milliseconds on the whole A100 (13.65e9 FP32 FLOPs per
 // ms at 19.5 TFLOP/s x 0.7) launched as `blocks` blocks, 5 resident per SM: 540 slots on 108 SMs, so
@@ -109,7 +109,7 @@ TEST(Batching, BatchedRequestsReadTheWeightsOnce) {
   sc.workloads.streams.push_back(s);
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 4u);
-  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 1.4e-3, 1e-9);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency_of(q), 1.4e-3, 1e-9);
   EXPECT_EQ(r.kernels, 1u);
   // Without batching: four contexts one after another, weights read four times, three switches.
   sc.platform.contention.batching = false;
@@ -127,7 +127,7 @@ TEST(Batching, ALoneRequestWaitsForTheMaximumDelay) {
   sc.workloads.streams.push_back(s);
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 1u);
-  EXPECT_NEAR(latency(r.requests[0]), 0.010 + 1.1e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 0.010 + 1.1e-3, 1e-9);
 }
 
 TEST(Mig, ASliceIsUnaffectedWhenTheOtherSlicesAreSaturated) {
@@ -164,7 +164,7 @@ TEST(Mps, AShareCapsAStreamsComputeRate) {
   Scenario sc = one_device(SharingMode::MPS);
   sc.workloads.streams.push_back(stream("c", 13.65e9, 1e3, 1, at_times({0.5})));
   const SimResult r = run(sc, nullptr, {0.5});
-  EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 2e-3, 1e-9);
 }
 
 // Spatial sharing under MPS (issue 9, item 2): kernels of different contexts run side by side on the SMs
@@ -176,12 +176,12 @@ TEST(Mps, TwoKernelsOfFortyPercentOfTheSmsOverlapCompletely) {
   sc.workloads.streams.push_back(grid_stream("b", 1.0, 216, at_times({0.5})));
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 2u);
-  EXPECT_NEAR(latency(r.requests[0]), 2.5e-3, 1e-9);
-  EXPECT_NEAR(latency(r.requests[1]), 2.5e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 2.5e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
   // Time-sliced, the second waits for the first and a context switch: 2.5 and 5 ms + the switch.
   sc.platform.devices[0].sharing = SharingMode::TIME_SLICE;
   const SimResult ts = run(sc);
-  EXPECT_NEAR(std::max(latency(ts.requests[0]), latency(ts.requests[1])),
+  EXPECT_NEAR(std::max(latency_of(ts.requests[0]), latency_of(ts.requests[1])),
               5e-3 + sc.platform.contention.switch_cost.v, 1e-9);
 }
 
@@ -194,8 +194,8 @@ TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
   sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 2u);
-  EXPECT_NEAR(latency(r.requests[0]), 1e-3 / 0.6, 1e-9);
-  EXPECT_NEAR(latency(r.requests[1]), 2.5e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 / 0.6, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
 }
 
 TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {
@@ -205,7 +205,7 @@ TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {
   sc.workloads.streams.push_back(grid_stream("small", 0.1, 27, at_times({0.5})));
   const SimResult r = run(sc, nullptr, {0.1});
   ASSERT_EQ(r.requests.size(), 1u);
-  EXPECT_NEAR(latency(r.requests[0]), 2e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 2e-3, 1e-9);
 }
 
 TEST(Mps, TheTraceShowsACappedKernelOnTheSmsItsContextMayHold) {
@@ -254,8 +254,8 @@ TEST(Pcie, InputsCrossTheHostLinkBeforeTheKernels) {
   s.stages[0].input_bytes = Bytes{100e6};
   sc.workloads.streams.push_back(s);
   const SimResult r = run(sc);
-  EXPECT_NEAR(latency(r.requests[0]), 4e-3 + 1e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 4e-3 + 1e-3, 1e-9);
   sc.platform.contention.pcie = false;
   const SimResult off = run(sc);
-  EXPECT_NEAR(latency(off.requests[0]), 1e-3, 1e-9);
+  EXPECT_NEAR(latency_of(off.requests[0]), 1e-3, 1e-9);
 }

@@ -24,6 +24,12 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+/// Writes `text` to `path` (replacing it), for the tests' input files.
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
 /// What a command did: exit code (-1 when a signal ended it), its stdout and stderr, its wall time.
 struct Outcome {
   int exit_code = -1;

@@ -24,7 +24,7 @@ Scenario one_workload(double duration_s) {
   return sc;
 }
 
-Plan plan_of(const Scenario& sc) { return PlanBuilder(sc, "test").add_device(0).place_all({0}).build(); }
+Plan device0_plan(const Scenario& sc) { return PlanBuilder(sc, "test").add_device(0).place_all({0}).build(); }
 
 // Records of one FIFO server with a fixed service time: request i ends at max(arrival, previous end) +
 // service. The server is occupied `occupied` of the window.
@@ -56,7 +56,7 @@ TEST(Saturation, RisingBacklogIsFlaggedWithHandCheckedNumbers) {
   // [7.5 s, 10 s) likewise 175.9. The growth of 150 is above both the floor (30) and 2 % of the 750 arrivals
   // between the quarters' centres (15).
   const Scenario sc = one_workload(10.0);
-  const auto v = assess_saturation(sc, plan_of(sc), fifo(every_10ms(), 0.0125, 10.0));
+  const auto v = assess_saturation(sc, device0_plan(sc), fifo(every_10ms(), 0.0125, 10.0));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_TRUE(v[0].saturated);
   EXPECT_EQ(v[0].figures.arrived, 1000u);
@@ -72,7 +72,7 @@ TEST(Saturation, RisingBacklogIsFlaggedWithHandCheckedNumbers) {
 TEST(Saturation, StableQueueIsNotFlagged) {
   // Service 5 ms between arrivals 10 ms apart: at most one request in the system, half the time.
   const Scenario sc = one_workload(10.0);
-  const auto v = assess_saturation(sc, plan_of(sc), fifo(every_10ms(), 0.005, 10.0));
+  const auto v = assess_saturation(sc, device0_plan(sc), fifo(every_10ms(), 0.005, 10.0));
   EXPECT_FALSE(v[0].saturated) << v[0].reason;
   EXPECT_EQ(v[0].reason, "");
   EXPECT_NEAR(v[0].figures.backlog_first, 0.5, 0.01);
@@ -87,7 +87,7 @@ SaturationVerdict md1(double rho) {
   std::exponential_distribution<double> gap(rho / service);
   std::vector<double> arrivals;
   for (double t = gap(rng); t < 100.0; t += gap(rng)) arrivals.push_back(t);
-  return assess_saturation(sc, plan_of(sc), fifo(arrivals, service, 100.0, std::min(rho, 0.98)))[0];
+  return assess_saturation(sc, device0_plan(sc), fifo(arrivals, service, 100.0, std::min(rho, 0.98)))[0];
 }
 
 TEST(Saturation, MD1AtNinetyPercentIsSteadyAndAtHundredTenIsNot) {
@@ -136,15 +136,15 @@ TEST(Saturation, OccupancyOfAnMpsDeviceIsNotACriterion) {
   // Under MPS contexts run side by side: a device held all the time may still have room.
   Scenario sc = one_workload(10.0);
   sc.platform.devices[0].sharing = SharingMode::MPS;
-  const auto v = assess_saturation(sc, plan_of(sc), fifo(every_10ms(), 0.005, 10.0, 1.0));
+  const auto v = assess_saturation(sc, device0_plan(sc), fifo(every_10ms(), 0.005, 10.0, 1.0));
   EXPECT_FALSE(v[0].saturated) << v[0].reason;
   sc.platform.devices[0].sharing = SharingMode::TIME_SLICE;
-  EXPECT_TRUE(assess_saturation(sc, plan_of(sc), fifo(every_10ms(), 0.005, 10.0, 1.0))[0].saturated);
+  EXPECT_TRUE(assess_saturation(sc, device0_plan(sc), fifo(every_10ms(), 0.005, 10.0, 1.0))[0].saturated);
 }
 
 TEST(Saturation, MetricsCarryTheVerdictAndASaturatedPolicyRanksBelowASteadyOneAtEqualAttainment) {
   const Scenario sc = one_workload(10.0);
-  const RunMetrics m = compute_metrics(sc, plan_of(sc), fifo(every_10ms(), 0.0125, 10.0));
+  const RunMetrics m = compute_metrics(sc, device0_plan(sc), fifo(every_10ms(), 0.0125, 10.0));
   EXPECT_TRUE(m.workloads[0].saturation.saturated);
   CompareRow steady;
   steady.scheduler = "b";

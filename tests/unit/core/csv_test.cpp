@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "tests/support/config_error.hpp"
 
 namespace gpusim {
 namespace {
@@ -20,23 +21,12 @@ CsvFile parse(const std::string& text, const std::vector<std::string>& required,
   return CsvFile(in, "t.csv", required, optional);
 }
 
-// The message of the ConfigError that `f` throws ("" when none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(SplitCsvLine, CommasQuotesAndCarriageReturns) {
   EXPECT_EQ(split_csv_line("a,b,,c", "x"), (std::vector<std::string>{"a", "b", "", "c"}));
   EXPECT_EQ(split_csv_line("\"a, b\",\"say \"\"hi\"\"\",c\r", "x"),
             (std::vector<std::string>{"a, b", "say \"hi\"", "c"}));
   EXPECT_EQ(split_csv_line("", "x"), (std::vector<std::string>{""}));
-  EXPECT_EQ(error_of([] { split_csv_line("a,\"open", "t.csv:4"); }),
+  EXPECT_EQ(test::config_error([] { split_csv_line("a,\"open", "t.csv:4"); }),
             "t.csv:4: error: unterminated quoted field");
 }
 
@@ -58,12 +48,12 @@ TEST(CsvFile, OptionalColumnsAndColumnOrder) {
 }
 
 TEST(CsvFile, HeaderErrorsNameTheHeaderLine) {
-  EXPECT_EQ(error_of([] { parse("# only a comment\n", {"a"}); }), "t.csv: error: no header line");
-  EXPECT_EQ(error_of([] { parse("#\na,colour\n", {"a"}, {"b"}); }),
+  EXPECT_EQ(test::config_error([] { parse("# only a comment\n", {"a"}); }), "t.csv: error: no header line");
+  EXPECT_EQ(test::config_error([] { parse("#\na,colour\n", {"a"}, {"b"}); }),
             "t.csv:2: error: unknown column 'colour' (known: a, b)");
-  EXPECT_EQ(error_of([] { parse("a,a\n", {"a"}); }), "t.csv:1: error: duplicate column 'a'");
-  EXPECT_EQ(error_of([] { parse("a\n1\n", {"a", "b"}); }), "t.csv:1: error: missing column 'b'");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(test::config_error([] { parse("a,a\n", {"a"}); }), "t.csv:1: error: duplicate column 'a'");
+  EXPECT_EQ(test::config_error([] { parse("a\n1\n", {"a", "b"}); }), "t.csv:1: error: missing column 'b'");
+  EXPECT_EQ(test::config_error([] {
               parse("a,b\n1,2\n1\n", {"a", "b"});
             }),
             "t.csv:3: error: 1 fields, the header has 2");
@@ -85,25 +75,25 @@ TEST(CsvFile, TypedFields) {
 TEST(CsvFile, FieldErrorsNameFileLineAndColumn) {
   const CsvFile f = parse("v,flag,kind\nfast,2,warp\n-1,1,x\n1.5,1,x\ninf,1,x\n", {"v", "flag", "kind"});
   const auto& r = f.rows();
-  EXPECT_EQ(error_of([&] { f.number(r[0], "v"); }), "t.csv:2: error: column 'v': 'fast' is not a number");
-  EXPECT_EQ(error_of([&] { f.number(r[3], "v"); }), "t.csv:5: error: column 'v': 'inf' is not a number");
-  EXPECT_EQ(error_of([&] { f.positive(r[1], "v"); }), "t.csv:3: error: column 'v': -1 must be positive");
-  EXPECT_EQ(error_of([&] { f.integer(r[2], "v"); }),
+  EXPECT_EQ(test::config_error([&] { f.number(r[0], "v"); }), "t.csv:2: error: column 'v': 'fast' is not a number");
+  EXPECT_EQ(test::config_error([&] { f.number(r[3], "v"); }), "t.csv:5: error: column 'v': 'inf' is not a number");
+  EXPECT_EQ(test::config_error([&] { f.positive(r[1], "v"); }), "t.csv:3: error: column 'v': -1 must be positive");
+  EXPECT_EQ(test::config_error([&] { f.integer(r[2], "v"); }),
             "t.csv:4: error: column 'v': 1.5 must be a whole number");
-  EXPECT_EQ(error_of([&] { f.flag(r[0], "flag"); }), "t.csv:2: error: column 'flag': '2' must be 0 or 1");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(test::config_error([&] { f.flag(r[0], "flag"); }), "t.csv:2: error: column 'flag': '2' must be 0 or 1");
+  EXPECT_EQ(test::config_error([&] {
               f.one_of(r[0], "kind", {"triad", "read"});
             }),
             "t.csv:2: error: column 'kind': unknown value 'warp' (known: triad, read)");
 }
 
 TEST(CsvFile, MissingFileIsAConfigError) {
-  EXPECT_EQ(error_of([] { CsvFile("/nonexistent/x.csv", {"a"}); }),
+  EXPECT_EQ(test::config_error([] { CsvFile("/nonexistent/x.csv", {"a"}); }),
             "/nonexistent/x.csv: error: cannot read file");
 }
 
 TEST(CsvFile, ADeviceIsRefusedWithoutReadingIt) {
-  EXPECT_EQ(error_of([] { CsvFile("/dev/zero", {"a"}); }),
+  EXPECT_EQ(test::config_error([] { CsvFile("/dev/zero", {"a"}); }),
             "/dev/zero: error: cannot open file: it is a character device, not a regular file");
 }
 

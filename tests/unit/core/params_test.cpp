@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "tests/support/config_error.hpp"
 
 namespace gpusim {
 namespace {
@@ -26,17 +27,6 @@ Params one(const std::string& key, const std::string& value,
   return p;
 }
 
-/// The message of the ConfigError `f` throws ("" when it throws none).
-template <class F>
-std::string config_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(ParamDecl, AnAbsentParameterTakesItsDefault) {
   EXPECT_EQ(kFraction.read(Params{}, "scheduler 'x'"), 0.5);
   EXPECT_EQ(kQueue.read(Params{}, "scheduler 'x'"), 0);
@@ -50,31 +40,31 @@ TEST(ParamDecl, AGivenValueWithinRangeIsRead) {
 }
 
 TEST(ParamDecl, AValueOutOfRangeNamesItsOrigin) {
-  EXPECT_EQ(config_error([] { kFraction.read(one("sla_fraction", "1.5"), "scheduler 'mps-share'"); }),
+  EXPECT_EQ(test::config_error([] { kFraction.read(one("sla_fraction", "1.5"), "scheduler 'mps-share'"); }),
             "workloads.yaml:9:19: error: scheduler 'mps-share': parameter 'sla_fraction' must be in [0, 1] "
             "(got 1.5)");
-  EXPECT_EQ(config_error([] { kMargin.read(one("margin", "-1", "--scheduler-param"), "scheduler 'edf'"); }),
+  EXPECT_EQ(test::config_error([] { kMargin.read(one("margin", "-1", "--scheduler-param"), "scheduler 'edf'"); }),
             "--scheduler-param: error: scheduler 'edf': parameter 'margin' must be positive (got -1)");
-  EXPECT_EQ(config_error([] { kShare.read(one("share", "0"), "scheduler 'x'"); }),
+  EXPECT_EQ(test::config_error([] { kShare.read(one("share", "0"), "scheduler 'x'"); }),
             "workloads.yaml:9:19: error: scheduler 'x': parameter 'share' must be in (0, 1] (got 0)");
-  EXPECT_EQ(config_error([] { kQueue.read(one("max_queue", "101"), "scheduler 'x'"); }),
+  EXPECT_EQ(test::config_error([] { kQueue.read(one("max_queue", "101"), "scheduler 'x'"); }),
             "workloads.yaml:9:19: error: scheduler 'x': parameter 'max_queue' must be in [0, 100] (got 101)");
 }
 
 TEST(ParamDecl, AnIntegerParameterMustBeWhole) {
   EXPECT_EQ(
-      config_error([] { kQueue.read(one("max_queue", "2.5"), "scheduler 'x'"); }),
+      test::config_error([] { kQueue.read(one("max_queue", "2.5"), "scheduler 'x'"); }),
       "workloads.yaml:9:19: error: scheduler 'x': parameter 'max_queue' must be a whole number (got 2.5)");
   const ParamDecl<int> any{"protect", 1, {}, "unbounded, but an int"};
   EXPECT_EQ(any.read(one("protect", "-3"), "scheduler 'x'"), -3);
   EXPECT_EQ(
-      config_error([&] { any.read(one("protect", "1e12"), "scheduler 'x'"); }),
+      test::config_error([&] { any.read(one("protect", "1e12"), "scheduler 'x'"); }),
       "workloads.yaml:9:19: error: scheduler 'x': parameter 'protect' must be in [-2147483648, 2147483647] "
       "(got 1000000000000)");
 }
 
 TEST(ParamDecl, NotANumberNamesItsOrigin) {
-  EXPECT_EQ(config_error([] { kFraction.read(one("sla_fraction", "high"), "scheduler 'x'"); }),
+  EXPECT_EQ(test::config_error([] { kFraction.read(one("sla_fraction", "high"), "scheduler 'x'"); }),
             "workloads.yaml:9:19: error: parameter 'sla_fraction' must be a number (got 'high')");
 }
 

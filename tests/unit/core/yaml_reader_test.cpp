@@ -2,6 +2,7 @@
 // dimension, and every refusal names FILE:LINE:COL of the value (yaml-cpp marks are 0-based, these 1-based).
 
 #include "core/yaml_reader.hpp"
+#include "tests/support/config_error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,17 +11,6 @@
 
 namespace gpusim {
 namespace {
-
-/// The message of the ConfigError `f` throws ("" when it throws none).
-template <class F>
-std::string config_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(YamlReaderTyped, GetsEachQuantityAsItsType) {
   const YAML::Node node = YAML::Load("duration: 1.5ms\nmemory: 2GiB\nrate: 30/s\ncap: 70W\n");
@@ -46,11 +36,11 @@ TEST(YamlReaderTyped, AWrongDimensionIsLocated) {
   const YAML::Node node = YAML::Load("name: x\nduration: 16GiB\n");
   MapReader m(node, "run.yaml", "run");
   EXPECT_EQ(
-      config_error([&] { m.get<Seconds>("duration"); }),
+      test::config_error([&] { m.get<Seconds>("duration"); }),
       "run.yaml:2:11: error: 'duration': unknown unit 'GiB' in '16GiB': expected a duration with a unit, "
       "such as 33ms or 10s (accepted: s, ms, us, ns, min, h)");
   EXPECT_EQ(
-      config_error([&] { quantity_of<Seconds>("run.yaml", node["duration"], "duration"); }),
+      test::config_error([&] { quantity_of<Seconds>("run.yaml", node["duration"], "duration"); }),
       "run.yaml:2:11: error: 'duration': unknown unit 'GiB' in '16GiB': expected a duration with a unit, "
       "such as 33ms or 10s (accepted: s, ms, us, ns, min, h)");
 }
@@ -58,23 +48,23 @@ TEST(YamlReaderTyped, AWrongDimensionIsLocated) {
 TEST(YamlReaderTyped, PositiveGettersRefuseZeroWithTheText) {
   const YAML::Node node = YAML::Load("memory: 0\nslice: 0s\n");
   MapReader m(node, "device.yaml", "device");
-  EXPECT_EQ(config_error([&] { m.get_positive<Bytes>("memory"); }),
+  EXPECT_EQ(test::config_error([&] { m.get_positive<Bytes>("memory"); }),
             "device.yaml:1:9: error: 'memory' must be greater than zero (got '0')");
-  EXPECT_EQ(config_error([&] { m.get_positive_or("slice", Seconds{1.0}); }),
+  EXPECT_EQ(test::config_error([&] { m.get_positive_or("slice", Seconds{1.0}); }),
             "device.yaml:2:8: error: 'slice' must be greater than zero (got '0s')");
 }
 
 TEST(YamlReaderTyped, AMissingRequiredKeyNamesTheMapping) {
   const YAML::Node node = YAML::Load("seed: 1\n");
   MapReader m(node, "run.yaml", "run");
-  EXPECT_EQ(config_error([&] { m.get<Seconds>("duration"); }),
+  EXPECT_EQ(test::config_error([&] { m.get<Seconds>("duration"); }),
             "run.yaml:1:1: error: run: missing required key 'duration'");
 }
 
 TEST(YamlReaderTyped, AListWhereAQuantityBelongsIsRefused) {
   const YAML::Node node = YAML::Load("rate: [1, 2]\n");
   MapReader m(node, "w.yaml", "arrival");
-  EXPECT_EQ(config_error([&] { m.get<PerSecond>("rate"); }),
+  EXPECT_EQ(test::config_error([&] { m.get<PerSecond>("rate"); }),
             "w.yaml:1:7: error: 'rate' must be a single value");
 }
 

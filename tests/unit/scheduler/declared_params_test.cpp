@@ -12,22 +12,12 @@
 #include "core/errors.hpp"
 #include "scheduler/plugin.hpp"
 #include "views.hpp"
+#include "tests/support/config_error.hpp"
 
 namespace gpusim::test {
 namespace {
 
 using Defaults = std::vector<std::pair<std::string, std::string>>;
-
-/// The message of the ConfigError `f` throws ("" when it throws none).
-template <class F>
-std::string config_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(DeclaredParams, TheDocsCarryEachDefault) {
   // The defaults stated in docs/schedulers.md.

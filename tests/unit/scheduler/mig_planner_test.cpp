@@ -16,7 +16,7 @@ const std::vector<int> kMemorySlices{1, 2, 4, 4, 8};
 const std::vector<int> kMaxInstances{7, 3, 2, 1, 1};
 
 /// An A100-40GB left to the policy; usable memory per profile (x 0.8): 3.8, 7.8, 15.7, 15.7, 31.4 GiB.
-MigChoice a100(int device, bool with_slices = true) {
+MigChoice a100_choice(int device, bool with_slices = true) {
   MigChoice c;
   c.device = device;
   c.type = "A100-PCIe-40GB";
@@ -71,7 +71,7 @@ std::vector<DeviceView> slices(const std::vector<std::string>& partition) {
     u.mig_profile = partition[k];
     const auto p = static_cast<std::size_t>(std::find(kProfiles.begin(), kProfiles.end(), partition[k]) -
                                             kProfiles.begin());
-    u.memory_capacity = Bytes{a100(0).profile_memory[p] * 0.8};
+    u.memory_capacity = Bytes{a100_choice(0).profile_memory[p] * 0.8};
     units.push_back(u);
   }
   return units;
@@ -89,7 +89,7 @@ struct ThreeStreams {
 
 TEST(MigPlanner, GivesEachStreamTheSmallestProfileThatFitsItsMemoryAndSla) {
   ThreeStreams t;
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, t.times);
   auto p = policy("mig-planner");
   const auto partition = p->partition(t.streams, choices);
@@ -108,14 +108,14 @@ TEST(MigPlanner, QueueingCanCallForALargerSlice) {
   // slice is 60 % busy and the M/D/1 wait is 50 x 0.012^2 / (2 x 0.4) = 9 ms: 21 ms. On 4g.20gb: 10 ms +
   // 50 x 0.01^2 / (2 x 0.5) = 5 ms = 15 ms.
   std::vector<StreamView> streams{stream(0, 0, 2, 50, 0, 0, 0, 0, 20.0)};
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, {{40, 20, 12, 10, 5}});
   EXPECT_EQ(policy("mig-planner")->partition(streams, choices)[0], (std::vector<std::string>{"4g.20gb"}));
 }
 
 TEST(MigPlanner, DerivesTheSliceBudgetWhenTheEngineDoesNotGiveIt) {
   ThreeStreams t;
-  std::vector<MigChoice> choices{a100(0, false)};
+  std::vector<MigChoice> choices{a100_choice(0, false)};
   set_times(choices, t.times);
   EXPECT_EQ(policy("mig-planner")->partition(t.streams, choices)[0],
             (std::vector<std::string>{"3g.20gb", "2g.10gb", "1g.5gb"}));
@@ -131,7 +131,7 @@ TEST(MigPlanner, SmallStreamsShareASliceWhenTheBudgetRunsOut) {
     streams.push_back(mig_stream(i, 1, 100.0));
     times.push_back({20, 10, 7, 5, 3});
   }
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, times);
   auto p = policy("mig-planner");
   const auto partition = p->partition(streams, choices);
@@ -151,7 +151,7 @@ TEST(MigPlanner, IdenticalStreamsSpreadEvenlyOverTheSlices) {
     streams.push_back(mig_stream(i, 0.5, 100.0));
     times.push_back({20, 10, 7, 5, 3});
   }
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, times);
   auto p = policy("mig-planner");
   const auto partition = p->partition(streams, choices);
@@ -174,7 +174,7 @@ TEST(MigPlanner, BalancesByLoadNotByCount) {
     streams.push_back(mig_stream(i, 1, 100.0));
     times.push_back({20, 10, 7, 5, 3});
   }
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, times);
   auto p = policy("mig-planner");
   const auto partition = p->partition(streams, choices);
@@ -191,7 +191,7 @@ TEST(MigPlanner, PlansAPinnedStreamOnlyOnItsDevice) {
   // the second A100. Stream 1, free, prefers the device already in use, so the first A100 is unused (the
   // whole GPU).
   std::vector<StreamView> streams{mig_stream(0, 1, 1.0), mig_stream(1, 1, 100.0)};
-  std::vector<MigChoice> choices{a100(0), a100(1)};
+  std::vector<MigChoice> choices{a100_choice(0), a100_choice(1)};
   set_times(choices, {{20, 10, 7, 5, 3}, {20, 10, 7, 5, 3}});
   for (auto& per_profile : choices[0].profile_time) per_profile[0] = std::nullopt;
   const auto partition = policy("mig-planner")->partition(streams, choices);
@@ -207,7 +207,7 @@ TEST(MigPlanner, FillsADeviceInUseBeforeOpeningAnotherAndGivesAnUnusedOneTheWhol
     streams.push_back(mig_stream(i, 12, std::nullopt));
     times.push_back({40, 20, 5, 4, 2});
   }
-  std::vector<MigChoice> choices{a100(0), a100(1), a100(2)};
+  std::vector<MigChoice> choices{a100_choice(0), a100_choice(1), a100_choice(2)};
   set_times(choices, times);
   const auto partition = policy("mig-planner")->partition(streams, choices);
   ASSERT_EQ(partition.size(), 3u);
@@ -220,7 +220,7 @@ TEST(MigPlanner, FillsADeviceInUseBeforeOpeningAnotherAndGivesAnUnusedOneTheWhol
 TEST(MigPlanner, FallsBackToTheSmallestProfileThatFitsTheMemoryWhenNoneMeetsTheSla) {
   // A 1 ms SLA no slice can meet (3 ms even on 7g.40gb): the 2 GiB stream gets the 1g.5gb.
   std::vector<StreamView> streams{mig_stream(0, 2, 1.0)};
-  std::vector<MigChoice> choices{a100(0)};
+  std::vector<MigChoice> choices{a100_choice(0)};
   set_times(choices, {{20, 10, 7, 5, 3}});
   EXPECT_EQ(policy("mig-planner")->partition(streams, choices)[0], (std::vector<std::string>{"1g.5gb"}));
 }

@@ -1,4 +1,4 @@
-// Placement policies on hand-built views: each expected placement is worked out in the comments from the
+// Assignment policies on hand-built views: each expected placement is worked out in the comments from the
 // stated memory sizes, rates and predicted times.
 
 #include <gtest/gtest.h>
@@ -13,14 +13,14 @@
 namespace gpusim::test {
 namespace {
 
-using Placement = std::vector<int>;
+using Assignment = std::vector<int>;
 
 TEST(BestFit, PacksThreeFiveGiBModelsOnOneSixteenGiBUnitBeforeOpeningASecond) {
   // 3 x 5 GiB = 15 GiB fits the 16 GiB unit; the fourth would need 20 GiB, so it opens the second unit.
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   std::vector<StreamView> streams;
   for (int i = 0; i < 4; ++i) streams.push_back(stream(i, i, 5, 1, 2, 1, 1, 0));
-  EXPECT_EQ(policy("best-fit")->place(streams, units), (Placement{0, 0, 0, 1}));
+  EXPECT_EQ(policy("best-fit")->place(streams, units), (Assignment{0, 0, 0, 1}));
 }
 
 TEST(BestFit, OpensTheLargestUnitAndPacksItFirst) {
@@ -28,7 +28,7 @@ TEST(BestFit, OpensTheLargestUnitAndPacksItFirst) {
   const std::vector<DeviceView> units{unit(0, "time-slice", 8), unit(1, "time-slice", 16)};
   std::vector<StreamView> streams;
   for (int i = 0; i < 3; ++i) streams.push_back(stream(i, i, 5, 1, 2, 1, 1, 0));
-  EXPECT_EQ(policy("best-fit")->place(streams, units), (Placement{1, 1, 1}));
+  EXPECT_EQ(policy("best-fit")->place(streams, units), (Assignment{1, 1, 1}));
 }
 
 TEST(BestFit, LargestFirstAndTightestUnit) {
@@ -37,7 +37,7 @@ TEST(BestFit, LargestFirstAndTightestUnit) {
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   const std::vector<StreamView> streams{stream(0, 0, 4, 1, 2, 1, 1, 0), stream(1, 1, 9, 1, 2, 1, 1, 0),
                                         stream(2, 2, 7, 1, 2, 1, 1, 0)};
-  EXPECT_EQ(policy("best-fit")->place(streams, units), (Placement{1, 0, 0}));
+  EXPECT_EQ(policy("best-fit")->place(streams, units), (Assignment{1, 0, 0}));
 }
 
 TEST(BestFit, CountsSharedWeightsOncePerUnit) {
@@ -45,16 +45,16 @@ TEST(BestFit, CountsSharedWeightsOncePerUnit) {
   const std::vector<DeviceView> units{unit(0, "time-slice", 10), unit(1, "time-slice", 10)};
   const std::vector<StreamView> streams{stream(0, 0, 6, 1, 2, 1, 1, 0, std::nullopt, 4),
                                         stream(1, 0, 6, 1, 2, 1, 1, 0, std::nullopt, 4)};
-  EXPECT_EQ(policy("best-fit")->place(streams, units), (Placement{0, 0}));
+  EXPECT_EQ(policy("best-fit")->place(streams, units), (Assignment{0, 0}));
 }
 
 TEST(BestFit, AUnitIsAlsoFullAtItsUtilisationLimit) {
   // Each stream keeps a unit 60 % busy (10/s x 60 ms): two on one unit would be 120 % > 90 %.
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   const std::vector<StreamView> streams{stream(0, 0, 1, 10, 2, 60, 60, 1), stream(1, 1, 1, 10, 2, 60, 60, 1)};
-  EXPECT_EQ(policy("best-fit")->place(streams, units), (Placement{0, 1}));
+  EXPECT_EQ(policy("best-fit")->place(streams, units), (Assignment{0, 1}));
   EXPECT_EQ(policy("best-fit", params({{"max_utilization", "10"}}))->place(streams, units),
-            (Placement{0, 0}));
+            (Assignment{0, 0}));
 }
 
 TEST(LeastLoaded, LargestFirstOnTheLeastLoadedUnit) {
@@ -63,7 +63,7 @@ TEST(LeastLoaded, LargestFirstOnTheLeastLoadedUnit) {
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   const std::vector<StreamView> streams{stream(0, 0, 1, 10, 2, 50, 50, 1), stream(1, 1, 1, 10, 2, 40, 40, 1),
                                         stream(2, 2, 1, 10, 2, 30, 30, 1), stream(3, 3, 1, 10, 2, 20, 20, 1)};
-  EXPECT_EQ(policy("least-loaded")->place(streams, units), (Placement{0, 1, 1, 0}));
+  EXPECT_EQ(policy("least-loaded")->place(streams, units), (Assignment{0, 1, 1, 0}));
 }
 
 TEST(LeastLoaded, UsesThePredictedTimeOfEachUnit) {
@@ -74,7 +74,7 @@ TEST(LeastLoaded, UsesThePredictedTimeOfEachUnit) {
   auto s1 = stream(1, 1, 1, 10, 2, 20, 20, 1);
   s0.isolated_time.set(1, Seconds{10 * kMs});
   s1.isolated_time.set(1, Seconds{10 * kMs});
-  EXPECT_EQ(policy("least-loaded")->place({s0, s1}, units), (Placement{1, 0}));
+  EXPECT_EQ(policy("least-loaded")->place({s0, s1}, units), (Assignment{1, 0}));
 }
 
 // Two compute-heavy (c) and two memory-heavy (m) streams on two MPS units, in the order c, m, c, m.
@@ -89,15 +89,15 @@ TEST(InterferenceAware, PairsComputeHeavyWithMemoryHeavy) {
   // slow each by 8 ms x 0.24 / 8 ms = 0.24, beside m1 by 0.006, so u1; m3 likewise goes beside c0 on u0.
   const std::vector<DeviceView> units{unit(0, "mps", 16), unit(1, "mps", 16)};
   const auto streams = compute_and_memory_streams(30);
-  EXPECT_EQ(policy("interference-aware")->place(streams, units), (Placement{0, 1, 1, 0}));
-  EXPECT_EQ(policy("round-robin")->place(streams, units), (Placement{0, 1, 0, 1}));
+  EXPECT_EQ(policy("interference-aware")->place(streams, units), (Assignment{0, 1, 1, 0}));
+  EXPECT_EQ(policy("round-robin")->place(streams, units), (Assignment{0, 1, 0, 1}));
 }
 
 TEST(InterferenceAware, AvoidsOverloadingOneResource) {
   // At 100/s each stream keeps its resource 80 % busy: two compute-heavy ones together need 160 %.
   const std::vector<DeviceView> units{unit(0, "mps", 16), unit(1, "mps", 16)};
   EXPECT_EQ(policy("interference-aware")->place(compute_and_memory_streams(100), units),
-            (Placement{0, 1, 1, 0}));
+            (Assignment{0, 1, 1, 0}));
 }
 
 TEST(InterferenceAware, SpreadsQueueingOnTimeSlicedUnits) {
@@ -105,7 +105,7 @@ TEST(InterferenceAware, SpreadsQueueingOnTimeSlicedUnits) {
   // the total load, whatever the streams' kinds, so four equal streams split two and two.
   const std::vector<DeviceView> units{unit(0, "time-slice", 16), unit(1, "time-slice", 16)};
   EXPECT_EQ(policy("interference-aware")->place(compute_and_memory_streams(30), units),
-            (Placement{0, 1, 0, 1}));
+            (Assignment{0, 1, 0, 1}));
 }
 
 TEST(MpsShare, SharesAreTheNeedsScaledToTheDevice) {
@@ -120,7 +120,7 @@ TEST(MpsShare, SharesAreTheNeedsScaledToTheDevice) {
                                         stream(1, 1, 1, 10, 1, 2, 0, 2, 20.0)};
   auto p = policy("mps-share");
   const auto placement = p->place(streams, units);
-  ASSERT_EQ(placement, (Placement{0, 0}));
+  ASSERT_EQ(placement, (Assignment{0, 0}));
   const auto shares = p->mps_shares(streams, units, placement);
   ASSERT_EQ(shares.size(), 2u);
   EXPECT_NEAR(shares[0], need_a / (need_a + 0.05), 1e-9);
@@ -136,7 +136,7 @@ TEST(MpsShare, PlacesSoThatTheNeededSharesFit) {
                                         stream(2, 2, 1, 1e-6, 2, 1.5, 1.5, 0, 6.25)};
   auto p = policy("mps-share");
   const auto placement = p->place(streams, units);
-  EXPECT_EQ(placement, (Placement{0, 1, 0}));
+  EXPECT_EQ(placement, (Assignment{0, 1, 0}));
   const auto shares = p->mps_shares(streams, units, placement);
   EXPECT_NEAR(shares[0], 0.6 / 0.9, 1e-6);
   EXPECT_NEAR(shares[1], 1.0, 1e-12);
@@ -151,7 +151,7 @@ TEST(MpsShare, KeepsMemoryBoundStreamsApart) {
   const std::vector<DeviceView> units{unit(0, "mps", 16), unit(1, "mps", 16)};
   const std::vector<StreamView> streams{stream(0, 0, 1, 50, 2, 12, 0, 12), stream(1, 1, 1, 50, 2, 12, 0, 12),
                                         stream(2, 2, 1, 1e-6, 2, 1.5, 1.5, 0, 6.25)};
-  EXPECT_EQ(policy("mps-share")->place(streams, units), (Placement{0, 1, 0}));
+  EXPECT_EQ(policy("mps-share")->place(streams, units), (Assignment{0, 1, 0}));
 }
 
 TEST(Registry, HasTheBuiltInPolicies) {

@@ -15,6 +15,7 @@
 
 #include "core/errors.hpp"
 #include "views.hpp"
+#include "tests/support/config_error.hpp"
 
 namespace gpusim::test {
 namespace {
@@ -26,17 +27,6 @@ const std::string kExample = GPUSIM_EXAMPLE_PLUGIN_PATH;
 const std::string kExample;
 #define REQUIRE_EXAMPLE_PLUGIN() GTEST_SKIP() << "built without GPUSIM_EXAMPLE_PLUGIN"
 #endif
-
-/// The message of the ConfigError `f` throws ("" when it throws none).
-template <class F>
-std::string config_error(F f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 std::string read(const std::string& path) {
   std::ifstream in(path);
