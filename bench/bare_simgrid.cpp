@@ -135,7 +135,7 @@ class BareLoop {
       for (const auto& stage : kernel_costs(spec, dev.spec, plan_.units()[p.unit].sm_fraction)) {
         for (const KernelCost& k : stage) {
           if (k.work_per_sample * b == 0 && k.bytes_fixed + k.bytes_per_sample * b == 0) continue;
-          const double stretch = k.stretch.empty() ? 1.0 : k.stretch.front();
+          const double stretch = k.fit.empty() ? 1.0 : k.fit.front().stretch;
           st.kernels.push_back(
               Kernel{k.work_per_sample * b * stretch, (k.bytes_fixed + k.bytes_per_sample * b) * stretch});
         }

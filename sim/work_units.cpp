@@ -8,12 +8,19 @@
 
 namespace gpusim {
 
-double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction,
-                      double share) {
-  if (k.shape.kind == KernelClass::FILL) return 1.0 / share;
+KernelFit kernel_fit(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction,
+                     double share) {
+  if (k.shape.kind == KernelClass::FILL) return {1.0 / share, std::min(1.0, share)};
   const int unit = unit_sms(d, sm_fraction);
   const int held = share >= 1.0 ? unit : std::min(unit, unit_sms(d, sm_fraction * share));
-  return static_cast<double>(unit) / (held * launch_geometry(k.shape, batch, p, d, held).efficiency);
+  const LaunchGeometry g = launch_geometry(k.shape, batch, p, d, held);
+  const double held_share = static_cast<double>(held) / unit;
+  return {static_cast<double>(unit) / (held * g.efficiency), held_share * g.sm_share};
+}
+
+double kernel_stretch(const KernelSpec& k, double batch, Precision p, const DeviceSpec& d, double sm_fraction,
+                      double share) {
+  return kernel_fit(k, batch, p, d, sm_fraction, share).stretch;
 }
 
 std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const DeviceSpec& d, double sm_fraction,
@@ -31,8 +38,8 @@ std::vector<std::vector<KernelCost>> kernel_costs(const StreamSpec& s, const Dev
     std::vector<KernelCost> costs;
     for (const auto& k : stage.kernels) {
       KernelCost c{k.flops.v / compute_rate * kWorkUnitsPerSecond, k.weight_bytes.v, k.bytes.v, lo, {}};
-      c.stretch.reserve(static_cast<std::size_t>(hi - lo + 1));
-      for (int b = lo; b <= hi; ++b) c.stretch.push_back(kernel_stretch(k, b, s.precision, d, sm_fraction, share));
+      c.fit.reserve(static_cast<std::size_t>(hi - lo + 1));
+      for (int b = lo; b <= hi; ++b) c.fit.push_back(kernel_fit(k, b, s.precision, d, sm_fraction, share));
       costs.push_back(std::move(c));
     }
     stages.push_back(std::move(costs));

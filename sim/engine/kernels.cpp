@@ -106,63 +106,147 @@ bool Simulation::enter_stage(int id, std::uint16_t stage) {
 void Simulation::launch_kernel(int id) {
   const Job& job = jobs_[id];
   const double overhead = units_[contexts_[job.context].unit].launch_overhead;
-  auto go = [this, id] {
-    Job& j = jobs_[id];
-    const Stream& s = streams_[j.stream];
+  if (overhead > 0) {
+    Timer::set(now() + overhead, [this, id] { begin_kernel(id); });
+  } else {
+    begin_kernel(id);
+  }
+}
+
+// The job's current kernel is launched: its demand at this batch, then the SMs it needs (MPS) or the unit
+// it holds alone (time-slice).
+void Simulation::begin_kernel(int id) {
+  Job& j = jobs_[id];
+  const Stream& s = streams_[j.stream];
+  const UnitRt& u = units_[contexts_[j.context].unit];
+  const StageSpec& stage = s.spec->stages[j.stage];
+  const double b = stage.per_item ? j.items : j.batch;
+  const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
+  // The launch's fit at this batch (tabulated at plan time; computed beyond the table).
+  const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
+  j.kernel_fit = b >= k.first_batch && row < k.fit.size()
+                     ? k.fit[row]
+                     : kernel_fit(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
+                                  u.unit->sm_fraction, context_share(j.context));
+  j.kernel_bytes = k.bytes_fixed + k.bytes_per_sample * b;
+  j.kernel_work = k.work_per_sample * b;
+  j.launched = now();
+  j.kernel_ws = -1;
+  if (j.kernel_work == 0 && j.kernel_bytes == 0) {
+    on_done(id);  // nothing for SimGrid to do: only the launch was paid
+    return;
+  }
+  j.granted = j.kernel_fit.occupancy;
+  if (u.mps && stage.kernels[j.kernel].shape.kind != KernelClass::FILL) {
+    claim_sms(id);
+  } else {
+    run_kernel(id, 1.0);  // time-sliced, or a kernel without geometry: shares the SMs fluidly (max-min)
+  }
+}
+
+// MPS: a kernel's blocks go to the SMs the running kernels leave free, in launch order, and a running
+// kernel is never pre-empted. The kernel takes the share of the SMs its first wave occupies if that much
+// is free and no earlier kernel still waits; else what is free (it runs slower, on fewer SMs, and gets
+// the rest as they free up); else it waits.
+void Simulation::claim_sms(int id) {
+  Job& j = jobs_[id];
+  UnitRt& u = units_[contexts_[j.context].unit];
+  const double free = 1.0 - u.sm_held;
+  j.granted = 0;
+  if (u.sm_waiting.empty() && free > kSmEpsilon) j.granted = std::min(free, j.kernel_fit.occupancy);
+  if (j.granted < j.kernel_fit.occupancy - kSmEpsilon) u.sm_waiting.push_back(id);
+  if (j.granted == 0) return;
+  j.holds_sms = true;
+  u.sm_held += j.granted;
+  ++u.sm_kernels;
+  run_kernel(id, 1.0);
+}
+
+// MPS: the job's kernel ended and gives its SMs back; the waiting kernels take them in launch order (a
+// running one that holds fewer than it needs is restarted at its larger share with the work it has left).
+void Simulation::release_sms(int id) {
+  Job& done = jobs_[id];
+  UnitRt& u = units_[contexts_[done.context].unit];
+  u.sm_held = --u.sm_kernels == 0 ? 0.0 : std::max(0.0, u.sm_held - done.granted);
+  done.holds_sms = false;
+  done.granted = 0;
+  // It may have ended on part of the SMs it needed, before getting the rest.
+  const auto it = std::find(u.sm_waiting.begin(), u.sm_waiting.end(), id);
+  if (it != u.sm_waiting.end()) u.sm_waiting.erase(it);
+  while (!u.sm_waiting.empty() && 1.0 - u.sm_held > kSmEpsilon) {
+    const int w = u.sm_waiting.front();
+    Job& j = jobs_[w];
+    const double add = std::min(1.0 - u.sm_held, j.kernel_fit.occupancy - j.granted);
+    const bool running = j.granted > 0;
+    j.granted += add;
+    u.sm_held += add;
+    if (j.granted >= j.kernel_fit.occupancy - kSmEpsilon) u.sm_waiting.pop_front();
+    if (!running) {
+      j.holds_sms = true;
+      ++u.sm_kernels;
+      run_kernel(w, 1.0);
+      continue;
+    }
+    // The old activity stops: suspended first, so that it stops using the hosts and the bus now (a
+    // cancelled one keeps its share until SimGrid handles it, at its next event); marked, so that the
+    // completion callback ignores it; kept alive until SimGrid has handled it (released two clock
+    // advances later: sim/engine/power_control.cpp, account()).
     Context& ctx = contexts_[j.context];
-    UnitRt& u = units_[ctx.unit];
+    const double ratio = ctx.exec->get_remaining_ratio();
+    if (ratio <= kSmEpsilon) continue;  // it ends now anyway
+    const double left = j.kernel_left * ratio;
+    ctx.exec->set_data(kCancelled);
+    ctx.exec->suspend();
+    ctx.exec->cancel();
+    cancelled_.push_back(std::move(ctx.exec));
+    run_kernel(w, left);
+  }
+}
+
+// Runs the part `left` of the job's current kernel (0 < left <= 1) as an L07 parallel task.
+void Simulation::run_kernel(int id, double left) {
+  Job& j = jobs_[id];
+  const Stream& s = streams_[j.stream];
+  Context& ctx = contexts_[j.context];
+  UnitRt& u = units_[ctx.unit];
+  j.kernel_left = left;
+  const double work = j.kernel_work * left;
+  if (j.kernel_ws < 0) {  // its first start
     const StageSpec& stage = s.spec->stages[j.stage];
     const double b = stage.per_item ? j.items : j.batch;
-    const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
-    // The launch's stretch at this batch (tabulated at plan time; computed beyond the table).
-    const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
-    const double stretch = b >= k.first_batch && row < k.stretch.size()
-                               ? k.stretch[row]
-                               : kernel_stretch(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
-                                                u.unit->sm_fraction, context_share(j.context));
-    const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
-    const double work = k.work_per_sample * b;
-    j.kernel_ws = bytes;
-    u.l2->add(Bytes{bytes});
+    j.kernel_ws = j.kernel_bytes;
+    u.l2->add(Bytes{j.kernel_bytes});
     // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
     // overflow the L2 with it take part of them away.
-    const double hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
-    j.kernel_hits = hits;
-    const double traffic = bytes - hits * (1.0 - u.l2_hit_cost);
-    if (work == 0 && bytes == 0) {
-      u.l2->remove(Bytes{bytes});
-      j.kernel_ws = -1;
-      on_done(id);  // nothing for SimGrid to do: only the launch was paid
-      return;
-    }
-    auto exec = sg::Exec::init();
-    if (u.mps && stretch != 1.0) {
-      // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
-      // (the context's capping hosts: sim/engine/platform_builder.cpp).
-      exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.mem});
-      exec->set_flops_amounts({work, work * stretch, traffic * stretch, 0.0});
-      std::vector<double> moved(16, 0.0);
-      moved[3] = traffic;  // GPU -> memory: over the bus
-      exec->set_bytes_amounts(std::move(moved));
-    } else {
-      // Alone on its unit (time-slice) or filling it (MPS): its compute and bytes stretched, spread over
-      // the stretched time; the share of the SMs it really keeps busy is read by the accounting.
-      u.kernel_share = 1.0 / stretch;
-      exec->set_hosts({u.gpu, u.mem});
-      exec->set_flops_amounts({work * stretch, 0.0});
-      exec->set_bytes_amounts({0.0, traffic * stretch, 0.0, 0.0});
-    }
-    exec->set_data(job_tag(id));
-    ctx.exec = exec;
-    touch(ctx.unit);
+    j.kernel_hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
+    j.kernel_traffic = j.kernel_bytes - j.kernel_hits * (1.0 - u.l2_hit_cost);
     if (trace_) trace_->kernel_started(id);
-    exec->start();
-  };
-  if (overhead > 0) {
-    Timer::set(now() + overhead, go);
-  } else {
-    go();
   }
+  const double traffic = j.kernel_traffic * left;
+  // On fewer SMs than its first wave needs (MPS), it runs that much slower.
+  const KernelFit& fit = j.kernel_fit;
+  const double stretch = j.granted < fit.occupancy ? fit.stretch * fit.occupancy / j.granted : fit.stretch;
+  auto exec = sg::Exec::init();
+  if (u.mps && stretch != 1.0) {
+    // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
+    // (the context's capping hosts: sim/engine/platform_builder.cpp).
+    exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.mem});
+    exec->set_flops_amounts({work, work * stretch, traffic * stretch, 0.0});
+    std::vector<double> moved(16, 0.0);
+    moved[3] = traffic;  // GPU -> memory: over the bus
+    exec->set_bytes_amounts(std::move(moved));
+  } else {
+    // Alone on its unit (time-slice) or filling it (MPS): its compute and bytes stretched, spread over
+    // the stretched time; the share of the SMs it really keeps busy is read by the accounting.
+    u.kernel_share = 1.0 / stretch;
+    exec->set_hosts({u.gpu, u.mem});
+    exec->set_flops_amounts({work * stretch, 0.0});
+    exec->set_bytes_amounts({0.0, traffic * stretch, 0.0, 0.0});
+  }
+  exec->set_data(job_tag(id));
+  ctx.exec = exec;
+  touch(ctx.unit);
+  exec->start();
 }
 
 void Simulation::on_done(int id) {
@@ -184,6 +268,7 @@ void Simulation::on_done(int id) {
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
   }
+  if (job.holds_sms) release_sms(id);
   ++result_.kernels;
   ++unit.record.kernels;
   const Stream& st = streams_[job.stream];

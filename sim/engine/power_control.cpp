@@ -4,6 +4,7 @@
 // time-series samples.
 
 #include <algorithm>
+#include <iterator>
 #include <simgrid/kernel/Timer.hpp>
 
 #include "sim/engine/simulation.hpp"
@@ -47,6 +48,9 @@ void Simulation::integrate(UnitRt& u, double to) {
 // the units touched then get their new fractions from that date on.
 void Simulation::account(double dt) {
   retired_.clear();
+  // An activity cancelled before this advance is handled by SimGrid after it: released at the next one.
+  std::move(cancelled_.begin(), cancelled_.end(), std::back_inserter(retired_));
+  cancelled_.clear();
   const double from = clock_;
   clock_ = sg::Engine::get_clock();
   if (dt <= 0) return;

@@ -47,6 +47,10 @@ namespace sg = simgrid::s4u;
 inline double now() { return sg::Engine::get_clock(); }
 /// A job's index as the data of its SimGrid activities (read back by the completion callback).
 inline void* job_tag(int job) { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(job)); }
+/// The data of an activity cancelled to restart it (an MPS kernel given more SMs): no job's.
+inline void* const kCancelled = reinterpret_cast<void*>(~std::uintptr_t{0});
+/// Shares of a unit's SMs closer than this are equal (MPS).
+constexpr double kSmEpsilon = 1e-9;
 
 class TraceRecorder;
 
@@ -91,6 +95,17 @@ class Simulation {
     std::uint32_t stage_record = 0;
     double kernel_ws = 0;  // working set of the running kernel (L2 model); < 0 when none runs
     double kernel_hits = 0;  // its bytes served from L2
+    // The current kernel's demand alone (sim/engine/kernels.cpp): work units, bytes, bytes on the bus
+    // after its L2 hits, its fit on the unit; under MPS the share of the SMs it holds now (< occupancy
+    // while it waits for SMs that earlier kernels hold); when it was launched.
+    double kernel_work = 0;
+    double kernel_bytes = 0;
+    double kernel_traffic = 0;
+    KernelFit kernel_fit;
+    double granted = 0;
+    bool holds_sms = false;  // MPS: counted in its unit's sm_held
+    double kernel_left = 1;  // part of the kernel left when its current activity started
+    double launched = 0;
     double start = 0;      // when the job started
     double predicted = 0;  // predicted service time of its requests, alone
   };
@@ -127,6 +142,9 @@ class Simulation {
     int last = -1;            // time-slice: context that held it last
     double slice_end = 0;
     std::deque<int> ready;      // time-slice: contexts waiting for the GPU
+    double sm_held = 0;          // MPS: share of the SMs the running kernels hold
+    int sm_kernels = 0;          // MPS: kernels holding some
+    std::deque<int> sm_waiting;  // MPS: jobs whose kernel waits for (more) SMs, in launch order
     double period_compute = 0;  // controller accumulators (whole run)
     double period_bandwidth = 0;
     double period_occupied = 0;
@@ -183,6 +201,10 @@ class Simulation {
   void continue_gpu(int job);
   bool enter_stage(int job, std::uint16_t stage);
   void launch_kernel(int job);
+  void begin_kernel(int job);
+  void claim_sms(int job);
+  void release_sms(int job);
+  void run_kernel(int job, double remaining);
   void on_done(int job);
   // Time, power and heat (power_control.cpp).
   void touch(int unit);
@@ -213,6 +235,7 @@ class Simulation {
   std::vector<int> unit_local_, device_local_;
   std::vector<int> dirty_units_;      // units touched since the last clock advance
   std::vector<sg::ExecPtr> retired_;  // completed activities, released at the next clock advance
+  std::vector<sg::ExecPtr> cancelled_;  // cancelled since the last clock advance (kernels.cpp, release_sms)
   double clock_ = 0;                  // simulated time before the clock advance being accounted
   SimResult result_;
   double window_begin_ = 0;

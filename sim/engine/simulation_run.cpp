@@ -66,6 +66,7 @@ SimResult Simulation::run() {
       std::max(1, static_cast<int>(std::lround(mech_.sample_interval.v / mech_.control_period.v)));
 
   sg::Activity::on_completion_cb([this](const sg::Activity& a) {
+    if (a.get_data<void>() == kCancelled) return;  // restarted (sim/engine/kernels.cpp, release_sms)
     const int job = static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>()));
     // SimGrid still reads the activity after this callback: its last reference is dropped at the next
     // clock advance, not here when the job starts its next activity in the context's slot.

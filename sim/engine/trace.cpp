@@ -160,10 +160,11 @@ void TraceRecorder::activity_done(int id) {
     const double bytes = k.bytes_fixed + k.bytes_per_sample * b;
     const double flops = job.kernel < stage.kernels.size() ? stage.kernels[job.kernel].flops.v * b : 0.0;
     const double dur = t_now - t.kernel_start;
-    // Launch geometry (sim/launch_geometry.hpp): blocks, waves and the share of the unit's SMs the first
-    // wave occupies; a kernel without geometry fills the unit (blocks 0). Under an MPS active-thread share
-    // s < 1 the kernel's waves run on the round(s x SMs) the context may hold (as sim/work_units.cpp
-    // charges them), and it occupies at most that share of the unit.
+    // Launch geometry (sim/launch_geometry.hpp): blocks and waves; a kernel without geometry fills the
+    // unit (blocks 0). Under an MPS active-thread share s < 1 the kernel's waves run on the round(s x SMs)
+    // the context may hold (as sim/work_units.cpp charges them). `occupied`: the share of the unit's SMs
+    // its first wave holds (KernelFit::occupancy); `sm_wait_us`: MPS, how long it waited for SMs that
+    // earlier kernels held.
     const auto& unit = sim_.units_[sim_.contexts_[job.context].unit];
     const int unit_n = unit_sms(unit.spec->spec, unit.unit->sm_fraction);
     const double share = sim_.context_share(job.context);
@@ -173,12 +174,13 @@ void TraceRecorder::activity_done(int id) {
     if (job.kernel < stage.kernels.size() && stage.kernels[job.kernel].shape.kind != KernelClass::FILL) {
       g = launch_geometry(stage.kernels[job.kernel].shape, b, st.spec->precision, unit.spec->spec, held);
     }
-    g.sm_share *= static_cast<double>(held) / unit_n;
     slice(pid, tid, fmt::format("{} #{}", workload_stage(id), job.kernel), "kernel", t.kernel_start, t_now,
           fmt::format(R"("flops":{:.6g},"bytes":{:.6g},"l2_hit_bytes":{:.6g},"batch":{},"blocks":{:.6g},)"
-                      R"("waves":{:.6g},"occupied":{:.6g},"achieved_TFLOPs":{:.6g},"achieved_GBps":{:.6g})",
-                      flops, bytes, job.kernel_hits, static_cast<int>(b), g.blocks, g.waves, g.sm_share,
-                      dur > 0 ? flops / dur / 1e12 : 0.0, dur > 0 ? bytes / dur / 1e9 : 0.0));
+                      R"("waves":{:.6g},"occupied":{:.6g},"achieved_TFLOPs":{:.6g},"achieved_GBps":{:.6g},)"
+                      R"("sm_wait_us":{:.3f})",
+                      flops, bytes, job.kernel_hits, static_cast<int>(b), g.blocks, g.waves,
+                      job.kernel_fit.occupancy, dur > 0 ? flops / dur / 1e12 : 0.0,
+                      dur > 0 ? bytes / dur / 1e9 : 0.0, (t.kernel_start - job.launched) * 1e6));
   }
   t.kernel_start = -1;
   if (st.record_stages && job.kernel + 1 == (*st.stage_kernels)[job.stage].size()) {

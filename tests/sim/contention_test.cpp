@@ -186,16 +186,47 @@ TEST(Mps, TwoKernelsOfFortyPercentOfTheSmsOverlapCompletely) {
 }
 
 TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
-  // 80 % (432 blocks) of a 1 ms roofline alone takes 1.25 ms; 40 % takes 2.5 ms. Together they ask for
-  // 120 % of the SMs: max-min sharing gives the 40 % kernel all it asks (0.4 of the SMs) and the other
-  // the remaining 0.6, so it ends at 1 / 0.6 ms = 1.667 ms instead of 1.25; the 40 % one at 2.5 ms.
+  // 80 % (432 blocks) of a 1 ms roofline alone takes 1.25 ms; 40 % takes 2.5 ms. Launched together, the
+  // 80 % one (first) keeps its SMs, the 40 % one gets the 20 % left and runs at half its speed: by 1.25 ms
+  // it has done 1.25 / 5 = a quarter of its work, then the other's SMs free up and the other 3/4 take
+  // 0.75 x 2.5 = 1.875 ms: it ends at 3.125 ms instead of 2.5. The 80 % one is not slowed (1.25 ms).
   Scenario sc = one_device(SharingMode::MPS);
   sc.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
   sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
   const SimResult r = run(sc);
   ASSERT_EQ(r.requests.size(), 2u);
-  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 / 0.6, 1e-9);
-  EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[0]), 1.25e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 3.125e-3, 1e-9);
+}
+
+TEST(Mps, AKernelWaitsForTheSmsARunningKernelHolds) {
+  // A 1 ms kernel of 540 blocks holds every block slot of the A100 from 0.5 s; a 0.1 ms-roofline kernel
+  // of 216 blocks (40 %, 0.25 ms alone) launched 0.2 ms later is not given SMs by pre-empting it: it waits
+  // until 0.5 s + 1 ms, then runs 0.25 ms. Latency 0.8 + 0.25 = 1.05 ms; the long one keeps 1 ms.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("long", 1.0, 540, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("short", 0.1, 216, at_times({0.5002})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 1.05e-3, 1e-9);
+}
+
+TEST(Mps, WaitingKernelsGetTheFreedSmsInLaunchOrder) {
+  // While a 540-block kernel holds every SM (0.5 s to 0.5 s + 1 ms), two 40 % kernels of 0.1 ms roofline
+  // (0.25 ms alone) are launched, then a 100 % one of 0.1 ms. When the SMs free up, the two 40 % ones
+  // start side by side (80 %), the full one gets the 20 % left at once and the rest when they end: it
+  // runs at 1/5 of its speed for 0.25 ms (a fifth of 0.25 = 0.05 of its 0.1 ms: half), then 0.05 ms alone.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("long", 1.0, 540, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("a", 0.1, 216, at_times({0.5001})));
+  sc.workloads.streams.push_back(grid_stream("b", 0.1, 216, at_times({0.5002})));
+  sc.workloads.streams.push_back(grid_stream("full", 0.1, 540, at_times({0.5003})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 4u);
+  EXPECT_NEAR(r.requests[1].finish, 0.5 + 1.25e-3, 1e-9);
+  EXPECT_NEAR(r.requests[2].finish, 0.5 + 1.25e-3, 1e-9);
+  EXPECT_NEAR(r.requests[3].finish, 0.5 + 1.3e-3, 1e-9);
 }
 
 TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {

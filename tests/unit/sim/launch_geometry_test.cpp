@@ -124,6 +124,29 @@ TEST(LaunchGeometry, AnMpsShareCapsTheSmsAKernelMayHoldNotItsSpeed) {
   EXPECT_DOUBLE_EQ(kernel_stretch(k, 1, Precision::FP16, a100(), 1.0, 0.25), 4.0);
 }
 
+// What an MPS neighbour cannot use while the kernel runs: the share of the unit's SMs its first wave holds.
+TEST(LaunchGeometry, AKernelHoldsTheSmsItsFirstWaveOccupies) {
+  KernelSpec k;
+  k.flops = Flops{218.4e9};
+  // 54 blocks, one per SM: 54 of 108 SMs, half the device; stretch 2.
+  k.shape = grid(54, 1);
+  KernelFit f = kernel_fit(k, 1, Precision::FP16, a100(), 1.0);
+  EXPECT_DOUBLE_EQ(f.occupancy, 0.5);
+  EXPECT_DOUBLE_EQ(f.stretch, 2.0);
+  // 162 blocks: 1.5 waves hold every SM (occupancy 1) and cost 2 wave-times (stretch 2 / 1.5).
+  k.shape = grid(162, 1);
+  f = kernel_fit(k, 1, Precision::FP16, a100(), 1.0);
+  EXPECT_DOUBLE_EQ(f.occupancy, 1.0);
+  EXPECT_DOUBLE_EQ(f.stretch, 2 / 1.5);
+  // Under a 10 % active-thread share (11 SMs) the same grid runs on those: 11 / 108 of the unit.
+  f = kernel_fit(k, 1, Precision::FP16, a100(), 1.0, 0.1);
+  EXPECT_DOUBLE_EQ(f.occupancy, 11.0 / 108);
+  // A kernel without geometry holds what it may: its share.
+  k.shape = KernelShape{};
+  EXPECT_DOUBLE_EQ(kernel_fit(k, 1, Precision::FP16, a100(), 1.0, 0.25).occupancy, 0.25);
+  EXPECT_DOUBLE_EQ(kernel_fit(k, 1, Precision::FP16, a100(), 1.0).occupancy, 1.0);
+}
+
 TEST(LaunchGeometry, ResidentBlocksTakeTheTightestLimit) {
   // 128x128 tile, 256 threads, 64 accumulators + 64 = 128 registers, 3 x 256 x 64 B = 48 KiB shared:
   // A100: threads 8, registers 65536 / 32768 = 2, shared 164 / 48 = 3, blocks 32 -> 2.
