@@ -30,6 +30,8 @@ const std::vector<Mechanism>& mechanisms() {
       {"batching", &ContentionSpec::batching, "dynamic batching of workloads that ask for it"},
       {"shared_weights", &ContentionSpec::shared_weights, "one copy of a workload's weights per unit"},
       {"launch_overhead", &ContentionSpec::launch_overhead, "a fixed cost before each kernel"},
+      {"sm_wait", &ContentionSpec::sm_wait,
+       "MPS: a running kernel keeps its SMs and a later one waits for them (off: fluid max-min sharing)"},
   };
   return table;
 }

@@ -26,6 +26,7 @@ struct ContentionSpec {
   bool batching = true;           ///< dynamic batching of workloads that ask for it
   bool shared_weights = true;     ///< one copy of a workload's weights per unit
   bool launch_overhead = true;    ///< fixed cost per kernel launch
+  bool sm_wait = true;            ///< MPS: a kernel waits for the SMs earlier kernels hold (no pre-emption)
   Seconds sample_interval{0.1};   ///< time-series sampling interval
 
   /// Switches a mechanism by name; false when the name is unknown.

@@ -165,16 +165,22 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
   // run (all workloads together, the most load) never throttled, the runs alone never would.
   bool any_batching = false;
   bool any_copies = false;
+  bool any_geometry = false;  // kernels with launch geometry: the only ones that hold SMs under MPS (sm_wait)
   for (const auto& w : sc.workloads.streams) {
     any_batching = any_batching || w.batching.has_value();
-    for (const auto& st : w.stages) any_copies = any_copies || st.input_bytes.v > 0 || st.output_bytes.v > 0;
+    for (const auto& st : w.stages) {
+      any_copies = any_copies || st.input_bytes.v > 0 || st.output_bytes.v > 0;
+      for (const auto& k : st.kernels) any_geometry = any_geometry || k.shape.kind != KernelClass::FILL;
+    }
   }
   bool any_time_slice = false;
+  bool any_mps = false;
   bool all_time_slice = true;  // one context at a time: kernels of different contexts never co-run
   bool throttled = !main_metrics.has_value();
   for (const auto& scope : scopes) {
     if (!scope.shared()) continue;
     any_time_slice = any_time_slice || sc.platform.devices[scope.device].sharing == SharingMode::TIME_SLICE;
+    any_mps = any_mps || sc.platform.devices[scope.device].sharing == SharingMode::MPS;
     all_time_slice = all_time_slice && sc.platform.devices[scope.device].sharing == SharingMode::TIME_SLICE;
     if (main_metrics) {
       const PowerMetrics& p = main_metrics->power[scope.device];
@@ -186,6 +192,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
     if (!sc.platform.contention.enabled(m) || m == "shared_weights") continue;
     if ((m == "batching" && !any_batching) || (m == "pcie" && !any_copies)) continue;
     if (m == "time_slice" && !any_time_slice) continue;
+    if (m == "sm_wait" && !(any_mps && any_geometry)) continue;
     if (m == "l2" && all_time_slice) continue;  // the L2 model acts between co-running kernels
     if ((m == "power" || m == "thermal") && !throttled) continue;
     settings.push_back(m);

@@ -137,10 +137,12 @@ void Simulation::begin_kernel(int id) {
     return;
   }
   j.granted = j.kernel_fit.occupancy;
-  if (u.mps && stage.kernels[j.kernel].shape.kind != KernelClass::FILL) {
+  if (u.sm_wait && stage.kernels[j.kernel].shape.kind != KernelClass::FILL) {
     claim_sms(id);
   } else {
-    run_kernel(id, 1.0);  // time-sliced, or a kernel without geometry: shares the SMs fluidly (max-min)
+    // Time-sliced; or under MPS a kernel without geometry, or with sm_wait off: shares the SMs fluidly
+    // (max-min) with whatever runs.
+    run_kernel(id, 1.0);
   }
 }
 

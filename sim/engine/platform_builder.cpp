@@ -38,6 +38,7 @@ void Simulation::build_platform() {
     rt.spec = dev.spec;
     rt.unit = &unit;
     rt.mps = dev.spec->sharing == SharingMode::MPS;
+    rt.sm_wait = rt.mps && mech_.sm_wait;
     rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale());
     rt.launch_overhead = mech_.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
     rt.l2.emplace(unit.l2, mech_.l2_sensitivity, mech_.l2);

@@ -129,6 +129,7 @@ class Simulation {
     sg::Host* mem = nullptr;
     sg::Link* bus = nullptr;
     bool mps = false;
+    bool sm_wait = false;  // MPS with the sm_wait mechanism: kernels with geometry hold and wait for SMs
     double kernel_share = 1.0;  // time-slice: share of the unit's roofline the running kernel achieves
     std::vector<double> speeds;  // of the GPU host, per pstate
     double launch_overhead = 0;  // before each kernel (0 when the mechanism is off)

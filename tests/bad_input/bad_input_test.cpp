@@ -1001,7 +1001,7 @@ TEST_F(BadInputCli, SetOptionValuesMeetTheFilesChecks) {
   expect_rejected(
       gpusim(inputs + " --set contention.powr=off"),
       "--set contention.powr=off: error: contention: unknown key 'powr' (known: bandwidth, batching, l2, "
-      "launch_overhead, pcie, power, sample_interval, shared_weights, thermal, time_slice)");
+      "launch_overhead, pcie, power, sample_interval, shared_weights, sm_wait, thermal, time_slice)");
 }
 
 TEST_F(BadInputCli, SetOptionOnCompareAndAdditivity) {

@@ -199,6 +199,20 @@ TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
   EXPECT_NEAR(latency_of(r.requests[1]), 3.125e-3, 1e-9);
 }
 
+TEST(Mps, WithoutSmWaitTheKernelsShareTheSmsMaxMin) {
+  // The same 80 % + 40 % kernels with sm_wait off: max-min sharing gives the 40 % kernel all it asks (0.4
+  // of the SMs) and the other the remaining 0.6, so the 80 % one ends at 1 / 0.6 ms = 1.667 ms instead of
+  // 1.25, and the 40 % one at 2.5 ms as alone.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.platform.contention.sm_wait = false;
+  sc.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 / 0.6, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
+}
+
 TEST(Mps, AKernelWaitsForTheSmsARunningKernelHolds) {
   // A 1 ms kernel of 540 blocks holds every block slot of the A100 from 0.5 s; a 0.1 ms-roofline kernel
   // of 216 blocks (40 %, 0.25 ms alone) launched 0.2 ms later is not given SMs by pre-empting it: it waits

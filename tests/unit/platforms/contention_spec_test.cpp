@@ -10,10 +10,11 @@ namespace {
 TEST(ContentionSpec, NamesInReportOrder) {
   const std::vector<std::string> expected{"bandwidth",      "l2",   "time_slice", "power",
                                           "thermal",        "pcie", "batching",   "shared_weights",
-                                          "launch_overhead"};
+                                          "launch_overhead", "sm_wait"};
   EXPECT_EQ(mechanism_names(), expected);
   EXPECT_EQ(mechanism_list(),
-            "bandwidth, l2, time_slice, power, thermal, pcie, batching, shared_weights, launch_overhead");
+            "bandwidth, l2, time_slice, power, thermal, pcie, batching, shared_weights, launch_overhead, "
+            "sm_wait");
 }
 
 TEST(ContentionSpec, EachNameSwitchesItsOwnFlag) {
