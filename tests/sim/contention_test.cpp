@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "analysis/metrics.hpp"
 #include "scenario_builder.hpp"
@@ -185,32 +186,40 @@ TEST(Mps, TwoKernelsOfFortyPercentOfTheSmsOverlapCompletely) {
               5e-3 + sc.platform.contention.switch_cost.v, 1e-9);
 }
 
-TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
-  // 80 % (432 blocks) of a 1 ms roofline alone takes 1.25 ms; 40 % takes 2.5 ms. Launched together, the
-  // 80 % one (first) keeps its SMs, the 40 % one gets the 20 % left and runs at half its speed: by 1.25 ms
-  // it has done 1.25 / 5 = a quarter of its work, then the other's SMs free up and the other 3/4 take
-  // 0.75 x 2.5 = 1.875 ms: it ends at 3.125 ms instead of 2.5. The 80 % one is not slowed (1.25 ms).
+namespace {
+
+// Latencies of an 80 % (432 blocks) and a 40 % (216 blocks) kernel of a 1 ms roofline each, launched
+// together on an MPS A100, with the sm_wait mechanism on or off.
+std::vector<double> eighty_and_forty(bool sm_wait) {
   Scenario sc = one_device(SharingMode::MPS);
+  sc.platform.contention.sm_wait = sm_wait;
   sc.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
   sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
-  const SimResult r = run(sc);
-  ASSERT_EQ(r.requests.size(), 2u);
-  EXPECT_NEAR(latency_of(r.requests[0]), 1.25e-3, 1e-9);
-  EXPECT_NEAR(latency_of(r.requests[1]), 3.125e-3, 1e-9);
+  std::vector<double> out;
+  for (const auto& q : run(sc).requests) out.push_back(latency_of(q));
+  return out;
+}
+
+}  // namespace
+
+TEST(Mps, AnEightyAndAFortyPercentKernelDoNotOverlapCompletely) {
+  // Alone the 80 % kernel takes 1.25 ms, the 40 % one 2.5 ms. Launched together, the 80 % one (first)
+  // keeps its SMs, the 40 % one gets the 20 % left and runs at half its speed: by 1.25 ms it has done
+  // 1.25 / 5 = a quarter of its work, then the other's SMs free up and the other 3/4 take 0.75 x 2.5 =
+  // 1.875 ms: it ends at 3.125 ms instead of 2.5. The 80 % one is not slowed (1.25 ms).
+  const std::vector<double> l = eighty_and_forty(true);
+  ASSERT_EQ(l.size(), 2u);
+  EXPECT_NEAR(l[0], 1.25e-3, 1e-9);
+  EXPECT_NEAR(l[1], 3.125e-3, 1e-9);
 }
 
 TEST(Mps, WithoutSmWaitTheKernelsShareTheSmsMaxMin) {
-  // The same 80 % + 40 % kernels with sm_wait off: max-min sharing gives the 40 % kernel all it asks (0.4
-  // of the SMs) and the other the remaining 0.6, so the 80 % one ends at 1 / 0.6 ms = 1.667 ms instead of
-  // 1.25, and the 40 % one at 2.5 ms as alone.
-  Scenario sc = one_device(SharingMode::MPS);
-  sc.platform.contention.sm_wait = false;
-  sc.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
-  sc.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
-  const SimResult r = run(sc);
-  ASSERT_EQ(r.requests.size(), 2u);
-  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 / 0.6, 1e-9);
-  EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
+  // sm_wait off: max-min sharing gives the 40 % kernel all it asks (0.4 of the SMs) and the other the
+  // remaining 0.6, so the 80 % one ends at 1 / 0.6 ms = 1.667 ms instead of 1.25, the 40 % one at 2.5 ms.
+  const std::vector<double> l = eighty_and_forty(false);
+  ASSERT_EQ(l.size(), 2u);
+  EXPECT_NEAR(l[0], 1e-3 / 0.6, 1e-9);
+  EXPECT_NEAR(l[1], 2.5e-3, 1e-9);
 }
 
 TEST(Mps, AKernelWaitsForTheSmsARunningKernelHolds) {
@@ -253,6 +262,25 @@ TEST(Mps, ACappedContextRunsAKernelSmallerThanItsShareAtFullSpeed) {
   EXPECT_NEAR(latency_of(r.requests[0]), 2e-3, 1e-9);
 }
 
+namespace {
+
+// The Chrome trace of simulating `plan` (tests read its kernel slices' arguments).
+std::string trace_of(const Scenario& sc, const Plan& plan) {
+  char path[] = "/tmp/gpusim-mps-trace-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return "";
+  close(fd);
+  TraceOptions trace;
+  trace.path = path;
+  run_simulation(sc, plan, nullptr, {}, &trace);
+  std::ifstream in(trace.path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  return text;
+}
+
+}  // namespace
+
 TEST(Mps, TheTraceShowsACappedKernelOnTheSmsItsContextMayHold) {
   // 216 blocks at 5 per SM in a context capped at 10 % of the A100's 108 SMs: it may hold round(10.8) = 11
   // SMs (55 block slots), so it runs in ceil(216 / 55) = 4 waves and occupies 11 / 108 = 0.101852 of the
@@ -262,19 +290,26 @@ TEST(Mps, TheTraceShowsACappedKernelOnTheSmsItsContextMayHold) {
   PlanBuilder b(sc, "test");
   b.add_all_devices();
   b.place(expand_streams(sc.workloads)[0], 0, 0.1);
-  const Plan plan = b.build();
-  char path[] = "/tmp/gpusim-mps-trace-XXXXXX";
-  const int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  TraceOptions trace;
-  trace.path = path;
-  const SimResult r = run_simulation(sc, plan, nullptr, {}, &trace);
-  std::ifstream in(trace.path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::remove(path);
-  ASSERT_EQ(r.requests.size(), 1u);
+  const std::string text = trace_of(sc, b.build());
   EXPECT_NE(text.find(R"("blocks":216,"waves":4,"occupied":0.101852,)"), std::string::npos) << text;
+}
+
+TEST(Mps, TheTraceShowsHowLongAKernelWaitedForSms) {
+  // As in AKernelWaitsForTheSmsARunningKernelHolds: the 40 % kernel launched 0.2 ms into the 1 ms one
+  // that holds every SM waits 0.8 ms; the first waited for nothing.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("long", 1.0, 540, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("short", 0.1, 216, at_times({0.5002})));
+  PlanBuilder b(sc, "test");
+  b.add_all_devices();
+  for (const auto& s : expand_streams(sc.workloads)) b.place(s, 0);
+  const std::string text = trace_of(sc, b.build());
+  EXPECT_NE(text.find(R"("occupied":1,"achieved_TFLOPs":13.65,"achieved_GBps":0.001,"sm_wait_us":0.000)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"("occupied":0.4,"achieved_TFLOPs":5.46,"achieved_GBps":0.004,"sm_wait_us":800.000)"),
+            std::string::npos)
+      << text;
 }
 
 TEST(Power, DynamicPowerFollowsTheActiveSms) {
