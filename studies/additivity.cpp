@@ -488,6 +488,12 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       const double occupied = o->occupied[unit.device];
       if (used.size() == 1 && unit.sm_fraction == 1.0 && fixed_busy < 1 && occupied > fixed_busy) {
         s.floor = (occupied - fixed_busy) / (1 - fixed_busy);
+        // Under MPS contexts run side by side, so a device occupied all the time may still keep up; one
+        // context (one stream without dynamic batching, whose batches would grow) serves one request at a time.
+        bool batching = false;
+        for (int w : s.workloads) batching = batching || sc.workloads.streams[w].batching.has_value();
+        s.floor_fails = sc.platform.devices[unit.device].sharing != SharingMode::MPS ||
+                        (s.streams.size() == 1 && !batching);
       }
     };
     for (std::size_t s = 0; s < scopes.size(); ++s) {

@@ -147,6 +147,14 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
     }
     for (auto& s : searches) {
       if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
+      // A meeting scale within `precision` of a floor that fails ends the search, the floor standing for its
+      // failing end: below the floor the device is busy all the time, so a slower run that still met would
+      // only say that its window ended before the queue grew long enough (nothing below the floor is
+      // simulated: docs/additivity.md, "Cost").
+      if (!s.done && s.floor_fails && s.floor > 0 && s.hi > 0 && s.hi / s.floor - 1 <= prec + 1e-9) {
+        s.lo = std::max(s.lo, s.floor);
+        s.done = true;
+      }
       // A prior bracket that holds again (its failing scale fails, its meeting one meets) is as good as the
       // search that found it: an ablation whose mechanism does not move the answer stops after one round.
       if (s.rounds == 1 && s.first.size() == 2 && s.lo == s.first[0] && s.hi == s.first[1]) s.done = true;

@@ -24,6 +24,9 @@ struct Search {
   std::vector<int> workloads;
   double fixed = 0;  // lateness that no speed removes (launch overheads, host time), analytic
   double floor = 0;  // below this scale the device is busy all the time (from the run at speed 1)
+  // The floor is a failing scale: the streams take the device one request at a time (a time-sliced or MIG
+  // unit, or one MPS context without dynamic batching), so busy all the time is a queue that grows.
+  bool floor_fails = false;
   struct Point {
     double scale, lateness;
   };

@@ -315,6 +315,45 @@ TEST(AdditivitySearch, ALatencyJumpAtTheRequirementIsBracketedWithinFivePercent)
   EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9) << searches[0].lo << " " << searches[0].hi;
 }
 
+TEST(AdditivitySearch, AMeetingScaleNearTheFloorEndsTheSearch) {
+  // The analytic floor is 0.7 (below it the device would be busy all the time). A short window "meets" at
+  // any scale (every run of the stand-in meets), so only the floor can end the search: the model proposes
+  // less than the floor, so the first round simulates the floor x 1.05 = 0.735 alone (1.5 x that is above
+  // the run's 1.0), which meets and is within 5 % of the floor: the search stops there instead of stepping
+  // below the floor 5 % at a time.
+  struct AlwaysMeets {
+    int simulations = 0;
+    double slowest = 1e9;
+    std::vector<additivity::Outcome> operator()(const std::vector<const Scenario*>&,
+                                                const std::vector<additivity::Variant>& v) {
+      std::vector<additivity::Outcome> out;
+      for (const auto& x : v) {
+        ++simulations;
+        slowest = std::min(slowest, x.scale);
+        additivity::Outcome o;
+        o.generated = {100};
+        o.lateness = {0.3};
+        o.attainment = {1.0};
+        out.push_back(o);
+      }
+      return out;
+    }
+  } sim;
+  additivity::Search s;
+  s.workloads = {0};
+  s.floor = 0.7;
+  s.floor_fails = true;
+  s.points.push_back({1.0, 0.1});  // the run at speed 1
+  s.hi = 1.0;
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  EXPECT_TRUE(searches[0].done);
+  EXPECT_NEAR(searches[0].hi, 0.735, 1e-9);
+  EXPECT_DOUBLE_EQ(searches[0].lo, 0.7);  // the floor is its failing end (the answer's tolerance)
+  EXPECT_GE(sim.slowest, 0.7);
+  EXPECT_EQ(sim.simulations, 1);
+}
+
 TEST(AdditivitySearch, AnAblationThatKeepsTheBracketStopsAfterOneRoundOfTwo) {
   // Starting from the all-on bracket (0.97, 1.03] of the same latency curve: 0.97 fails and 1.03 meets
   // again, so the copy is done after those two simulations, though the bracket is 6.2 % wide.
