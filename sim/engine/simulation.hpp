@@ -205,7 +205,7 @@ class Simulation {
   void begin_kernel(int job);
   void claim_sms(int job);
   void release_sms(int job);
-  void run_kernel(int job, double remaining);
+  void run_kernel(int job, double left);
   void on_done(int job);
   // Time, power and heat (power_control.cpp).
   void touch(int unit);
