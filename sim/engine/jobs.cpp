@@ -97,7 +97,8 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   Job& job = jobs_[id];
   job.phase = to_device ? Phase::H2D : Phase::D2H;
   if (trace_) trace_->copy_started(id, bytes, to_device);
-  const UnitRt& unit = units_[contexts_[job.context].unit];
+  const int u = contexts_[job.context].unit;
+  UnitRt& unit = units_[u];
   const DeviceRt& dev = devices_[unit.device];
   if (bytes <= 0 || !dev.pcie) {
     if (to_device) {
@@ -113,7 +114,9 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   exec->set_bytes_amounts({0.0, to_device ? bytes : 0.0, to_device ? 0.0 : bytes, 0.0});
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
-  touch_copies(contexts_[job.context].unit);
+  unsolo(u);  // the copy crosses the unit's bus: a kernel alone there shares it from now on
+  ++unit.execs;
+  touch_copies(u);
   exec->start();
 }
 

@@ -3,6 +3,7 @@
 // the completion callback of every activity.
 
 #include <algorithm>
+#include <cmath>
 #include <simgrid/kernel/Timer.hpp>
 
 #include "sim/engine/simulation.hpp"
@@ -194,18 +195,22 @@ void Simulation::release_sms(int id) {
     // completion callback ignores it; kept alive until SimGrid has handled it (released two clock
     // advances later: sim/engine/power_control.cpp, account()).
     Context& ctx = contexts_[j.context];
+    if (u.solo == w) unsolo(ctx.unit);  // never in practice: a kernel alone got all it asked for
+    if (!ctx.exec) continue;            // it ends now anyway
     const double ratio = ctx.exec->get_remaining_ratio();
     if (ratio <= kSmEpsilon) continue;  // it ends now anyway
     const double left = j.kernel_left * ratio;
     ctx.exec->set_data(kCancelled);
     ctx.exec->suspend();
     ctx.exec->cancel();
+    --u.execs;
     cancelled_.push_back(std::move(ctx.exec));
     run_kernel(w, left);
   }
 }
 
-// Runs the part `left` of the job's current kernel (0 < left <= 1) as an L07 parallel task.
+// Runs the part `left` of the job's current kernel (0 < left <= 1): alone on its unit as a timer
+// (run_solo), else as an L07 parallel task.
 void Simulation::run_kernel(int id, double left) {
   Job& j = jobs_[id];
   const Stream& s = streams_[j.stream];
@@ -228,6 +233,8 @@ void Simulation::run_kernel(int id, double left) {
   // On fewer SMs than its first wave needs (MPS), it runs that much slower.
   const KernelFit& fit = j.kernel_fit;
   const double stretch = j.granted < fit.occupancy ? fit.stretch * fit.occupancy / j.granted : fit.stretch;
+  if (u.solo >= 0) unsolo(ctx.unit);  // another kernel on the unit (MPS): both share it from now on
+  if (u.execs == 0 && u.solo < 0 && run_solo(id, work, traffic, stretch)) return;
   auto exec = sg::Exec::init();
   if (u.mps && stretch != 1.0) {
     // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
@@ -247,8 +254,70 @@ void Simulation::run_kernel(int id, double left) {
   }
   exec->set_data(job_tag(id));
   ctx.exec = exec;
+  ++u.execs;
   touch(ctx.unit);
   exec->start();
+}
+
+// A kernel with nothing else on its unit (no other kernel, no copy on its bus) takes exactly what the
+// parallel task above would take alone, max(compute / speed, bytes / bandwidth) over the resources it
+// would use, so it runs as a timer: no SimGrid activity, no sharing to solve. Its busy fractions are
+// what SimGrid's loads would read. Anything that starts on the unit while it runs makes it a parallel
+// task again with the part it has left (unsolo), and a clock change re-times it (apply_pstate).
+// Returns false when the kernel takes no time (SimGrid then handles it as before).
+bool Simulation::run_solo(int id, double work, double traffic, double stretch) {
+  Job& j = jobs_[id];
+  Context& ctx = contexts_[j.context];
+  UnitRt& u = units_[ctx.unit];
+  const double speed = u.gpu->get_speed();
+  const double bandwidth = u.bus->get_bandwidth();
+  double flops = 0, bytes = 0, time = 0;  // on the GPU host and over the bus
+  if (u.mps && stretch != 1.0) {
+    flops = work;
+    bytes = traffic;
+    time = std::max({work / speed, work * stretch / ctx.cap->get_speed(),
+                     traffic * stretch / ctx.cap_memory->get_speed(), traffic / bandwidth});
+  } else {
+    flops = work * stretch;
+    bytes = traffic * stretch;
+    time = std::max(flops / speed, bytes / bandwidth);
+  }
+  if (!(time > 0) || !std::isfinite(time)) return false;
+  if (!(u.mps && stretch != 1.0)) u.kernel_share = 1.0 / stretch;
+  u.solo = id;
+  u.solo_compute = std::min(1.0, flops / (time * speed)) * u.kernel_share;
+  u.solo_bandwidth = std::min(1.0, bytes / (time * bandwidth));
+  j.solo_start = now();
+  j.solo_time = time;
+  j.solo_timer = Timer::set(now() + time, [this, id] { solo_done(id); });
+  touch(ctx.unit);
+  return true;
+}
+
+// The unit's timer kernel (run_solo) becomes a parallel task with the part it has left: something else
+// starts on the unit now and shares it.
+void Simulation::unsolo(int unit) {
+  UnitRt& u = units_[unit];
+  const int id = u.solo;
+  if (id < 0) return;
+  Job& j = jobs_[id];
+  const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
+  if (done >= 1.0) return;  // it ends now: its timer is due in this instant
+  j.solo_timer->remove();
+  j.solo_timer = nullptr;
+  u.solo = -1;
+  const double left = j.kernel_left * (1.0 - done);
+  ++u.execs;  // counted before run_kernel looks, so that it starts a parallel task
+  run_kernel(id, left);
+  --u.execs;
+}
+
+void Simulation::solo_done(int id) {
+  Job& j = jobs_[id];
+  UnitRt& u = units_[contexts_[j.context].unit];
+  j.solo_timer = nullptr;
+  u.solo = -1;
+  on_done(id);
 }
 
 void Simulation::on_done(int id) {

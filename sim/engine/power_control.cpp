@@ -59,8 +59,13 @@ void Simulation::account(double dt) {
     integrate(u, from);
     // The share of the unit's SM throughput in use: on MPS the GPU host carries each kernel's real compute;
     // a time-sliced unit's one kernel is charged its stretched compute there, so it is scaled back.
-    u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
-    u.busy_bandwidth = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
+    if (u.solo >= 0 && u.execs == 0) {  // a kernel alone as a timer (sim/engine/kernels.cpp, run_solo)
+      u.busy_compute = u.solo_compute;
+      u.busy_bandwidth = u.solo_bandwidth;
+    } else {
+      u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
+      u.busy_bandwidth = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
+    }
     u.busy_occupied = u.holders > 0;
     u.dirty = false;
   }
@@ -96,7 +101,19 @@ Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
 void Simulation::apply_pstate(DeviceRt& d) {
   const int pstate = d.controller->pstate();
   for (auto* h : d.hosts) h->set_pstate(pstate);
-  for (int u : d.units) touch(u);
+  for (int u : d.units) {
+    touch(u);
+    // A kernel alone as a timer is re-timed: the part done so far went at the old clock.
+    const int id = units_[u].solo;
+    if (id < 0) continue;
+    Job& j = jobs_[id];
+    const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
+    if (done >= 1.0) continue;  // its timer is due in this instant
+    j.solo_timer->remove();
+    j.solo_timer = nullptr;
+    units_[u].solo = -1;
+    run_kernel(id, j.kernel_left * (1.0 - done));
+  }
   d.record.min_clock_hz = std::min(d.record.min_clock_hz, d.controller->clock().v);
 }
 

@@ -4,7 +4,8 @@
 // Each execution unit (a device, or a MIG slice) is two SimGrid hosts joined by one link: the GPU host
 // executes the compute of a kernel, a memory pseudo-host terminates its bytes, and the link is the memory
 // bus. A kernel is one L07 parallel task over both, so alone it takes max(compute, bytes / bandwidth) and
-// co-running kernels share both. A context (a CUDA context: one stream, or a server for a batching
+// co-running kernels share both; a kernel with its unit to itself runs as a timer at that time instead
+// (no SimGrid activity) until something starts beside it (kernels.cpp, run_solo and unsolo). A context (a CUDA context: one stream, or a server for a batching
 // workload, or a unit's dispatcher for a per-request policy) runs one job at a time: an optional host-to-
 // device copy, its kernels, and an optional device-to-host copy. Time-sliced units give the GPU to one
 // context at a time; MPS units run contexts concurrently. No actors: arrivals and launches are timers,
@@ -28,6 +29,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
 #include <vector>
 
@@ -106,6 +108,11 @@ class Simulation {
     bool holds_sms = false;  // MPS: counted in its unit's sm_held
     double kernel_left = 1;  // part of the kernel left when its current activity started
     double launched = 0;
+    // A kernel alone on its unit runs as a timer, not a SimGrid activity (sim/engine/kernels.cpp, run_solo):
+    // the timer, when its part `kernel_left` started and how long that part takes at the unit's clock.
+    simgrid::kernel::timer::Timer* solo_timer = nullptr;
+    double solo_start = 0;
+    double solo_time = 0;
     double start = 0;      // when the job started
     double predicted = 0;  // predicted service time of its requests, alone
   };
@@ -146,6 +153,10 @@ class Simulation {
     double sm_held = 0;          // MPS: share of the SMs the running kernels hold
     int sm_kernels = 0;          // MPS: kernels holding some
     std::deque<int> sm_waiting;  // MPS: jobs whose kernel waits for (more) SMs, in launch order
+    int execs = 0;               // SimGrid activities on its hosts or bus (kernels, and copies to or from it)
+    int solo = -1;               // job whose kernel runs alone on it as a timer (-1: none)
+    double solo_compute = 0;     // that kernel's busy fractions (what SimGrid's loads would read)
+    double solo_bandwidth = 0;
     double period_compute = 0;  // controller accumulators (whole run)
     double period_bandwidth = 0;
     double period_occupied = 0;
@@ -206,6 +217,9 @@ class Simulation {
   void claim_sms(int job);
   void release_sms(int job);
   void run_kernel(int job, double left);
+  bool run_solo(int job, double work, double traffic, double stretch);
+  void unsolo(int unit);
+  void solo_done(int job);
   void on_done(int job);
   // Time, power and heat (power_control.cpp).
   void touch(int unit);

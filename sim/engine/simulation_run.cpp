@@ -70,7 +70,9 @@ SimResult Simulation::run() {
     const int job = static_cast<int>(reinterpret_cast<std::uintptr_t>(a.get_data<void>()));
     // SimGrid still reads the activity after this callback: its last reference is dropped at the next
     // clock advance, not here when the job starts its next activity in the context's slot.
-    retired_.push_back(std::move(contexts_[jobs_[job].context].exec));
+    Context& ctx = contexts_[jobs_[job].context];
+    --units_[ctx.unit].execs;
+    retired_.push_back(std::move(ctx.exec));
     on_done(job);
   });
   sg::Engine::on_time_advance_cb([this](double dt) { account(dt); });

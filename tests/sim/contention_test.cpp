@@ -326,6 +326,26 @@ TEST(Power, DynamicPowerFollowsTheActiveSms) {
   EXPECT_DOUBLE_EQ(r.samples.back().clock_hz, 1410e6);
 }
 
+TEST(Pcie, ACopyStartingMidKernelTakesItsShareOfTheBusFromThenOn) {
+  // A memory-bound kernel of 1399.5 MB alone on the A100's bus (1555 GB/s x 0.9 = 1399.5 GB/s) takes 1 ms
+  // (the engine runs it as a timer: nothing else is on the unit). Half-way through, another stream's
+  // 100 MB input starts crossing the 25 GB/s host link and the same bus: the copy is held to 25 GB/s by
+  // the host link, the kernel keeps the other 1374.5 GB/s, so its second half takes 0.5 ms x 1399.5 /
+  // 1374.5 and it ends at 0.5 + 0.50909 ms.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].pcie_bandwidth = ByteRate{25e9};
+  sc.workloads.streams.push_back(stream("kernel", 1e3, 1399.5e6, 1, at_times({0.5})));
+  StreamSpec c = stream("copy", 1e3, 1e3, 1, at_times({0.5005}));
+  c.stages[0].input_bytes = Bytes{100e6};
+  sc.workloads.streams.push_back(c);
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency_of(r.requests[0]), 0.5e-3 + 0.5e-3 * 1399.5 / 1374.5, 1e-9);
+  // Alone, the same kernel takes its 1 ms roofline.
+  sc.workloads.streams.pop_back();
+  EXPECT_NEAR(latency_of(run(sc).requests[0]), 1e-3, 1e-9);
+}
+
 TEST(Pcie, InputsCrossTheHostLinkBeforeTheKernels) {
   // 100 MB of input per sample over a 25 GB/s host link: 4 ms, then 1 ms of compute.
   Scenario sc = one_device(SharingMode::TIME_SLICE);
