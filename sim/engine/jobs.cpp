@@ -65,7 +65,12 @@ void Simulation::try_start(int c) {
 }
 
 void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
-  const int id = static_cast<int>(jobs_.size());
+  // A finished job's slot is reused: the jobs in flight, not every job of the run, stay in memory.
+  int id = static_cast<int>(jobs_.size());
+  if (!free_jobs_.empty()) {
+    id = free_jobs_.back();
+    free_jobs_.pop_back();
+  }
   Job job;
   job.context = c;
   job.stream = static_cast<int>(result_.requests[requests.front()].stream);
@@ -82,7 +87,11 @@ void Simulation::start_job(int c, std::vector<std::uint32_t> requests) {
   }
   job.start = now();
   job.requests = std::move(requests);
-  jobs_.push_back(std::move(job));
+  if (id == static_cast<int>(jobs_.size())) {
+    jobs_.push_back(std::move(job));
+  } else {
+    jobs_[id] = std::move(job);
+  }
   contexts_[c].job = id;
   ++devices_[unit.device].jobs;
   const StreamSpec& spec = *streams_[jobs_[id].stream].spec;
@@ -167,7 +176,9 @@ void Simulation::finish_job(int id) {
   ctx.job = -1;
   --devices_[unit.device].jobs;
   last_event_ = now();
-  try_start(job.context);
+  const int context = job.context;
+  free_jobs_.push_back(id);  // nothing refers to it any more: timers and the trace are done with it
+  try_start(context);
 }
 
 void Simulation::complete(std::uint32_t request) {

@@ -243,6 +243,7 @@ class Simulation {
   std::vector<Context> contexts_;
   std::vector<Stream> streams_;
   std::vector<Job> jobs_;
+  std::vector<int> free_jobs_;  // slots of finished jobs, reused by the next ones (jobs.cpp, start_job)
   std::vector<std::uint16_t> items_;  // per request: fan-out
   // The partition simulated: indices into the plan's streams and units and the platform's devices of
   // those simulated here (streams_, units_, devices_), and back (-1: not simulated here).
