@@ -62,7 +62,7 @@ TEST(Partition, DevicesAreSplitIntoEvenContiguousGroups) {
   EXPECT_EQ(partition_devices(9, 200, false, {true, 8, 10}).size(), 2U);
   EXPECT_EQ(partition_devices(1000, 10000, true, {true, 8, 10}).size(), 1U);  // a per-request policy keeps one engine
   EXPECT_EQ(partition_devices(1000, 10000, true, {true, 8, 10}).front().size(), 1000U);
-  EXPECT_EQ(partition_devices(1000, 10000, false).size(), 125U);  // 1,000 / 8
+  EXPECT_EQ(partition_devices(1000, 10000, false).size(), 32U);   // ceil(1,000 / 32)
   EXPECT_EQ(partition_devices(10000, 1, false).size(), 1U);      // one stream: nothing to spread
   EXPECT_EQ(partition_devices(10000, 400, false).size(), 5U);    // 400 / 80
 }
