@@ -1,6 +1,7 @@
 #include "sim/runner.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +51,10 @@ Child spawn(const std::function<SimResult()>& job, const std::string& progress) 
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
+  // The heap's free pages go back to the kernel first: a child that allocates there then gets fresh
+  // zero pages instead of copying the parent's page by page (copy-on-write faults, each with a TLB
+  // flush, were a third of a 1,000-GPU run's CPU time: docs/performance.md).
+  ::malloc_trim(0);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
