@@ -18,6 +18,7 @@
 
 #include "sim/arrivals.hpp"
 #include "sim/power_model.hpp"
+#include "sim/simulate.hpp"
 #include "sim/work_units.hpp"
 
 namespace gpusim::bench {
@@ -56,11 +57,8 @@ class BareLoop {
 
   BareResult run() {
     const auto wall_start = std::chrono::steady_clock::now();
-    xbt_log_control_set("root.thres:critical");
-    sg::Engine engine("gpusim-bare");
-    sg::Engine::set_config("host/model:ptask_L07");
-    sg::Engine::set_config("network/model:CM02");
-    sg::Engine::set_config("network/crosstraffic:0");
+    prepare_simulation_engine();  // as gpusim's simulations get it (the same models, inherited when forked)
+    sg::Engine& engine = *sg::Engine::get_instance();
     const RunSpec& run = sc_.workloads.run;
     window_end_ = run.duration.v;
     build_platform();

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "sim/fork.hpp"
+
 namespace gpusim::bench {
 namespace {
 
@@ -51,14 +53,12 @@ long self_peak_rss_kib() {
   return u.ru_maxrss;
 }
 
-ChildRun run_in_child(const std::function<std::string()>& job) {
+ChildRun run_in_child(const std::function<std::string()>& job, ChildKind kind) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
   const auto wall_start = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
-  if (pid == 0) {
+  const auto body = [&] {
     ::close(fds[0]);
     int code = 0;
     std::string msg;
@@ -72,6 +72,14 @@ ChildRun run_in_child(const std::function<std::string()>& job) {
     ::close(fds[1]);
     std::fflush(nullptr);
     ::_exit(code);
+  };
+  pid_t pid = -1;
+  if (kind == ChildKind::SIMULATION) {
+    pid = fork_simulating_child(body);  // as gpusim forks its simulations: both sides of a comparison alike
+  } else {
+    pid = ::fork();
+    if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
+    if (pid == 0) body();
   }
   ::close(fds[1]);
   std::string data;

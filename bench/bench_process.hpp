@@ -24,8 +24,12 @@ struct ChildRun {
   long peak_rss_kib = 0;  ///< largest resident set of the child or of one of its waited-for children
 };
 
+/// How a child is forked: as gpusim forks its simulations (sim/fork.hpp: the engine inherited ready), or
+/// as a fresh process of its own that parses, plans and forks its simulations as a gpusim command does.
+enum class ChildKind { SIMULATION, PROCESS };
+
 /// Runs `job` in a forked child and returns its payload and resource use. A child that throws, exits
 /// with a non-zero status or dies of a signal raises std::runtime_error with its message.
-ChildRun run_in_child(const std::function<std::string()>& job);
+ChildRun run_in_child(const std::function<std::string()>& job, ChildKind kind = ChildKind::SIMULATION);
 
 }  // namespace gpusim::bench

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
                "setup_s", "setup_MiB");
     double first_cost = 0;
     for (int gpus : o.sizes) {
-      const bench::ChildRun run = bench::run_in_child([&] { return to_text(run_size(o, gpus)); });
+      const bench::ChildRun run = bench::run_in_child([&] { return to_text(run_size(o, gpus)); }, bench::ChildKind::PROCESS);
       const SizeResult r = from_text(run.payload);
       const double per_kernel = r.kernels ? r.sim_cpu / static_cast<double>(r.kernels) : 0.0;
       if (first_cost == 0) first_cost = per_kernel;

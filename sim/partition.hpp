@@ -3,9 +3,9 @@
 /// process, sim/runner.hpp) and merged (merge_partitions in sim/sim_result.hpp). SimGrid's ptask model
 /// re-solves every running activity of an engine at every event, and an engine's timers and state outgrow
 /// the caches, so an engine's cost per kernel grows with the devices in it; engines of a few dozen devices
-/// each keep it nearly flat and spread a big run over the cores. Each partition is a fork whose heap
-/// writes copy the parent's pages, so partitions are not made smaller than that needs (32 devices: at
-/// 1,000 GPUs, 8 per partition cost 1.46 us CPU per kernel, 32 cost 1.24-1.29 us, docs/performance.md).
+/// each keep it nearly flat and spread a big run over the cores. Each partition is a fork with its own
+/// set-up (sim/fork.hpp), so partitions are not made smaller than that needs (32 devices: at 1,000 GPUs,
+/// 8 per partition cost 1.46 us CPU per kernel, 32 cost 1.24-1.29 us, docs/performance.md).
 ///
 /// Devices interact only through what they share. In the model today they share nothing: each device has
 /// its own host link, power/thermal controller and units (MIG slices share their device, so a device is

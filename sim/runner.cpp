@@ -1,7 +1,6 @@
 #include "sim/runner.hpp"
 
 #include <fmt/format.h>
-#include <malloc.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 #include "core/logging.hpp"
 #include "core/progress.hpp"
 #include "scheduler/contained_call.hpp"
+#include "sim/fork.hpp"
 #include "sim/partition.hpp"
 #include "sim/simulate.hpp"
 
@@ -51,33 +51,34 @@ Child spawn(const std::function<SimResult()>& job, const std::string& progress) 
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe failed: {}", std::strerror(errno)));
   std::fflush(nullptr);
-  // The heap's free pages go back to the kernel first: a child that allocates there then gets fresh
-  // zero pages instead of copying the parent's page by page (copy-on-write faults, each with a TLB
-  // flush, were a third of a 1,000-GPU run's CPU time: docs/performance.md).
-  ::malloc_trim(0);
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
-  if (pid == 0) {
-    die_with_parent(parent);
+  pid_t pid = -1;
+  try {
+    pid = fork_simulating_child([&] {
+      die_with_parent(parent);
+      ::close(fds[0]);
+      // A crash or an overrun budget inside a plugin's admit()/pick() becomes a PolicyError naming it.
+      install_crash_reporter(fds[1], static_cast<char>(Outcome::POLICY));
+      show_sim_progress(progress);
+      std::string msg;
+      try {
+        msg = static_cast<char>(Outcome::OK) + serialize(job());
+      } catch (const ConfigError& e) {
+        msg = static_cast<char>(Outcome::CONFIG) + std::string(e.what());
+      } catch (const PolicyError& e) {
+        msg = static_cast<char>(Outcome::POLICY) + std::string(e.what());
+      } catch (const std::exception& e) {
+        msg = static_cast<char>(Outcome::INTERNAL) + std::string(e.what());
+      }
+      write_all(fds[1], msg);
+      ::close(fds[1]);
+      std::fflush(nullptr);
+      ::_exit(0);
+    });
+  } catch (...) {
     ::close(fds[0]);
-    // A crash or an overrun budget inside a plugin's admit()/pick() becomes a PolicyError naming it.
-    install_crash_reporter(fds[1], static_cast<char>(Outcome::POLICY));
-    show_sim_progress(progress);
-    std::string msg;
-    try {
-      msg = static_cast<char>(Outcome::OK) + serialize(job());
-    } catch (const ConfigError& e) {
-      msg = static_cast<char>(Outcome::CONFIG) + std::string(e.what());
-    } catch (const PolicyError& e) {
-      msg = static_cast<char>(Outcome::POLICY) + std::string(e.what());
-    } catch (const std::exception& e) {
-      msg = static_cast<char>(Outcome::INTERNAL) + std::string(e.what());
-    }
-    write_all(fds[1], msg);
     ::close(fds[1]);
-    std::fflush(nullptr);
-    ::_exit(0);
+    throw;
   }
   ::close(fds[1]);
   return Child{pid, fds[0], {}, true};

@@ -1,10 +1,10 @@
 #pragma once
-/// The batch runner: every simulation runs in a forked child process (one SimGrid Engine each), many at
-/// a time, and its results come back through a pipe. Every study (additivity, compare, estimate, validate,
-/// ...) simulates through here. A child dies with its parent (PR_SET_PDEATHSIG), and a crash or an overrun
-/// budget inside a plugin's admit()/pick() comes back as a PolicyError naming the policy and the callback
-/// (install_crash_reporter in scheduler/contained_call.hpp). When an error is raised, the children still
-/// running are killed and reaped.
+/// The batch runner: every simulation runs in a forked child process (one SimGrid engine each, forked as
+/// sim/fork.hpp says), many at a time, and its results come back through a pipe. Every study (additivity,
+/// compare, estimate, validate, ...) simulates through here. A child dies with its parent
+/// (PR_SET_PDEATHSIG), and a crash or an overrun budget inside a plugin's admit()/pick() comes back as a
+/// PolicyError naming the policy and the callback (install_crash_reporter in scheduler/contained_call.hpp).
+/// When an error is raised, the children still running are killed and reaped.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 /// Runs one scenario on SimGrid in the calling process. SimGrid allows one Engine per process:
-/// call it only in a fresh process (run_simulation() does the fork). Defined in
+/// call it only in a child forked for it (sim/fork.hpp; run_simulation() does the fork). Defined in
 /// sim/engine/simulation_run.cpp.
 
 #include <string>
@@ -19,6 +19,12 @@ namespace gpusim {
 /// With `trace`, the timeline is written to trace->path as the simulation runs (sim/trace_options.hpp).
 SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nullptr,
                    const std::vector<int>* devices = nullptr, const TraceOptions* trace = nullptr);
+
+/// Creates SimGrid's engine in this process, once (later calls do nothing), configured as simulate() needs
+/// it, without a platform. A process that forks its simulations calls it before the first fork: each child
+/// then inherits it ready, instead of paying for SimGrid's start-up (its configuration flags, logging and
+/// tracing set-up: about a third of a short simulation's CPU). simulate() creates it when it is not there.
+void prepare_simulation_engine();
 
 /// Makes later simulate() calls in this process show their simulated time and ETA on stderr under the
 /// name `what` (core/progress.hpp); empty: none. Defined in sim/engine/progress.cpp.

@@ -47,11 +47,8 @@ Simulation::~Simulation() = default;
 
 SimResult Simulation::run() {
   const auto wall_start = std::chrono::steady_clock::now();
-  xbt_log_control_set("root.thres:critical");
-  sg::Engine engine("gpusim");
-  sg::Engine::set_config("host/model:ptask_L07");
-  sg::Engine::set_config("network/model:CM02");
-  sg::Engine::set_config("network/crosstraffic:0");
+  prepare_simulation_engine();
+  sg::Engine& engine = *sg::Engine::get_instance();
   set_sim_clock([] { return sg::Engine::get_clock(); });
 
   const RunSpec& run = sc_.workloads.run;
@@ -103,6 +100,16 @@ SimResult Simulation::run() {
   return std::move(result_);
 }
 
+
+void prepare_simulation_engine() {
+  static sg::Engine* engine = nullptr;  // never destroyed: one engine per process, used by its forked children
+  if (engine) return;
+  xbt_log_control_set("root.thres:critical");
+  engine = new sg::Engine("gpusim");
+  sg::Engine::set_config("host/model:ptask_L07");
+  sg::Engine::set_config("network/model:CM02");
+  sg::Engine::set_config("network/crosstraffic:0");
+}
 
 SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy, const std::vector<int>* devices,
                    const TraceOptions* trace) {
