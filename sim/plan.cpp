@@ -190,6 +190,7 @@ PlanBuilder::PlanBuilder(const Scenario& sc, std::string scheduler) : sc_(sc) {
 PlanBuilder::PlanBuilder(const Scenario& sc, const Plan& base, const std::vector<int>& streams) : sc_(sc) {
   plan_.scheduler_ = base.scheduler_;
   plan_.speed_scale_ = base.speed_scale_;
+  plan_.device_scale_ = base.device_scale_;
   plan_.units_ = base.units_;
   for (int s : streams) plan_.placements_.push_back(base.placements_.at(static_cast<std::size_t>(s)));
 }
@@ -234,6 +235,14 @@ PlanBuilder& PlanBuilder::set_mps_shares(const std::vector<double>& shares) {
 
 PlanBuilder& PlanBuilder::speed_scale(double scale) {
   plan_.speed_scale_ = scale;
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::speed_scale(int device, double scale) {
+  if (device < 0) throw std::invalid_argument(fmt::format("speed scale of device {}", device));
+  auto& v = plan_.device_scale_;
+  if (v.size() <= static_cast<std::size_t>(device)) v.resize(static_cast<std::size_t>(device) + 1, 1.0);
+  v[static_cast<std::size_t>(device)] = scale;
   return *this;
 }
 
@@ -307,6 +316,9 @@ Plan PlanBuilder::build() const {
   }
   if (!(plan_.speed_scale_ > 0.0)) {
     throw std::invalid_argument(fmt::format("plan speed scale {} is not positive", plan_.speed_scale_));
+  }
+  for (double f : plan_.device_scale_) {
+    if (!(f > 0.0)) throw std::invalid_argument(fmt::format("device speed scale {} is not positive", f));
   }
   Plan out = plan_;
   out.memory_used_ = count_memory();

@@ -45,6 +45,11 @@ class Plan {
   const std::string& scheduler() const { return scheduler_; }
   /// Multiplies every unit's compute and bandwidth (required-compute search).
   double speed_scale() const { return speed_scale_; }
+  /// The factor of device `device`'s units: speed_scale() times the device's own (1 unless set).
+  double speed_scale(int device) const {
+    const auto d = static_cast<std::size_t>(device);
+    return speed_scale_ * (d < device_scale_.size() ? device_scale_[d] : 1.0);
+  }
   /// Number of streams placed on `unit`.
   int streams_on(int unit) const;
   /// The unit index of each stream, in stream order.
@@ -57,6 +62,7 @@ class Plan {
   std::vector<double> memory_used_;
   std::string scheduler_;
   double speed_scale_ = 1.0;
+  std::vector<double> device_scale_;  // per device index; empty or 1: no factor of its own
 };
 
 /// The only way to make a Plan. Errors carry the same words whoever builds the plan: a PolicyError names
@@ -80,6 +86,9 @@ class PlanBuilder {
   PlanBuilder& set_mps_shares(const std::vector<double>& shares);
   /// Multiplies every unit's compute and bandwidth.
   PlanBuilder& speed_scale(double scale);
+  /// Multiplies the compute and bandwidth of device `device`'s units (on top of speed_scale), so that
+  /// one simulation can run independent devices at different speeds.
+  PlanBuilder& speed_scale(int device, double scale);
   /// Checks units, placements, precisions and memory (not yet the MPS shares): a unit of -1 is a
   /// ConfigError at the workload ("no device has room left", or at its precision when no unit supports
   /// it), an unknown unit, one outside the workload's placement or an overfilled one a PolicyError, an

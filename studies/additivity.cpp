@@ -98,7 +98,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
   if (options.main_run) {
     main_metrics = compute_metrics(sc, plan, *options.main_run);
     for (std::size_t s = 0; s < scopes.size(); ++s) {
-      main_of[s] = outcome_of(sc, plan, *options.main_run, q, scopes[s].device);
+      main_of[s] = outcome_of(sc, plan, *options.main_run, *main_metrics, q, scopes[s].device);
     }
   }
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
+#include <string>
 
 #include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/seeds.hpp"
+#include "scheduler/scheduler.hpp"
 #include "sim/runner.hpp"
 
 namespace gpusim::additivity {
@@ -35,11 +38,8 @@ std::vector<double> batch_means(const RunMetrics& m, const RunSpec& run, std::si
   return means;
 }
 
-}  // namespace
-
-Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
-  const RunMetrics m = compute_metrics(sc, plan, r);
-  enforce_invariants(sc, plan, r, m);
+Outcome outcome_from(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
+                     int device) {
   Outcome o;
   o.occupied.assign(sc.platform.devices.size(), 0.0);
   const auto& units = plan.units();
@@ -54,6 +54,12 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
                            ? std::optional<double>(util.sd / std::sqrt(static_cast<double>(util.n)) / util.mean)
                            : std::nullopt);
     o.batches.push_back(batch_means(m, sc.workloads.run, d, &Sample::occupied));
+    if (device >= 0 && d != static_cast<std::size_t>(device)) {
+      // Another variant's device in a shared simulation: as idle as it is in this variant's own.
+      o.occupied[d] = 0;
+      o.rel_se.back() = std::nullopt;
+      std::fill(o.batches.back().begin(), o.batches.back().end(), 0.0);
+    }
   }
   const auto& ws = sc.workloads.streams;
   // Latency of each request in the window: kUnfinished when it never finished; `bound` has instead the time it
@@ -94,28 +100,90 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
   return o;
 }
 
+// The device all of a variant's streams are on; -1 when they span devices (or there are none).
+int device_of(const Plan& plan, const Variant& v) {
+  int d = -1;
+  for (int s : v.streams) {
+    const int dev = plan.units()[plan.placements()[static_cast<std::size_t>(s)].unit].device;
+    if (d >= 0 && dev != d) return -1;
+    d = dev;
+  }
+  return d;
+}
+
+}  // namespace
+
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
+  const RunMetrics m = compute_metrics(sc, plan, r);
+  enforce_invariants(sc, plan, r, m);
+  return outcome_from(sc, plan, r, m, quantile, device);
+}
+
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
+                   int device) {
+  return outcome_from(sc, plan, r, m, quantile, device);
+}
+
 std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
-  std::vector<Scenario> scenarios;
-  scenarios.reserve(variants.size());
-  for (const Scenario* b : bases) scenarios.push_back(*b);
-  std::vector<Plan> plans;
-  plans.reserve(variants.size());
-  std::vector<SimJob> jobs;
+  // Variants of one device each, on the same base and setting, share a simulation when their devices
+  // differ: devices interact only through a policy that decides per request (sim/partition.hpp), so a
+  // device's figures in the shared simulation are those of its own (to SimGrid's rounding), and the fork
+  // and engine set-up that cost about as much as a short variant's kernels are paid once.
+  struct Group {
+    const Scenario* base;
+    std::string without;
+    std::vector<std::size_t> members;
+    std::set<int> devices;  // empty: a variant that spans devices, simulated alone
+  };
+  const bool may_merge = !(policy_ && policy_->per_request());
+  std::vector<Group> groups;
+  std::vector<int> device(variants.size(), -1);
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const Variant& v = variants[i];
-    if (!v.without.empty()) scenarios[i].platform.contention.set(v.without, false);
+    device[i] = may_merge ? device_of(plan_, v) : -1;
+    auto g = groups.end();
+    if (device[i] >= 0) {
+      g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) {
+        return x.base == bases[i] && x.without == v.without && !x.devices.empty() && !x.devices.count(device[i]);
+      });
+    }
+    if (g == groups.end()) g = groups.insert(groups.end(), Group{bases[i], v.without, {}, {}});
+    g->members.push_back(i);
+    if (device[i] >= 0) g->devices.insert(device[i]);
+  }
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(groups.size());
+  std::vector<Plan> plans;
+  plans.reserve(groups.size());
+  std::vector<SimJob> jobs;
+  for (const Group& g : groups) {
+    Scenario& sc = scenarios.emplace_back(*g.base);
+    if (!g.without.empty()) sc.platform.contention.set(g.without, false);
     // Scheduling off: no switch cost, and contexts alternate kernel by kernel instead of holding the GPU
     // for a slice (a slice shorter than any kernel: a context yields after each kernel when another waits).
-    if (v.without == "time_slice") scenarios[i].platform.contention.slice = Seconds{1e-9};
-    plans.push_back(PlanBuilder(scenarios[i], plan_, v.streams).speed_scale(v.scale).build());
-    jobs.push_back(SimJob{&scenarios[i], &plans.back(), policy_});
+    if (g.without == "time_slice") sc.platform.contention.slice = Seconds{1e-9};
+    std::vector<int> streams;
+    for (std::size_t i : g.members) streams.insert(streams.end(), variants[i].streams.begin(), variants[i].streams.end());
+    PlanBuilder b(sc, plan_, streams);
+    if (g.members.size() == 1) {
+      b.speed_scale(variants[g.members[0]].scale);
+    } else {
+      for (std::size_t i : g.members) b.speed_scale(device[i], variants[i].scale);
+    }
+    plans.push_back(b.build());
+    jobs.push_back(SimJob{&sc, &plans.back(), policy_});
   }
   simulations_ += jobs.size();
   const std::vector<SimResult> results = simulate_all(jobs, parallel_, "additivity");
   for (const auto& r : results) kernels_ += r.kernels;
-  std::vector<Outcome> out;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    out.push_back(outcome_of(scenarios[i], plans[i], results[i], quantile_));
+  std::vector<Outcome> out(variants.size());
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    const RunMetrics m = compute_metrics(scenarios[k], plans[k], results[k]);
+    enforce_invariants(scenarios[k], plans[k], results[k], m);
+    const bool merged = groups[k].members.size() > 1;
+    for (std::size_t i : groups[k].members) {
+      out[i] = outcome_from(scenarios[k], plans[k], results[k], m, quantile_, merged ? device[i] : -1);
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/metrics.hpp"
 #include "sim/plan.hpp"
 #include "sim/sim_result.hpp"
 
@@ -30,8 +31,12 @@ struct Outcome {
   std::vector<std::uint64_t> generated;      // per workload, in the window
 };
 
-/// The figures of one simulation; `device` >= 0 keeps only the requests of streams on that device.
+/// The figures of one simulation; `device` >= 0 keeps only that device: the requests of its streams and
+/// its occupied fraction (every other device reads as idle).
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device = -1);
+/// The same from the run's metrics already computed (compute_metrics), for several devices of one run.
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
+                   int device = -1);
 
 /// Runs batches of variants of the run's plan, in parallel, and counts what it ran.
 class Runner {

@@ -39,14 +39,14 @@ void Simulation::build_platform() {
     rt.unit = &unit;
     rt.mps = dev.spec->sharing == SharingMode::MPS;
     rt.sm_wait = rt.mps && mech_.sm_wait;
-    rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale());
+    rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale(unit.device));
     rt.launch_overhead = mech_.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
     rt.l2.emplace(unit.l2, mech_.l2_sensitivity, mech_.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
     rt.mem = zone->create_host(unit.name + ".mem", 1.0);
     rt.l2_hit_cost = dev.spec->spec.l2_hit_cost();
     rt.bus = zone->create_link(unit.name + ".bus",
-                               unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale()).v)
+                               unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v)
                  ->set_latency(0);
     if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
     rt.bus->seal();

@@ -40,6 +40,34 @@ TEST(Engine, ComputeBoundKernelTakesFlopsOverPeakTimesEfficiency) {
   EXPECT_NEAR(latency(r.requests[0]), 1e-3, 1e-9);
 }
 
+TEST(Engine, EachDeviceRunsAtItsOwnSpeedScale) {
+  // Two A100s in one simulation, the second at 0.25 of its speed (the additivity study's searches run
+  // devices at different scales side by side): 13.65 GFLOP takes 1 ms on the first, 4 ms on the second;
+  // 1.3995 GB (and 1 GFLOP, 73 us of compute) takes 1 ms of bandwidth on the first, 4 ms on the second.
+  for (const bool compute : {true, false}) {
+    Scenario sc;
+    for (int d = 0; d < 2; ++d) {
+      sc.platform.devices.push_back(device(a100(0.7, 0.9, 0.0), SharingMode::TIME_SLICE, "gpu" + std::to_string(d)));
+    }
+    sc.workloads.run.duration = Seconds{1.0};
+    sc.workloads.run.drain = Seconds{1.0};
+    sc.workloads.streams.push_back(stream("k", compute ? 13.65e9 : 1e9, compute ? 1e6 : 1.3995e9, 1, at_times({0.5})));
+    sc.workloads.streams.back().count = 2;
+    PlanBuilder b(sc, "test");
+    b.add_all_devices();
+    const std::vector<StreamInstance> streams = expand_streams(sc.workloads);
+    for (std::size_t i = 0; i < streams.size(); ++i) b.place(streams[i], static_cast<int>(i));
+    b.speed_scale(1, 0.25);
+    const Plan plan = b.build();
+    const SimResult r = run_simulation(sc, plan);
+    ASSERT_EQ(r.requests.size(), 2u);
+    for (const auto& q : r.requests) {
+      const int unit = plan.placements()[q.stream].unit;
+      EXPECT_NEAR(latency(q), unit == 0 ? 1e-3 : 4e-3, 1e-9) << "unit " << unit << (compute ? ", compute" : ", memory");
+    }
+  }
+}
+
 TEST(Engine, MemoryBoundKernelTakesBytesOverBandwidthTimesEfficiency) {
   Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
   // 1.3995 GB at 1555 GB/s x 0.9 = 1399.5 GB/s -> 1 ms; 1 GFLOP of compute would take 73 us.
