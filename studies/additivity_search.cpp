@@ -52,6 +52,22 @@ double propose(const Search& s, double precision) {
   return std::clamp(next, MIN_SCALE, MAX_SCALE);
 }
 
+// An upper estimate of the answer for a search whose floor fails (its streams take the device one request
+// at a time), from its point at speed 1 (or the first measured): the request's time scaled as an M/M/1
+// sojourn, service / (1 - utilisation), with the service part of the lateness (all but the fixed part)
+// proportional to 1 / s and the utilisation floor / s. Lateness 1 then falls at s = floor + s0 (1 - rho1),
+// s0 = (lateness - fixed) x scale / (1 - fixed) the speed at which the service alone would just fit and
+// rho1 = floor / scale the utilisation of the point. Waiting in a queue of periodic or batched arrivals
+// grows more slowly than in M/M/1, so the answer is usually below it; 0 when there is no such estimate.
+double queue_bound(const Search& s) {
+  if (!s.floor_fails || s.floor <= 0 || s.points.empty() || s.fixed >= 1) return 0;
+  const Search::Point& p = s.points.front();
+  const double rho1 = s.floor / p.scale;
+  if (rho1 >= 1 || p.lateness <= s.fixed) return 0;
+  const double s0 = (p.lateness - s.fixed) * p.scale / (1 - s.fixed);
+  return s.floor + s0 * (1 - rho1);
+}
+
 }  // namespace
 
 double lateness_of(const Outcome& o, const Search& s) {
@@ -73,6 +89,15 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
   // Rounds: each open search simulates two scales around its model's answer, (1 -+ precision / 2) x,
   // and stops when a failing and a meeting scale are within `precision` of each other.
   const double prec = rule.precision;
+  for (std::size_t i = 0; i < searches.size(); ++i) {
+    const Search& s = searches[i];
+    logger("analysis")->debug("additivity search {}{}: floor {:.5g}{}, fixed {:.3g}, first point {}", i,
+                              s.without.empty() ? "" : " without " + s.without, s.floor,
+                              s.floor_fails ? " (fails)" : "", s.fixed,
+                              s.points.empty() ? std::string("none")
+                                               : fmt::format("{:.3g} x the SLA at {:.5g}", s.points[0].lateness,
+                                                             s.points[0].scale));
+  }
   for (int round = 0; round < rule.rounds + 1; ++round) {
     std::vector<Variant> batch;
     std::vector<const Scenario*> batch_base;
@@ -90,6 +115,20 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           continue;
         }
         scales.push_back(MAX_SCALE);  // never met: is it reachable at all?
+      } else if (const double u = std::min(queue_bound(s), s.hi > 0 ? s.hi : MAX_SCALE);
+                 s.rounds == 0 && s.lo == 0 && u > s.floor * (1 + prec) * (1 + prec)) {
+        // The first round of a search whose floor fails: the failing floor and the estimate above likely
+        // bracket the answer, and two scales splitting that bracket in three (log scale) leave a third of
+        // it (the simulations near the floor, the most expensive as the queue grows, are not needed).
+        s.upper = u;
+        scales.push_back(std::cbrt(s.floor * s.floor * u));
+        scales.push_back(std::cbrt(s.floor * u * u));
+      } else if (s.upper > 0 && s.hi == 0 && s.upper > s.lo * (1 + prec / 2)) {
+        // Both failed: the answer lies above the estimate's last third; the estimate itself, and as far
+        // again above it.
+        scales.push_back(s.upper);
+        scales.push_back(s.upper * s.upper / s.lo);
+        s.upper = 0;
       } else {
         const double c = propose(s, prec);
         if (c >= MAX_SCALE) {
@@ -146,6 +185,9 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
                                 owner[j].first, s.without.empty() ? "" : " without " + s.without, round + 1, x, meets(res[j], s, rule.quantile) ? "meets" : "fails", l, s.lo, s.hi);
     }
     for (auto& s : searches) {
+      // After a first round split from the floor, the floor is the bracket's failing end until a
+      // simulated scale fails.
+      if (s.upper > 0) s.lo = std::max(s.lo, s.floor);
       if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
       // A meeting scale within `precision` of a floor that fails ends the search, the floor standing for its
       // failing end: below the floor the device is busy all the time, so a slower run that still met would

@@ -32,6 +32,7 @@ struct Search {
   };
   std::vector<Point> points;  // lateness measured at a scale (finite only)
   std::vector<double> first;  // the scales of the first round (empty: the model's proposal)
+  double upper = 0;           // the queueing estimate its first round split from the floor (0: none)
   double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
   int rounds = 0;
   bool done = false;

@@ -368,6 +368,73 @@ TEST(AdditivitySearch, AnAblationThatKeepsTheBracketStopsAfterOneRoundOfTwo) {
   EXPECT_DOUBLE_EQ(searches[0].hi, 1.03);
 }
 
+namespace {
+
+// Meets at and above `at`, fails below; records every simulated scale, round by round.
+struct JumpAt {
+  double at;
+  std::vector<std::vector<double>> rounds;
+  std::vector<additivity::Outcome> operator()(const std::vector<const Scenario*>&,
+                                              const std::vector<additivity::Variant>& v) {
+    rounds.emplace_back();
+    std::vector<additivity::Outcome> out;
+    for (const auto& x : v) {
+      rounds.back().push_back(x.scale);
+      additivity::Outcome o;
+      o.generated = {100};
+      o.lateness = {(x.scale >= at ? 0.8 : 1.2) * at / x.scale};
+      o.attainment = {x.scale >= at ? 1.0 : 0.5};
+      out.push_back(o);
+    }
+    return out;
+  }
+};
+
+// A search whose floor (0.5) fails, the run at speed 1 at 0.2 of the SLA, no fixed part: the service part
+// alone would just fit at s0 = 0.2, and at speed 1 the device is busy rho1 = 0.5, so the M/M/1 estimate is
+// 0.5 + 0.2 x (1 - 0.5) = 0.6; the first round splits [0.5, 0.6] in three (log scale):
+// 0.5^(2/3) x 0.6^(1/3) = 0.53133 and 0.5^(1/3) x 0.6^(2/3) = 0.56462.
+additivity::Search floor_search() {
+  additivity::Search s;
+  s.workloads = {0};
+  s.floor = 0.5;
+  s.floor_fails = true;
+  s.points.push_back({1.0, 0.2});
+  return s;
+}
+
+}  // namespace
+
+TEST(AdditivitySearch, TheFirstRoundSplitsTheFloorToQueueingEstimateInThree) {
+  JumpAt sim{0.55, {}};
+  std::vector<additivity::Search> searches{floor_search()};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_GE(sim.rounds.size(), 1u);
+  ASSERT_EQ(sim.rounds[0].size(), 2u);
+  EXPECT_NEAR(sim.rounds[0][0], 0.53133, 1e-5);
+  EXPECT_NEAR(sim.rounds[0][1], 0.56462, 1e-5);
+  // 0.531 fails and 0.565 meets: a bracket 6.3 % wide, closed around 0.55 to 5 % in one more round.
+  EXPECT_EQ(sim.rounds.size(), 2u);
+  EXPECT_LT(searches[0].lo, 0.55);
+  EXPECT_GE(searches[0].hi, 0.55);
+  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+}
+
+TEST(AdditivitySearch, WhenBothFirstScalesFailTheEstimateAndAsFarAgainComeNext) {
+  // The answer, 0.62, lies above the estimate 0.6: both first scales fail, and the second round tries
+  // 0.6 and 0.6 x 0.6 / 0.56462 = 0.63759 (as far again above the estimate, in log scale).
+  JumpAt sim{0.62, {}};
+  std::vector<additivity::Search> searches{floor_search()};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_GE(sim.rounds.size(), 2u);
+  ASSERT_EQ(sim.rounds[1].size(), 2u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.6, 1e-9);
+  EXPECT_NEAR(sim.rounds[1][1], 0.63759, 1e-5);
+  EXPECT_LT(searches[0].lo, 0.62);
+  EXPECT_GE(searches[0].hi, 0.62);
+  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+}
+
 TEST(AdditivityRuns, VariantsOnDifferentDevicesShareOneSimulationAndKeepTheirOwnFigures) {
   // Two time-sliced A100s, one periodic stream each at 50 requests/s of one 13.65-GFLOP kernel: 1 ms at
   // 19.5 TFLOP/s x 0.7 (speed 1), so the device is occupied 50 x 1 ms = 5 % of the time; at speed 0.5,
