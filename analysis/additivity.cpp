@@ -9,10 +9,15 @@
 namespace gpusim {
 namespace {
 
-std::string signed_pct(double x) {
-  const double p = x * 100.0;
-  return fmt::format("{}{:.1f} %", p >= 0 ? "+" : "\u2212", std::fabs(p));
+// `x` with `decimals` decimals and an explicit sign (U+2212 for minus) taken from the value as shown, so
+// that a tiny negative figure reads +0.00, not −0.00.
+std::string signed_fixed(double x, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  const double shown = std::round(x * scale) / scale;
+  return fmt::format("{}{:.{}f}", shown < 0 ? "\u2212" : "+", std::fabs(shown), decimals);
 }
+
+std::string signed_pct(double x) { return signed_fixed(x * 100.0, 1) + " %"; }
 
 std::optional<double> required_ratio(const AdditivityResult& r) {
   if (!r.required || !r.required->sum || !r.required->combined || *r.required->sum <= 0) return std::nullopt;
@@ -55,7 +60,7 @@ std::string utilisation_verdict(const AdditivityResult& r) {
     // A share smaller than the noise between seeds (two standard errors) is shown with that interval.
     const auto se = r.attribution_se.find(name);
     if (se != r.attribution_se.end() && std::fabs(delta) < 2 * se->second) {
-      auto pts = [](double x) { return fmt::format("{}{:.1f}", x >= 0 ? "+" : "\u2212", std::fabs(x * 100.0)); };
+      auto pts = [](double x) { return signed_fixed(x * 100.0, 1); };
       list += fmt::format(" in [{}, {}] % (within the noise between seeds)", pts(delta - 2 * se->second),
                           pts(delta + 2 * se->second));
     }
@@ -94,7 +99,7 @@ std::string required_attribution(const AdditivityResult& r) {
   const RequiredCompute& rc = *r.required;
   const double sum = *rc.sum;
   const double gap = *rc.combined - sum;
-  auto tf = [](double x) { return fmt::format("{}{:.2f}", x >= 0 ? "+" : "\u2212", std::fabs(x)); };
+  auto tf = [](double x) { return signed_fixed(x, 2); };
   std::vector<std::pair<std::string, std::optional<Share>>> parts(rc.attribution.begin(), rc.attribution.end());
   std::stable_sort(parts.begin(), parts.end(), [](auto& a, auto& b) {
     const double x = a.second ? std::fabs(a.second->value) : -1, y = b.second ? std::fabs(b.second->value) : -1;

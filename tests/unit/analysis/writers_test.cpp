@@ -141,6 +141,22 @@ TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
   EXPECT_EQ(required_attribution(r), "");
 }
 
+TEST(AdditivityVerdict, AShareThatRoundsToZeroReadsPlusZero) {
+  // -0.001 TFLOP/s shows as +0.00 (its sign is that of the value as shown), not as -0.00; its interval
+  // [-0.2, +0.2] keeps its signs.
+  AdditivityResult r;
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.sum = 4.0;
+  rc.combined = 5.0;
+  rc.attribution = {{"time_slice", Share{1.0, 0.9, 1.1}}, {"bandwidth", Share{-0.001, -0.2, 0.2}}};
+  rc.tolerance = 0.05;
+  r.required = rc;
+  EXPECT_EQ(required_attribution(r),
+            "the gap of +1.00 fp16 TFLOP/s (+25.0 % of the sum): time_slice +1.00 TFLOP/s (+25.0 %), bandwidth "
+            "+0.00 TFLOP/s in [\u22120.20, +0.20] (within the searches' noise)");
+}
+
 // Under MPS two latency-bound services need half the sum together, and no switch explains it: the rest
 // (-2.00 - (-0.10) = -1.90 TFLOP/s, -47.5 % of 4.00) is named as the overlap of kernels on free SMs.
 TEST(AdditivityVerdict, TheGapNoSwitchExplainsIsNamedByTheSharingMode) {
