@@ -38,8 +38,10 @@ std::vector<double> batch_means(const RunMetrics& m, const RunSpec& run, std::si
   return means;
 }
 
-Outcome outcome_from(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
-                     int device) {
+}  // namespace
+
+Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
+                   int device) {
   Outcome o;
   o.occupied.assign(sc.platform.devices.size(), 0.0);
   const auto& units = plan.units();
@@ -100,6 +102,8 @@ Outcome outcome_from(const Scenario& sc, const Plan& plan, const SimResult& r, c
   return o;
 }
 
+namespace {
+
 // The device all of a variant's streams are on; -1 when they span devices (or there are none).
 int device_of(const Plan& plan, const Variant& v) {
   int d = -1;
@@ -116,12 +120,7 @@ int device_of(const Plan& plan, const Variant& v) {
 Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, double quantile, int device) {
   const RunMetrics m = compute_metrics(sc, plan, r);
   enforce_invariants(sc, plan, r, m);
-  return outcome_from(sc, plan, r, m, quantile, device);
-}
-
-Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, const RunMetrics& m, double quantile,
-                   int device) {
-  return outcome_from(sc, plan, r, m, quantile, device);
+  return outcome_of(sc, plan, r, m, quantile, device);
 }
 
 std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
@@ -182,7 +181,7 @@ std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, cons
     enforce_invariants(scenarios[k], plans[k], results[k], m);
     const bool merged = groups[k].members.size() > 1;
     for (std::size_t i : groups[k].members) {
-      out[i] = outcome_from(scenarios[k], plans[k], results[k], m, quantile_, merged ? device[i] : -1);
+      out[i] = outcome_of(scenarios[k], plans[k], results[k], m, quantile_, merged ? device[i] : -1);
     }
   }
   return out;
