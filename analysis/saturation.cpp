@@ -32,7 +32,10 @@ std::vector<BacklogFigures> backlog_figures(const Scenario& sc, const Plan& plan
   for (std::size_t w = 0; w < ws.size(); ++w) {
     BacklogFigures& f = out[w];
     f.window_s = w1 - w0;
-    const bool batching = ws[w].batching && sc.platform.contention.batching;
+    bool batching = false;  // on some unit of the workload (each device has its own switches)
+    for (int u : units[w]) {
+      batching = batching || (ws[w].batching && sc.platform.contention_of(plan.units()[u].device).batching);
+    }
     const double per_batch =
         batching ? std::max(1.0, static_cast<double>(ws[w].batching->max_batch) / ws[w].batch) : 1.0;
     f.floor = kBacklogFloor * static_cast<double>(std::max<std::size_t>(1, units[w].size())) * per_batch;
@@ -156,7 +159,7 @@ std::vector<ImpossibleSla> impossible_slas(const Scenario& sc, const Plan& plan)
     for (int u : units[w]) {
       const Unit& unit = plan.units()[u];
       const DeviceInstance& d = sc.platform.devices[unit.device];
-      const auto t = fastest_latency(ws[w], d, unit, sc.platform.contention);
+      const auto t = fastest_latency(ws[w], d, unit, sc.platform.contention_of(unit.device));
       if (!t || !(sla < t->v)) continue;
       ++missing;
       if (x.unit.empty() || t->v < x.fastest_s) {

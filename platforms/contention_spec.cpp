@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace gpusim {
 namespace {
@@ -71,6 +72,14 @@ bool ContentionSpec::set(const std::string& name, bool on) {
 bool ContentionSpec::enabled(const std::string& name) const {
   const Mechanism* m = find(name);
   return m && this->*(m->flag);
+}
+
+ContentionSpec ContentionSpec::without(const std::string& name) const {
+  ContentionSpec out = *this;
+  if (name.empty()) return out;
+  if (!out.set(name, false)) throw std::invalid_argument("unknown contention mechanism '" + name + "'");
+  if (name == "time_slice") out.slice = Seconds{1e-9};
+  return out;
 }
 
 }  // namespace gpusim

@@ -33,6 +33,11 @@ struct ContentionSpec {
   bool set(const std::string& name, bool on);
   /// Whether the named mechanism is on; false when the name is unknown.
   bool enabled(const std::string& name) const;
+  /// A copy with the named mechanism off ("" : unchanged). Scheduling off (time_slice) is also a slice
+  /// shorter than any kernel: contexts alternate kernel by kernel instead of holding the GPU for a slice
+  /// (a context yields after each kernel when another waits), with no switch cost. Throws
+  /// std::invalid_argument for an unknown name.
+  ContentionSpec without(const std::string& name) const;
 };
 
 /// One switchable mechanism: its name (as in platform.yaml, --disable and reports), its switch, and a

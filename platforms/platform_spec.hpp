@@ -28,6 +28,9 @@ struct DeviceInstance {
   ByteRate pcie_bandwidth;  ///< host link of this device
   int queue_limit = 0;      ///< requests waiting on the device; 0 = unbounded
   SourceLoc loc;
+  /// This device's contention switches where they differ from the platform's: set only by a study that
+  /// simulates variants side by side in one run (studies/additivity_runs.cpp); never read from YAML.
+  std::optional<ContentionSpec> contention;
 };
 
 /// Checks a MIG partition against the product's profiles, slice budget (the largest profile's compute
@@ -42,6 +45,13 @@ struct PlatformSpec {
   std::vector<DeviceInstance> devices;
   double memory_headroom = 0.8;  ///< usable fraction of device memory
   ContentionSpec contention;
+
+  /// The switches device `device` runs under: its own when it has them, else the platform's. The
+  /// platform-wide periods (control_period, sample_interval) are always read from `contention`.
+  const ContentionSpec& contention_of(std::size_t device) const {
+    const auto& own = devices.at(device).contention;
+    return own ? *own : contention;
+  }
 };
 
 }  // namespace gpusim

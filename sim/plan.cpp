@@ -246,6 +246,21 @@ PlanBuilder& PlanBuilder::speed_scale(int device, double scale) {
   return *this;
 }
 
+std::vector<int> PlanBuilder::copy_units(const Plan& base, int device, int as) {
+  const std::string& from = sc_.platform.devices.at(static_cast<std::size_t>(device)).name;
+  const std::string& to = sc_.platform.devices.at(static_cast<std::size_t>(as)).name;
+  std::vector<int> index(base.units_.size(), -1);
+  for (std::size_t u = 0; u < base.units_.size(); ++u) {
+    if (base.units_[u].device != device) continue;
+    Unit copy = base.units_[u];
+    copy.device = as;
+    copy.name = to + copy.name.substr(std::min(from.size(), copy.name.size()));
+    index[u] = static_cast<int>(plan_.units_.size());
+    plan_.units_.push_back(std::move(copy));
+  }
+  return index;
+}
+
 Bytes PlanBuilder::usable(const Unit& u) const { return u.memory * sc_.platform.memory_headroom; }
 
 std::vector<double> PlanBuilder::count_memory() const {

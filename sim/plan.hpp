@@ -89,6 +89,11 @@ class PlanBuilder {
   /// Multiplies the compute and bandwidth of device `device`'s units (on top of speed_scale), so that
   /// one simulation can run independent devices at different speeds.
   PlanBuilder& speed_scale(int device, double scale);
+  /// Appends a copy of `base`'s units of device `device` as the units of device `as` (a copy of that device
+  /// in this builder's scenario, whose name the copied units take: variants side by side in one run,
+  /// studies/additivity_runs.cpp). Returns, by base unit index, the index of its copy here (-1: another
+  /// device's unit).
+  std::vector<int> copy_units(const Plan& base, int device, int as);
   /// Checks units, placements, precisions and memory (not yet the MPS shares): a unit of -1 is a
   /// ConfigError at the workload ("no device has room left", or at its precision when no unit supports
   /// it), an unknown unit, one outside the workload's placement or an overfilled one a PolicyError, an

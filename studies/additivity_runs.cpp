@@ -1,14 +1,18 @@
 #include "studies/additivity_runs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 
 #include "analysis/invariants.hpp"
 #include "analysis/metrics.hpp"
 #include "analysis/seeds.hpp"
+#include "core/logging.hpp"
 #include "scheduler/scheduler.hpp"
 #include "sim/runner.hpp"
 
@@ -123,65 +127,166 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
   return outcome_of(sc, plan, r, m, quantile, device);
 }
 
-std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
-  // Variants of one device each, on the same base and setting, share a simulation when their devices
-  // differ: devices interact only through a policy that decides per request (sim/partition.hpp), so a
-  // device's figures in the shared simulation are those of its own (to SimGrid's rounding), and the fork
-  // and engine set-up that cost about as much as a short variant's kernels are paid once.
-  struct Group {
-    const Scenario* base;
-    std::string without;
-    std::vector<std::size_t> members;
-    std::set<int> devices;  // empty: a variant that spans devices, simulated alone
-  };
-  const bool may_merge = !(policy_ && policy_->per_request());
-  std::vector<Group> groups;
-  std::vector<int> device(variants.size(), -1);
+namespace {
+
+// At most this many variants share one simulation (docs/performance.md, "Additivity"): an engine's cost per
+// kernel grows with the activities it re-solves at each event (sim/partition.hpp)...
+constexpr std::size_t kSideBySide = 8;
+// (under MPS, where several kernels of each device run at once: measured, 2 cost the least)
+constexpr std::size_t kSideBySideMps = 2;
+// ...and two or more variants on one base are split into at least this many simulations, so that a small
+// machine's cores are both busy. A constant, not the machine's core count: which variants share a run then
+// does not depend on the machine, and neither do the figures (a shared run's rounding differs).
+constexpr std::size_t kMinSimulations = 2;
+
+// The simulations of a batch: each a list of variant indices. A variant that spans devices (or every
+// variant, under a policy that decides per request) is simulated alone; the others are grouped by base, each
+// group split into bins of about equal streams, longest first onto the lightest bin.
+std::vector<std::vector<std::size_t>> side_by_side(const std::vector<const Scenario*>& bases,
+                                                   const std::vector<Variant>& variants,
+                                                   const std::vector<int>& device) {
+  std::vector<std::vector<std::size_t>> sims;
+  std::vector<const Scenario*> order;
+  std::map<const Scenario*, std::vector<std::size_t>> by_base;
   for (std::size_t i = 0; i < variants.size(); ++i) {
-    const Variant& v = variants[i];
-    device[i] = may_merge ? device_of(plan_, v) : -1;
-    auto g = groups.end();
-    if (device[i] >= 0) {
-      g = std::find_if(groups.begin(), groups.end(), [&](const Group& x) {
-        return x.base == bases[i] && x.without == v.without && !x.devices.empty() && !x.devices.count(device[i]);
-      });
+    if (device[i] < 0) {
+      sims.push_back({i});
+      continue;
     }
-    if (g == groups.end()) g = groups.insert(groups.end(), Group{bases[i], v.without, {}, {}});
-    g->members.push_back(i);
-    if (device[i] >= 0) g->devices.insert(device[i]);
+    auto [it, fresh] = by_base.try_emplace(bases[i]);
+    if (fresh) order.push_back(bases[i]);
+    it->second.push_back(i);
   }
+  for (const Scenario* base : order) {
+    std::vector<std::size_t> members = by_base.at(base);
+    bool mps = false;
+    for (std::size_t i : members) {
+      mps = mps || base->platform.devices[static_cast<std::size_t>(device[i])].sharing == SharingMode::MPS;
+    }
+    const std::size_t most = mps ? kSideBySideMps : kSideBySide;
+    const std::size_t k = std::min(members.size(), std::max(kMinSimulations, (members.size() + most - 1) / most));
+    std::stable_sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+      return variants[a].streams.size() > variants[b].streams.size();
+    });
+    std::vector<std::vector<std::size_t>> bins(k);
+    std::vector<std::size_t> load(k, 0);
+    for (std::size_t i : members) {
+      const auto b = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+      bins[b].push_back(i);
+      load[b] += std::max<std::size_t>(1, variants[i].streams.size());
+    }
+    for (auto& bin : bins) {
+      std::sort(bin.begin(), bin.end());
+      sims.push_back(std::move(bin));
+    }
+  }
+  return sims;
+}
+
+// A side-by-side outcome read on device `slot` of the shared run, as that of device `device` of a run of
+// `devices` devices: the variant's own.
+void as_device(Outcome& o, int slot, int device, std::size_t devices) {
+  if (slot != device) {
+    const auto from = static_cast<std::size_t>(slot), to = static_cast<std::size_t>(device);
+    o.occupied[to] = o.occupied[from];
+    o.rel_se[to] = o.rel_se[from];
+    o.batches[to] = std::move(o.batches[from]);
+  }
+  o.occupied.resize(devices);
+  o.rel_se.resize(devices);
+  o.batches.resize(devices);
+}
+
+}  // namespace
+
+std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants) {
+  // Variants of one device each on the same base share a simulation, each on a device of its own: its
+  // device, or a copy of it when another variant of the run already has it, with the variant's speed and
+  // contention switches. Devices interact only through a policy that decides per request
+  // (sim/partition.hpp), so a device's figures in the shared run are those of its own run (to SimGrid's
+  // rounding), and the fork and engine set-up, which cost about as much as a short variant's kernels, are
+  // paid once per run.
+  const bool may_merge = !(policy_ && policy_->per_request());
+  std::vector<int> device(variants.size(), -1);
+  for (std::size_t i = 0; i < variants.size(); ++i) device[i] = may_merge ? device_of(plan_, variants[i]) : -1;
+  const std::vector<std::vector<std::size_t>> sims = side_by_side(bases, variants, device);
+
   std::vector<Scenario> scenarios;
-  scenarios.reserve(groups.size());
+  scenarios.reserve(sims.size());
   std::vector<Plan> plans;
-  plans.reserve(groups.size());
+  plans.reserve(sims.size());
+  std::vector<std::vector<int>> slots(sims.size());
   std::vector<SimJob> jobs;
-  for (const Group& g : groups) {
-    Scenario& sc = scenarios.emplace_back(*g.base);
-    if (!g.without.empty()) sc.platform.contention.set(g.without, false);
-    // Scheduling off: no switch cost, and contexts alternate kernel by kernel instead of holding the GPU
-    // for a slice (a slice shorter than any kernel: a context yields after each kernel when another waits).
-    if (g.without == "time_slice") sc.platform.contention.slice = Seconds{1e-9};
-    std::vector<int> streams;
-    for (std::size_t i : g.members) streams.insert(streams.end(), variants[i].streams.begin(), variants[i].streams.end());
-    PlanBuilder b(sc, plan_, streams);
-    if (g.members.size() == 1) {
-      b.speed_scale(variants[g.members[0]].scale);
-    } else {
-      for (std::size_t i : g.members) b.speed_scale(device[i], variants[i].scale);
+  for (std::size_t k = 0; k < sims.size(); ++k) {
+    const Scenario& base = *bases[sims[k].front()];
+    Scenario& sc = scenarios.emplace_back(base);
+    std::set<int> used;
+    for (std::size_t i : sims[k]) {
+      int slot = device[i];
+      if (slot >= 0 && !used.insert(slot).second) {
+        DeviceInstance copy = base.platform.devices[static_cast<std::size_t>(slot)];
+        copy.name = fmt::format("{}~{}", copy.name, sc.platform.devices.size());
+        sc.platform.devices.push_back(std::move(copy));
+        slot = static_cast<int>(sc.platform.devices.size()) - 1;
+      }
+      slots[k].push_back(slot);
+      const Variant& v = variants[i];
+      if (v.without.empty()) continue;
+      const ContentionSpec off = base.platform.contention.without(v.without);
+      if (slot >= 0) {
+        sc.platform.devices[static_cast<std::size_t>(slot)].contention = off;
+      } else {
+        sc.platform.contention = off;  // alone in its run
+      }
+    }
+    if (sc.platform.devices.size() > base.platform.devices.size()) {
+      // A copy's name is not the one a pinned workload names: the placements are the plan's, checked already.
+      for (auto& w : sc.workloads.streams) w.placement = PlacementSpec{};
+    }
+    std::vector<int> own;  // the streams of the variants on their own device
+    for (std::size_t j = 0; j < sims[k].size(); ++j) {
+      if (slots[k][j] != device[sims[k][j]]) continue;
+      const auto& st = variants[sims[k][j]].streams;
+      own.insert(own.end(), st.begin(), st.end());
+    }
+    PlanBuilder b(sc, plan_, own);
+    for (std::size_t j = 0; j < sims[k].size(); ++j) {
+      const Variant& v = variants[sims[k][j]];
+      const int slot = slots[k][j];
+      if (slot < 0) {
+        b.speed_scale(v.scale);
+        continue;
+      }
+      b.speed_scale(slot, v.scale);
+      if (slot == device[sims[k][j]]) continue;
+      const std::vector<int> unit = b.copy_units(plan_, device[sims[k][j]], slot);
+      for (int s : v.streams) {
+        const Placement& p = plan_.placements()[static_cast<std::size_t>(s)];
+        b.place(p.stream, unit[static_cast<std::size_t>(p.unit)], p.mps_share);
+      }
     }
     plans.push_back(b.build());
     jobs.push_back(SimJob{&sc, &plans.back(), policy_});
   }
   simulations_ += jobs.size();
   const std::vector<SimResult> results = simulate_all(jobs, parallel_, "additivity");
-  for (const auto& r : results) kernels_ += r.kernels;
+  std::uint64_t batch_kernels = 0;
+  for (const auto& r : results) batch_kernels += r.kernels;
+  kernels_ += batch_kernels;
+  logger("analysis")->debug("additivity: batch of {} variant(s) in {} simulation(s), {} kernels", variants.size(), jobs.size(), batch_kernels);
   std::vector<Outcome> out(variants.size());
-  for (std::size_t k = 0; k < groups.size(); ++k) {
+  for (std::size_t k = 0; k < sims.size(); ++k) {
     const RunMetrics m = compute_metrics(scenarios[k], plans[k], results[k]);
     enforce_invariants(scenarios[k], plans[k], results[k], m);
-    const bool merged = groups[k].members.size() > 1;
-    for (std::size_t i : groups[k].members) {
-      out[i] = outcome_of(scenarios[k], plans[k], results[k], m, quantile_, merged ? device[i] : -1);
+    const std::size_t devices = bases[sims[k].front()]->platform.devices.size();
+    for (std::size_t j = 0; j < sims[k].size(); ++j) {
+      const std::size_t i = sims[k][j];
+      if (sims[k].size() == 1) {
+        out[i] = outcome_of(scenarios[k], plans[k], results[k], m, quantile_);
+        continue;
+      }
+      out[i] = outcome_of(scenarios[k], plans[k], results[k], m, quantile_, slots[k][j]);
+      as_device(out[i], slots[k][j], device[i], devices);
     }
   }
   return out;

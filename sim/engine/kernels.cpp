@@ -36,14 +36,14 @@ void Simulation::request_gpu(int id) {
 void Simulation::activate(int u, int c) {
   UnitRt& unit = units_[u];
   const bool switching = unit.last >= 0 && unit.last != c;
-  const double cost = switching ? switch_cost_ : 0.0;
+  const double cost = switching ? unit.switch_cost : 0.0;
   if (switching) ++unit.record.switches;
   touch(u);
   if (trace_ && switching) trace_->switched(u, c, cost);
   unit.active = c;
   unit.last = c;
   ++unit.holders;
-  unit.slice_end = now() + cost + mech_.slice.v;
+  unit.slice_end = now() + cost + unit.slice;
   const int id = contexts_[c].job;
   jobs_[id].phase = Phase::GPU;
   if (cost > 0) {

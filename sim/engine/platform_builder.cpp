@@ -18,11 +18,12 @@ void Simulation::build_platform() {
     DeviceRt& dev = devices_[d];
     dev.spec = &sc_.platform.devices[device_global_[d]];
     const DeviceSpec& spec = dev.spec->spec;
-    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech_.compute_power, mech_.memory_power},
-                           pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal,
-                           mech_.power, mech_.thermal);
+    const ContentionSpec& mech = sc_.platform.contention_of(device_global_[d]);
+    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech.compute_power, mech.memory_power},
+                           pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal, mech.power,
+                           mech.thermal);
     dev.record.min_clock_hz = dev.controller->clocks().front().v;
-    if (mech_.pcie) {
+    if (mech.pcie) {
       dev.cpu = zone->create_host(dev.spec->name + ".host", 1.0);
       dev.pcie =
           zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
@@ -35,20 +36,23 @@ void Simulation::build_platform() {
     UnitRt& rt = units_[u];
     rt.device = device_local_[unit.device];
     DeviceRt& dev = devices_[rt.device];
+    const ContentionSpec& mech = sc_.platform.contention_of(unit.device);
     rt.spec = dev.spec;
     rt.unit = &unit;
     rt.mps = dev.spec->sharing == SharingMode::MPS;
-    rt.sm_wait = rt.mps && mech_.sm_wait;
+    rt.sm_wait = rt.mps && mech.sm_wait;
+    rt.slice = mech.slice.v;
+    rt.switch_cost = mech.time_slice ? mech.switch_cost.v : 0.0;
     rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale(unit.device));
-    rt.launch_overhead = mech_.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
-    rt.l2.emplace(unit.l2, mech_.l2_sensitivity, mech_.l2);
+    rt.launch_overhead = mech.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
+    rt.l2.emplace(unit.l2, mech.l2_sensitivity, mech.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
     rt.mem = zone->create_host(unit.name + ".mem", 1.0);
     rt.l2_hit_cost = dev.spec->spec.l2_hit_cost();
     rt.bus = zone->create_link(unit.name + ".bus",
                                unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v)
                  ->set_latency(0);
-    if (!mech_.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
+    if (!mech.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
     rt.bus->seal();
     zone->add_route(rt.mem->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(rt.bus)}, true);
     dev.units.push_back(static_cast<int>(u));

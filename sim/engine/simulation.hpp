@@ -11,7 +11,8 @@
 // context at a time; MPS units run contexts concurrently. No actors: arrivals and launches are timers,
 // completions are callbacks.
 //
-// The contention switches are read once, while the simulation is built: each then shows up as a
+// The contention switches (each device's: PlatformSpec::contention_of) are read once, while the
+// simulation is built: each then shows up as a
 // parameter (a zero cost, a missing link, a controller or L2 model that is off), not as a branch in the
 // event handlers. The pure models live beside the engine: sim/arrivals.hpp, sim/l2_model.hpp,
 // sim/power_controller.hpp, sim/work_units.hpp.
@@ -149,6 +150,8 @@ class Simulation {
     int active = -1;          // time-slice: context holding the GPU
     int last = -1;            // time-slice: context that held it last
     double slice_end = 0;
+    double slice = 0;        // time-slice: a context's slice when others wait
+    double switch_cost = 0;  // of a context switch (0 when the time_slice mechanism is off)
     std::deque<int> ready;      // time-slice: contexts waiting for the GPU
     double sm_held = 0;          // MPS: share of the SMs the running kernels hold
     int sm_kernels = 0;          // MPS: kernels holding some
@@ -236,8 +239,7 @@ class Simulation {
   const Scenario& sc_;
   const Plan& plan_;
   Scheduler* policy_;  // set only when the policy decides per request
-  const ContentionSpec& mech_;
-  double switch_cost_;  // of a context switch on a time-sliced unit (0 when the mechanism is off)
+  const ContentionSpec& mech_;  // the platform's: its periods; each device's switches are contention_of's
   std::vector<UnitRt> units_;
   std::vector<DeviceRt> devices_;
   std::vector<Context> contexts_;

@@ -23,7 +23,6 @@ Simulation::Simulation(const Scenario& sc, const Plan& plan, Scheduler* policy, 
       plan_(plan),
       policy_(policy && policy->per_request() ? policy : nullptr),
       mech_(sc.platform.contention),
-      switch_cost_(mech_.time_slice ? mech_.switch_cost.v : 0.0),
       trace_options_(trace) {
   device_local_.assign(sc.platform.devices.size(), -1);
   auto add_device = [this](int d) {

@@ -22,7 +22,8 @@ void Simulation::build_streams() {
     const int workload = p.stream.workload;
     Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, unit_local_[p.unit],
                                        stream_seed(sc_.workloads.run.seed, workload, p.stream.instance));
-    const bool batching = mech_.batching && st.spec->batching.has_value();
+    const bool batching =
+        sc_.platform.contention_of(plan_.units()[p.unit].device).batching && st.spec->batching.has_value();
     int key = -2;
     if (policy_) key = -1;
     if (batching) key = st.workload;

@@ -435,33 +435,49 @@ TEST(AdditivitySearch, WhenBothFirstScalesFailTheEstimateAndAsFarAgainComeNext) 
   EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
 }
 
-TEST(AdditivityRuns, VariantsOnDifferentDevicesShareOneSimulationAndKeepTheirOwnFigures) {
-  // Two time-sliced A100s, one periodic stream each at 50 requests/s of one 13.65-GFLOP kernel: 1 ms at
-  // 19.5 TFLOP/s x 0.7 (speed 1), so the device is occupied 50 x 1 ms = 5 % of the time; at speed 0.5,
-  // 2 ms, 10 %. The Runner runs the two variants (device 0 at 1, device 1 at 0.5) in one simulation, and
-  // each keeps its own device's figures and requests: 0.4 s x 50/s = 20 requests in the window each.
+TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
+  // Two time-sliced A100s with a 1 ms launch overhead, one periodic stream each at 50 requests/s of one
+  // 13.65-GFLOP kernel: 1 ms at 19.5 TFLOP/s x 0.7 at speed 1, 2 ms at 0.5, 4 ms at 0.25; a request waits
+  // for nothing (one every 20 ms), so its latency is the kernel's time plus the launch overhead when that
+  // mechanism is on: with a 10 ms SLA, lateness = latency / 10 ms. Occupied: 50/s x the kernel's time
+  // (5 %, 10 %, 20 %). Six variants of two devices, three of them the same device at different speeds and
+  // settings, run side by side in two simulations (devices copied as needed), each keeping its own figures:
+  // 0.4 s x 50/s = 20 requests in the window each.
   Scenario sc;
   for (int d = 0; d < 2; ++d) {
-    sc.platform.devices.push_back(device(a100(0.7, 0.9, 0.0), SharingMode::TIME_SLICE, "gpu" + std::to_string(d)));
+    sc.platform.devices.push_back(device(a100(0.7, 0.9, 1e-3), SharingMode::TIME_SLICE, "gpu" + std::to_string(d)));
   }
-  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, false);
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, m == "launch_overhead");
   sc.workloads.run.duration = Seconds{0.5};
   sc.workloads.run.warmup = Seconds{0.1};
   sc.workloads.streams = {stream("a", 13.65e9, 1e6, 1, periodic(50)), stream("b", 13.65e9, 1e6, 1, periodic(50))};
+  for (auto& w : sc.workloads.streams) w.sla = Seconds{0.01};
   const auto streams = expand_streams(sc.workloads);
   const Plan plan = PlanBuilder(sc, "test").add_all_devices().place(streams[0], 0).place(streams[1], 1).build();
-  additivity::Runner together(plan, nullptr, 2, 0.99);
-  const auto out = together.run(sc, {additivity::Variant{{0}, "", 1.0}, additivity::Variant{{1}, "", 0.5}});
-  EXPECT_EQ(together.simulations(), 1u);
-  ASSERT_EQ(out.size(), 2u);
-  EXPECT_NEAR(out[0].occupied[0], 0.05, 1e-6);
-  EXPECT_NEAR(out[0].occupied[1], 0.0, 1e-12);
-  EXPECT_EQ(out[0].generated, (std::vector<std::uint64_t>{20, 0}));
-  EXPECT_NEAR(out[1].occupied[1], 0.10, 1e-6);
-  EXPECT_EQ(out[1].generated, (std::vector<std::uint64_t>{0, 20}));
-  // Variants of one device, or of different settings, are not merged.
-  additivity::Runner apart(plan, nullptr, 2, 0.99);
-  apart.run(sc, {additivity::Variant{{0}, "", 1.0}, additivity::Variant{{0}, "", 0.5},
-                 additivity::Variant{{1}, "pcie", 1.0}});
-  EXPECT_EQ(apart.simulations(), 3u);
+  const std::vector<additivity::Variant> variants{
+      {{0}, "", 1.0},   {{0}, "", 0.5},   {{0}, "launch_overhead", 0.5}, {{1}, "", 0.25},
+      {{1}, "launch_overhead", 1.0}, {{0}, "launch_overhead", 0.25}};
+  const double latency_ms[] = {2, 3, 2, 5, 1, 4};
+  const double occupied[] = {-1, -1, 0.10, -1, 0.05, 0.20};  // -1: with the overhead (not asserted)
+  additivity::Runner side(plan, nullptr, 2, 0.99);
+  const auto out = side.run(sc, variants);
+  EXPECT_EQ(side.simulations(), 2u);
+  ASSERT_EQ(out.size(), variants.size());
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    SCOPED_TRACE(i);
+    // Stream i is workload i, placed on device i: one index for the workload's and the device's figures.
+    const auto d = static_cast<std::size_t>(plan.placements()[static_cast<std::size_t>(variants[i].streams[0])].unit);
+    ASSERT_EQ(out[i].occupied.size(), 2u);
+    EXPECT_NEAR(out[i].lateness[d], latency_ms[i] / 10, 1e-9);
+    EXPECT_EQ(out[i].generated[d], 20u);
+    EXPECT_EQ(out[i].generated[1 - d], 0u);
+    EXPECT_NEAR(out[i].occupied[1 - d], 0.0, 1e-12);
+    if (occupied[i] >= 0) EXPECT_NEAR(out[i].occupied[d], occupied[i], 1e-6);
+    // The same variant simulated on its own.
+    additivity::Runner alone(plan, nullptr, 2, 0.99);
+    const auto own = alone.run(sc, {variants[i]});
+    EXPECT_EQ(alone.simulations(), 1u);
+    EXPECT_NEAR(own[0].lateness[d], out[i].lateness[d], 1e-12);
+    EXPECT_NEAR(own[0].occupied[d], out[i].occupied[d], 1e-12);
+  }
 }

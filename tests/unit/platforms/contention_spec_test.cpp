@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace gpusim {
 namespace {
 
@@ -15,6 +17,22 @@ TEST(ContentionSpec, NamesInReportOrder) {
   EXPECT_EQ(mechanism_list(),
             "bandwidth, l2, time_slice, power, thermal, pcie, batching, shared_weights, launch_overhead, "
             "sm_wait");
+}
+
+TEST(ContentionSpec, WithoutSwitchesOneMechanismOffAndSchedulingOffIsKernelByKernel) {
+  ContentionSpec c;
+  c.slice = Seconds{4e-3};
+  EXPECT_EQ(c.without("").slice.v, 4e-3);
+  const ContentionSpec no_pcie = c.without("pcie");
+  EXPECT_FALSE(no_pcie.pcie);
+  EXPECT_TRUE(no_pcie.time_slice);
+  EXPECT_EQ(no_pcie.slice.v, 4e-3);
+  // Scheduling off: no switch cost, and a slice shorter than any kernel.
+  const ContentionSpec no_slices = c.without("time_slice");
+  EXPECT_FALSE(no_slices.time_slice);
+  EXPECT_EQ(no_slices.slice.v, 1e-9);
+  EXPECT_TRUE(c.time_slice);  // the original is unchanged
+  EXPECT_THROW(c.without("warp_drive"), std::invalid_argument);
 }
 
 TEST(ContentionSpec, EachNameSwitchesItsOwnFlag) {
