@@ -21,18 +21,18 @@ const Mechanism* find(const std::string& name) {
 const std::vector<Mechanism>& mechanisms() {
   static const std::vector<Mechanism> table{
       {"bandwidth", &ContentionSpec::bandwidth,
-       "co-running kernels share the memory bus (off: each sees all of it)"},
-      {"l2", &ContentionSpec::l2, "co-runners whose working sets overflow L2 lose their L2 hits"},
+       "co-running kernels share the memory bus (off: each sees all of it)", true},
+      {"l2", &ContentionSpec::l2, "co-runners whose working sets overflow L2 lose their L2 hits", true},
       {"time_slice", &ContentionSpec::time_slice,
-       "a time-sliced GPU pays a switch cost when it changes context"},
-      {"power", &ContentionSpec::power, "the clock steps down while power exceeds the cap"},
-      {"thermal", &ContentionSpec::thermal, "the clock steps down while the temperature exceeds its limit"},
-      {"pcie", &ContentionSpec::pcie, "request inputs and outputs cross the shared host link"},
-      {"batching", &ContentionSpec::batching, "dynamic batching of workloads that ask for it"},
-      {"shared_weights", &ContentionSpec::shared_weights, "one copy of a workload's weights per unit"},
-      {"launch_overhead", &ContentionSpec::launch_overhead, "a fixed cost before each kernel"},
+       "a time-sliced GPU pays a switch cost when it changes context", false},
+      {"power", &ContentionSpec::power, "the clock steps down while power exceeds the cap", true},
+      {"thermal", &ContentionSpec::thermal, "the clock steps down while the temperature exceeds its limit", true},
+      {"pcie", &ContentionSpec::pcie, "request inputs and outputs cross the shared host link", true},
+      {"batching", &ContentionSpec::batching, "dynamic batching of workloads that ask for it", false},
+      {"shared_weights", &ContentionSpec::shared_weights, "one copy of a workload's weights per unit", false},
+      {"launch_overhead", &ContentionSpec::launch_overhead, "a fixed cost before each kernel", true},
       {"sm_wait", &ContentionSpec::sm_wait,
-       "MPS: a running kernel keeps its SMs and a later one waits for them (off: fluid max-min sharing)"},
+       "MPS: a running kernel keeps its SMs and a later one waits for them (off: fluid max-min sharing)", false},
   };
   return table;
 }
@@ -60,6 +60,11 @@ std::string mechanism_help() {
     out += "  " + std::string(m.name) + std::string(width + 2 - std::strlen(m.name), ' ') + m.doc + "\n";
   }
   return out;
+}
+
+bool adds_time(const std::string& name) {
+  const Mechanism* m = find(name);
+  return m && m->adds_time;
 }
 
 bool ContentionSpec::set(const std::string& name, bool on) {

@@ -46,7 +46,14 @@ struct Mechanism {
   const char* name;
   bool ContentionSpec::*flag;
   const char* doc;
+  /// Switching it off never slows anything down: it only adds time (a lower clock, fewer L2 hits, a shared
+  /// bus or link, a launch cost). Not so for a mechanism that changes who runs when (time slices, SM
+  /// holding) or that saves time (batching), nor for shared_weights (memory only).
+  bool adds_time;
 };
+
+/// The named mechanism only adds time (Mechanism::adds_time); false when the name is unknown.
+bool adds_time(const std::string& name);
 
 /// The switchable mechanisms, in report order (the order is part of the output format).
 const std::vector<Mechanism>& mechanisms();

@@ -78,4 +78,16 @@ int draw_fanout(const FanoutSpec& f, int batch, Rng& rng) {
   return std::min(total, 65535 / std::max(1, batch));
 }
 
+std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to) {
+  Rng rng(seed);
+  ArrivalProcess arrivals(s.arrival);
+  std::uint64_t n = 0;
+  for (;;) {
+    const std::optional<Seconds> t = arrivals.next(rng);
+    if (!t || !(t->v < to)) return n;
+    if (t->v >= from) ++n;
+    if (s.fanout) draw_fanout(*s.fanout, s.batch, rng);
+  }
+}
+
 }  // namespace gpusim

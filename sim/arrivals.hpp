@@ -50,6 +50,11 @@ class ArrivalProcess {
   std::uint64_t count_ = 0;
 };
 
+/// Arrivals of a stream seeded `seed` in [from, to), drawn as the engine draws them (each arrival's time,
+/// then its fan-out when the stream has one) up to the first at or after `to`: how many requests of the
+/// stream a run whose arrivals stop at `to` measures in that window, known before it starts.
+std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to);
+
 /// Items of one request of `batch` frames: the sum of one draw per frame, each capped at `f.max`, and the
 /// total capped so that a batch of them fits in 16 bits (65535 / batch).
 int draw_fanout(const FanoutSpec& f, int batch, Rng& rng);

@@ -191,6 +191,7 @@ PlanBuilder::PlanBuilder(const Scenario& sc, const Plan& base, const std::vector
   plan_.scheduler_ = base.scheduler_;
   plan_.speed_scale_ = base.speed_scale_;
   plan_.device_scale_ = base.device_scale_;
+  plan_.device_stop_ = base.device_stop_;
   plan_.units_ = base.units_;
   for (int s : streams) plan_.placements_.push_back(base.placements_.at(static_cast<std::size_t>(s)));
 }
@@ -243,6 +244,16 @@ PlanBuilder& PlanBuilder::speed_scale(int device, double scale) {
   auto& v = plan_.device_scale_;
   if (v.size() <= static_cast<std::size_t>(device)) v.resize(static_cast<std::size_t>(device) + 1, 1.0);
   v[static_cast<std::size_t>(device)] = scale;
+  return *this;
+}
+
+PlanBuilder& PlanBuilder::stop_quantile(int device, double quantile) {
+  if (device < 0 || !(quantile > 0 && quantile <= 1)) {
+    throw std::invalid_argument(fmt::format("stop quantile {} of device {}", quantile, device));
+  }
+  auto& v = plan_.device_stop_;
+  if (v.size() <= static_cast<std::size_t>(device)) v.resize(static_cast<std::size_t>(device) + 1, 0.0);
+  v[static_cast<std::size_t>(device)] = quantile;
   return *this;
 }
 

@@ -50,6 +50,13 @@ class Plan {
     const auto d = static_cast<std::size_t>(device);
     return speed_scale_ * (d < device_scale_.size() ? device_scale_[d] : 1.0);
   }
+  /// The SLA quantile at which device `device`'s run may stop (0: it runs to the end): as soon as one of its
+  /// workloads' attainment over the measured window can no longer reach it (PowerRecord::stopped_at). For
+  /// a simulation that only needs to know whether the device's workloads meet their SLAs.
+  double stop_quantile(int device) const {
+    const auto d = static_cast<std::size_t>(device);
+    return d < device_stop_.size() ? device_stop_[d] : 0.0;
+  }
   /// Number of streams placed on `unit`.
   int streams_on(int unit) const;
   /// The unit index of each stream, in stream order.
@@ -62,6 +69,7 @@ class Plan {
   std::vector<double> memory_used_;
   std::string scheduler_;
   double speed_scale_ = 1.0;
+  std::vector<double> device_stop_;  // per device: stop_quantile (0: none)
   std::vector<double> device_scale_;  // per device index; empty or 1: no factor of its own
 };
 
@@ -89,6 +97,9 @@ class PlanBuilder {
   /// Multiplies the compute and bandwidth of device `device`'s units (on top of speed_scale), so that
   /// one simulation can run independent devices at different speeds.
   PlanBuilder& speed_scale(int device, double scale);
+  /// Lets device `device`'s run stop once its workloads cannot all meet their SLAs at `quantile`
+  /// (Plan::stop_quantile).
+  PlanBuilder& stop_quantile(int device, double quantile);
   /// Appends a copy of `base`'s units of device `device` as the units of device `as` (a copy of that device
   /// in this builder's scenario, whose name the copied units take: variants side by side in one run,
   /// studies/additivity_runs.cpp). Returns, by base unit index, the index of its copy here (-1: another

@@ -45,6 +45,10 @@ struct PowerRecord {
   double peak_power_w = 0;
   double max_temperature_c = 0;
   double min_clock_hz = 0;    ///< lowest clock reached (throttling)
+  /// When the run stopped the device because one of its workloads could no longer meet its SLA at the
+  /// plan's quantile (Plan::stop_quantile): its later arrivals are not simulated and its queued requests
+  /// are dropped. -1: never.
+  double stopped_at = -1;
 };
 
 /// One time-series point of a physical device, averaged over the sampling interval ending at `time`.

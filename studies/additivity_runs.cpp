@@ -67,6 +67,9 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, con
       std::fill(o.batches.back().begin(), o.batches.back().end(), 0.0);
     }
   }
+  for (std::size_t d = 0; d < r.power.size(); ++d) {
+    if (device < 0 || d == static_cast<std::size_t>(device)) o.settled = o.settled || r.power[d].stopped_at >= 0;
+  }
   const auto& ws = sc.workloads.streams;
   // Latency of each request in the window: kUnfinished when it never finished; `bound` has instead the time it
   // waited until the simulation ended (a lower bound), so that an overloaded run still says by how much.
@@ -258,6 +261,7 @@ std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, cons
         continue;
       }
       b.speed_scale(slot, v.scale);
+      if (v.settle) b.stop_quantile(slot, quantile_);
       if (slot == device[sims[k][j]]) continue;
       const std::vector<int> unit = b.copy_units(plan_, device[sims[k][j]], slot);
       for (int s : v.streams) {

@@ -19,6 +19,10 @@ struct Variant {
   std::vector<int> streams;  // indices into the run's Plan::streams
   std::string without;       // mechanism switched off ("" = none)
   double scale = 1.0;
+  // Only whether it meets matters (a search's check of a prior bracket): its device's run stops as soon as a
+  // workload's attainment can no longer reach the quantile (Plan::stop_quantile), and its lateness is then
+  // unknown (Outcome::settled).
+  bool settle = false;
 };
 
 // What the analysis reads from one simulation.
@@ -29,6 +33,7 @@ struct Outcome {
   std::vector<double> attainment;            // per workload: SLA attainment (or completion share without SLA)
   std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
   std::vector<std::uint64_t> generated;      // per workload, in the window
+  bool settled = false;  // the run stopped once a failure was certain: attainment fails, lateness unknown
 };
 
 /// The figures of one simulation; `device` >= 0 keeps only that device: the requests of its streams and

@@ -109,6 +109,10 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
       std::vector<double> scales;
       if (!s.first.empty() && s.rounds == 0 && !last) {
         scales = s.first;  // a prior bracket (an ablation starts from the all-on answer)
+        if (s.hi_holds && scales.size() == 2) {
+          s.hi = scales[1];
+          scales.pop_back();
+        }
       } else if (last) {
         if (s.hi > 0) {
           s.done = true;
@@ -160,8 +164,10 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           scales.push_back(std::sqrt(s.lo * s.hi));
         }
       }
+      // A prior bracket's check needs only each end's verdict: a failing run may stop once it is certain.
+      const bool settle = !s.first.empty() && s.rounds == 0 && !last;
       for (double x : scales) {
-        batch.push_back(Variant{s.streams, s.without, x});
+        batch.push_back(Variant{s.streams, s.without, x, settle});
         batch_base.push_back(s.base);
         owner.emplace_back(i, x);
       }
@@ -178,11 +184,13 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
         s.lo = std::max(s.lo, x);
         if (x >= MAX_SCALE) s.unreachable = true;
       }
-      const double l = lateness_of(res[j], s);
+      const double l = res[j].settled ? 0.0 : lateness_of(res[j], s);
       if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
-      logger("analysis")->debug("additivity search {}{} round {}: scale {:.5g} {} (latency at the SLA quantile "
-                                "{:.3g} x the SLA); bracket ({:.5g}, {:.5g}]",
-                                owner[j].first, s.without.empty() ? "" : " without " + s.without, round + 1, x, meets(res[j], s, rule.quantile) ? "meets" : "fails", l, s.lo, s.hi);
+      const std::string how = res[j].settled ? "stopped at its first certain miss"
+                                             : fmt::format("latency at the SLA quantile {:.3g} x the SLA", l);
+      logger("analysis")->debug("additivity search {}{} round {}: scale {:.5g} {} ({}); bracket ({:.5g}, {:.5g}]",
+                                owner[j].first, s.without.empty() ? "" : " without " + s.without, round + 1, x,
+                                meets(res[j], s, rule.quantile) ? "meets" : "fails", how, s.lo, s.hi);
     }
     for (auto& s : searches) {
       // After a first round split from the floor, the floor is the bracket's failing end until a

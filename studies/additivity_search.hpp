@@ -32,6 +32,9 @@ struct Search {
   };
   std::vector<Point> points;  // lateness measured at a scale (finite only)
   std::vector<double> first;  // the scales of the first round (empty: the model's proposal)
+  // The first round's meeting scale (first[1]) meets without the mechanism too, since the mechanism only adds
+  // time (adds_time in platforms/contention_spec.hpp): the first round checks only the failing one.
+  bool hi_holds = false;
   double upper = 0;           // the queueing estimate its first round split from the floor (0: none)
   double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
   int rounds = 0;

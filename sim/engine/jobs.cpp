@@ -182,9 +182,12 @@ void Simulation::finish_job(int id) {
 }
 
 void Simulation::complete(std::uint32_t request) {
-  result_.requests[request].finish = now();
-  result_.requests[request].status = RequestStatus::COMPLETED;
+  RequestRecord& r = result_.requests[request];
+  r.finish = now();
+  r.status = RequestStatus::COMPLETED;
   last_event_ = now();
+  const StreamSpec& spec = *streams_[r.stream].spec;
+  if (spec.sla && r.finish - r.arrival > spec.sla->v * (1 + 1e-12)) missed(request);
 }
 
 }  // namespace gpusim

@@ -134,10 +134,11 @@ void Simulation::add_sample(std::size_t device, double t, double dt, const Load&
   dev.sample_energy = dev.sample_compute = dev.sample_bandwidth = dev.sample_occupied = dev.sample_time = 0;
 }
 
-// A device is stepped until the measured window is over and its units have nothing left to do. The rule
+// A device is stepped until the measured window is over (or its run stopped: Plan::stop_quantile) and its
+// units have nothing left to do. The rule
 // looks at the device alone, so devices simulated apart (sim/runner's partitions) are stepped alike.
 bool Simulation::device_done(const DeviceRt& d) const {
-  if (sg::Engine::get_clock() < window_end_ || d.jobs > 0) return false;
+  if ((sg::Engine::get_clock() < window_end_ && d.record.stopped_at < 0) || d.jobs > 0) return false;
   for (int u : d.units) {
     if (units_[u].waiting > 0) return false;
   }

@@ -179,6 +179,10 @@ class Simulation {
     sg::Link* pcie = nullptr;      // null when the pcie mechanism is off
     sg::Host* cpu = nullptr;
     std::optional<PowerController> controller;
+    // Its stop rule (Plan::stop_quantile; empty vectors: none): per workload, its requests in the window
+    // on this device (known before the run: count_arrivals) and how many of them missed their SLA so far.
+    double stop_quantile = 0;
+    std::vector<std::uint64_t> window_requests, late;
     int jobs = 0;          // jobs in flight on its units
     bool stopped = false;  // no longer stepped: the measured window is over and its units are idle
     double sample_energy = 0, sample_compute = 0, sample_bandwidth = 0, sample_occupied = 0, sample_time = 0;
@@ -200,6 +204,9 @@ class Simulation {
   void schedule_arrival(std::uint32_t s);
   void on_arrival(std::uint32_t s, double at);
   void enqueue(std::uint32_t s, std::uint32_t req);
+  void build_stop_rules();
+  void missed(std::uint32_t req);
+  void stop_device(int device);
   RequestView view_of(std::uint32_t req) const;
   UnitState state_of(int unit) const;
   // Jobs (jobs.cpp).

@@ -56,6 +56,7 @@ SimResult Simulation::run() {
   horizon_ = run.duration.v + run.drain.v;
   build_streams();
   build_platform();
+  build_stop_rules();
   build_costs();
   if (trace_options_) trace_ = std::make_unique<TraceRecorder>(*this, *trace_options_);
   samples_per_tick_ =

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "analysis/metrics.hpp"
+#include "sim/arrivals.hpp"
 #include "scenario_builder.hpp"
 
 using namespace gpusim;
@@ -263,4 +264,100 @@ TEST(Engine, HostTimeAddsToLatencyWithoutHoldingTheGpu) {
   EXPECT_NEAR(latency(r.requests[0]), 4e-3, 1e-9);
   EXPECT_NEAR(r.requests[1].start, 0.503, 1e-9);
   EXPECT_NEAR(latency(r.requests[1]), 4.5e-3, 1e-9);
+}
+
+// Stop rules (Plan::stop_quantile): a run that only needs to know whether a device's workloads meet their
+// SLAs stops the device at the first miss that makes the quantile unreachable.
+
+namespace {
+
+// One time-sliced A100, every mechanism off: periodic requests at 100/s of one kernel of `ms` milliseconds
+// (13.65 GFLOP per ms at 19.5 TFLOP/s x 0.7), SLA 30 ms, measured over [0.1, 0.5) s: 40 requests whatever
+// the phase.
+Scenario periodic_device(double ms) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, false);
+  sc.workloads.run.duration = Seconds{0.5};
+  sc.workloads.run.warmup = Seconds{0.1};
+  sc.workloads.run.drain = Seconds{1.0};
+  sc.workloads.streams.push_back(stream("p", 13.65e9 * ms, 1e6, 1, periodic(100)));
+  sc.workloads.streams.back().sla = Seconds{0.03};
+  return sc;
+}
+
+Plan stopping_plan(const Scenario& sc, double quantile) {
+  PlanBuilder b(sc, "test");
+  b.add_all_devices().place(expand_streams(sc.workloads)[0], 0);
+  if (quantile > 0) b.stop_quantile(0, quantile);
+  return b.build();
+}
+
+}  // namespace
+
+TEST(StopRule, CountArrivalsKnowsTheWindowsRequestsBeforeTheRun) {
+  // Periodic at 100/s over [0.1, 0.5): 40, whatever the phase.
+  const Scenario sc = periodic_device(1);
+  EXPECT_EQ(count_arrivals(sc.workloads.streams[0], 12345, 0.1, 0.5), 40u);
+  // Poisson arrivals with a Poisson fan-out: the generator serves both, in the order the engine draws them
+  // (an arrival, then its fan-out), so the count equals the engine's for every seed.
+  Scenario p = periodic_device(0.01);
+  p.workloads.streams[0].arrival = poisson(200);
+  FanoutSpec f;
+  f.kind = FanoutSpec::Kind::POISSON;
+  f.mean = 3;
+  f.max = 12;
+  p.workloads.streams[0].fanout = f;
+  for (std::uint64_t seed : {1u, 7u, 99u}) {
+    p.workloads.run.seed = seed;
+    const SimResult r = run(p);
+    std::uint64_t in_window = 0;
+    for (const auto& q : r.requests) in_window += q.arrival >= 0.1 && q.arrival < 0.5;
+    EXPECT_EQ(count_arrivals(p.workloads.streams[0], stream_seed(seed, 0, 0), 0.1, 0.5), in_window) << seed;
+  }
+}
+
+TEST(StopRule, AnOverloadedDeviceStopsAtTheMissThatDecidesIt) {
+  // 20-ms requests every 10 ms: from the first arrival (phase f) the device is never idle, so request k
+  // (arriving at f + 10k ms) finishes at f + 20 (k + 1) ms, 10k + 20 ms after it arrived. The first in the
+  // window is k = 10 (f < 10 ms), 120 ms late for a 30 ms SLA; at the 0.99 quantile one miss of 40 fails
+  // (39/40 < 0.99), so the device stops when it finishes, at f + 220 ms: 11 kernels, and the 12 requests
+  // queued behind it dropped.
+  const Scenario sc = periodic_device(20);
+  const Plan plan = stopping_plan(sc, 0.99);
+  const SimResult r = run_simulation(sc, plan);
+  ASSERT_FALSE(r.requests.empty());
+  const double f = r.requests[0].arrival;
+  EXPECT_NEAR(r.power[0].stopped_at, f + 0.22, 1e-9);
+  EXPECT_EQ(r.kernels, 11u);
+  for (std::size_t k = 0; k < r.requests.size(); ++k) {
+    const auto& q = r.requests[k];
+    EXPECT_NEAR(q.arrival, f + 0.01 * static_cast<double>(k), 1e-9);
+    if (k <= 10) {
+      ASSERT_EQ(q.status, RequestStatus::COMPLETED) << k;
+      EXPECT_NEAR(latency(q), 0.01 * static_cast<double>(k) + 0.02, 1e-9) << k;
+    } else {
+      EXPECT_EQ(q.status, RequestStatus::DROPPED) << k;
+      EXPECT_LE(q.arrival, f + 0.22 + 1e-9) << k;  // none generated after the stop
+    }
+  }
+  // Without the rule the same device runs to the end of the window and drains its queue.
+  const SimResult full = run_simulation(sc, stopping_plan(sc, 0));
+  EXPECT_EQ(full.power[0].stopped_at, -1);
+  EXPECT_GT(full.kernels, 40u);
+}
+
+TEST(StopRule, ADeviceThatMeetsItsSlaRunsAsIfThereWereNoRule) {
+  // 5-ms requests every 10 ms: each is served alone in 5 ms < 30 ms, so nothing is missed and the run with
+  // the rule is the run without it.
+  const Scenario sc = periodic_device(5);
+  const SimResult with = run_simulation(sc, stopping_plan(sc, 0.99));
+  const SimResult without = run_simulation(sc, stopping_plan(sc, 0));
+  EXPECT_EQ(with.power[0].stopped_at, -1);
+  ASSERT_EQ(with.requests.size(), without.requests.size());
+  EXPECT_EQ(with.kernels, without.kernels);
+  for (std::size_t k = 0; k < with.requests.size(); ++k) {
+    EXPECT_EQ(with.requests[k].status, RequestStatus::COMPLETED);
+    EXPECT_NEAR(latency(with.requests[k]), 0.005, 1e-9);
+    EXPECT_EQ(with.requests[k].finish, without.requests[k].finish);
+  }
 }

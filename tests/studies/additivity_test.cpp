@@ -374,16 +374,22 @@ namespace {
 struct JumpAt {
   double at;
   std::vector<std::vector<double>> rounds;
+  std::vector<std::vector<bool>> settle;  // each simulation's Variant::settle, round by round
   std::vector<additivity::Outcome> operator()(const std::vector<const Scenario*>&,
                                               const std::vector<additivity::Variant>& v) {
     rounds.emplace_back();
+    settle.emplace_back();
     std::vector<additivity::Outcome> out;
     for (const auto& x : v) {
       rounds.back().push_back(x.scale);
+      settle.back().push_back(x.settle);
       additivity::Outcome o;
       o.generated = {100};
       o.lateness = {(x.scale >= at ? 0.8 : 1.2) * at / x.scale};
       o.attainment = {x.scale >= at ? 1.0 : 0.5};
+      // A settled failure stops early: its lateness is not known (here: a value the search must not use).
+      o.settled = x.settle && x.scale < at;
+      if (o.settled) o.lateness = {1000.0};
       out.push_back(o);
     }
     return out;
@@ -406,7 +412,7 @@ additivity::Search floor_search() {
 }  // namespace
 
 TEST(AdditivitySearch, TheFirstRoundSplitsTheFloorToQueueingEstimateInThree) {
-  JumpAt sim{0.55, {}};
+  JumpAt sim{0.55, {}, {}};
   std::vector<additivity::Search> searches{floor_search()};
   additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
   ASSERT_GE(sim.rounds.size(), 1u);
@@ -423,7 +429,7 @@ TEST(AdditivitySearch, TheFirstRoundSplitsTheFloorToQueueingEstimateInThree) {
 TEST(AdditivitySearch, WhenBothFirstScalesFailTheEstimateAndAsFarAgainComeNext) {
   // The answer, 0.62, lies above the estimate 0.6: both first scales fail, and the second round tries
   // 0.6 and 0.6 x 0.6 / 0.56462 = 0.63759 (as far again above the estimate, in log scale).
-  JumpAt sim{0.62, {}};
+  JumpAt sim{0.62, {}, {}};
   std::vector<additivity::Search> searches{floor_search()};
   additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
   ASSERT_GE(sim.rounds.size(), 2u);
@@ -480,4 +486,74 @@ TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
     EXPECT_NEAR(own[0].lateness[d], out[i].lateness[d], 1e-12);
     EXPECT_NEAR(own[0].occupied[d], out[i].occupied[d], 1e-12);
   }
+}
+
+TEST(AdditivityRuns, ASettlingVariantThatFailsStopsAndOneThatMeetsRunsToTheEnd) {
+  // One time-sliced A100 (launch overhead 1 ms), periodic requests at 50/s of a 13.65-GFLOP kernel, SLA
+  // 10 ms. At speed 0.04 the kernel takes 25 ms, longer than the 20 ms between requests: every request of the
+  // window is late, and a settling variant stops at the first (settled: it fails, its lateness unknown).
+  // At speed 1, 1 + 1 ms: all met, nothing stops, and the lateness is 2 ms / 10 ms.
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 1e-3), SharingMode::TIME_SLICE));
+  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, m == "launch_overhead");
+  sc.workloads.run.duration = Seconds{0.5};
+  sc.workloads.run.warmup = Seconds{0.1};
+  sc.workloads.streams = {stream("a", 13.65e9, 1e6, 1, periodic(50))};
+  sc.workloads.streams[0].sla = Seconds{0.01};
+  const Plan plan = plan_for(sc);
+  additivity::Runner runner(plan, nullptr, 2, 0.99);
+  const auto out = runner.run(sc, {additivity::Variant{{0}, "", 0.04, true}, additivity::Variant{{0}, "", 1.0, true},
+                                   additivity::Variant{{0}, "", 0.04, false}});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out[0].settled);
+  EXPECT_LT(out[0].attainment[0], 0.99);
+  EXPECT_FALSE(out[1].settled);
+  EXPECT_DOUBLE_EQ(out[1].attainment[0], 1.0);
+  EXPECT_NEAR(out[1].lateness[0], 0.2, 1e-9);
+  EXPECT_EQ(out[1].generated[0], 20u);
+  // The same failing scale without settling runs to the end: every window request measured, all late.
+  EXPECT_FALSE(out[2].settled);
+  EXPECT_EQ(out[2].generated[0], 20u);
+  EXPECT_DOUBLE_EQ(out[2].attainment[0], 0.0);
+  EXPECT_LT(out[0].generated[0], out[2].generated[0]);
+}
+
+TEST(AdditivitySearch, AnAblationOfAMechanismThatOnlyAddsTimeChecksOnlyTheFailingEnd) {
+  // The all-on bracket is (0.97, 1.03]; without a mechanism that only adds time, 1.03 meets again, so one
+  // simulation at 0.97 settles the copy: it fails (the latency jumps at 1.0), and the bracket holds. That
+  // simulation only has to say whether it meets: it may stop at its first certain miss (settle).
+  JumpAt sim{1.0, {}, {}};
+  additivity::Search s;
+  s.workloads = {0};
+  s.first = {0.97, 1.03};
+  s.hi_holds = true;
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_EQ(sim.rounds.size(), 1u);
+  EXPECT_EQ(sim.rounds[0], (std::vector<double>{0.97}));
+  EXPECT_EQ(sim.settle[0], (std::vector<bool>{true}));
+  EXPECT_DOUBLE_EQ(searches[0].lo, 0.97);
+  EXPECT_DOUBLE_EQ(searches[0].hi, 1.03);
+  EXPECT_TRUE(searches[0].points.empty());  // the settled failure's lateness is unknown: no point
+}
+
+TEST(AdditivitySearch, WhenTheFailingEndMeetsWithoutTheMechanismTheSearchGoesOnBelow) {
+  // The same copy where, without the mechanism, the latency jumps at 0.8: 0.97 meets, so the answer lies
+  // below it and the search goes on (its later runs measure their lateness: not settled) until a failing and a
+  // meeting scale 5 % apart bracket 0.8.
+  JumpAt sim{0.8, {}, {}};
+  additivity::Search s;
+  s.workloads = {0};
+  s.first = {0.97, 1.03};
+  s.hi_holds = true;
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_GE(sim.rounds.size(), 2u);
+  EXPECT_EQ(sim.rounds[0], (std::vector<double>{0.97}));
+  for (std::size_t r = 1; r < sim.settle.size(); ++r) {
+    for (bool x : sim.settle[r]) EXPECT_FALSE(x) << "round " << r + 1;
+  }
+  EXPECT_LT(searches[0].lo, 0.8);
+  EXPECT_GE(searches[0].hi, 0.8);
+  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9) << searches[0].lo << " " << searches[0].hi;
 }
