@@ -164,10 +164,11 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           scales.push_back(std::sqrt(s.lo * s.hi));
         }
       }
-      // A prior bracket's check needs only each end's verdict: a failing run may stop once it is certain.
-      const bool settle = !s.first.empty() && s.rounds == 0 && !last;
+      // A search needs each run's verdict; a failing run stops once its failure is certain (its lateness,
+      // which the model would have used, is then unknown: measured, the rounds barely change while a
+      // failing run costs a fraction of its window).
       for (double x : scales) {
-        batch.push_back(Variant{s.streams, s.without, x, settle});
+        batch.push_back(Variant{s.streams, s.without, x, true});
         batch_base.push_back(s.base);
         owner.emplace_back(i, x);
       }
