@@ -518,23 +518,34 @@ TEST(AdditivityRuns, ASettlingVariantThatFailsStopsAndOneThatMeetsRunsToTheEnd) 
   EXPECT_LT(out[0].generated[0], out[2].generated[0]);
 }
 
-TEST(AdditivitySearch, AnAblationOfAMechanismThatOnlyAddsTimeChecksOnlyTheFailingEnd) {
-  // The all-on bracket is (0.97, 1.03]; without a mechanism that only adds time, 1.03 meets again, so one
-  // simulation at 0.97 settles the copy: it fails (the latency jumps at 1.0), and the bracket holds. That
-  // simulation only has to say whether it meets: it may stop at its first certain miss (settle).
-  JumpAt sim{1.0, {}, {}};
+namespace {
+
+// An ablation copy of a mechanism that only adds time, started from the all-on bracket (0.97, 1.03], run
+// against a latency that jumps at `at`.
+additivity::Search one_ended_copy(JumpAt& sim) {
   additivity::Search s;
   s.workloads = {0};
   s.first = {0.97, 1.03};
   s.hi_holds = true;
   std::vector<additivity::Search> searches{s};
   additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  return searches[0];
+}
+
+}  // namespace
+
+TEST(AdditivitySearch, AnAblationOfAMechanismThatOnlyAddsTimeChecksOnlyTheFailingEnd) {
+  // The all-on bracket is (0.97, 1.03]; without a mechanism that only adds time, 1.03 meets again, so one
+  // simulation at 0.97 settles the copy: it fails (the latency jumps at 1.0), and the bracket holds. That
+  // simulation only has to say whether it meets: it may stop at its first certain miss (settle).
+  JumpAt sim{1.0, {}, {}};
+  const additivity::Search s = one_ended_copy(sim);
   ASSERT_EQ(sim.rounds.size(), 1u);
   EXPECT_EQ(sim.rounds[0], (std::vector<double>{0.97}));
   EXPECT_EQ(sim.settle[0], (std::vector<bool>{true}));
-  EXPECT_DOUBLE_EQ(searches[0].lo, 0.97);
-  EXPECT_DOUBLE_EQ(searches[0].hi, 1.03);
-  EXPECT_TRUE(searches[0].points.empty());  // the settled failure's lateness is unknown: no point
+  EXPECT_DOUBLE_EQ(s.lo, 0.97);
+  EXPECT_DOUBLE_EQ(s.hi, 1.03);
+  EXPECT_TRUE(s.points.empty());  // the settled failure's lateness is unknown: no point
 }
 
 TEST(AdditivitySearch, WhenTheFailingEndMeetsWithoutTheMechanismTheSearchGoesOnBelow) {
@@ -542,19 +553,14 @@ TEST(AdditivitySearch, WhenTheFailingEndMeetsWithoutTheMechanismTheSearchGoesOnB
   // below it and the search goes on, every run settling (its failures' lateness unknown), until a failing
   // and a meeting scale 5 % apart bracket 0.8.
   JumpAt sim{0.8, {}, {}};
-  additivity::Search s;
-  s.workloads = {0};
-  s.first = {0.97, 1.03};
-  s.hi_holds = true;
-  std::vector<additivity::Search> searches{s};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const additivity::Search s = one_ended_copy(sim);
   ASSERT_GE(sim.rounds.size(), 2u);
   EXPECT_EQ(sim.rounds[0], (std::vector<double>{0.97}));
   for (std::size_t r = 0; r < sim.settle.size(); ++r) {
     for (bool x : sim.settle[r]) EXPECT_TRUE(x) << "round " << r + 1;
   }
-  for (const auto& p : searches[0].points) EXPECT_LE(p.lateness, 1.0) << p.scale;  // only meeting runs' lateness
-  EXPECT_LT(searches[0].lo, 0.8);
-  EXPECT_GE(searches[0].hi, 0.8);
-  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9) << searches[0].lo << " " << searches[0].hi;
+  for (const auto& p : s.points) EXPECT_LE(p.lateness, 1.0) << p.scale;  // only meeting runs' lateness
+  EXPECT_LT(s.lo, 0.8);
+  EXPECT_GE(s.hi, 0.8);
+  EXPECT_LE(s.hi / s.lo - 1, 0.05 + 1e-9) << s.lo << " " << s.hi;
 }
