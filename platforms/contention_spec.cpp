@@ -62,6 +62,11 @@ std::string mechanism_help() {
   return out;
 }
 
+std::uint32_t mechanism_bit(const std::string& name) {
+  const Mechanism* m = find(name);
+  return m ? std::uint32_t{1} << static_cast<unsigned>(m - mechanisms().data()) : 0;
+}
+
 bool adds_time(const std::string& name) {
   const Mechanism* m = find(name);
   return m && m->adds_time;

@@ -3,6 +3,7 @@
 /// Defaults and their sources: docs/contention.md. The switchable mechanisms are listed once, in
 /// `mechanisms()`: names, switches, lookup and help text all come from that table.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,24 @@ bool adds_time(const std::string& name);
 
 /// The switchable mechanisms, in report order (the order is part of the output format).
 const std::vector<Mechanism>& mechanisms();
+
+/// The mechanisms by their position in mechanisms() (tests/unit/platforms/contention_spec_test.cpp checks
+/// that the two agree): a run records which of them acted as a bit set (PowerRecord::acted).
+enum class MechanismId : unsigned {
+  BANDWIDTH,
+  L2,
+  TIME_SLICE,
+  POWER,
+  THERMAL,
+  PCIE,
+  BATCHING,
+  SHARED_WEIGHTS,
+  LAUNCH_OVERHEAD,
+  SM_WAIT
+};
+constexpr std::uint32_t mechanism_bit(MechanismId m) { return std::uint32_t{1} << static_cast<unsigned>(m); }
+/// The bit of the named mechanism; 0 when the name is unknown.
+std::uint32_t mechanism_bit(const std::string& name);
 
 /// Names of the switchable mechanisms, in report order.
 const std::vector<std::string>& mechanism_names();

@@ -49,6 +49,10 @@ struct PowerRecord {
   /// plan's quantile (Plan::stop_quantile): its later arrivals are not simulated and its queued requests
   /// are dropped. -1: never.
   double stopped_at = -1;
+  /// The contention mechanisms that changed something on the device (bit mechanism_bit(MechanismId)): a
+  /// run of the same plan with a mechanism whose bit is clear switched off is the same run. Conservative:
+  /// a bit may be set for a mechanism that changed nothing (docs/engine.md).
+  std::uint32_t acted = 0;
 };
 
 /// One time-series point of a physical device, averaged over the sampling interval ending at `time`.

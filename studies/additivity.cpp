@@ -545,6 +545,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
           x.fixed = on.fixed;  // the mechanism off can lower the occupied fraction: no analytic floor
           x.first = on.lo > 0 ? std::vector<double>{on.lo, on.hi} : std::vector<double>{on.hi};
           x.hi_holds = on.lo > 0 && adds_time(off);
+          x.prior = on.runs;
           of.emplace_back(off, i);
           copies.push_back(std::move(x));
         }

@@ -67,8 +67,11 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, con
       std::fill(o.batches.back().begin(), o.batches.back().end(), 0.0);
     }
   }
+  o.acted = 0;
   for (std::size_t d = 0; d < r.power.size(); ++d) {
-    if (device < 0 || d == static_cast<std::size_t>(device)) o.settled = o.settled || r.power[d].stopped_at >= 0;
+    if (device >= 0 && d != static_cast<std::size_t>(device)) continue;
+    o.settled = o.settled || r.power[d].stopped_at >= 0;
+    o.acted |= r.power[d].acted;
   }
   const auto& ws = sc.workloads.streams;
   // Latency of each request in the window: kUnfinished when it never finished; `bound` has instead the time it

@@ -34,6 +34,7 @@ struct Outcome {
   std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
   std::vector<std::uint64_t> generated;      // per workload, in the window
   bool settled = false;  // the run stopped once a failure was certain: attainment fails, lateness unknown
+  std::uint32_t acted = ~std::uint32_t{0};  // the mechanisms that acted on its device(s) (PowerRecord::acted)
 };
 
 /// The figures of one simulation; `device` >= 0 keeps only that device: the requests of its streams and

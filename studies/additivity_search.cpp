@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/logging.hpp"
+#include "platforms/contention_spec.hpp"
 
 namespace gpusim::additivity {
 namespace {
@@ -164,6 +165,30 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           scales.push_back(std::sqrt(s.lo * s.hi));
         }
       }
+      // A copy's run that would repeat an all-on run (its mechanism did not act there) takes that verdict.
+      if (!s.prior.empty()) {
+        const std::uint32_t bit = mechanism_bit(s.without);
+        std::vector<double> left;
+        for (double x : scales) {
+          const auto same = std::find_if(s.prior.begin(), s.prior.end(), [&](const Search::Run& r) {
+            return r.scale == x && bit != 0 && (r.acted & bit) == 0;
+          });
+          if (same == s.prior.end()) {
+            left.push_back(x);
+            continue;
+          }
+          if (same->met) {
+            s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
+          } else {
+            s.lo = std::max(s.lo, x);
+          }
+          s.runs.push_back(*same);
+          logger("analysis")->debug("additivity search {} without {} round {}: scale {:.5g} {} as with it ({} did not "
+                                    "act there)",
+                                    i, s.without, round + 1, x, same->met ? "meets" : "fails", s.without);
+        }
+        scales = std::move(left);
+      }
       // A search needs each run's verdict; a failing run stops once its failure is certain (its lateness,
       // which the model would have used, is then unknown: measured, the rounds barely change while a
       // failing run costs a fraction of its window).
@@ -174,8 +199,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
       }
       ++s.rounds;
     }
-    if (batch.empty()) break;
-    const auto res = simulate(batch_base, batch);
+    const auto res = batch.empty() ? std::vector<Outcome>{} : simulate(batch_base, batch);
     for (std::size_t j = 0; j < res.size(); ++j) {
       Search& s = searches[owner[j].first];
       const double x = owner[j].second;
@@ -185,6 +209,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
         s.lo = std::max(s.lo, x);
         if (x >= MAX_SCALE) s.unreachable = true;
       }
+      s.runs.push_back(Search::Run{x, meets(res[j], s, rule.quantile), res[j].acted});
       const double l = res[j].settled ? 0.0 : lateness_of(res[j], s);
       if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
       const std::string how = res[j].settled ? "stopped at its first certain miss"
@@ -211,6 +236,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
       if (s.rounds == 1 && s.first.size() == 2 && s.lo == s.first[0] && s.hi == s.first[1]) s.done = true;
       if (s.hi > 0 && s.hi <= MIN_SCALE) s.done = true;
     }
+    if (std::all_of(searches.begin(), searches.end(), [](const Search& s) { return s.done; })) break;
   }
 }
 

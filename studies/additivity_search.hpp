@@ -3,6 +3,7 @@
 /// speed scale of a device at which a set of workloads meets its SLAs, by rounds of simulations whose
 /// scales a latency model proposes, until a failing and a meeting scale are close enough.
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -36,6 +37,16 @@ struct Search {
   // time (adds_time in platforms/contention_spec.hpp): the first round checks only the failing one.
   bool hi_holds = false;
   double upper = 0;           // the queueing estimate its first round split from the floor (0: none)
+  // Every simulated run: its scale, verdict and the mechanisms that acted in it (Outcome::acted).
+  struct Run {
+    double scale;
+    bool met;
+    std::uint32_t acted;
+  };
+  std::vector<Run> runs;
+  // An ablation copy: the all-on search's runs. A run of the copy at one of their scales whose mechanism did
+  // not act there would be the same run (PowerRecord::acted): its verdict is taken, not simulated again.
+  std::vector<Run> prior;
   double lo = 0, hi = 0;      // fastest failing, slowest meeting (0: none yet)
   int rounds = 0;
   bool done = false;

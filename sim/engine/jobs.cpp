@@ -117,6 +117,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
     }
     return;
   }
+  acted(u, MechanismId::PCIE);
   auto exec = sg::Exec::init();
   exec->set_hosts({dev.cpu, unit.mem});
   exec->set_flops_amounts({0.0, 0.0});
@@ -124,7 +125,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
   unsolo(u);  // the copy crosses the unit's bus: a kernel alone there shares it from now on
-  ++unit.execs;
+  if (++unit.execs >= 2) acted(u, MechanismId::BANDWIDTH);  // the bus shared
   touch_copies(u);
   exec->start();
 }

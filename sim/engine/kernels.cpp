@@ -30,6 +30,7 @@ void Simulation::request_gpu(int id) {
     activate(u, job.context);
   } else {
     unit.ready.push_back(job.context);
+    acted(u, MechanismId::TIME_SLICE);  // contexts contend: who runs when depends on the slices
   }
 }
 
@@ -37,7 +38,10 @@ void Simulation::activate(int u, int c) {
   UnitRt& unit = units_[u];
   const bool switching = unit.last >= 0 && unit.last != c;
   const double cost = switching ? unit.switch_cost : 0.0;
-  if (switching) ++unit.record.switches;
+  if (switching) {
+    ++unit.record.switches;
+    acted(u, MechanismId::TIME_SLICE);
+  }
   touch(u);
   if (trace_ && switching) trace_->switched(u, c, cost);
   unit.active = c;
@@ -106,8 +110,10 @@ bool Simulation::enter_stage(int id, std::uint16_t stage) {
 // Starts the job's current kernel after the unit's launch overhead.
 void Simulation::launch_kernel(int id) {
   const Job& job = jobs_[id];
-  const double overhead = units_[contexts_[job.context].unit].launch_overhead;
+  const int unit = contexts_[job.context].unit;
+  const double overhead = units_[unit].launch_overhead;
   if (overhead > 0) {
+    acted(unit, MechanismId::LAUNCH_OVERHEAD);
     Timer::set(now() + overhead, [this, id] { begin_kernel(id); });
   } else {
     begin_kernel(id);
@@ -155,6 +161,9 @@ void Simulation::claim_sms(int id) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
   const double free = 1.0 - u.sm_held;
+  // Another kernel holds SMs or waits for them: with sm_wait off this one would share them fluidly
+  // instead (alone it takes its first wave's share either way).
+  if (u.sm_kernels > 0 || !u.sm_waiting.empty()) acted(contexts_[j.context].unit, MechanismId::SM_WAIT);
   j.granted = 0;
   if (u.sm_waiting.empty() && free > kSmEpsilon) j.granted = std::min(free, j.kernel_fit.occupancy);
   if (j.granted < j.kernel_fit.occupancy - kSmEpsilon) u.sm_waiting.push_back(id);
@@ -225,7 +234,9 @@ void Simulation::run_kernel(int id, double left) {
     u.l2->add(Bytes{j.kernel_bytes});
     // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
     // overflow the L2 with it take part of them away.
-    j.kernel_hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * u.l2->kept();
+    const double kept = u.l2->kept();
+    if (kept < 1.0) acted(contexts_[j.context].unit, MechanismId::L2);
+    j.kernel_hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * kept;
     j.kernel_traffic = j.kernel_bytes - j.kernel_hits * (1.0 - u.l2_hit_cost);
     if (trace_) trace_->kernel_started(id);
   }
@@ -254,7 +265,7 @@ void Simulation::run_kernel(int id, double left) {
   }
   exec->set_data(job_tag(id));
   ctx.exec = exec;
-  ++u.execs;
+  if (++u.execs >= 2) acted(ctx.unit, MechanismId::BANDWIDTH);  // the bus shared
   touch(ctx.unit);
   exec->start();
 }

@@ -72,6 +72,12 @@ void Simulation::build_platform() {
     devices_[rt.device].hosts.push_back(ctx.cap);
   }
   zone->seal();
+  // Mechanisms that act by the platform's structure, not by events: a shared batching context, and
+  // shared weights (memory only; marked so that no study takes them for inactive).
+  for (auto& dev : devices_) dev.record.acted |= mechanism_bit(MechanismId::SHARED_WEIGHTS);
+  for (const Context& ctx : contexts_) {
+    if (ctx.batching) acted(ctx.unit, MechanismId::BATCHING);
+  }
 }
 
 }  // namespace gpusim

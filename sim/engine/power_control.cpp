@@ -100,6 +100,8 @@ Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
 // Moves every host of the device to the controller's pstate.
 void Simulation::apply_pstate(DeviceRt& d) {
   const int pstate = d.controller->pstate();
+  // The clock moved: the power cap or the temperature limit (not told apart: both marked).
+  d.record.acted |= mechanism_bit(MechanismId::POWER) | mechanism_bit(MechanismId::THERMAL);
   for (auto* h : d.hosts) h->set_pstate(pstate);
   for (int u : d.units) {
     touch(u);

@@ -205,6 +205,8 @@ class Simulation {
   void on_arrival(std::uint32_t s, double at);
   void enqueue(std::uint32_t s, std::uint32_t req);
   void build_stop_rules();
+  // Records that mechanism `m` changed something on unit `unit`'s device (PowerRecord::acted).
+  void acted(int unit, MechanismId m) { devices_[units_[unit].device].record.acted |= mechanism_bit(m); }
   void missed(std::uint32_t req);
   void stop_device(int device);
   RequestView view_of(std::uint32_t req) const;

@@ -359,3 +359,70 @@ TEST(Pcie, InputsCrossTheHostLinkBeforeTheKernels) {
   const SimResult off = run(sc);
   EXPECT_NEAR(latency_of(off.requests[0]), 1e-3, 1e-9);
 }
+
+// What acted (PowerRecord::acted): a run records the mechanisms that changed something on each device, and a
+// run with a mechanism whose bit stayed clear switched off is the same run (the additivity study then
+// takes its verdict instead of simulating it again).
+
+namespace {
+
+constexpr std::uint32_t bit(MechanismId m) { return mechanism_bit(m); }
+
+// One time-sliced A100 with a 5 us launch overhead: a stream of 1-ms kernels at 100/s with 1 MB of input per
+// request copied over PCIe, for 1 s.
+Scenario lone_stream() {
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 5e-6), SharingMode::TIME_SLICE));
+  sc.workloads.run.duration = Seconds{1.0};
+  sc.workloads.run.drain = Seconds{1.0};
+  sc.workloads.streams.push_back(stream("lone", 13.65e9, 1e3, 1, periodic(100)));
+  sc.workloads.streams[0].stages[0].input_bytes = Bytes{1e6};
+  return sc;
+}
+
+}  // namespace
+
+TEST(Acted, AStreamAloneActsOnlyThroughItsLaunchesAndCopies) {
+  // One context: nothing waits for the GPU, nothing shares its bus (a job's copy and kernels take turns),
+  // the L2 holds one working set, a 10 % load never moves the clock. Launch overheads and the copies act;
+  // shared weights are always marked.
+  const SimResult r = run(lone_stream());
+  EXPECT_EQ(r.power[0].acted,
+            bit(MechanismId::LAUNCH_OVERHEAD) | bit(MechanismId::PCIE) | bit(MechanismId::SHARED_WEIGHTS));
+  // Each clear mechanism switched off: the same run.
+  for (const char* off : {"bandwidth", "l2", "time_slice", "power", "thermal", "batching", "sm_wait"}) {
+    Scenario sc = lone_stream();
+    sc.platform.contention = sc.platform.contention.without(off);
+    const SimResult o = run(sc);
+    ASSERT_EQ(o.requests.size(), r.requests.size()) << off;
+    for (std::size_t k = 0; k < r.requests.size(); ++k) {
+      EXPECT_NEAR(o.requests[k].finish, r.requests[k].finish, 1e-12) << off << " request " << k;
+    }
+  }
+  // A mechanism that acted changes it: without the launch overhead each request ends 5 us sooner.
+  Scenario fast = lone_stream();
+  fast.platform.contention.launch_overhead = false;
+  const SimResult f = run(fast);
+  EXPECT_NEAR(r.requests[5].finish - f.requests[5].finish, 5e-6, 1e-9);
+}
+
+TEST(Acted, ContendingContextsMarkTimeSliceAndCoRunningKernelsTheBusAndSmWait) {
+  // Two 1-ms requests at the same instant on a time-sliced A100: the second waits for the GPU.
+  Scenario ts = one_device(SharingMode::TIME_SLICE);
+  ts.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 1, at_times({0.5})));
+  ts.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 1, at_times({0.5})));
+  EXPECT_NE(run(ts).power[0].acted & bit(MechanismId::TIME_SLICE), 0u);
+  // An 80 % and a 40 % kernel launched together under MPS: the second claims SMs the first holds (sm_wait:
+  // with it off they share fluidly, tested above to end at other times) and both use the bus at once.
+  Scenario mps = one_device(SharingMode::MPS);
+  mps.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
+  mps.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
+  const std::uint32_t acted = run(mps).power[0].acted;
+  EXPECT_NE(acted & bit(MechanismId::SM_WAIT), 0u);
+  EXPECT_NE(acted & bit(MechanismId::BANDWIDTH), 0u);
+  EXPECT_EQ(acted & bit(MechanismId::TIME_SLICE), 0u);
+  // One kernel alone under MPS takes its first wave's share with or without sm_wait: not marked.
+  Scenario alone = one_device(SharingMode::MPS);
+  alone.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
+  EXPECT_EQ(run(alone).power[0].acted & bit(MechanismId::SM_WAIT), 0u);
+}

@@ -478,7 +478,9 @@ TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
     EXPECT_EQ(out[i].generated[d], 20u);
     EXPECT_EQ(out[i].generated[1 - d], 0u);
     EXPECT_NEAR(out[i].occupied[1 - d], 0.0, 1e-12);
-    if (occupied[i] >= 0) EXPECT_NEAR(out[i].occupied[d], occupied[i], 1e-6);
+    if (occupied[i] >= 0) {
+      EXPECT_NEAR(out[i].occupied[d], occupied[i], 1e-6);
+    }
     // The same variant simulated on its own.
     additivity::Runner alone(plan, nullptr, 2, 0.99);
     const auto own = alone.run(sc, {variants[i]});
@@ -563,4 +565,31 @@ TEST(AdditivitySearch, WhenTheFailingEndMeetsWithoutTheMechanismTheSearchGoesOnB
   EXPECT_LT(s.lo, 0.8);
   EXPECT_GE(s.hi, 0.8);
   EXPECT_LE(s.hi / s.lo - 1, 0.05 + 1e-9) << s.lo << " " << s.hi;
+}
+
+TEST(AdditivitySearch, ACopyTakesTheAllOnVerdictWhereItsMechanismDidNotAct) {
+  // The all-on search ran 0.97 (failed) and 1.03 (met); l2 acted in neither run, so the copy without l2
+  // would repeat both runs exactly: it takes their verdicts and simulates nothing. Where l2 acted at 0.97,
+  // that run is simulated again (without l2 it may differ); 1.03 still is not.
+  for (const bool acted_at_lo : {false, true}) {
+    SCOPED_TRACE(acted_at_lo);
+    JumpAt sim{1.0, {}, {}};
+    additivity::Search s;
+    s.workloads = {0};
+    s.without = "l2";
+    s.first = {0.97, 1.03};
+    const std::uint32_t l2 = mechanism_bit(MechanismId::L2), pcie = mechanism_bit(MechanismId::PCIE);
+    s.prior = {{0.97, false, acted_at_lo ? l2 | pcie : pcie}, {1.03, true, pcie}};
+    std::vector<additivity::Search> searches{s};
+    additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+    if (acted_at_lo) {
+      ASSERT_EQ(sim.rounds.size(), 1u);
+      EXPECT_EQ(sim.rounds[0], (std::vector<double>{0.97}));
+    } else {
+      EXPECT_TRUE(sim.rounds.empty());
+    }
+    EXPECT_TRUE(searches[0].done);
+    EXPECT_DOUBLE_EQ(searches[0].lo, 0.97);
+    EXPECT_DOUBLE_EQ(searches[0].hi, 1.03);
+  }
 }

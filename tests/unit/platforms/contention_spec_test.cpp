@@ -35,6 +35,21 @@ TEST(ContentionSpec, WithoutSwitchesOneMechanismOffAndSchedulingOffIsKernelByKer
   EXPECT_THROW(c.without("warp_drive"), std::invalid_argument);
 }
 
+TEST(ContentionSpec, MechanismIdsFollowTheTable) {
+  EXPECT_EQ(mechanism_bit("bandwidth"), mechanism_bit(MechanismId::BANDWIDTH));
+  EXPECT_EQ(mechanism_bit("l2"), mechanism_bit(MechanismId::L2));
+  EXPECT_EQ(mechanism_bit("time_slice"), mechanism_bit(MechanismId::TIME_SLICE));
+  EXPECT_EQ(mechanism_bit("power"), mechanism_bit(MechanismId::POWER));
+  EXPECT_EQ(mechanism_bit("thermal"), mechanism_bit(MechanismId::THERMAL));
+  EXPECT_EQ(mechanism_bit("pcie"), mechanism_bit(MechanismId::PCIE));
+  EXPECT_EQ(mechanism_bit("batching"), mechanism_bit(MechanismId::BATCHING));
+  EXPECT_EQ(mechanism_bit("shared_weights"), mechanism_bit(MechanismId::SHARED_WEIGHTS));
+  EXPECT_EQ(mechanism_bit("launch_overhead"), mechanism_bit(MechanismId::LAUNCH_OVERHEAD));
+  EXPECT_EQ(mechanism_bit("sm_wait"), mechanism_bit(MechanismId::SM_WAIT));
+  EXPECT_EQ(mechanism_bit("warp_drive"), 0u);
+  EXPECT_EQ(mechanism_bit(MechanismId::SM_WAIT), 1u << 9);
+}
+
 TEST(ContentionSpec, EachNameSwitchesItsOwnFlag) {
   for (const auto& m : mechanisms()) {
     ContentionSpec c;
