@@ -181,6 +181,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
             s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
           } else {
             s.lo = std::max(s.lo, x);
+            if (x >= MAX_SCALE) s.unreachable = true;
           }
           s.runs.push_back(*same);
           logger("analysis")->debug("additivity search {} without {} round {}: scale {:.5g} {} as with it ({} did not "
