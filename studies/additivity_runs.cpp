@@ -135,10 +135,11 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, dou
 
 namespace {
 
-// At most this many variants share one simulation (docs/performance.md, "Additivity"): an engine's cost per
-// kernel grows with the activities it re-solves at each event (sim/partition.hpp)...
+// At most this many variants share one simulation (docs/performance.md, "Additivity across sharing modes"):
+// an engine's cost per kernel grows with the activities it re-solves at each event (sim/partition.hpp)...
 constexpr std::size_t kSideBySide = 8;
-// (under MPS, where several kernels of each device run at once: measured, 2 cost the least)
+// (under MPS, where several kernels of each device run at once: 2 cost the least before failing runs
+// stopped early, and as little as 4 or 8 since)
 constexpr std::size_t kSideBySideMps = 2;
 // ...and two or more variants on one base are split into at least this many simulations, so that a small
 // machine's cores are both busy. A constant, not the machine's core count: which variants share a run then
