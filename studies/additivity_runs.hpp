@@ -19,7 +19,7 @@ struct Variant {
   std::vector<int> streams;  // indices into the run's Plan::streams
   std::string without;       // mechanism switched off ("" = none)
   double scale = 1.0;
-  // Only whether it meets matters (a search's check of a prior bracket): its device's run stops as soon as a
+  // Only whether it meets matters (every run of a required-speed search): its device's run stops as soon as a
   // workload's attainment can no longer reach the quantile (Plan::stop_quantile), and its lateness is then
   // unknown (Outcome::settled).
   bool settle = false;
