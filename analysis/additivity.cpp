@@ -139,13 +139,19 @@ std::string disagreement(const AdditivityResult& r) {
   const std::string_view t = compared_to_sum(*ratio, r.required->tolerance);
   const std::string_view u = compared_to_sum(r.ratio, std::max(0.005, r.tolerance));
   if (t == u) return "";
+  if (t == "above" && r.sharing == "mig") {
+    // MIG slices run apart: the requirement together is that of one speed for every slice, sized by the
+    // partition rather than by each workload's need (docs/additivity.md: "the rest").
+    return fmt::format(
+        "busy time {}, but one speed scales every MIG slice, also those of the workload that needs less (and "
+        "what the slices share, the host link and the power budget, can make a request wait): the GPU must be "
+        "{:.1f}x as fast as the sum of the workloads alone",
+        u == "equal" ? "adds up" : "is below the sum", *ratio);
+  }
   if (t == "above") {
-    // What makes a request wait for the others depends on how the device is shared: MIG slices run apart,
-    // so only what they share (the host link, the power budget) can.
+    // What makes a request wait for the others depends on how the device is shared.
     const std::string_view wait = r.sharing == "time-slice" ? "waiting behind the other's time slices"
-                                  : r.sharing == "mig"
-                                      ? "what the MIG slices share (the host link, the power and clock budget)"
-                                      : "each workload waiting for the others' kernels";
+                                                            : "each workload waiting for the others' kernels";
     return fmt::format(
         "busy time {}, but {} breaks the SLA: the GPU must be {:.1f}x as fast as the sum of the workloads alone",
         u == "equal" ? "adds up" : "is below the sum", wait, *ratio);

@@ -122,18 +122,30 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
         scales.push_back(MAX_SCALE);  // never met: is it reachable at all?
       } else if (const double u = std::min(queue_bound(s), s.hi > 0 ? s.hi : MAX_SCALE);
                  s.rounds == 0 && s.lo == 0 && u > s.floor * (1 + prec) * (1 + prec)) {
-        // The first round of a search whose floor fails: the failing floor and the estimate above likely
-        // bracket the answer, and two scales splitting that bracket in three (log scale) leave a third of
-        // it (the simulations near the floor, the most expensive as the queue grows, are not needed).
+        // The first round of a search whose floor fails: close above the floor first. A device that serves
+        // one request at a time and keeps up just above its floor needs little more, and a failing run
+        // costs a fraction of a meeting one (it stops at its first certain miss): the floor's next step,
+        // which ends the search when it meets, and three steps up (at most the estimate).
         s.upper = u;
-        scales.push_back(std::cbrt(s.floor * s.floor * u));
-        scales.push_back(std::cbrt(s.floor * u * u));
-      } else if (s.upper > 0 && s.hi == 0 && s.upper > s.lo * (1 + prec / 2)) {
-        // Both failed: the answer lies above the estimate's last third; the estimate itself, and as far
-        // again above it.
-        scales.push_back(s.upper);
-        scales.push_back(s.upper * s.upper / s.lo);
+        scales.push_back(s.floor * (1 + prec));
+        scales.push_back(std::min(s.floor * std::pow(1 + prec, 3), u));
+      } else if (s.upper > 0 && s.hi == 0) {
+        // Both failed: two steps up (near: a meeting one ends the search with one more run), and two thirds
+        // of the way (log scale) to the queueing estimate, which the answer usually lies below (far: the
+        // search's reach grows as fast as before).
+        const double near = std::min(s.lo * (1 + prec) * (1 + prec), MAX_SCALE);
+        scales.push_back(near);
+        const double far = std::cbrt(s.lo * s.upper * s.upper);
+        if (far > near * (1 + prec)) scales.push_back(far);
         s.upper = 0;
+      } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo <= (1 + prec) * (1 + prec) * (1 + 1e-9)) {
+        // Within two steps: the middle ends the search whatever it says.
+        scales.push_back(std::sqrt(s.lo * s.hi));
+      } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo <= std::pow(1 + prec, 4) * (1 + 1e-9)) {
+        // Within four steps: two steps below the meeting end. Whatever it says, the middle of at most two
+        // steps is left (two runs in all: two at once would cost three when the lower fails and waste one
+        // when it meets; a failing run is the cheaper, and this is the lower of the two such scales).
+        scales.push_back(s.hi / ((1 + prec) * (1 + prec)));
       } else {
         const double c = propose(s, prec);
         if (c >= MAX_SCALE) {
@@ -149,20 +161,25 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
             scales.push_back(std::cbrt(s.lo * s.lo * s.hi));
             scales.push_back(std::cbrt(s.lo * s.hi * s.hi));
           }
-        } else if (s.lo == 0 || s.hi == 0) {
+        } else if (s.rounds == 0 && s.lo == 0 && s.hi == 0 && c * std::pow(1 + prec, 3) < MAX_SCALE) {
+          // A first round without a failing floor: near saturation latency rises steeply and the model
+          // then answers low, so its answer and three steps up, as above the floor (when both fail, the
+          // rule below takes over: the model's answer, at least 1.25x the failing end, and 1.5x that).
+          scales.push_back(c);
+          scales.push_back(c * std::pow(1 + prec, 3));
+        } else if (s.rounds == 1 && s.lo > 0 && s.hi == 0) {
+          // Both first scales failed: two steps up (near, as above), and half as much again as the model's
+          // answer (far; the model proposes at least 1.25x the failing end).
+          const double near = std::min(s.lo * (1 + prec) * (1 + prec), MAX_SCALE);
+          scales.push_back(near);
+          const double far = std::min(c * 1.5, MAX_SCALE);
+          if (far > near * (1 + prec)) scales.push_back(far);
+        } else {
           // Not bracketed yet: the model's answer, and half as much again (below the slowest speed that
           // met): near saturation latency rises steeply, and the model then answers too low.
           scales.push_back(c);
           const double more = std::min(c * 1.5, MAX_SCALE);
           if (s.hi == 0 || more < s.hi / (1 + prec)) scales.push_back(more);
-        } else if (c * (1 - prec / 2) > s.lo * (1 + prec / 4) && c * (1 + prec / 2) < s.hi / (1 + prec / 4)) {
-          // A narrow bracket: two scales either side of the model's answer, so one fails and one meets.
-          scales.push_back(c * (1 - prec / 2));
-          scales.push_back(c * (1 + prec / 2));
-        } else {
-          // The answer sits at an end of the bracket (latency jumps there, and the model keeps proposing
-          // just inside it): its middle, which leaves both halves narrower.
-          scales.push_back(std::sqrt(s.lo * s.hi));
         }
       }
       // A copy's run that would repeat an all-on run (its mechanism did not act there) takes that verdict.
@@ -222,7 +239,8 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
     for (auto& s : searches) {
       // After a first round split from the floor, the floor is the bracket's failing end until a
       // simulated scale fails.
-      if (s.upper > 0) s.lo = std::max(s.lo, s.floor);
+      if (s.upper > 0 && s.floor_fails) s.lo = std::max(s.lo, s.floor);
+      if (s.hi > 0) s.upper = 0;  // the estimate only serves a search that has not met yet
       if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
       // A meeting scale within `precision` of a floor that fails ends the search, the floor standing for its
       // failing end: below the floor the device is busy all the time, so a slower run that still met would

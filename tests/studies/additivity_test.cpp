@@ -398,8 +398,8 @@ struct JumpAt {
 
 // A search whose floor (0.5) fails, the run at speed 1 at 0.2 of the SLA, no fixed part: the service part
 // alone would just fit at s0 = 0.2, and at speed 1 the device is busy rho1 = 0.5, so the M/M/1 estimate is
-// 0.5 + 0.2 x (1 - 0.5) = 0.6; the first round splits [0.5, 0.6] in three (log scale):
-// 0.5^(2/3) x 0.6^(1/3) = 0.53133 and 0.5^(1/3) x 0.6^(2/3) = 0.56462.
+// 0.5 + 0.2 x (1 - 0.5) = 0.6. With a 5 % precision the first round steps up from the floor: 0.5 x 1.05 =
+// 0.525 and three steps, 0.5 x 1.05^3 = 0.57881 (below the estimate).
 additivity::Search floor_search() {
   additivity::Search s;
   s.workloads = {0};
@@ -411,34 +411,134 @@ additivity::Search floor_search() {
 
 }  // namespace
 
-TEST(AdditivitySearch, TheFirstRoundSplitsTheFloorToQueueingEstimateInThree) {
+TEST(AdditivitySearch, TheFirstRoundStepsUpFromTheFloor) {
   JumpAt sim{0.55, {}, {}};
   std::vector<additivity::Search> searches{floor_search()};
   additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
-  ASSERT_GE(sim.rounds.size(), 1u);
+  ASSERT_EQ(sim.rounds.size(), 2u);
   ASSERT_EQ(sim.rounds[0].size(), 2u);
-  EXPECT_NEAR(sim.rounds[0][0], 0.53133, 1e-5);
-  EXPECT_NEAR(sim.rounds[0][1], 0.56462, 1e-5);
-  // 0.531 fails and 0.565 meets: a bracket 6.3 % wide, closed around 0.55 to 5 % in one more round.
-  EXPECT_EQ(sim.rounds.size(), 2u);
-  EXPECT_LT(searches[0].lo, 0.55);
-  EXPECT_GE(searches[0].hi, 0.55);
-  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+  EXPECT_NEAR(sim.rounds[0][0], 0.525, 1e-9);
+  EXPECT_NEAR(sim.rounds[0][1], 0.578813, 1e-6);
+  // 0.525 fails and 0.579 meets: two steps apart, so one run in the middle, sqrt(0.525 x 0.578813) =
+  // 0.55125, ends the search whatever it says (it meets: the bracket is (0.525, 0.55125], 5 % wide).
+  ASSERT_EQ(sim.rounds[1].size(), 1u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.55125, 1e-5);
+  EXPECT_NEAR(searches[0].lo, 0.525, 1e-9);
+  EXPECT_NEAR(searches[0].hi, 0.55125, 1e-5);
 }
 
-TEST(AdditivitySearch, WhenBothFirstScalesFailTheEstimateAndAsFarAgainComeNext) {
-  // The answer, 0.62, lies above the estimate 0.6: both first scales fail, and the second round tries
-  // 0.6 and 0.6 x 0.6 / 0.56462 = 0.63759 (as far again above the estimate, in log scale).
+TEST(AdditivitySearch, AFirstStepThatMeetsEndsTheSearch) {
+  // The answer, 0.51, lies within a step of the floor: 0.525 meets, and with the floor failing the
+  // bracket (0.5, 0.525] is 5 % wide after one round.
+  JumpAt sim{0.51, {}, {}};
+  std::vector<additivity::Search> searches{floor_search()};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  EXPECT_EQ(sim.rounds.size(), 1u);
+  EXPECT_NEAR(searches[0].lo, 0.5, 1e-12);
+  EXPECT_NEAR(searches[0].hi, 0.525, 1e-12);
+}
+
+TEST(AdditivitySearch, WhenBothFirstScalesFailTwoStepsUpComeNext) {
+  // The answer, 0.62, lies above the estimate 0.6: both first scales fail, and the second round tries two
+  // steps above the higher, 0.578813 x 1.05^2 = 0.638141 (a third of the way to the estimate would be
+  // below it: not tried). It meets: the bracket (0.578813, 0.638141] is two steps wide, and its middle,
+  // 0.607754, fails.
   JumpAt sim{0.62, {}, {}};
   std::vector<additivity::Search> searches{floor_search()};
   additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_EQ(sim.rounds.size(), 3u);
+  ASSERT_EQ(sim.rounds[1].size(), 1u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.638141, 1e-6);
+  ASSERT_EQ(sim.rounds[2].size(), 1u);
+  EXPECT_NEAR(sim.rounds[2][0], 0.607754, 1e-6);
+  EXPECT_NEAR(searches[0].lo, 0.607754, 1e-6);
+  EXPECT_NEAR(searches[0].hi, 0.638141, 1e-6);
+}
+
+TEST(AdditivitySearch, WhenBothFirstScalesFailFarBelowTheEstimateANearAndAFarScaleComeNext) {
+  // Floor 0.1 (failing), the run at speed 1 at 0.2 of the SLA: the M/M/1 estimate is 0.1 + 0.2 x (1 - 0.1) =
+  // 0.28. Round 1: 0.105 and 0.1 x 1.05^3 = 0.115763, both below the answer 0.2. Round 2: two steps up,
+  // 0.115763 x 1.05^2 = 0.127628 (fails), and two thirds of the way to the estimate (log scale),
+  // (0.115763 x 0.28^2)^(1/3) = 0.208591 (meets).
+  additivity::Search s;
+  s.workloads = {0};
+  s.floor = 0.1;
+  s.floor_fails = true;
+  s.points.push_back({1.0, 0.2});
+  JumpAt sim{0.2, {}, {}};
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_GE(sim.rounds.size(), 2u);
+  ASSERT_EQ(sim.rounds[0].size(), 2u);
+  EXPECT_NEAR(sim.rounds[0][0], 0.105, 1e-9);
+  EXPECT_NEAR(sim.rounds[0][1], 0.115763, 1e-6);
+  ASSERT_EQ(sim.rounds[1].size(), 2u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.127628, 1e-6);
+  EXPECT_NEAR(sim.rounds[1][1], 0.208591, 1e-6);
+  EXPECT_LT(searches[0].lo, 0.2);
+  EXPECT_GE(searches[0].hi, 0.2);
+  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+}
+
+TEST(AdditivitySearch, WithoutAFloorBothFirstScalesFailingGiveANearAndAFarScale) {
+  // No floor, the run at speed 1 at 0.2 of the SLA, the answer at 0.3: 0.2 and 0.231525 fail (settled: no
+  // points), so the model still answers 0.2, raised to 1.25x the failing end, 0.289406; round 2 tries two
+  // steps up, 0.231525 x 1.05^2 = 0.255256 (fails), and 1.5 x 0.289406 = 0.434109 (meets).
+  additivity::Search s;
+  s.workloads = {0};
+  s.points.push_back({1.0, 0.2});
+  JumpAt sim{0.3, {}, {}};
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
   ASSERT_GE(sim.rounds.size(), 2u);
   ASSERT_EQ(sim.rounds[1].size(), 2u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.6, 1e-9);
-  EXPECT_NEAR(sim.rounds[1][1], 0.63759, 1e-5);
-  EXPECT_LT(searches[0].lo, 0.62);
-  EXPECT_GE(searches[0].hi, 0.62);
-  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+  EXPECT_NEAR(sim.rounds[1][0], 0.255256, 1e-6);
+  EXPECT_NEAR(sim.rounds[1][1], 0.434109, 1e-6);
+  EXPECT_LT(searches[0].lo, 0.3);
+  EXPECT_GE(searches[0].hi, 0.3);
+}
+
+TEST(AdditivitySearch, ABracketWithinFourStepsTriesTwoStepsBelowItsMeetingEnd) {
+  // A search already bracketed in (0.2, 0.24] (ratio 1.2, within four 5 % steps: 1.05^4 = 1.2155), the
+  // answer at 0.23: one run two steps below the meeting end, 0.24 / 1.05^2 = 0.217687, fails; the middle
+  // of the two steps left, sqrt(0.217687 x 0.24) = 0.228571, fails: (0.228571, 0.24], 5 % wide.
+  additivity::Search s;
+  s.workloads = {0};
+  s.points.push_back({1.0, 0.2});
+  s.lo = 0.2;
+  s.hi = 0.24;
+  s.rounds = 1;
+  JumpAt sim{0.23, {}, {}};
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_EQ(sim.rounds.size(), 2u);
+  ASSERT_EQ(sim.rounds[0].size(), 1u);
+  EXPECT_NEAR(sim.rounds[0][0], 0.217687, 1e-6);
+  ASSERT_EQ(sim.rounds[1].size(), 1u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.228571, 1e-6);
+  EXPECT_NEAR(searches[0].lo, 0.228571, 1e-6);
+  EXPECT_NEAR(searches[0].hi, 0.24, 1e-12);
+}
+
+TEST(AdditivitySearch, WithoutAFailingFloorTheFirstRoundIsTheModelsAnswerAndThreeStepsUp) {
+  // No floor; the run at speed 1 at 0.2 of the SLA and no fixed part: the model (lateness = b / s, b = 0.2)
+  // answers 0.2, and the first round tries 0.2 and 0.2 x 1.05^3 = 0.231525. With the answer at 0.205, 0.2
+  // fails and 0.2315 meets: three steps apart, so two steps below the meeting end, 0.231525 / 1.05^2 =
+  // 0.21, next; it meets, and (0.2, 0.21] is 5 % wide.
+  additivity::Search s;
+  s.workloads = {0};
+  s.points.push_back({1.0, 0.2});
+  JumpAt sim{0.205, {}, {}};
+  std::vector<additivity::Search> searches{s};
+  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  ASSERT_EQ(sim.rounds.size(), 2u);
+  ASSERT_EQ(sim.rounds[0].size(), 2u);
+  EXPECT_NEAR(sim.rounds[0][0], 0.2, 1e-9);
+  EXPECT_NEAR(sim.rounds[0][1], 0.231525, 1e-6);
+  ASSERT_EQ(sim.rounds[1].size(), 1u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.21, 1e-9);
+  EXPECT_NEAR(searches[0].lo, 0.2, 1e-9);
+  EXPECT_NEAR(searches[0].hi, 0.21, 1e-9);
 }
 
 TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {

@@ -115,10 +115,12 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
   rc.combined = 2.6;
   rc.tolerance = 0.05;
   r.required = rc;
-  // 2.6 / 2.0 = 1.3x; MIG slices run apart: only what they share can make a request wait.
+  // 2.6 / 2.0 = 1.3x; MIG slices run apart: one speed scales them all, and only what they share can make a
+  // request wait.
   EXPECT_EQ(disagreement(r),
-            "busy time adds up, but what the MIG slices share (the host link, the power and clock budget) breaks "
-            "the SLA: the GPU must be 1.3x as fast as the sum of the workloads alone");
+            "busy time adds up, but one speed scales every MIG slice, also those of the workload that needs less "
+            "(and what the slices share, the host link and the power budget, can make a request wait): the GPU "
+            "must be 1.3x as fast as the sum of the workloads alone");
   r.sharing = "mps";
   EXPECT_NE(disagreement(r).find("waiting for the others' kernels"), std::string::npos);
 }
