@@ -109,7 +109,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   const int u = contexts_[job.context].unit;
   UnitRt& unit = units_[u];
   const DeviceRt& dev = devices_[unit.device];
-  if (bytes <= 0 || !dev.pcie) {
+  if (bytes <= 0 || !dev.host_link()) {
     if (to_device) {
       request_gpu(id);
     } else {
@@ -119,9 +119,15 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   }
   acted(u, MechanismId::PCIE);
   auto exec = sg::Exec::init();
-  exec->set_hosts({dev.cpu, unit.mem});
-  exec->set_flops_amounts({0.0, 0.0});
-  exec->set_bytes_amounts({0.0, to_device ? bytes : 0.0, to_device ? 0.0 : bytes, 0.0});
+  if (dev.pcie_host) {  // the bytes as work on the host link and the bus (bandwidth on: no route)
+    exec->set_hosts({dev.pcie_host, unit.bus_host});
+    exec->set_flops_amounts({bytes, bytes});
+    exec->set_bytes_amounts({0.0, 0.0, 0.0, 0.0});
+  } else {
+    exec->set_hosts({dev.cpu, unit.mem});
+    exec->set_flops_amounts({0.0, 0.0});
+    exec->set_bytes_amounts({0.0, to_device ? bytes : 0.0, to_device ? 0.0 : bytes, 0.0});
+  }
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
   unsolo(u);  // the copy crosses the unit's bus: a kernel alone there shares it from now on

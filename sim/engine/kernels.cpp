@@ -250,24 +250,39 @@ void Simulation::run_kernel(int id, double left) {
   if (u.mps && stretch != 1.0) {
     // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
     // (the context's capping hosts: sim/engine/platform_builder.cpp).
-    exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.mem});
-    exec->set_flops_amounts({work, work * stretch, traffic * stretch, 0.0});
     std::vector<double> moved(16, 0.0);
-    moved[3] = traffic;  // GPU -> memory: over the bus
+    if (u.bus_host) {
+      exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.bus_host});
+      exec->set_flops_amounts({work, work * stretch, traffic * stretch, traffic});
+    } else {
+      exec->set_hosts({u.gpu, ctx.cap, ctx.cap_memory, u.mem});
+      exec->set_flops_amounts({work, work * stretch, traffic * stretch, 0.0});
+      moved[3] = traffic;  // GPU -> memory: over the bus
+    }
     exec->set_bytes_amounts(std::move(moved));
   } else {
     // Alone on its unit (time-slice) or filling it (MPS): its compute and bytes stretched, spread over
     // the stretched time; the share of the SMs it really keeps busy is read by the accounting.
     u.kernel_share = 1.0 / stretch;
-    exec->set_hosts({u.gpu, u.mem});
-    exec->set_flops_amounts({work * stretch, 0.0});
-    exec->set_bytes_amounts({0.0, traffic * stretch, 0.0, 0.0});
+    if (u.bus_host) {
+      exec->set_hosts({u.gpu, u.bus_host});
+      exec->set_flops_amounts({work * stretch, traffic * stretch});
+      exec->set_bytes_amounts({0.0, 0.0, 0.0, 0.0});
+    } else {
+      exec->set_hosts({u.gpu, u.mem});
+      exec->set_flops_amounts({work * stretch, 0.0});
+      exec->set_bytes_amounts({0.0, traffic * stretch, 0.0, 0.0});
+    }
   }
   exec->set_data(job_tag(id));
   ctx.exec = exec;
   if (++u.execs >= 2) acted(ctx.unit, MechanismId::BANDWIDTH);  // the bus shared
   touch(ctx.unit);
   exec->start();
+}
+
+double Simulation::bus_bandwidth(const UnitRt& u) {
+  return u.bus_host ? u.bus_host->get_speed() : u.bus->get_bandwidth();
 }
 
 // A kernel with nothing else on its unit (no other kernel, no copy on its bus) takes exactly what the
@@ -281,7 +296,7 @@ bool Simulation::run_solo(int id, double work, double traffic, double stretch) {
   Context& ctx = contexts_[j.context];
   UnitRt& u = units_[ctx.unit];
   const double speed = u.gpu->get_speed();
-  const double bandwidth = u.bus->get_bandwidth();
+  const double bandwidth = bus_bandwidth(u);
   double flops = 0, bytes = 0, time = 0;  // on the GPU host and over the bus
   if (u.mps && stretch != 1.0) {
     flops = work;

@@ -1,9 +1,13 @@
-// The SimGrid platform: per device its controller, a host pseudo-host and its host link, per unit a GPU
-// host, a memory pseudo-host and the memory bus between them, per MPS context two capping hosts. One
-// star zone holds them: a host's links are its own (the memory pseudo-host's is its bus, the host
-// pseudo-host's its device's host link, the GPU and the capping hosts have none), so GPU -> memory
-// crosses the bus and host -> memory the host link then the bus. Its routes cost memory per host, not
-// per pair of hosts as in a full zone (16 B x hosts^2: 6.7 GiB at 10,000 devices).
+// The SimGrid platform: per device its controller and its host link, per unit a GPU host and its memory
+// bus, per MPS context two capping hosts. With the bandwidth mechanism on, the bus and the host link are
+// hosts as fast as they are, whose tasks' bytes are work on them: shared max-min as links would be, and
+// no route to compute per task (SimGrid computes one for each pair of a task's hosts that exchange bytes,
+// with a hash set: 11 % of an MPS run). Off, they are links, the bus a fat pipe (every task crosses it at
+// full bandwidth, which a host cannot give), between a memory pseudo-host and the GPU, and the host link
+// on the route from a host pseudo-host. One star zone holds them: a host's links are its own (the memory
+// pseudo-host's is its bus, the host pseudo-host's its device's host link, the GPU and the capping hosts
+// have none), so GPU -> memory crosses the bus and host -> memory the host link then the bus. Its routes
+// cost memory per host, not per pair of hosts as in a full zone (16 B x hosts^2: 6.7 GiB at 10,000 devices).
 
 #include <string>
 
@@ -23,7 +27,9 @@ void Simulation::build_platform() {
                            pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal, mech.power,
                            mech.thermal);
     dev.record.min_clock_hz = dev.controller->clocks().front().v;
-    if (mech.pcie) {
+    if (mech.pcie && mech.bandwidth) {
+      dev.pcie_host = zone->create_host(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v);
+    } else if (mech.pcie) {
       dev.cpu = zone->create_host(dev.spec->name + ".host", 1.0);
       dev.pcie =
           zone->create_link(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v)->set_latency(0)->seal();
@@ -47,14 +53,17 @@ void Simulation::build_platform() {
     rt.launch_overhead = mech.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
     rt.l2.emplace(unit.l2, mech.l2_sensitivity, mech.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
-    rt.mem = zone->create_host(unit.name + ".mem", 1.0);
     rt.l2_hit_cost = dev.spec->spec.l2_hit_cost();
-    rt.bus = zone->create_link(unit.name + ".bus",
-                               unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v)
-                 ->set_latency(0);
-    if (!mech.bandwidth) rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
-    rt.bus->seal();
-    zone->add_route(rt.mem->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(rt.bus)}, true);
+    const double bus = unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v;
+    if (mech.bandwidth) {
+      rt.bus_host = zone->create_host(unit.name + ".bus", bus);
+    } else {
+      rt.mem = zone->create_host(unit.name + ".mem", 1.0);
+      rt.bus = zone->create_link(unit.name + ".bus", bus)->set_latency(0);
+      rt.bus->set_sharing_policy(sg::Link::SharingPolicy::FATPIPE);
+      rt.bus->seal();
+      zone->add_route(rt.mem->get_netpoint(), nullptr, nullptr, nullptr, {sg::LinkInRoute(rt.bus)}, true);
+    }
     dev.units.push_back(static_cast<int>(u));
     dev.hosts.push_back(rt.gpu);
   }
@@ -68,7 +77,7 @@ void Simulation::build_platform() {
     if (!rt.mps) continue;
     const std::string name = rt.unit->name + ".ctx" + std::to_string(c);
     ctx.cap = zone->create_host(name, rt.speeds);
-    ctx.cap_memory = zone->create_host(name + ".mem", rt.bus->get_bandwidth());
+    ctx.cap_memory = zone->create_host(name + ".mem", bus_bandwidth(rt));
     devices_[rt.device].hosts.push_back(ctx.cap);
   }
   zone->seal();

@@ -64,7 +64,7 @@ void Simulation::account(double dt) {
       u.busy_bandwidth = u.solo_bandwidth;
     } else {
       u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
-      u.busy_bandwidth = std::min(1.0, u.bus->get_usage() / u.bus->get_bandwidth());
+      u.busy_bandwidth = std::min(1.0, (u.bus_host ? u.bus_host->get_load() : u.bus->get_usage()) / bus_bandwidth(u));
     }
     u.busy_occupied = u.holders > 0;
     u.dirty = false;

@@ -1,9 +1,10 @@
 #pragma once
 // The SimGrid simulation's state (private to sim/; included only by sim/engine/*.cpp).
 //
-// Each execution unit (a device, or a MIG slice) is two SimGrid hosts joined by one link: the GPU host
-// executes the compute of a kernel, a memory pseudo-host terminates its bytes, and the link is the memory
-// bus. A kernel is one L07 parallel task over both, so alone it takes max(compute, bytes / bandwidth) and
+// Each execution unit (a device, or a MIG slice) is two SimGrid hosts: the GPU host executes the compute of
+// a kernel, and the bus host, as fast as the memory bus, its bytes (with the bandwidth mechanism off, a
+// fat-pipe link to a memory pseudo-host instead: platform_builder.cpp). A kernel is one L07 parallel task
+// over both, so alone it takes max(compute, bytes / bandwidth) and
 // co-running kernels share both; a kernel with its unit to itself runs as a timer at that time instead
 // (no SimGrid activity) until something starts beside it (kernels.cpp, run_solo and unsolo). A context (a CUDA context: one stream, or a server for a batching
 // workload, or a unit's dispatcher for a per-request policy) runs one job at a time: an optional host-to-
@@ -134,6 +135,10 @@ class Simulation {
     const Unit* unit = nullptr;
     int device = 0;  // index into devices_
     sg::Host* gpu = nullptr;
+    // The memory bus: a host as fast as the bus when the bandwidth mechanism is on (a task's bytes are then
+    // work on it, and SimGrid computes no route per task); else a fat-pipe link (no sharing) between the
+    // GPU host and a memory pseudo-host, crossed by the task's bytes (sim/engine/platform_builder.cpp).
+    sg::Host* bus_host = nullptr;
     sg::Host* mem = nullptr;
     sg::Link* bus = nullptr;
     bool mps = false;
@@ -176,8 +181,11 @@ class Simulation {
     const DeviceInstance* spec = nullptr;
     std::vector<int> units;
     std::vector<sg::Host*> hosts;  // every host whose speed follows the clock
-    sg::Link* pcie = nullptr;      // null when the pcie mechanism is off
+    // The host link, as the bus above: a host (bandwidth on) or a link (off); neither when pcie is off.
+    sg::Host* pcie_host = nullptr;
+    sg::Link* pcie = nullptr;
     sg::Host* cpu = nullptr;
+    bool host_link() const { return pcie_host != nullptr || pcie != nullptr; }
     std::optional<PowerController> controller;
     // Its stop rule (Plan::stop_quantile; empty vectors: none): per workload, its requests in the window
     // on this device (known before the run: count_arrivals) and how many of them missed their SLA so far.
@@ -229,6 +237,7 @@ class Simulation {
   void claim_sms(int job);
   void release_sms(int job);
   void run_kernel(int job, double left);
+  static double bus_bandwidth(const UnitRt& u);  // bytes/s of the unit's memory bus
   bool run_solo(int job, double work, double traffic, double stretch);
   void unsolo(int unit);
   void solo_done(int job);

@@ -128,7 +128,7 @@ void TraceRecorder::copy_started(int id, double bytes, bool to_device) {
   const auto& job = sim_.jobs_[id];
   const auto& unit = sim_.units_[sim_.contexts_[job.context].unit];
   if (to_device) queue_changed(sim_.contexts_[job.context].unit);
-  if (bytes <= 0 || !sim_.devices_[unit.unit->device].pcie) return;
+  if (bytes <= 0 || !sim_.devices_[unit.unit->device].host_link()) return;
   JobTrace& t = jobs_[id];
   t.copy_start = now();
   t.copy_bytes = bytes;

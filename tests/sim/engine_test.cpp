@@ -100,6 +100,41 @@ TEST(Engine, TwoMemoryBoundKernelsTogetherTakeTwiceAsLong) {
   for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 2e-3, 1e-9);
 }
 
+TEST(Engine, WithBandwidthOffTwoMemoryBoundKernelsEachTakeTheirTimeAlone) {
+  // As above with the bandwidth mechanism off: the bus gives each kernel its whole bandwidth (a fat pipe),
+  // so each takes 1.3995e9 B / (1555 GB/s x 0.9) = 1 ms, as alone.
+  Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+  sc.platform.contention.l2 = false;
+  sc.platform.contention.bandwidth = false;
+  sc.workloads.streams.push_back(stream("m1", 0, 1.3995e9, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m2", 0, 1.3995e9, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 1e-3, 1e-9);
+}
+
+TEST(Engine, TwoCopiesShareTheHostLinkWithBandwidthOnOrOff) {
+  // Two requests of 25 MB of input each and a kernel that takes no time, arriving together on a device
+  // whose host link carries 25 GB/s: alone a copy takes 1 ms, together they share the link and both end at
+  // 2 ms (the bus, 1399.5 GB/s, is far from binding). The host link is shared whether the bandwidth
+  // mechanism (which only decides whether the memory bus is shared) is on or off.
+  for (const bool bandwidth : {true, false}) {
+    SCOPED_TRACE(bandwidth);
+    Scenario sc = one_device(SharingMode::MPS, 0.7, 0.9, 0.0);
+    sc.platform.devices[0].pcie_bandwidth = ByteRate{25e9};
+    sc.platform.contention.l2 = false;
+    sc.platform.contention.bandwidth = bandwidth;
+    for (const char* name : {"c1", "c2"}) {
+      StreamSpec st = stream(name, 0, 0, 1, at_times({0.5}));
+      st.stages[0].input_bytes = Bytes{25e6};
+      sc.workloads.streams.push_back(st);
+    }
+    const SimResult r = run(sc);
+    ASSERT_EQ(r.requests.size(), 2u);
+    for (const auto& q : r.requests) EXPECT_NEAR(latency(q), 2e-3, 1e-9);
+  }
+}
+
 TEST(Engine, ComputeBoundAndMemoryBoundKernelsOverlap) {
   // A 1 ms compute-bound kernel (73 us of bytes) and a 1 ms memory-bound kernel (73 us of compute):
   // alone each takes 1 ms; together each is slowed only by the other's small share of its bottleneck.
