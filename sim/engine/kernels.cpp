@@ -161,12 +161,15 @@ void Simulation::claim_sms(int id) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
   const double free = 1.0 - u.sm_held;
-  // Another kernel holds SMs or waits for them: with sm_wait off this one would share them fluidly
-  // instead (alone it takes its first wave's share either way).
-  if (u.sm_kernels > 0 || !u.sm_waiting.empty()) acted(contexts_[j.context].unit, MechanismId::SM_WAIT);
   j.granted = 0;
   if (u.sm_waiting.empty() && free > kSmEpsilon) j.granted = std::min(free, j.kernel_fit.occupancy);
-  if (j.granted < j.kernel_fit.occupancy - kSmEpsilon) u.sm_waiting.push_back(id);
+  // Fewer SMs than its first wave occupies, or none (it waits): with sm_wait off it would run at once at
+  // its own stretch, sharing the SMs fluidly. A kernel that gets them all runs on the same hosts with the
+  // same amounts either way, so that is the only difference sm_wait makes.
+  if (j.granted < j.kernel_fit.occupancy - kSmEpsilon) {
+    acted(contexts_[j.context].unit, MechanismId::SM_WAIT);
+    u.sm_waiting.push_back(id);
+  }
   if (j.granted == 0) return;
   j.holds_sms = true;
   u.sm_held += j.granted;
@@ -276,7 +279,7 @@ void Simulation::run_kernel(int id, double left) {
   }
   exec->set_data(job_tag(id));
   ctx.exec = exec;
-  if (++u.execs >= 2) acted(ctx.unit, MechanismId::BANDWIDTH);  // the bus shared
+  ++u.execs;  // the bandwidth mechanism acts when the bus saturates under two or more (power_control.cpp)
   touch(ctx.unit);
   exec->start();
 }

@@ -64,7 +64,12 @@ void Simulation::account(double dt) {
       u.busy_bandwidth = u.solo_bandwidth;
     } else {
       u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
-      u.busy_bandwidth = std::min(1.0, (u.bus_host ? u.bus_host->get_load() : u.bus->get_usage()) / bus_bandwidth(u));
+      const double bus = (u.bus_host ? u.bus_host->get_load() : u.bus->get_usage()) / bus_bandwidth(u);
+      u.busy_bandwidth = std::min(1.0, bus);
+      // The bus saturated under two or more activities: with the bandwidth mechanism off (each crosses the
+      // bus at its whole bandwidth) they would have gone faster. Below saturation its constraint binds no
+      // one, and the run is the same either way (to the solver's rounding).
+      if (u.bus_host && u.execs >= 2 && bus >= 1 - 1e-9) acted(unit, MechanismId::BANDWIDTH);
     }
     u.busy_occupied = u.holders > 0;
     u.dirty = false;

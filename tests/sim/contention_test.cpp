@@ -406,20 +406,57 @@ TEST(Acted, AStreamAloneActsOnlyThroughItsLaunchesAndCopies) {
   EXPECT_NEAR(r.requests[5].finish - f.requests[5].finish, 5e-6, 1e-9);
 }
 
+TEST(Acted, TwoKernelsThatFitSideBySideLeaveSmWaitAndTheBusAlone) {
+  // Two 40 % kernels under MPS (216 blocks at 5 per SM: 43.2 of 108 SMs each) fit side by side: each gets
+  // its whole first wave, so sm_wait changes nothing; both compute-bound, the bus never saturates. The two
+  // overlap completely (each takes as long as alone), and either mechanism switched off gives the same run.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.workloads.streams.push_back(grid_stream("a", 1.0, 216, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("b", 1.0, 216, at_times({0.5})));
+  const SimResult r = run(sc);
+  EXPECT_EQ(r.power[0].acted & (bit(MechanismId::SM_WAIT) | bit(MechanismId::BANDWIDTH)), 0u);
+  Scenario one = one_device(SharingMode::MPS);
+  one.workloads.streams.push_back(grid_stream("a", 1.0, 216, at_times({0.5})));
+  const SimResult alone = run(one);
+  ASSERT_EQ(r.requests.size(), 2u);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency_of(q), latency_of(alone.requests[0]), 1e-12);
+  for (const char* off : {"sm_wait", "bandwidth"}) {
+    Scenario o = sc;
+    o.platform.contention = o.platform.contention.without(off);
+    const SimResult w = run(o);
+    ASSERT_EQ(w.requests.size(), 2u) << off;
+    for (std::size_t k = 0; k < 2; ++k) EXPECT_NEAR(w.requests[k].finish, r.requests[k].finish, 1e-12) << off;
+  }
+}
+
+TEST(Acted, TwoMemoryBoundKernelsSaturateTheBus) {
+  // Two 1-ms memory-bound kernels under MPS (1.3995 GB each at 1555 GB/s x 0.9): together they fill the
+  // bus and each takes 2 ms; with the bandwidth mechanism off each would take its 1 ms. Marked.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.platform.contention.l2 = false;
+  sc.workloads.streams.push_back(stream("m1", 0, 1.3995e9, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("m2", 0, 1.3995e9, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  EXPECT_NE(r.power[0].acted & bit(MechanismId::BANDWIDTH), 0u);
+  ASSERT_EQ(r.requests.size(), 2u);
+  for (const auto& q : r.requests) EXPECT_NEAR(latency_of(q), 2e-3, 1e-9);
+}
+
 TEST(Acted, ContendingContextsMarkTimeSliceAndCoRunningKernelsTheBusAndSmWait) {
   // Two 1-ms requests at the same instant on a time-sliced A100: the second waits for the GPU.
   Scenario ts = one_device(SharingMode::TIME_SLICE);
   ts.workloads.streams.push_back(stream("a", 13.65e9, 1e3, 1, at_times({0.5})));
   ts.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 1, at_times({0.5})));
   EXPECT_NE(run(ts).power[0].acted & bit(MechanismId::TIME_SLICE), 0u);
-  // An 80 % and a 40 % kernel launched together under MPS: the second claims SMs the first holds (sm_wait:
-  // with it off they share fluidly, tested above to end at other times) and both use the bus at once.
+  // An 80 % and a 40 % kernel launched together under MPS: the second gets the 20 % the first leaves
+  // (sm_wait: with it off they share fluidly, tested above to end at other times). Both are compute-bound
+  // (1 kB each): the bus never saturates, so the bandwidth mechanism does not act.
   Scenario mps = one_device(SharingMode::MPS);
   mps.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
   mps.workloads.streams.push_back(grid_stream("small", 1.0, 216, at_times({0.5})));
   const std::uint32_t acted = run(mps).power[0].acted;
   EXPECT_NE(acted & bit(MechanismId::SM_WAIT), 0u);
-  EXPECT_NE(acted & bit(MechanismId::BANDWIDTH), 0u);
+  EXPECT_EQ(acted & bit(MechanismId::BANDWIDTH), 0u);
   EXPECT_EQ(acted & bit(MechanismId::TIME_SLICE), 0u);
   // One kernel alone under MPS takes its first wave's share with or without sm_wait: not marked.
   Scenario alone = one_device(SharingMode::MPS);
