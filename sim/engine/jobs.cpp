@@ -131,7 +131,7 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
   unsolo(u);  // the copy crosses the unit's bus: a kernel alone there shares it from now on
-  ++unit.execs;  // the bandwidth mechanism acts when the bus saturates under two or more (power_control.cpp)
+  if (++unit.execs >= 2) unit.bus_shared = true;  // see power_control.cpp, bandwidth_acted
   touch_copies(u);
   exec->start();
 }

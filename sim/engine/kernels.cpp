@@ -279,7 +279,7 @@ void Simulation::run_kernel(int id, double left) {
   }
   exec->set_data(job_tag(id));
   ctx.exec = exec;
-  ++u.execs;  // the bandwidth mechanism acts when the bus saturates under two or more (power_control.cpp)
+  if (++u.execs >= 2) u.bus_shared = true;  // see power_control.cpp, bandwidth_acted
   touch(ctx.unit);
   exec->start();
 }

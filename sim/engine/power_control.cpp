@@ -68,13 +68,28 @@ void Simulation::account(double dt) {
       u.busy_bandwidth = std::min(1.0, bus);
       // The bus saturated under two or more activities: with the bandwidth mechanism off (each crosses the
       // bus at its whole bandwidth) they would have gone faster. Below saturation its constraint binds no
-      // one, and the run is the same either way (to the solver's rounding).
+      // one and the rates are the same either way (to the solver's rounding); the bus's busy fraction is
+      // not (a sum here, the largest activity's with it off), which matters only where it moves the clock
+      // (bandwidth_acted).
       if (u.bus_host && u.execs >= 2 && bus >= 1 - 1e-9) acted(unit, MechanismId::BANDWIDTH);
     }
     u.busy_occupied = u.holders > 0;
     u.dirty = false;
   }
   dirty_units_.clear();
+}
+
+// The bus's busy fraction is a sum of its activities' rates with the bandwidth mechanism on, the largest one's
+// with it off (a fat-pipe link): where two activities shared a bus and the clock moved (the power model reads
+// that fraction), the mechanism may have moved the clock, and acted.
+void Simulation::bandwidth_acted() {
+  const std::uint32_t clock = mechanism_bit(MechanismId::POWER) | mechanism_bit(MechanismId::THERMAL);
+  for (auto& dev : devices_) {
+    if ((dev.record.acted & clock) == 0) continue;
+    for (int u : dev.units) {
+      if (units_[u].bus_shared) dev.record.acted |= mechanism_bit(MechanismId::BANDWIDTH);
+    }
+  }
 }
 
 // Integrates every unit up to now (a control tick, the end of the run).

@@ -162,6 +162,7 @@ class Simulation {
     int sm_kernels = 0;          // MPS: kernels holding some
     std::deque<int> sm_waiting;  // MPS: jobs whose kernel waits for (more) SMs, in launch order
     int execs = 0;               // SimGrid activities on its hosts or bus (kernels, and copies to or from it)
+    bool bus_shared = false;     // two or more at once, some time (Simulation::bandwidth_acted)
     int solo = -1;               // job whose kernel runs alone on it as a timer (-1: none)
     double solo_compute = 0;     // that kernel's busy fractions (what SimGrid's loads would read)
     double solo_bandwidth = 0;
@@ -238,6 +239,7 @@ class Simulation {
   void release_sms(int job);
   void run_kernel(int job, double left);
   static double bus_bandwidth(const UnitRt& u);  // bytes/s of the unit's memory bus
+  void bandwidth_acted();  // at the end of the run: the bandwidth mechanism's last way to act (power_control.cpp)
   bool run_solo(int job, double work, double traffic, double stretch);
   void unsolo(int unit);
   void solo_done(int job);

@@ -88,6 +88,7 @@ SimResult Simulation::run() {
   // Records of the units and devices simulated here, in plan order; requests and samples by the whole
   // plan's indices, in the order that does not depend on the partition.
   for (const auto& u : units_) result_.devices.push_back(u.record);
+  bandwidth_acted();
   for (const auto& d : devices_) result_.power.push_back(d.record);
   for (auto& r : result_.requests) r.stream = static_cast<std::uint32_t>(stream_global_[r.stream]);
   // A traced run is never split and its trace already names requests by their index here: keep it.

@@ -442,6 +442,25 @@ TEST(Acted, TwoMemoryBoundKernelsSaturateTheBus) {
   for (const auto& q : r.requests) EXPECT_NEAR(latency_of(q), 2e-3, 1e-9);
 }
 
+TEST(Acted, ASharedBusMarksBandwidthWhereTheClockMoved) {
+  // Two compute-bound 1-s kernels side by side under MPS (40 % of the SMs each, 1 kB of bytes): the bus never
+  // saturates. Uncapped the clock stays at its boost: bandwidth is not marked. With a 100 W cap the clock
+  // steps down (power marked), and the power model reads the bus's busy fraction, which the bandwidth
+  // mechanism computes differently (a sum of the activities' rates, or with it off the largest one's):
+  // bandwidth is marked too.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.platform.contention.thermal = false;
+  sc.workloads.streams.push_back(grid_stream("a", 1000.0, 216, at_times({0.5})));
+  sc.workloads.streams.push_back(grid_stream("b", 1000.0, 216, at_times({0.5})));
+  const std::uint32_t free_clock = run(sc).power[0].acted;
+  EXPECT_EQ(free_clock & bit(MechanismId::POWER), 0u);
+  EXPECT_EQ(free_clock & bit(MechanismId::BANDWIDTH), 0u);
+  sc.platform.devices[0].power_cap = Watts{100.0};
+  const std::uint32_t capped = run(sc).power[0].acted;
+  EXPECT_NE(capped & bit(MechanismId::POWER), 0u);
+  EXPECT_NE(capped & bit(MechanismId::BANDWIDTH), 0u);
+}
+
 TEST(Acted, ContendingContextsMarkTimeSliceAndCoRunningKernelsTheBusAndSmWait) {
   // Two 1-ms requests at the same instant on a time-sliced A100: the second waits for the GPU.
   Scenario ts = one_device(SharingMode::TIME_SLICE);
