@@ -409,50 +409,69 @@ additivity::Search floor_search() {
   return s;
 }
 
+// A search without a floor whose run at speed 1 is at 0.2 of the SLA, no fixed part: its model
+// (lateness = b / s, b = 0.2) answers 0.2.
+additivity::Search model_search() {
+  additivity::Search s;
+  s.workloads = {0};
+  s.points.push_back({1.0, 0.2});
+  return s;
+}
+
+// One search run to its end against a latency that jumps at `answer`: the scales simulated round by round
+// (sim.rounds) and the search as it ended.
+struct Searched {
+  JumpAt sim;
+  additivity::Search search;
+};
+// Round r (from 0) of a search simulated exactly these scales (to 1e-6).
+void expect_round(const JumpAt& sim, std::size_t r, const std::vector<double>& scales) {
+  ASSERT_GT(sim.rounds.size(), r);
+  ASSERT_EQ(sim.rounds[r].size(), scales.size()) << "round " << r + 1;
+  for (std::size_t k = 0; k < scales.size(); ++k) EXPECT_NEAR(sim.rounds[r][k], scales[k], 1e-6) << "round " << r + 1;
+}
+
+Searched search_to(additivity::Search s, double answer) {
+  Searched out{JumpAt{answer, {}, {}}, {}};
+  std::vector<additivity::Search> searches{std::move(s)};
+  additivity::run_searches(searches, std::ref(out.sim), additivity::SearchRule{0.99, 0.05, 5});
+  out.search = searches[0];
+  return out;
+}
+
 }  // namespace
 
 TEST(AdditivitySearch, TheFirstRoundStepsUpFromTheFloor) {
-  JumpAt sim{0.55, {}, {}};
-  std::vector<additivity::Search> searches{floor_search()};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(floor_search(), 0.55);
   ASSERT_EQ(sim.rounds.size(), 2u);
-  ASSERT_EQ(sim.rounds[0].size(), 2u);
-  EXPECT_NEAR(sim.rounds[0][0], 0.525, 1e-9);
-  EXPECT_NEAR(sim.rounds[0][1], 0.578813, 1e-6);
+  expect_round(sim, 0, {0.525, 0.578813});
   // 0.525 fails and 0.579 meets: two steps apart, so one run in the middle, sqrt(0.525 x 0.578813) =
   // 0.55125, ends the search whatever it says (it meets: the bracket is (0.525, 0.55125], 5 % wide).
-  ASSERT_EQ(sim.rounds[1].size(), 1u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.55125, 1e-5);
-  EXPECT_NEAR(searches[0].lo, 0.525, 1e-9);
-  EXPECT_NEAR(searches[0].hi, 0.55125, 1e-5);
+  expect_round(sim, 1, {0.55125});
+  EXPECT_NEAR(found.lo, 0.525, 1e-9);
+  EXPECT_NEAR(found.hi, 0.55125, 1e-5);
 }
 
 TEST(AdditivitySearch, AFirstStepThatMeetsEndsTheSearch) {
   // The answer, 0.51, lies within a step of the floor: 0.525 meets, and with the floor failing the
   // bracket (0.5, 0.525] is 5 % wide after one round.
-  JumpAt sim{0.51, {}, {}};
-  std::vector<additivity::Search> searches{floor_search()};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(floor_search(), 0.51);
   EXPECT_EQ(sim.rounds.size(), 1u);
-  EXPECT_NEAR(searches[0].lo, 0.5, 1e-12);
-  EXPECT_NEAR(searches[0].hi, 0.525, 1e-12);
+  EXPECT_NEAR(found.lo, 0.5, 1e-12);
+  EXPECT_NEAR(found.hi, 0.525, 1e-12);
 }
 
 TEST(AdditivitySearch, WhenBothFirstScalesFailTwoStepsUpComeNext) {
   // The answer, 0.62, lies above the estimate 0.6: both first scales fail, and the second round tries two
-  // steps above the higher, 0.578813 x 1.05^2 = 0.638141 (a third of the way to the estimate would be
-  // below it: not tried). It meets: the bracket (0.578813, 0.638141] is two steps wide, and its middle,
+  // steps above the higher, 0.578813 x 1.05^2 = 0.638141 (two thirds of the way to the estimate, 0.593,
+  // would be below it: not tried). It meets: the bracket (0.578813, 0.638141] is two steps wide, and its middle,
   // 0.607754, fails.
-  JumpAt sim{0.62, {}, {}};
-  std::vector<additivity::Search> searches{floor_search()};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(floor_search(), 0.62);
   ASSERT_EQ(sim.rounds.size(), 3u);
-  ASSERT_EQ(sim.rounds[1].size(), 1u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.638141, 1e-6);
-  ASSERT_EQ(sim.rounds[2].size(), 1u);
-  EXPECT_NEAR(sim.rounds[2][0], 0.607754, 1e-6);
-  EXPECT_NEAR(searches[0].lo, 0.607754, 1e-6);
-  EXPECT_NEAR(searches[0].hi, 0.638141, 1e-6);
+  expect_round(sim, 1, {0.638141});
+  expect_round(sim, 2, {0.607754});
+  EXPECT_NEAR(found.lo, 0.607754, 1e-6);
+  EXPECT_NEAR(found.hi, 0.638141, 1e-6);
 }
 
 TEST(AdditivitySearch, WhenBothFirstScalesFailFarBelowTheEstimateANearAndAFarScaleComeNext) {
@@ -465,59 +484,40 @@ TEST(AdditivitySearch, WhenBothFirstScalesFailFarBelowTheEstimateANearAndAFarSca
   s.floor = 0.1;
   s.floor_fails = true;
   s.points.push_back({1.0, 0.2});
-  JumpAt sim{0.2, {}, {}};
-  std::vector<additivity::Search> searches{s};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(s, 0.2);
   ASSERT_GE(sim.rounds.size(), 2u);
-  ASSERT_EQ(sim.rounds[0].size(), 2u);
-  EXPECT_NEAR(sim.rounds[0][0], 0.105, 1e-9);
-  EXPECT_NEAR(sim.rounds[0][1], 0.115763, 1e-6);
-  ASSERT_EQ(sim.rounds[1].size(), 2u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.127628, 1e-6);
-  EXPECT_NEAR(sim.rounds[1][1], 0.208591, 1e-6);
-  EXPECT_LT(searches[0].lo, 0.2);
-  EXPECT_GE(searches[0].hi, 0.2);
-  EXPECT_LE(searches[0].hi / searches[0].lo - 1, 0.05 + 1e-9);
+  expect_round(sim, 0, {0.105, 0.115763});
+  expect_round(sim, 1, {0.127628, 0.208591});
+  EXPECT_LT(found.lo, 0.2);
+  EXPECT_GE(found.hi, 0.2);
+  EXPECT_LE(found.hi / found.lo - 1, 0.05 + 1e-9);
 }
 
 TEST(AdditivitySearch, WithoutAFloorBothFirstScalesFailingGiveANearAndAFarScale) {
   // No floor, the run at speed 1 at 0.2 of the SLA, the answer at 0.3: 0.2 and 0.231525 fail (settled: no
   // points), so the model still answers 0.2, raised to 1.25x the failing end, 0.289406; round 2 tries two
   // steps up, 0.231525 x 1.05^2 = 0.255256 (fails), and 1.5 x 0.289406 = 0.434109 (meets).
-  additivity::Search s;
-  s.workloads = {0};
-  s.points.push_back({1.0, 0.2});
-  JumpAt sim{0.3, {}, {}};
-  std::vector<additivity::Search> searches{s};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(model_search(), 0.3);
   ASSERT_GE(sim.rounds.size(), 2u);
-  ASSERT_EQ(sim.rounds[1].size(), 2u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.255256, 1e-6);
-  EXPECT_NEAR(sim.rounds[1][1], 0.434109, 1e-6);
-  EXPECT_LT(searches[0].lo, 0.3);
-  EXPECT_GE(searches[0].hi, 0.3);
+  expect_round(sim, 1, {0.255256, 0.434109});
+  EXPECT_LT(found.lo, 0.3);
+  EXPECT_GE(found.hi, 0.3);
 }
 
 TEST(AdditivitySearch, ABracketWithinFourStepsTriesTwoStepsBelowItsMeetingEnd) {
   // A search already bracketed in (0.2, 0.24] (ratio 1.2, within four 5 % steps: 1.05^4 = 1.2155), the
   // answer at 0.23: one run two steps below the meeting end, 0.24 / 1.05^2 = 0.217687, fails; the middle
   // of the two steps left, sqrt(0.217687 x 0.24) = 0.228571, fails: (0.228571, 0.24], 5 % wide.
-  additivity::Search s;
-  s.workloads = {0};
-  s.points.push_back({1.0, 0.2});
+  additivity::Search s = model_search();
   s.lo = 0.2;
   s.hi = 0.24;
   s.rounds = 1;
-  JumpAt sim{0.23, {}, {}};
-  std::vector<additivity::Search> searches{s};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(s, 0.23);
   ASSERT_EQ(sim.rounds.size(), 2u);
-  ASSERT_EQ(sim.rounds[0].size(), 1u);
-  EXPECT_NEAR(sim.rounds[0][0], 0.217687, 1e-6);
-  ASSERT_EQ(sim.rounds[1].size(), 1u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.228571, 1e-6);
-  EXPECT_NEAR(searches[0].lo, 0.228571, 1e-6);
-  EXPECT_NEAR(searches[0].hi, 0.24, 1e-12);
+  expect_round(sim, 0, {0.217687});
+  expect_round(sim, 1, {0.228571});
+  EXPECT_NEAR(found.lo, 0.228571, 1e-6);
+  EXPECT_NEAR(found.hi, 0.24, 1e-12);
 }
 
 TEST(AdditivitySearch, WithoutAFailingFloorTheFirstRoundIsTheModelsAnswerAndThreeStepsUp) {
@@ -525,20 +525,12 @@ TEST(AdditivitySearch, WithoutAFailingFloorTheFirstRoundIsTheModelsAnswerAndThre
   // answers 0.2, and the first round tries 0.2 and 0.2 x 1.05^3 = 0.231525. With the answer at 0.205, 0.2
   // fails and 0.2315 meets: three steps apart, so two steps below the meeting end, 0.231525 / 1.05^2 =
   // 0.21, next; it meets, and (0.2, 0.21] is 5 % wide.
-  additivity::Search s;
-  s.workloads = {0};
-  s.points.push_back({1.0, 0.2});
-  JumpAt sim{0.205, {}, {}};
-  std::vector<additivity::Search> searches{s};
-  additivity::run_searches(searches, std::ref(sim), additivity::SearchRule{0.99, 0.05, 5});
+  const auto [sim, found] = search_to(model_search(), 0.205);
   ASSERT_EQ(sim.rounds.size(), 2u);
-  ASSERT_EQ(sim.rounds[0].size(), 2u);
-  EXPECT_NEAR(sim.rounds[0][0], 0.2, 1e-9);
-  EXPECT_NEAR(sim.rounds[0][1], 0.231525, 1e-6);
-  ASSERT_EQ(sim.rounds[1].size(), 1u);
-  EXPECT_NEAR(sim.rounds[1][0], 0.21, 1e-9);
-  EXPECT_NEAR(searches[0].lo, 0.2, 1e-9);
-  EXPECT_NEAR(searches[0].hi, 0.21, 1e-9);
+  expect_round(sim, 0, {0.2, 0.231525});
+  expect_round(sim, 1, {0.21});
+  EXPECT_NEAR(found.lo, 0.2, 1e-9);
+  EXPECT_NEAR(found.hi, 0.21, 1e-9);
 }
 
 TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
