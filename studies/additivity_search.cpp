@@ -237,7 +237,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
                                 meets(res[j], s, rule.quantile) ? "meets" : "fails", how, s.lo, s.hi);
     }
     for (auto& s : searches) {
-      // After a first round split from the floor, the floor is the bracket's failing end until a
+      // After a first round stepped up from the floor, the floor is the bracket's failing end until a
       // simulated scale fails.
       if (s.upper > 0 && s.floor_fails) s.lo = std::max(s.lo, s.floor);
       if (s.hi > 0) s.upper = 0;  // the estimate only serves a search that has not met yet

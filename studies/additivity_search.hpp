@@ -36,7 +36,7 @@ struct Search {
   // The first round's meeting scale (first[1]) meets without the mechanism too, since the mechanism only adds
   // time (adds_time in platforms/contention_spec.hpp): the first round checks only the failing one.
   bool hi_holds = false;
-  double upper = 0;           // the queueing estimate its first round split from the floor (0: none)
+  double upper = 0;  // the queueing estimate above a failing floor, for the round after the first (0: none)
   // Every simulated run: its scale, verdict and the mechanisms that acted in it (Outcome::acted).
   struct Run {
     double scale;
