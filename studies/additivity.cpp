@@ -233,35 +233,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
                            head.size(), base.workloads.run.duration.v, paired.size(),
                            paired_base.workloads.run.duration.v, settings.size());
   const std::vector<Outcome> head_out = runner.run(base, head);
-  // The paired runs with every mechanism on first; a run with one switched off that did not act in its
-  // all-on twin (same streams) would be the same run (PowerRecord::acted): it takes the twin's figures.
-  std::vector<Outcome> paired_out(paired.size());
-  {
-    std::vector<std::size_t> on_idx, off_idx;
-    for (std::size_t i = 0; i < paired.size(); ++i) (paired[i].without.empty() ? on_idx : off_idx).push_back(i);
-    auto run_subset = [&](const std::vector<std::size_t>& idx) {
-      std::vector<Variant> v;
-      for (std::size_t i : idx) v.push_back(paired[i]);
-      const std::vector<Outcome> o = v.empty() ? std::vector<Outcome>{} : runner.run(paired_base, v);
-      for (std::size_t j = 0; j < idx.size(); ++j) paired_out[idx[j]] = o[j];
-    };
-    run_subset(on_idx);
-    std::vector<std::size_t> left;
-    for (std::size_t i : off_idx) {
-      const auto twin = std::find_if(on_idx.begin(), on_idx.end(),
-                                     [&](std::size_t j) { return paired[j].streams == paired[i].streams; });
-      const std::uint32_t bit = mechanism_bit(paired[i].without);
-      if (twin != on_idx.end() && bit != 0 && (paired_out[*twin].acted & bit) == 0) {
-        paired_out[i] = paired_out[*twin];
-      } else {
-        left.push_back(i);
-      }
-    }
-    logger("analysis")->debug("additivity: {} of {} paired runs with a mechanism off repeat their all-on twin "
-                              "(the mechanism did not act): not simulated",
-                              off_idx.size() - left.size(), off_idx.size());
-    run_subset(left);
-  }
+  const std::vector<Outcome> paired_out = runner.run_paired(paired_base, paired);
 
   // Per scope: the headline figures (with relative standard errors) and, per setting, the paired ones.
   struct Figures {

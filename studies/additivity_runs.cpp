@@ -300,4 +300,33 @@ std::vector<Outcome> Runner::run(const std::vector<const Scenario*>& bases, cons
   return out;
 }
 
+std::vector<Outcome> Runner::run_paired(const Scenario& base, const std::vector<Variant>& variants) {
+  std::vector<Outcome> out(variants.size());
+  std::vector<std::size_t> on, off;
+  for (std::size_t i = 0; i < variants.size(); ++i) (variants[i].without.empty() ? on : off).push_back(i);
+  auto simulate = [&](const std::vector<std::size_t>& idx) {
+    std::vector<Variant> v;
+    for (std::size_t i : idx) v.push_back(variants[i]);
+    const std::vector<Outcome> o = v.empty() ? std::vector<Outcome>{} : run(base, v);
+    for (std::size_t j = 0; j < idx.size(); ++j) out[idx[j]] = o[j];
+  };
+  simulate(on);
+  std::vector<std::size_t> left;
+  for (std::size_t i : off) {
+    const auto twin = std::find_if(on.begin(), on.end(),
+                                   [&](std::size_t j) { return variants[j].streams == variants[i].streams; });
+    const std::uint32_t bit = mechanism_bit(variants[i].without);
+    if (twin != on.end() && bit != 0 && (out[*twin].acted & bit) == 0) {
+      out[i] = out[*twin];
+    } else {
+      left.push_back(i);
+    }
+  }
+  logger("analysis")->debug("additivity: {} of {} paired runs with a mechanism off repeat their all-on twin (the "
+                            "mechanism did not act): not simulated",
+                            off.size() - left.size(), off.size());
+  simulate(left);
+  return out;
+}
+
 }  // namespace gpusim::additivity

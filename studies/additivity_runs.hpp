@@ -56,6 +56,10 @@ class Runner {
   }
   /// Variant i on the scenario bases[i].
   std::vector<Outcome> run(const std::vector<const Scenario*>& bases, const std::vector<Variant>& variants);
+  /// Every variant on `base`, those with every mechanism on first: a variant with one switched off whose
+  /// all-on twin (the same streams) shows that mechanism did not act would be the same run
+  /// (PowerRecord::acted) and takes the twin's outcome.
+  std::vector<Outcome> run_paired(const Scenario& base, const std::vector<Variant>& variants);
   std::size_t simulations() const { return simulations_; }
   std::uint64_t kernels() const { return kernels_; }
 

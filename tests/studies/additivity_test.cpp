@@ -533,25 +533,40 @@ TEST(AdditivitySearch, WithoutAFailingFloorTheFirstRoundIsTheModelsAnswerAndThre
   EXPECT_NEAR(found.hi, 0.21, 1e-9);
 }
 
-TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
-  // Two time-sliced A100s with a 1 ms launch overhead, one periodic stream each at 50 requests/s of one
-  // 13.65-GFLOP kernel: 1 ms at 19.5 TFLOP/s x 0.7 at speed 1, 2 ms at 0.5, 4 ms at 0.25; a request waits
-  // for nothing (one every 20 ms), so its latency is the kernel's time plus the launch overhead when that
-  // mechanism is on: with a 10 ms SLA, lateness = latency / 10 ms. Occupied: 50/s x the kernel's time
-  // (5 %, 10 %, 20 %). Six variants of two devices, three of them the same device at different speeds and
-  // settings, run side by side in two simulations (devices copied as needed), each keeping its own figures:
-  // 0.4 s x 50/s = 20 requests in the window each.
+namespace {
+
+// Two time-sliced A100s with a 1 ms launch overhead (the only mechanism on, and those named in `also`), one
+// periodic stream each at 50 requests/s of one 13.65-GFLOP kernel: 1 ms at 19.5 TFLOP/s x 0.7 at speed 1,
+// 2 ms at 0.5, 4 ms at 0.25; a request waits for nothing (one every 20 ms), so its latency is the kernel's
+// time plus the launch overhead when that mechanism is on: with a 10 ms SLA, lateness = latency / 10 ms.
+// Occupied: 50/s x the kernel's time (5 %, 10 %, 20 %). 0.4 s x 50/s = 20 requests in the window each.
+Scenario two_lone_streams(const std::vector<std::string>& also = {}) {
   Scenario sc;
   for (int d = 0; d < 2; ++d) {
     sc.platform.devices.push_back(device(a100(0.7, 0.9, 1e-3), SharingMode::TIME_SLICE, "gpu" + std::to_string(d)));
   }
-  for (const auto& m : mechanism_names()) sc.platform.contention.set(m, m == "launch_overhead");
+  for (const auto& m : mechanism_names()) {
+    sc.platform.contention.set(m, m == "launch_overhead" || std::find(also.begin(), also.end(), m) != also.end());
+  }
   sc.workloads.run.duration = Seconds{0.5};
   sc.workloads.run.warmup = Seconds{0.1};
   sc.workloads.streams = {stream("a", 13.65e9, 1e6, 1, periodic(50)), stream("b", 13.65e9, 1e6, 1, periodic(50))};
   for (auto& w : sc.workloads.streams) w.sla = Seconds{0.01};
+  return sc;
+}
+
+Plan one_stream_per_device(const Scenario& sc) {
   const auto streams = expand_streams(sc.workloads);
-  const Plan plan = PlanBuilder(sc, "test").add_all_devices().place(streams[0], 0).place(streams[1], 1).build();
+  return PlanBuilder(sc, "test").add_all_devices().place(streams[0], 0).place(streams[1], 1).build();
+}
+
+}  // namespace
+
+TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
+  // Six variants of two_lone_streams' devices, three of them the same device at different speeds and
+  // settings, run side by side in two simulations (devices copied as needed), each keeping its own figures.
+  const Scenario sc = two_lone_streams();
+  const Plan plan = one_stream_per_device(sc);
   const std::vector<additivity::Variant> variants{
       {{0}, "", 1.0},   {{0}, "", 0.5},   {{0}, "launch_overhead", 0.5}, {{1}, "", 0.25},
       {{1}, "launch_overhead", 1.0}, {{0}, "launch_overhead", 0.25}};
@@ -580,6 +595,25 @@ TEST(AdditivityRuns, VariantsShareSimulationsSideBySideAndKeepTheirOwnFigures) {
     EXPECT_NEAR(own[0].lateness[d], out[i].lateness[d], 1e-12);
     EXPECT_NEAR(own[0].occupied[d], out[i].occupied[d], 1e-12);
   }
+}
+
+TEST(AdditivityRuns, APairedRunWhoseMechanismDidNotActTakesItsAllOnTwin) {
+  // Stream a alone at speed 1, with the L2 model on too: all on, its latency is 1 ms + 1 ms of launch
+  // overhead (lateness 0.2). With l2 off it would be the same run: a lone stream's L2 holds its working set
+  // (l2 did not act), so it takes the all-on outcome without a simulation. With the launch overhead off it
+  // is simulated: 1 ms (lateness 0.1), occupied 50/s x 1 ms = 5 %. Two simulations in all.
+  const Scenario sc = two_lone_streams({"l2"});
+  const Plan plan = one_stream_per_device(sc);
+  additivity::Runner runner(plan, nullptr, 2, 0.99);
+  const auto out = runner.run_paired(sc, {{{0}, "", 1.0}, {{0}, "l2", 1.0}, {{0}, "launch_overhead", 1.0}});
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(runner.simulations(), 2u);
+  EXPECT_NEAR(out[0].lateness[0], 0.2, 1e-9);
+  EXPECT_EQ(out[0].acted & mechanism_bit(MechanismId::L2), 0u);
+  EXPECT_EQ(out[1].lateness[0], out[0].lateness[0]);
+  EXPECT_EQ(out[1].occupied[0], out[0].occupied[0]);
+  EXPECT_NEAR(out[2].lateness[0], 0.1, 1e-9);
+  EXPECT_NEAR(out[2].occupied[0], 0.05, 1e-6);
 }
 
 TEST(AdditivityRuns, ASettlingVariantThatFailsStopsAndOneThatMeetsRunsToTheEnd) {
