@@ -71,6 +71,9 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, con
   for (std::size_t d = 0; d < r.power.size(); ++d) {
     if (device >= 0 && d != static_cast<std::size_t>(device)) continue;
     o.settled = o.settled || r.power[d].stopped_at >= 0;
+    if (r.power[d].stopped_at >= 0 && (o.stopped_at < 0 || r.power[d].stopped_at < o.stopped_at)) {
+      o.stopped_at = r.power[d].stopped_at;
+    }
     o.acted |= r.power[d].acted;
   }
   const auto& ws = sc.workloads.streams;
@@ -100,6 +103,9 @@ Outcome outcome_of(const Scenario& sc, const Plan& plan, const SimResult& r, con
     if (ws[w].sla) {
       const double sla = ws[w].sla->v;
       const auto met = std::upper_bound(v.begin(), v.end(), sla * (1 + 1e-12)) - v.begin();
+      const auto finished = std::lower_bound(v.begin(), v.end(), kUnfinished) - v.begin();
+      if (finished > 0)
+        o.worst_latency = std::max(o.worst_latency, v[static_cast<std::size_t>(finished - 1)]);
       o.attainment.push_back(static_cast<double>(met) / n);
       const double late = percentile_sorted(bound[w], quantile) / sla;
       o.lateness.push_back(o.attainment.back() < quantile ? std::max(late, 1 + 1e-9) : late);

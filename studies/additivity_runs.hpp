@@ -34,6 +34,8 @@ struct Outcome {
   std::vector<double> lateness;              // per workload: latency at the SLA quantile / SLA (0: no SLA)
   std::vector<std::uint64_t> generated;      // per workload, in the window
   bool settled = false;  // the run stopped once a failure was certain: attainment fails, lateness unknown
+  double stopped_at = -1;  // when it stopped (simulated seconds from the run's start; -1: it did not)
+  double worst_latency = 0;  // the longest latency (s) of a window request that finished (SLA workloads)
   std::uint32_t acted = ~std::uint32_t{0};  // the mechanisms that acted on its device(s) (PowerRecord::acted)
 };
 

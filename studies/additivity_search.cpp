@@ -69,7 +69,30 @@ double queue_bound(const Search& s) {
   return s.floor + s0 * (1 - rho1);
 }
 
+// A run at `scale` failed (its overload estimate `estimate`, 0: none).
+void fail_at(Search& s, double scale, double estimate) {
+  if (scale >= s.lo) {
+    s.lo = scale;
+    s.lo_estimate = estimate;
+  }
+  if (scale >= MAX_SCALE) s.unreachable = true;
+}
+
+// The far scale of a round after both first scales failed, beside the near one (two steps above the failing
+// end): `far`, at most the failing end's overload estimate when there is one; 0 (none) when that is no step
+// above `near`. A far run that meets costs a whole window, and is wasted when the near one meets too: the
+// estimate, from above, says when the answer cannot lie beyond near.
+double far_scale(const Search& s, double far, double near, double prec) {
+  if (s.lo_estimate > 0) far = std::min(far, s.lo_estimate);
+  return far > near * (1 + prec) ? far : 0.0;
+}
+
 }  // namespace
+
+double overload_estimate(const Outcome& o, double scale) {
+  if (!o.settled || o.stopped_at <= 0 || o.worst_latency <= 0 || o.worst_latency >= o.stopped_at) return 0;
+  return scale * o.stopped_at / (o.stopped_at - o.worst_latency);
+}
 
 double lateness_of(const Outcome& o, const Search& s) {
   double worst = 0;
@@ -135,8 +158,8 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
         // search's reach grows as fast as before).
         const double near = std::min(s.lo * (1 + prec) * (1 + prec), MAX_SCALE);
         scales.push_back(near);
-        const double far = std::cbrt(s.lo * s.upper * s.upper);
-        if (far > near * (1 + prec)) scales.push_back(far);
+        const double far = far_scale(s, std::cbrt(s.lo * s.upper * s.upper), near, prec);
+        if (far > 0) scales.push_back(far);
         s.upper = 0;
       } else if (s.lo > 0 && s.hi > 0 && s.hi / s.lo <= (1 + prec) * (1 + prec) * (1 + 1e-9)) {
         // Within two steps: the middle ends the search whatever it says.
@@ -172,8 +195,8 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           // answer (far; the model proposes at least 1.25x the failing end).
           const double near = std::min(s.lo * (1 + prec) * (1 + prec), MAX_SCALE);
           scales.push_back(near);
-          const double far = std::min(c * 1.5, MAX_SCALE);
-          if (far > near * (1 + prec)) scales.push_back(far);
+          const double far = far_scale(s, std::min(c * 1.5, MAX_SCALE), near, prec);
+          if (far > 0) scales.push_back(far);
         } else {
           // Not bracketed yet: the model's answer, and half as much again (below the slowest speed that
           // met): near saturation latency rises steeply, and the model then answers too low.
@@ -197,8 +220,7 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
           if (same->met) {
             s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
           } else {
-            s.lo = std::max(s.lo, x);
-            if (x >= MAX_SCALE) s.unreachable = true;
+            fail_at(s, x, same->estimate);
           }
           s.runs.push_back(*same);
           logger("analysis")->debug("additivity search {} without {} round {}: scale {:.5g} {} as with it ({} did not "
@@ -221,17 +243,22 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
     for (std::size_t j = 0; j < res.size(); ++j) {
       Search& s = searches[owner[j].first];
       const double x = owner[j].second;
+      const double estimate = overload_estimate(res[j], x);
       if (meets(res[j], s, rule.quantile)) {
         s.hi = s.hi > 0 ? std::min(s.hi, x) : x;
       } else {
-        s.lo = std::max(s.lo, x);
-        if (x >= MAX_SCALE) s.unreachable = true;
+        fail_at(s, x, estimate);
       }
-      s.runs.push_back(Search::Run{x, meets(res[j], s, rule.quantile), res[j].acted});
+      s.runs.push_back(Search::Run{x, meets(res[j], s, rule.quantile), res[j].acted, estimate});
       const double l = res[j].settled ? 0.0 : lateness_of(res[j], s);
       if (l > 0 && std::isfinite(l)) s.points.push_back({x, l});
-      const std::string how = res[j].settled ? "stopped at its first certain miss"
-                                             : fmt::format("latency at the SLA quantile {:.3g} x the SLA", l);
+      const std::string how =
+          res[j].settled
+              ? fmt::format(
+                    "stopped at its first certain miss, {:.3g} s in, its longest latency {:.3g} s: "
+                    "kept up from {:.5g} at most",
+                    res[j].stopped_at, res[j].worst_latency, estimate)
+              : fmt::format("latency at the SLA quantile {:.3g} x the SLA", l);
       logger("analysis")->debug("additivity search {}{} round {}: scale {:.5g} {} ({}); bracket ({:.5g}, {:.5g}]",
                                 owner[j].first, s.without.empty() ? "" : " without " + s.without, round + 1, x,
                                 meets(res[j], s, rule.quantile) ? "meets" : "fails", how, s.lo, s.hi);
@@ -239,7 +266,10 @@ void run_searches(std::vector<Search>& searches, const SimulateBatch& simulate, 
     for (auto& s : searches) {
       // After a first round stepped up from the floor, the floor is the bracket's failing end until a
       // simulated scale fails.
-      if (s.upper > 0 && s.floor_fails) s.lo = std::max(s.lo, s.floor);
+      if (s.upper > 0 && s.floor_fails && s.floor > s.lo) {
+        s.lo = s.floor;
+        s.lo_estimate = 0;  // not a simulated run
+      }
       if (s.hi > 0) s.upper = 0;  // the estimate only serves a search that has not met yet
       if (s.unreachable || (s.lo > 0 && s.hi > 0 && s.hi / s.lo - 1 <= prec + 1e-9)) s.done = true;
       // A meeting scale within `precision` of a floor that fails ends the search, the floor standing for its

@@ -37,11 +37,15 @@ struct Search {
   // time (adds_time in platforms/contention_spec.hpp): the first round checks only the failing one.
   bool hi_holds = false;
   double upper = 0;  // the queueing estimate above a failing floor, for the round after the first (0: none)
+  // From the simulated run at `lo`, when it stopped at its first certain miss: how fast the device would have
+  // to be for its queue to stop growing (overload_estimate; 0: unknown).
+  double lo_estimate = 0;
   // Every simulated run: its scale, verdict and the mechanisms that acted in it (Outcome::acted).
   struct Run {
     double scale;
     bool met;
     std::uint32_t acted;
+    double estimate = 0;  // overload_estimate of a failing run (0: unknown)
   };
   std::vector<Run> runs;
   // An ablation copy: the all-on search's runs. A run of the copy at one of their scales whose mechanism did
@@ -59,6 +63,14 @@ struct SearchRule {
   double precision = 0.05;  ///< a search stops when hi / lo - 1 is at most this
   int rounds = 5;           ///< at most this many simulated rounds per search (then one check at MAX_SCALE)
 };
+
+/// From a run at `scale` that stopped at its first certain miss, an estimate from above of the scale at
+/// which its device keeps up: arrivals from time 0 into a device too slow by a factor rho build a backlog
+/// that a request arriving at time a waits (rho - 1) a for, so the request of latency L that finished by the
+/// stop t arrived at t - L or later and rho - 1 <= L / (t - L) (its own service counted as waiting); the
+/// device must be about t / (t - L) times as fast. 0 when the run did not stop, or L >= t. A failure from a
+/// tail rather than a growing backlog gives L near the SLA and an estimate just above `scale`.
+double overload_estimate(const Outcome& o, double scale);
 
 /// The worst lateness (latency at the SLA quantile / SLA) of the search's workloads in one simulation.
 double lateness_of(const Outcome& o, const Search& s);

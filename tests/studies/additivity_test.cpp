@@ -375,6 +375,9 @@ struct JumpAt {
   double at;
   std::vector<std::vector<double>> rounds;
   std::vector<std::vector<bool>> settle;  // each simulation's Variant::settle, round by round
+  // A settled failure's stop: when (s; -1: not reported) and the longest latency of a request then (s).
+  double stopped_at = -1;
+  double worst_latency = 0;
   std::vector<additivity::Outcome> operator()(const std::vector<const Scenario*>&,
                                               const std::vector<additivity::Variant>& v) {
     rounds.emplace_back();
@@ -389,7 +392,11 @@ struct JumpAt {
       o.attainment = {x.scale >= at ? 1.0 : 0.5};
       // A settled failure stops early: its lateness is not known (here: a value the search must not use).
       o.settled = x.settle && x.scale < at;
-      if (o.settled) o.lateness = {1000.0};
+      if (o.settled) {
+        o.lateness = {1000.0};
+        o.stopped_at = stopped_at;
+        o.worst_latency = worst_latency;
+      }
       out.push_back(o);
     }
     return out;
@@ -431,8 +438,8 @@ void expect_round(const JumpAt& sim, std::size_t r, const std::vector<double>& s
   for (std::size_t k = 0; k < scales.size(); ++k) EXPECT_NEAR(sim.rounds[r][k], scales[k], 1e-6) << "round " << r + 1;
 }
 
-Searched search_to(additivity::Search s, double answer) {
-  Searched out{JumpAt{answer, {}, {}}, {}};
+Searched search_to(additivity::Search s, double answer, double stopped_at = -1, double worst_latency = 0) {
+  Searched out{JumpAt{answer, {}, {}, stopped_at, worst_latency}, {}};
   std::vector<additivity::Search> searches{std::move(s)};
   additivity::run_searches(searches, std::ref(out.sim), additivity::SearchRule{0.99, 0.05, 5});
   out.search = searches[0];
@@ -500,6 +507,45 @@ TEST(AdditivitySearch, WithoutAFloorBothFirstScalesFailingGiveANearAndAFarScale)
   const auto [sim, found] = search_to(model_search(), 0.3);
   ASSERT_GE(sim.rounds.size(), 2u);
   expect_round(sim, 1, {0.255256, 0.434109});
+  EXPECT_LT(found.lo, 0.3);
+  EXPECT_GE(found.hi, 0.3);
+}
+
+TEST(AdditivitySearch, AFailingRunsOverloadEstimateIsTheSpeedAtWhichItsBacklogStopsGrowing) {
+  // Stopped at 1 s by a request of latency 0.25 s: it arrived at 0.75 s and waited behind a backlog grown
+  // at rho - 1 = 0.25 / 0.75 per second; the device must be 1 / 0.75 = 4/3 as fast: 0.3 -> 0.4.
+  additivity::Outcome o;
+  o.settled = true;
+  o.stopped_at = 1.0;
+  o.worst_latency = 0.25;
+  EXPECT_NEAR(additivity::overload_estimate(o, 0.3), 0.4, 1e-12);
+  o.worst_latency = 1.0;  // a request as old as the run: no bound
+  EXPECT_EQ(additivity::overload_estimate(o, 0.3), 0.0);
+  o.worst_latency = 0.25;
+  o.settled = false;  // ran its whole window: its failure is not a growing backlog's
+  EXPECT_EQ(additivity::overload_estimate(o, 0.3), 0.0);
+}
+
+TEST(AdditivitySearch, NoFarScaleWhereTheFailingEndsEstimateIsWithinANearStep) {
+  // As below, but the failing runs stopped at 1 s with a longest latency of 0.05 s: at 0.231525 the estimate
+  // is 0.231525 / 0.95 = 0.243711, below a step above the near scale (0.255256 x 1.05): round 2 is the near
+  // scale alone. The answer, 0.25, lies below it: it meets, and the middle of the two steps,
+  // sqrt(0.231525 x 0.255256) = 0.243101, ends the search.
+  const auto [sim, found] = search_to(model_search(), 0.25, 1.0, 0.05);
+  ASSERT_EQ(sim.rounds.size(), 3u);
+  expect_round(sim, 0, {0.2, 0.231525});
+  expect_round(sim, 1, {0.255256});
+  expect_round(sim, 2, {0.243101});
+  EXPECT_NEAR(found.lo, 0.243101, 1e-6);
+  EXPECT_NEAR(found.hi, 0.255256, 1e-6);
+}
+
+TEST(AdditivitySearch, TheFarScaleIsAtMostTheFailingEndsEstimate) {
+  // The failing runs stopped at 1 s with a longest latency of 0.3 s: the estimate at 0.231525 is
+  // 0.231525 / 0.7 = 0.330750, below the far scale 1.5 x 0.289406 = 0.434109, which it replaces.
+  const auto [sim, found] = search_to(model_search(), 0.3, 1.0, 0.3);
+  ASSERT_GE(sim.rounds.size(), 2u);
+  expect_round(sim, 1, {0.255256, 0.330750});
   EXPECT_LT(found.lo, 0.3);
   EXPECT_GE(found.hi, 0.3);
 }
