@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <set>
 
 #include "analysis/metrics.hpp"
@@ -23,9 +22,6 @@ using additivity::Search;
 using additivity::SearchRule;
 using additivity::Variant;
 using additivity::outcome_of;
-
-constexpr double INF = std::numeric_limits<double>::infinity();
-constexpr double MIN_SEARCH_REQUESTS = 50;  // per workload in a search run's window
 
 struct Scope {
   std::string name;
@@ -423,8 +419,11 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
 
   if (options.required_compute) {
     // Required-compute view: per device, the smallest speed scale for each workload alone and for all
-    // together. Searches run long enough for each workload to have 50 requests in the window (at the 0.99
-    // quantile that is its worst request), at least 1 s, at most the run's window.
+    // together. Searches run long enough for each workload of the device to have 50 requests in the window
+    // (at the 0.99 quantile that is its worst request), at least 1 s, at most the run's window; alone and
+    // together alike, so that each workload is judged on the same requests (same arrivals, same window and
+    // warmup) in both: a shorter window alone would judge it on fewer and other requests, and the ratio
+    // would carry that difference (on the face example, a few per cent).
     // Per workload on its device: requests per second in the run (or in its run alone).
     std::vector<std::map<int, double>> rate(scopes.size());
     for (std::size_t s = 0; s < scopes.size(); ++s) {
@@ -434,16 +433,9 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       }
     }
     std::map<double, Scenario> search_bases;  // by window
-    auto search_base = [&](std::size_t s, const std::vector<int>& workloads) -> const Scenario* {
-      double slowest = INF;
-      for (int w : workloads) {
-        if (rate[s][w] > 0) slowest = std::min(slowest, rate[s][w]);
-      }
-      Seconds win = window;
-      if (std::isfinite(slowest)) {
-        win = Seconds{std::clamp(MIN_SEARCH_REQUESTS / slowest, floor.v, window_run.v)};
-        if (!together_from_run || options.duration) win = std::max(win, window);
-      }
+    auto search_base = [&](std::size_t s) -> const Scenario* {
+      const Seconds win =
+          additivity::search_window(rate[s], window, floor, window_run, !together_from_run || options.duration);
       auto it = search_bases.find(win.v);
       if (it == search_bases.end()) {
         const Seconds wu = win < window_run ? std::min(run.warmup, win * 0.25) : run.warmup;
@@ -503,7 +495,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         x.scope = s;
         x.streams = scopes[s].streams.at(w);
         x.workloads = {w};
-        x.base = search_base(s, x.workloads);
+        x.base = search_base(s);
         const bool from_run = !scopes[s].shared() && together_from_run;
         seed(x, figures[s].alone_outcome.count(w) ? figures[s].alone_outcome.at(w) : nullptr,
              from_run ? window_run.v : window.v);
@@ -516,7 +508,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
         x.scope = s;
         x.streams = scopes[s].all;
         x.workloads = scopes[s].workloads;
-        x.base = search_base(s, x.workloads);
+        x.base = search_base(s);
         seed(x, figures[s].together_outcome, together_from_run ? window_run.v : window.v);
         searches.push_back(std::move(x));
       }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "core/logging.hpp"
@@ -92,6 +93,17 @@ double far_scale(const Search& s, double far, double near, double prec) {
 double overload_estimate(const Outcome& o, double scale) {
   if (!o.settled || o.stopped_at <= 0 || o.worst_latency <= 0 || o.worst_latency >= o.stopped_at) return 0;
   return scale * o.stopped_at / (o.stopped_at - o.worst_latency);
+}
+
+Seconds search_window(const std::map<int, double>& rates, Seconds window, Seconds floor, Seconds longest,
+                      bool at_least_window) {
+  double slowest = std::numeric_limits<double>::infinity();
+  for (const auto& [w, rate] : rates) {
+    if (rate > 0) slowest = std::min(slowest, rate);
+  }
+  if (!std::isfinite(slowest)) return window;
+  const Seconds win{std::clamp(MIN_SEARCH_REQUESTS / slowest, floor.v, longest.v)};
+  return at_least_window ? std::max(win, window) : win;
 }
 
 double lateness_of(const Outcome& o, const Search& s) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,16 @@ struct Search {
   bool done = false;
   bool unreachable = false;
 };
+
+/// Requests of each workload in a search run's window: at the 0.99 quantile the 50th is its worst.
+constexpr double MIN_SEARCH_REQUESTS = 50;
+
+/// The window of every search on one device, alone and together alike (each workload is then judged on
+/// the same requests in both terms of the ratio): long enough for the device's slowest workload (`rates`:
+/// requests per second of each of its workloads) to have MIN_SEARCH_REQUESTS in it, within [floor,
+/// longest]; `window` when no workload has a rate, and at least `window` when `at_least_window`.
+Seconds search_window(const std::map<int, double>& rates, Seconds window, Seconds floor, Seconds longest,
+                      bool at_least_window);
 
 /// How the searches decide and when they stop.
 struct SearchRule {

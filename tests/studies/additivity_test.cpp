@@ -511,6 +511,20 @@ TEST(AdditivitySearch, WithoutAFloorBothFirstScalesFailingGiveANearAndAFarScale)
   EXPECT_GE(found.hi, 0.3);
 }
 
+TEST(AdditivitySearch, EverySearchOfADeviceGetsTheWindowOfItsSlowestWorkload) {
+  // A device with a 100/s and a 10/s workload: 50 requests of the slower take 5 s, and the faster's own
+  // 50 only 0.5 s (1 s, the floor). Every search of the device, each workload alone and both together,
+  // runs 5 s, so that each workload is judged on the same requests alone and together.
+  const std::map<int, double> rates{{0, 100.0}, {1, 10.0}};
+  const Seconds window{2}, floor{1}, longest{9};
+  EXPECT_DOUBLE_EQ(additivity::search_window(rates, window, floor, longest, false).v, 5.0);
+  // Within the floor and the run's window: 50 at 2/s would take 25 s.
+  EXPECT_DOUBLE_EQ(additivity::search_window({{0, 100.0}, {1, 2.0}}, window, floor, longest, false).v, 9.0);
+  EXPECT_DOUBLE_EQ(additivity::search_window({{0, 100.0}}, window, floor, longest, false).v, 1.0);
+  EXPECT_DOUBLE_EQ(additivity::search_window({{0, 100.0}}, window, floor, longest, true).v, 2.0);
+  EXPECT_DOUBLE_EQ(additivity::search_window({{0, 0.0}}, window, floor, longest, false).v, 2.0);  // no rate
+}
+
 TEST(AdditivitySearch, AFailingRunsOverloadEstimateIsTheSpeedAtWhichItsBacklogStopsGrowing) {
   // Stopped at 1 s by a request of latency 0.25 s: it arrived at 0.75 s and waited behind a backlog grown
   // at rho - 1 = 0.25 / 0.75 per second; the device must be 1 / 0.75 = 4/3 as fast: 0.3 -> 0.4.
