@@ -24,6 +24,9 @@ std::optional<double> required_ratio(const AdditivityResult& r) {
   return *r.required->combined / *r.required->sum;
 }
 
+// MIG with every workload on slices of its own: nothing but the host link and the power budget is shared.
+bool slices_apart(const AdditivityResult& r) { return r.sharing == "mig" && !r.shared_instance; }
+
 }  // namespace
 
 std::optional<std::size_t> least_demanding(const std::vector<ModeAnswer>& answers) {
@@ -123,7 +126,7 @@ std::string required_attribution(const AdditivityResult& r) {
   const double rest = gap - explained;
   if (std::fabs(rest) > rc.tolerance * sum) {
     const std::string_view why =
-        rest > 0 ? (r.sharing == "mig" ? "one speed scaling every slice, also those of the workload that needs less"
+        rest > 0 ? (slices_apart(r) ? "one speed scaling every slice, also those of the workload that needs less"
                                        : "the mechanisms acting together (each one alone explains less)")
         : r.sharing == "mps" ? "kernels of the workloads running side by side on the SMs the others leave free"
                              : "each workload's requests served in the idle time the others leave";
@@ -139,7 +142,7 @@ std::string disagreement(const AdditivityResult& r) {
   const std::string_view t = compared_to_sum(*ratio, r.required->tolerance);
   const std::string_view u = compared_to_sum(r.ratio, std::max(0.005, r.tolerance));
   if (t == u) return "";
-  if (t == "above" && r.sharing == "mig") {
+  if (t == "above" && slices_apart(r)) {
     // MIG slices run apart: the requirement together is that of one speed for every slice, sized by the
     // partition rather than by each workload's need (docs/additivity.md: "the rest").
     return fmt::format(
@@ -151,7 +154,9 @@ std::string disagreement(const AdditivityResult& r) {
   if (t == "above") {
     // What makes a request wait for the others depends on how the device is shared.
     const std::string_view wait = r.sharing == "time-slice" ? "waiting behind the other's time slices"
-                                                            : "each workload waiting for the others' kernels";
+                                  : r.sharing == "mig"
+                                      ? "waiting behind the other's time slices inside their shared MIG instance"
+                                      : "each workload waiting for the others' kernels";
     return fmt::format(
         "busy time {}, but {} breaks the SLA: the GPU must be {:.1f}x as fast as the sum of the workloads alone",
         u == "equal" ? "adds up" : "is below the sum", wait, *ratio);

@@ -74,6 +74,8 @@ struct AdditivityResult {
   double memory_isolated_bytes = 0;           ///< sum of the workloads' memory alone
   double memory_combined_bytes = 0;
   std::string sharing;  ///< the device's sharing mode ("time-slice", "mps", "mig"; "mixed" for a platform)
+  /// MIG: two of the workloads run in one MIG instance, time-sliced inside it (not on slices apart).
+  bool shared_instance = false;
   std::string verdict;              ///< the headline: the required-compute view when it was computed
   std::string utilisation_verdict;  ///< the utilisation view's verdict with its attribution
   std::string why;                  ///< when the two views disagree, one sentence saying why (else empty)

@@ -667,6 +667,17 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       }
     }
     r.sharing = modes.size() == 1 ? *modes.begin() : "mixed";
+    // Under MIG, two workloads in one instance take turns in it (MIG auto may put them there).
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      if (result_scope[i] != s && result_scope[i] != scopes.size()) continue;
+      if (sc.platform.devices[scopes[s].device].sharing != SharingMode::MIG) continue;
+      std::map<int, std::set<int>> in_unit;  // unit -> its workloads
+      for (int p : scopes[s].all) {
+        const Placement& pl = plan.placements()[static_cast<std::size_t>(p)];
+        in_unit[pl.unit].insert(pl.stream.workload);
+      }
+      for (const auto& [u, ws] : in_unit) r.shared_instance = r.shared_instance || ws.size() >= 2;
+    }
     r.utilisation_verdict = utilisation_verdict(r);
     r.verdict = additivity_verdict(r);
     r.why = disagreement(r);

@@ -153,6 +153,15 @@ TEST(AdditivityRequired, SeparateMigSlicesAddUp) {
   EXPECT_EQ(compared_to_sum(*res[0].required->combined / *res[0].required->sum, tol), "equal");
   EXPECT_NE(res[0].verdict.find("the sum of"), std::string::npos) << res[0].verdict;
   EXPECT_TRUE(res[0].why.empty()) << res[0].why;
+  EXPECT_FALSE(res[0].shared_instance);
+  // Both in slice 0 (as MIG auto may place them): they take turns inside one instance.
+  const Plan one =
+      PlanBuilder(sc, "test").add_device(0, {"3g.20gb", "3g.20gb"}).place(streams[0], 0).place(streams[1], 0).build();
+  AdditivityOptions utilisation_only;
+  utilisation_only.required_compute = false;
+  const auto shared = analyse_additivity(sc, one, nullptr, utilisation_only);
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_TRUE(shared[0].shared_instance);
 }
 
 TEST(AdditivityRequired, TimeSliceWaitAboveTheSumWhileBusyTimeAddsUp) {

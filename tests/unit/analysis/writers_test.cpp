@@ -123,6 +123,12 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
             "must be 1.3x as fast as the sum of the workloads alone");
   r.sharing = "mps";
   EXPECT_NE(disagreement(r).find("waiting for the others' kernels"), std::string::npos);
+  // Both workloads in one MIG instance (MIG auto may put them there): they take turns inside it.
+  r.sharing = "mig";
+  r.shared_instance = true;
+  EXPECT_EQ(disagreement(r),
+            "busy time adds up, but waiting behind the other's time slices inside their shared MIG instance "
+            "breaks the SLA: the GPU must be 1.3x as fast as the sum of the workloads alone");
 }
 
 TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
