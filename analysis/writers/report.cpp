@@ -244,6 +244,7 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
            {"why", r.why},             {"sharing", r.sharing},
            {"memory_isolated_bytes", r.memory_isolated_bytes},
            {"memory_combined_bytes", r.memory_combined_bytes}};
+    if (r.sharing == "mig") o["mig_shared_instance"] = r.shared_instance;  // two workloads in one instance
     // Confidence of each utilisation figure: its standard error (batch means), and the tolerance of "equals".
     o["confidence"] = {{"isolated_se", r.isolated_se}, {"sum_se", r.sum_se},       {"combined_se", r.combined_se},
                        {"ratio_se", r.ratio_se},       {"tolerance", r.tolerance}, {"run_length_s", r.run_length_s}};

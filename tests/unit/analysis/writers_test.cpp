@@ -129,6 +129,10 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
   EXPECT_EQ(disagreement(r),
             "busy time adds up, but waiting behind the other's time slices inside their shared MIG instance "
             "breaks the SLA: the GPU must be 1.3x as fast as the sum of the workloads alone");
+  // The JSON says which (under MIG only).
+  EXPECT_EQ(additivity_json({r})[0].at("mig_shared_instance"), true);
+  r.sharing = "time-slice";
+  EXPECT_FALSE(additivity_json({r})[0].contains("mig_shared_instance"));
 }
 
 TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
