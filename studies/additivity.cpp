@@ -477,9 +477,9 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       const double l = lateness_of(*o, s);
       if (l > 0 && std::isfinite(l)) s.points.push_back({1.0, l});
       const Unit& unit = plan.units()[*used.begin()];
-      const double occupied = o->occupied[unit.device];
-      if (used.size() == 1 && unit.sm_fraction == 1.0 && fixed_busy < 1 && occupied > fixed_busy) {
-        s.floor = (occupied - fixed_busy) / (1 - fixed_busy);
+      const double busy = additivity::busy_floor(o->occupied[unit.device], unit.sm_fraction, fixed_busy);
+      if (used.size() == 1 && busy > 0) {
+        s.floor = busy;
         // Under MPS contexts run side by side, so a device occupied all the time may still keep up; one
         // context (one stream without dynamic batching, whose batches would grow) serves one request at a time.
         bool batching = false;

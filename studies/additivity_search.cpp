@@ -106,6 +106,12 @@ Seconds search_window(const std::map<int, double>& rates, Seconds window, Second
   return at_least_window ? std::max(win, window) : win;
 }
 
+double busy_floor(double occupied, double sm_fraction, double fixed_busy) {
+  if (!(sm_fraction > 0) || !(fixed_busy < 1)) return 0.0;
+  const double busy = occupied / sm_fraction;
+  return busy > fixed_busy ? (busy - fixed_busy) / (1 - fixed_busy) : 0.0;
+}
+
 double lateness_of(const Outcome& o, const Search& s) {
   double worst = 0;
   for (int w : s.workloads) {

@@ -68,6 +68,14 @@ constexpr double MIN_SEARCH_REQUESTS = 50;
 Seconds search_window(const std::map<int, double>& rates, Seconds window, Seconds floor, Seconds longest,
                       bool at_least_window);
 
+/// The analytic floor of a search whose streams all run on one unit: below this speed scale the unit is
+/// busy all the time. `occupied`: its device's occupied fraction in the run at speed 1 (each unit's busy
+/// time weighted by its share of the SMs; the device's other units have none of the search's streams, so
+/// a MIG slice's own is occupied / sm_fraction); `fixed_busy`: the share of the time spent in what no speed
+/// removes (launch overheads, host time). At speed s the unit is busy f + (u - f) / s, below 1 from
+/// s = (u - f) / (1 - f). 0 when the unit is busy less than its fixed share or all of the time is fixed.
+double busy_floor(double occupied, double sm_fraction, double fixed_busy);
+
 /// How the searches decide and when they stop.
 struct SearchRule {
   double quantile = 0.99;   ///< a workload meets its SLA when this share of its requests does

@@ -534,6 +534,18 @@ TEST(AdditivitySearch, EverySearchOfADeviceGetsTheWindowOfItsSlowestWorkload) {
   EXPECT_DOUBLE_EQ(additivity::search_window({{0, 0.0}}, window, floor, longest, false).v, 2.0);  // no rate
 }
 
+TEST(AdditivitySearch, TheFloorIsTheSpeedBelowWhichTheUnitIsBusyAllTheTime) {
+  // A whole device occupied 0.6 of the time at speed 1, 0.2 of it fixed: at speed s it is busy
+  // 0.2 + 0.4 / s, all the time below s = 0.4 / 0.8 = 0.5.
+  EXPECT_DOUBLE_EQ(additivity::busy_floor(0.6, 1.0, 0.2), 0.5);
+  // A MIG slice of 3/7 of the SMs whose device reads 0.3 (the other slices idle): the slice itself is busy
+  // 0.7, so (0.7 - 0.2) / 0.8 = 0.625.
+  EXPECT_DOUBLE_EQ(additivity::busy_floor(0.3, 3.0 / 7.0, 0.2), 0.625);
+  // No floor: busy less than its fixed share, or nothing but fixed time.
+  EXPECT_EQ(additivity::busy_floor(0.1, 1.0, 0.2), 0.0);
+  EXPECT_EQ(additivity::busy_floor(0.6, 1.0, 1.0), 0.0);
+}
+
 TEST(AdditivitySearch, AFailingRunsOverloadEstimateIsTheSpeedAtWhichItsBacklogStopsGrowing) {
   // Stopped at 1 s by a request of latency 0.25 s: it arrived at 0.75 s and waited behind a backlog grown
   // at rho - 1 = 0.25 / 0.75 per second; the device must be 1 / 0.75 = 4/3 as fast: 0.3 -> 0.4.
