@@ -41,7 +41,13 @@ double propose(const Search& s, double precision) {
     const double b = (pts[0].lateness - a) * pts[0].scale;
     next = a < 1 ? b / (1 - a) : pts[0].scale * pts[0].lateness;
   }
-  next = std::max(next, s.floor * (1 + precision));  // the analytic lower bound: below it the device is overloaded
+  // The analytic lower bound where the device serves one request at a time: below it the device is
+  // overloaded. Under MPS several contexts overlap more as they slow down, so a floor from the run at speed 1
+  // bounds nothing there (floor_fails false): the first round still starts from it (where the contexts
+  // barely overlap, memory-bound ones, the answer lies above it), later rounds go below it when runs there
+  // meet.
+  const bool first = s.rounds == 0 && s.lo == 0 && s.hi == 0;
+  if (s.floor_fails || first) next = std::max(next, s.floor * (1 + precision));
   if (next <= 0) next = 1.0;
   const double margin = 1 + precision / 2;
   if (s.lo > 0 && s.hi > 0) {

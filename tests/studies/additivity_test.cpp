@@ -509,6 +509,25 @@ TEST(AdditivitySearch, WhenBothFirstScalesFailFarBelowTheEstimateANearAndAFarSca
   EXPECT_LE(found.hi / found.lo - 1, 0.05 + 1e-9);
 }
 
+TEST(AdditivitySearch, AFloorThatDoesNotFailBoundsNothing) {
+  // Under MPS with several contexts (floor_fails false) the contexts overlap more as they slow down, so the
+  // floor from the run at speed 1 (0.5 here) is no lower bound: the answer, 0.2, lies far below it. The first
+  // round starts from the floor, 0.525 and 0.5 x 1.05^3 = 0.607753; both meet, and the second goes by the
+  // model (lateness = b / s, b = 0.8 x 0.2 through the two runs) to 0.16, below the floor (a search clamped at
+  // the floor stepped down 5 % a round and ended with no failing speed: a bracket (0, 0.41], a tolerance of
+  // over 100 %).
+  additivity::Search s = floor_search();
+  s.floor_fails = false;
+  const auto [sim, found] = search_to(s, 0.2);
+  expect_round(sim, 0, {0.525, 0.607753});
+  ASSERT_GE(sim.rounds.size(), 2u);
+  EXPECT_NEAR(sim.rounds[1][0], 0.16, 1e-6);
+  EXPECT_GT(found.lo, 0.0);
+  EXPECT_LT(found.lo, 0.2);
+  EXPECT_GE(found.hi, 0.2);
+  EXPECT_LE(found.hi / found.lo - 1, 0.05 + 1e-9);
+}
+
 TEST(AdditivitySearch, WithoutAFloorBothFirstScalesFailingGiveANearAndAFarScale) {
   // No floor, the run at speed 1 at 0.2 of the SLA, the answer at 0.3: 0.2 and 0.231525 fail (settled: no
   // points), so the model still answers 0.2, raised to 1.25x the failing end, 0.289406; round 2 tries two
