@@ -43,6 +43,10 @@ std::string_view compared_to_sum(double ratio, double tolerance) {
   return ratio > 1.0 ? "above" : "below";
 }
 
+std::string_view required_compared_to_sum(double ratio, double tolerance) {
+  return tolerance > UNDECIDED_TOLERANCE ? "undecided" : compared_to_sum(ratio, tolerance);
+}
+
 std::string utilisation_verdict(const AdditivityResult& r) {
   const double gap = r.ratio - 1.0;
   const double tol = std::max(0.005, r.tolerance);
@@ -82,7 +86,14 @@ std::string additivity_verdict(const AdditivityResult& r) {
     }
     return utilisation_verdict(r);
   }
-  const std::string_view where = compared_to_sum(*ratio, r.required->tolerance);
+  const std::string_view where = required_compared_to_sum(*ratio, r.required->tolerance);
+  if (where == "undecided") {
+    return fmt::format("together at most {:.2f} {} TFLOP/s, alone at most {:.2f} in all, but the searches did not "
+                       "narrow the figures within their rounds (ratio {:.2f}, tolerance {:.0f} %): whether together "
+                       "needs the sum is undecided",
+                       *r.required->combined, r.required->precision, *r.required->sum, *ratio,
+                       r.required->tolerance * 100.0);
+  }
   const std::string head = fmt::format("together they need {:.2f} {} TFLOP/s", *r.required->combined,
                                        r.required->precision);
   if (where == "equal") {
@@ -139,9 +150,9 @@ std::string required_attribution(const AdditivityResult& r) {
 std::string disagreement(const AdditivityResult& r) {
   const auto ratio = required_ratio(r);
   if (!ratio) return "";
-  const std::string_view t = compared_to_sum(*ratio, r.required->tolerance);
+  const std::string_view t = required_compared_to_sum(*ratio, r.required->tolerance);
   const std::string_view u = compared_to_sum(r.ratio, std::max(0.005, r.tolerance));
-  if (t == u) return "";
+  if (t == u || t == "undecided") return "";
   if (t == "above" && slices_apart(r)) {
     // MIG slices run apart: the requirement together is that of one speed for every slice, sized by the
     // partition rather than by each workload's need (docs/additivity.md: "the rest").

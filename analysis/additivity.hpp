@@ -96,6 +96,13 @@ std::optional<std::size_t> least_demanding(const std::vector<ModeAnswer>& answer
 /// Where a ratio lies against 1 within a tolerance: "above", "equal" or "below".
 std::string_view compared_to_sum(double ratio, double tolerance);
 
+/// A required-compute tolerance above this says the searches did not narrow the figures within their
+/// rounds (a bracket without a failing speed, or still wide): no verdict is drawn from them.
+constexpr double UNDECIDED_TOLERANCE = 0.25;
+/// compared_to_sum for the required-compute ratio: "undecided" when `tolerance` exceeds
+/// UNDECIDED_TOLERANCE.
+std::string_view required_compared_to_sum(double ratio, double tolerance);
+
 /// The headline: in required TFLOP/s when the result has them ("together they need 4.12 fp16 TFLOP/s,
 /// 37.3 % above the sum of 3.00 alone (tolerance 2.0 %)"), else the utilisation verdict.
 std::string additivity_verdict(const AdditivityResult& r);

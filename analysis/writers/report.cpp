@@ -297,10 +297,10 @@ void print_sharing_modes(std::ostream& out, const std::vector<ModeAnswer>& answe
   out << fmt::format("Required {} TFLOP/s to meet every SLA (alone: the sum of each workload alone), and the "
                      "utilisation ratio, per sharing mode\n",
                      precision.empty() ? "" : precision);
-  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9}\n", "sharing", "alone TF/s",
+  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<9}  {:>11}  {:<11}  {:>9}\n", "sharing", "alone TF/s",
                      "together", "ratio", "verdict", "util. ratio", "util. view", "SLA met %");
-  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9}\n", "----------", "----------",
-                     "--------", "-----", "-------", "-----------", "-----------", "---------");
+  out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<9}  {:>11}  {:<11}  {:>9}\n", "----------", "----------",
+                     "--------", "-----", "---------", "-----------", "-----------", "---------");
   for (const auto& a : answers) {
     const AdditivityResult* whole = nullptr;
     for (const auto& r : a.results) {
@@ -312,10 +312,11 @@ void print_sharing_modes(std::ostream& out, const std::vector<ModeAnswer>& answe
       uview = std::string(compared_to_sum(whole->ratio, std::max(0.005, whole->tolerance)));
       if (a.required && a.required_alone && *a.required_alone > 0) {
         ratio = fmt::format("{:.2f}", *a.required / *a.required_alone);
-        verdict = std::string(compared_to_sum(*a.required / *a.required_alone, whole->required->tolerance));
+        verdict =
+            std::string(required_compared_to_sum(*a.required / *a.required_alone, whole->required->tolerance));
       }
     }
-    out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<7}  {:>11}  {:<11}  {:>9.1f}\n", a.mode,
+    out << fmt::format("  {:<10}  {:>10}  {:>8}  {:>5}  {:<9}  {:>11}  {:<11}  {:>9.1f}\n", a.mode,
                        tflops(a.required_alone), tflops(a.required), ratio, verdict, uratio, uview,
                        a.sla_attainment * 100.0);
   }

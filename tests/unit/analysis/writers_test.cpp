@@ -204,8 +204,32 @@ TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconci
             "together they need 2.06 fp32 TFLOP/s, the sum of 2.00 alone (ratio 1.03, tolerance 4.0 %)");
   EXPECT_EQ(disagreement(r), "");
   EXPECT_EQ(compared_to_sum(1.03, 0.04), "equal");
+  EXPECT_EQ(required_compared_to_sum(1.03, 0.04), "equal");
   EXPECT_EQ(compared_to_sum(1.05, 0.04), "above");
   EXPECT_EQ(compared_to_sum(0.95, 0.04), "below");
+}
+
+// Searches that ended without narrowing their figures (here a bracket with no failing speed: a tolerance of
+// 136 %) draw no verdict: 2.16 / 2.48 = 0.87 would otherwise read "equal", and no sentence explains a
+// disagreement that is not known.
+TEST(AdditivityVerdict, SearchesThatDidNotNarrowTheFiguresDecideNothing) {
+  AdditivityResult r;
+  r.sharing = "mps";
+  r.sum = r.combined = 0.087;
+  r.ratio = 1.0;
+  RequiredCompute rc;
+  rc.precision = "fp16";
+  rc.sum = 2.48;
+  rc.combined = 2.16;
+  rc.tolerance = 1.362;
+  r.required = rc;
+  EXPECT_EQ(additivity_verdict(r),
+            "together at most 2.16 fp16 TFLOP/s, alone at most 2.48 in all, but the searches did not narrow the "
+            "figures within their rounds (ratio 0.87, tolerance 136 %): whether together needs the sum is "
+            "undecided");
+  EXPECT_EQ(disagreement(r), "");
+  EXPECT_EQ(required_compared_to_sum(0.87, 1.362), "undecided");
+  EXPECT_EQ(required_compared_to_sum(0.70, 0.25), "below");  // at the limit a verdict is still drawn
 }
 
 RunMetrics small_metrics() {
