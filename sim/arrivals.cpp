@@ -27,7 +27,9 @@ std::optional<Seconds> ArrivalProcess::next(Rng& rng) {
   switch (a.kind) {
     case ArrivalKind::PERIODIC:
       if (first) {
+        // A given phase still takes its draw, so that the stream's later draws (fan-outs) are the same.
         phase_ = uniform01(rng) / a.rate.v;
+        if (a.phase) phase_ = a.phase->v;
         last_ = phase_;
       } else {
         last_ = phase_ + static_cast<double>(count_) / a.rate.v;

@@ -27,7 +27,7 @@ double uniform01(Rng& rng);
 
 /// The arrival times of one stream, in order.
 ///  - periodic at rate f: phase + k / f for k = 0, 1, ..., phase uniform in [0, 1/f) (cameras are not
-///    synchronised);
+///    synchronised), or the spec's own phase (ArrivalSpec::phase; the draw is taken all the same);
 ///  - Poisson at rate f: exponential gaps of mean 1/f (inversion: -log(1 - u) / f);
 ///  - trace: the listed times, then none.
 class ArrivalProcess {

@@ -91,6 +91,19 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
   if (kind == "periodic" || kind == "poisson") {
     a.kind = kind == "periodic" ? ArrivalKind::PERIODIC : ArrivalKind::POISSON;
     a.rate = get_in<PerSecond>(m, workloads_field("workloads[].arrival.rate"));
+    if (const auto n = m.optional("phase")) {
+      if (a.kind != ArrivalKind::PERIODIC) {
+        throw error_at(file, *n, "'phase' applies to periodic arrivals only (Poisson ones have none)");
+      }
+      const FieldSpec& f = workloads_field("workloads[].arrival.phase");
+      const Seconds phase = quantity_of<Seconds>(file, *n, "phase");
+      check_range(file, *n, f, phase.v);
+      if (!(phase.v < 1.0 / a.rate.v)) {
+        throw error_at(file, *n, fmt::format("'phase' ({}) must be below the period, 1 / rate = {}",
+                                             format_si(phase.v, "s", 6), format_si(1.0 / a.rate.v, "s", 6)));
+      }
+      a.phase = phase;
+    }
   } else if (kind == "trace") {
     a.kind = ArrivalKind::TRACE;
     const YAML::Node f = m.required("file");

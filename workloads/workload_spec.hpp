@@ -19,6 +19,9 @@ enum class ArrivalKind { PERIODIC, POISSON, TRACE };
 struct ArrivalSpec {
   ArrivalKind kind = ArrivalKind::PERIODIC;
   PerSecond rate;                  ///< periodic and poisson
+  /// periodic: the time of the first arrival of every instance (synchronised sources, e.g. genlocked
+  /// cameras), in [0, 1 / rate); nothing: a phase drawn per instance from its seed (independent sources)
+  std::optional<Seconds> phase;
   std::vector<Seconds> trace;      ///< trace: arrival times, sorted
   std::string trace_file;
 };

@@ -61,6 +61,12 @@ const Schema& workloads_schema() {
         choice_field("workloads[].arrival.kind", "periodic, poisson, trace", "required", "arrival process"));
     f.push_back(quantity_field("workloads[].arrival.rate", Dimension::PER_SECOND, "1e-6/s", "1e6/s",
                                "required (periodic, poisson)", "mean arrival rate"));
+    FieldSpec phase = quantity_field("workloads[].arrival.phase", Dimension::SECONDS, "0s", "1e6s",
+                                     "random (periodic)",
+                                     "periodic: the first arrival of every instance (synchronised cameras); "
+                                     "without it each instance's phase is drawn from the seed");
+    phase.range_note = "below the period, 1 / rate";
+    f.push_back(phase);
     f.push_back(plain_field("workloads[].arrival.file", FieldKind::TEXT, "required (trace)",
                             "trace file, one arrival time with its unit per line (relative to this file)"));
     f.push_back(plain_field("workloads[].model", FieldKind::MAPPING, "model or pipeline",

@@ -318,7 +318,7 @@ TEST(BadInputWorkloads, UnknownKeysListKnownKeys) {
                 "model, name, pipeline, placement, precision, priority, sla)");
   EXPECT_EQ(workloads_error("workloads_unknown_arrival_key.yaml"),
             bad("workloads_unknown_arrival_key.yaml") +
-                ":4:43: error: arrival: unknown key 'jitter' (known: kind, rate)");
+                ":4:43: error: arrival: unknown key 'jitter' (known: kind, phase, rate)");
   EXPECT_EQ(workloads_error("workloads_unknown_model_key.yaml"),
             bad("workloads_unknown_model_key.yaml") +
                 ":5:38: error: model of 'w': unknown key 'layers' (known: activations, blocks, blocks_per_sm, "
@@ -374,6 +374,20 @@ TEST(BadInputWorkloads, WarmupMustBeShorterThanDuration) {
 TEST(BadInputWorkloads, SlaMustBePositive) {
   EXPECT_EQ(workloads_error("workloads_sla_zero.yaml"),
             bad("workloads_sla_zero.yaml") + ":4:10: error: 'sla' must be greater than zero");
+}
+
+TEST(BadInputWorkloads, APeriodicPhaseIsADurationBelowThePeriod) {
+  EXPECT_EQ(workloads_error("workloads_phase_not_below_period.yaml"),
+            bad("workloads_phase_not_below_period.yaml") +
+                ":7:14: error: 'phase' (100 ms) must be below the period, 1 / rate = 100 ms");
+  EXPECT_EQ(workloads_error("workloads_phase_poisson.yaml"),
+            bad("workloads_phase_poisson.yaml") +
+                ":7:14: error: 'phase' applies to periodic arrivals only (Poisson ones have none)");
+  EXPECT_EQ(workloads_error("workloads_phase_no_unit.yaml"),
+            bad("workloads_phase_no_unit.yaml") +
+                ":7:14: error: 'phase': '10' has no unit: expected a duration with a unit, such as 33ms or 10s");
+  EXPECT_EQ(workloads_error("workloads_phase_negative.yaml"),
+            bad("workloads_phase_negative.yaml") + ":7:14: error: 'phase' must be between 0s and 1e6s (got '-5ms')");
 }
 
 TEST(BadInputWorkloads, UnknownArrivalKind) {

@@ -77,6 +77,22 @@ TEST(ArrivalProcess, PeriodicHasARandomPhaseThenExactPeriods) {
   EXPECT_EQ(rng(), copy());  // only the phase was drawn
 }
 
+TEST(ArrivalProcess, AGivenPhaseSynchronisesEveryInstanceAndKeepsTheLaterDraws) {
+  // 30/s from 10 ms: 10 ms + k / 30 s whatever the seed; the phase's draw is still taken, so a stream's
+  // later draws (its fan-outs) are those it would make with a random phase.
+  ArrivalSpec a = periodic(30);
+  a.phase = Seconds{0.01};
+  for (std::uint64_t seed : {1u, 42u}) {
+    Rng rng(seed);
+    Rng copy(seed);
+    ArrivalProcess p(a);
+    const auto t = times(p, rng, 31);
+    for (std::size_t k = 0; k < t.size(); ++k) EXPECT_EQ(t[k], 0.01 + static_cast<double>(k) / 30) << k;
+    uniform01(copy);
+    EXPECT_EQ(rng(), copy());
+  }
+}
+
 TEST(ArrivalProcess, TraceReplaysItsTimesThenStops) {
   ArrivalSpec a;
   a.kind = ArrivalKind::TRACE;
