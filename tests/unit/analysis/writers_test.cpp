@@ -14,6 +14,23 @@
 namespace gpusim::test {
 namespace {
 
+// A result under `sharing` whose busy time adds up (`util` alone and together) and whose required TFLOP/s
+// are `sum` alone and `combined` together, within `tolerance`.
+AdditivityResult required_result(const std::string& sharing, double util, double sum, double combined,
+                                 double tolerance, const std::string& precision = "fp16") {
+  AdditivityResult r;
+  r.sharing = sharing;
+  r.sum = r.combined = util;
+  r.ratio = 1.0;
+  RequiredCompute rc;
+  rc.precision = precision;
+  rc.sum = sum;
+  rc.combined = combined;
+  rc.tolerance = tolerance;
+  r.required = rc;
+  return r;
+}
+
 TEST(Percentile, NearestRankOfSortedValues) {
   std::vector<double> v(100);
   std::iota(v.begin(), v.end(), 1.0);  // 1, 2, ..., 100
@@ -105,16 +122,7 @@ TEST(AdditivityVerdict, HeadlineInRequiredComputeAgreesWithItsFigures) {
 }
 
 TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
-  AdditivityResult r;
-  r.sharing = "mig";
-  r.sum = r.combined = 0.4;
-  r.ratio = 1.0;
-  RequiredCompute rc;
-  rc.precision = "fp16";
-  rc.sum = 2.0;
-  rc.combined = 2.6;
-  rc.tolerance = 0.05;
-  r.required = rc;
+  AdditivityResult r = required_result("mig", 0.4, 2.0, 2.6, 0.05);
   // 2.6 / 2.0 = 1.3x; MIG slices run apart: one speed scales them all, and only what they share can make a
   // request wait.
   EXPECT_EQ(disagreement(r),
@@ -191,15 +199,7 @@ TEST(AdditivityVerdict, TheGapNoSwitchExplainsIsNamedByTheSharingMode) {
 }
 
 TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconcile) {
-  AdditivityResult r;
-  r.sum = r.combined = 0.2;
-  r.ratio = 1.0;
-  RequiredCompute rc;
-  rc.precision = "fp32";
-  rc.sum = 2.00;
-  rc.combined = 2.06;  // 3 % above, inside a 4 % tolerance
-  rc.tolerance = 0.04;
-  r.required = rc;
+  const AdditivityResult r = required_result("", 0.2, 2.00, 2.06, 0.04, "fp32");  // 3 % above, inside 4 %
   EXPECT_EQ(additivity_verdict(r),
             "together they need 2.06 fp32 TFLOP/s, the sum of 2.00 alone (ratio 1.03, tolerance 4.0 %)");
   EXPECT_EQ(disagreement(r), "");
@@ -213,16 +213,7 @@ TEST(AdditivityVerdict, RequiredComputeWithinToleranceIsEqualAndNothingToReconci
 // 136 %) draw no verdict: 2.16 / 2.48 = 0.87 would otherwise read "equal", and no sentence explains a
 // disagreement that is not known.
 TEST(AdditivityVerdict, SearchesThatDidNotNarrowTheFiguresDecideNothing) {
-  AdditivityResult r;
-  r.sharing = "mps";
-  r.sum = r.combined = 0.087;
-  r.ratio = 1.0;
-  RequiredCompute rc;
-  rc.precision = "fp16";
-  rc.sum = 2.48;
-  rc.combined = 2.16;
-  rc.tolerance = 1.362;
-  r.required = rc;
+  const AdditivityResult r = required_result("mps", 0.087, 2.48, 2.16, 1.362);
   EXPECT_EQ(additivity_verdict(r),
             "together at most 2.16 fp16 TFLOP/s, alone at most 2.48 in all, but the searches did not narrow the "
             "figures within their rounds (ratio 0.87, tolerance 136 %): whether together needs the sum is "
