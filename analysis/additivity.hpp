@@ -76,6 +76,9 @@ struct AdditivityResult {
   std::string sharing;  ///< the device's sharing mode ("time-slice", "mps", "mig"; "mixed" for a platform)
   /// MIG: two of the workloads run in one MIG instance, time-sliced inside it (not on slices apart).
   bool shared_instance = false;
+  /// MPS: two or more periodic streams share the device at phases drawn from the seed (no `phase`): how much
+  /// their requests overlap, and so the utilisation view, depends on the seed (docs/additivity.md).
+  bool phases_drawn = false;
   std::string verdict;              ///< the headline: the required-compute view when it was computed
   std::string utilisation_verdict;  ///< the utilisation view's verdict with its attribution
   std::string why;                  ///< when the two views disagree, one sentence saying why (else empty)

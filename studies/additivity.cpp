@@ -678,6 +678,18 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       }
       for (const auto& [u, ws] : in_unit) r.shared_instance = r.shared_instance || ws.size() >= 2;
     }
+    // Under MPS, periodic streams at phases drawn from the seed overlap as their phases fall.
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      if (result_scope[i] != s && result_scope[i] != scopes.size()) continue;
+      if (sc.platform.devices[scopes[s].device].sharing != SharingMode::MPS) continue;
+      int drawn = 0;
+      for (int p : scopes[s].all) {
+        const int w = plan.placements()[static_cast<std::size_t>(p)].stream.workload;
+        const ArrivalSpec& a = sc.workloads.streams[static_cast<std::size_t>(w)].arrival;
+        drawn += a.kind == ArrivalKind::PERIODIC && !a.phase;
+      }
+      r.phases_drawn = r.phases_drawn || drawn >= 2;
+    }
     r.utilisation_verdict = utilisation_verdict(r);
     r.verdict = additivity_verdict(r);
     r.why = disagreement(r);

@@ -229,6 +229,11 @@ void print_additivity(std::ostream& out, const std::vector<AdditivityResult>& re
       out << fmt::format("    {}\n", utilisation);
     }
     if (!r.why.empty()) out << fmt::format("    why they differ: {}\n", r.why);
+    if (r.phases_drawn) {
+      out << "    phases: the periodic streams' phases are drawn from the seed, and under MPS requests that arrive "
+             "together overlap: the utilisation view can change with the seed (--seed), or give each workload "
+             "its `phase`\n";
+    }
     out << fmt::format("    memory: {:.2f} GB alone, {:.2f} GB together\n", r.memory_isolated_bytes / 1e9,
                        r.memory_combined_bytes / 1e9);
   }
@@ -245,6 +250,7 @@ nlohmann::json additivity_json(const std::vector<AdditivityResult>& results) {
            {"memory_isolated_bytes", r.memory_isolated_bytes},
            {"memory_combined_bytes", r.memory_combined_bytes}};
     if (r.sharing == "mig") o["mig_shared_instance"] = r.shared_instance;  // two workloads in one instance
+    if (r.sharing == "mps") o["mps_phases_drawn"] = r.phases_drawn;  // periodic streams at seeded phases
     // Confidence of each utilisation figure: its standard error (batch means), and the tolerance of "equals".
     o["confidence"] = {{"isolated_se", r.isolated_se}, {"sum_se", r.sum_se},       {"combined_se", r.combined_se},
                        {"ratio_se", r.ratio_se},       {"tolerance", r.tolerance}, {"run_length_s", r.run_length_s}};

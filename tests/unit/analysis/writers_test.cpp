@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <sstream>
 
 #include "analysis/additivity.hpp"
 #include "analysis/format.hpp"
@@ -141,6 +142,25 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
   EXPECT_EQ(additivity_json({r})[0].at("mig_shared_instance"), true);
   r.sharing = "time-slice";
   EXPECT_FALSE(additivity_json({r})[0].contains("mig_shared_instance"));
+}
+
+TEST(AdditivityVerdict, PeriodicPhasesDrawnFromTheSeedUnderMpsAreNamed) {
+  AdditivityResult r = required_result("mps", 0.087, 2.33, 1.46, 0.044);
+  r.phases_drawn = true;
+  std::ostringstream text;
+  print_additivity(text, {r});
+  EXPECT_NE(text.str().find("    phases: the periodic streams' phases are drawn from the seed, and under MPS "
+                            "requests that arrive together overlap: the utilisation view can change with the seed "
+                            "(--seed), or give each workload its `phase`\n"),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(additivity_json({r})[0].at("mps_phases_drawn"), true);
+  r.phases_drawn = false;
+  std::ostringstream quiet;
+  print_additivity(quiet, {r});
+  EXPECT_EQ(quiet.str().find("phases:"), std::string::npos);
+  r.sharing = "time-slice";
+  EXPECT_FALSE(additivity_json({r})[0].contains("mps_phases_drawn"));
 }
 
 TEST(AdditivityVerdict, RequiredSharesWithinTheNoiseCarryTheirInterval) {
