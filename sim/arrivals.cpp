@@ -21,6 +21,15 @@ std::uint64_t stream_seed(std::uint64_t run_seed, int workload, int instance) {
 
 double uniform01(Rng& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
+ArrivalProcess::ArrivalProcess(const ArrivalSpec& spec, int instance, int count) : spec_(&spec) {
+  if (spec.kind != ArrivalKind::PERIODIC) return;
+  if (spec.phase) {
+    fixed_phase_ = spec.phase->v;
+  } else if (spec.spread) {
+    fixed_phase_ = static_cast<double>(instance) / (static_cast<double>(std::max(1, count)) * spec.rate.v);
+  }
+}
+
 std::optional<Seconds> ArrivalProcess::next(Rng& rng) {
   const ArrivalSpec& a = *spec_;
   const bool first = count_ == 0;
@@ -29,7 +38,7 @@ std::optional<Seconds> ArrivalProcess::next(Rng& rng) {
       if (first) {
         // A given phase still takes its draw, so that the stream's later draws (fan-outs) are the same.
         phase_ = uniform01(rng) / a.rate.v;
-        if (a.phase) phase_ = a.phase->v;
+        if (fixed_phase_) phase_ = *fixed_phase_;
         last_ = phase_;
       } else {
         last_ = phase_ + static_cast<double>(count_) / a.rate.v;
@@ -80,9 +89,9 @@ int draw_fanout(const FanoutSpec& f, int batch, Rng& rng) {
   return std::min(total, 65535 / std::max(1, batch));
 }
 
-std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to) {
+std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to, int instance) {
   Rng rng(seed);
-  ArrivalProcess arrivals(s.arrival);
+  ArrivalProcess arrivals(s.arrival, instance, s.count);
   std::uint64_t n = 0;
   for (;;) {
     const std::optional<Seconds> t = arrivals.next(rng);

@@ -27,14 +27,16 @@ double uniform01(Rng& rng);
 
 /// The arrival times of one stream, in order.
 ///  - periodic at rate f: phase + k / f for k = 0, 1, ..., phase uniform in [0, 1/f) (cameras are not
-///    synchronised), or the spec's own phase (ArrivalSpec::phase; the draw is taken all the same);
+///    synchronised), or the spec's own phase (ArrivalSpec::phase, or spread over the instances; the draw
+///    is taken all the same);
 ///  - Poisson at rate f: exponential gaps of mean 1/f (inversion: -log(1 - u) / f);
 ///  - trace: the listed times, then none.
 class ArrivalProcess {
  public:
-  /// `spec` must outlive the process.
-  explicit ArrivalProcess(const ArrivalSpec& spec) : spec_(&spec) {}
-  explicit ArrivalProcess(const ArrivalSpec&& spec) = delete;
+  /// `spec` must outlive the process. `instance` of `count`: the stream's place among its workload's
+  /// instances, for `phase: spread` (instance i of N starts at i / (N x rate)).
+  explicit ArrivalProcess(const ArrivalSpec& spec, int instance = 0, int count = 1);
+  explicit ArrivalProcess(const ArrivalSpec&& spec, int instance = 0, int count = 1) = delete;
 
   /// The next arrival time (the first on the first call); nothing once a trace is exhausted. Draws from
   /// `rng` for the phase of a periodic stream (first call only) and for each Poisson gap.
@@ -45,6 +47,7 @@ class ArrivalProcess {
 
  private:
   const ArrivalSpec* spec_;
+  std::optional<double> fixed_phase_;  // periodic: the spec's phase, or its spread one for this instance
   double phase_ = 0;
   double last_ = 0;
   std::uint64_t count_ = 0;
@@ -53,7 +56,7 @@ class ArrivalProcess {
 /// Arrivals of a stream seeded `seed` in [from, to), drawn as the engine draws them (each arrival's time,
 /// then its fan-out when the stream has one) up to the first at or after `to`: how many requests of the
 /// stream a run whose arrivals stop at `to` measures in that window, known before it starts.
-std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to);
+std::uint64_t count_arrivals(const StreamSpec& s, std::uint64_t seed, double from, double to, int instance = 0);
 
 /// Items of one request of `batch` frames: the sum of one draw per frame, each capped at `f.max`, and the
 /// total capped so that a batch of them fits in 16 bits (65535 / batch).

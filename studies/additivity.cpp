@@ -686,7 +686,7 @@ std::vector<AdditivityResult> analyse_additivity(const Scenario& sc, const Plan&
       for (int p : scopes[s].all) {
         const int w = plan.placements()[static_cast<std::size_t>(p)].stream.workload;
         const ArrivalSpec& a = sc.workloads.streams[static_cast<std::size_t>(w)].arrival;
-        drawn += a.kind == ArrivalKind::PERIODIC && !a.phase;
+        drawn += a.kind == ArrivalKind::PERIODIC && !a.phase && !a.spread;
       }
       r.phases_drawn = r.phases_drawn || drawn >= 2;
     }

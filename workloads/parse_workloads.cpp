@@ -95,6 +95,11 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
       if (a.kind != ArrivalKind::PERIODIC) {
         throw error_at(file, *n, "'phase' applies to periodic arrivals only (Poisson ones have none)");
       }
+      if (n->IsScalar() && n->Scalar() == "spread") {
+        a.spread = true;
+        m.finish();
+        return a;
+      }
       const FieldSpec& f = workloads_field("workloads[].arrival.phase");
       const Seconds phase = quantity_of<Seconds>(file, *n, "phase");
       check_range(file, *n, f, phase.v);

@@ -22,6 +22,8 @@ struct ArrivalSpec {
   /// periodic: the time of the first arrival of every instance (synchronised sources, e.g. genlocked
   /// cameras), in [0, 1 / rate); nothing: a phase drawn per instance from its seed (independent sources)
   std::optional<Seconds> phase;
+  /// periodic, `phase: spread`: instance i of N starts at i / (N x rate), evenly staggered over one period
+  bool spread = false;
   std::vector<Seconds> trace;      ///< trace: arrival times, sorted
   std::string trace_file;
 };

@@ -63,8 +63,9 @@ const Schema& workloads_schema() {
                                "required (periodic, poisson)", "mean arrival rate"));
     FieldSpec phase = quantity_field("workloads[].arrival.phase", Dimension::SECONDS, "0s", "1e6s",
                                      "random (periodic)",
-                                     "periodic: the first arrival of every instance (synchronised cameras); "
-                                     "without it each instance's phase is drawn from the seed");
+                                     "periodic: the first arrival of every instance (synchronised cameras), "
+                                     "or `spread`: instance i of N at i / (N x rate); without it each "
+                                     "instance's phase is drawn from the seed");
     phase.range_note = "below the period, 1 / rate";
     f.push_back(phase);
     f.push_back(plain_field("workloads[].arrival.file", FieldKind::TEXT, "required (trace)",

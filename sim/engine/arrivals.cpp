@@ -79,8 +79,9 @@ void Simulation::build_stop_rules() {
     DeviceRt& dev = devices_[units_[st.unit].device];
     if (dev.late.empty() || !st.spec->sla) continue;
     const StreamInstance& id = plan_.placements()[static_cast<std::size_t>(stream_global_[s])].stream;
-    dev.window_requests[st.workload] += count_arrivals(
-        *st.spec, stream_seed(sc_.workloads.run.seed, st.workload, id.instance), window_begin_, window_end_);
+    dev.window_requests[st.workload] +=
+        count_arrivals(*st.spec, stream_seed(sc_.workloads.run.seed, st.workload, id.instance), window_begin_,
+                       window_end_, id.instance);
   }
 }
 

@@ -70,8 +70,8 @@ class Simulation {
  private:
   friend class TraceRecorder;  // reads the state it records
   struct Stream {
-    Stream(const StreamSpec& s, int workload, int unit, std::uint64_t seed)
-        : spec(&s), workload(workload), unit(unit), rng(seed), arrivals(s.arrival) {}
+    Stream(const StreamSpec& s, int workload, int instance, int unit, std::uint64_t seed)
+        : spec(&s), workload(workload), unit(unit), rng(seed), arrivals(s.arrival, instance, s.count) {}
     const StreamSpec* spec;
     int workload;
     int unit;

@@ -20,7 +20,8 @@ void Simulation::build_streams() {
     if (unit_local_[p.unit] < 0) continue;  // another partition's
     stream_global_.push_back(static_cast<int>(i));
     const int workload = p.stream.workload;
-    Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, unit_local_[p.unit],
+    Stream& st = streams_.emplace_back(sc_.workloads.streams[workload], workload, p.stream.instance,
+                                       unit_local_[p.unit],
                                        stream_seed(sc_.workloads.run.seed, workload, p.stream.instance));
     const bool batching =
         sc_.platform.contention_of(plan_.units()[p.unit].device).batching && st.spec->batching.has_value();

@@ -388,6 +388,21 @@ TEST(BadInputWorkloads, APeriodicPhaseIsADurationBelowThePeriod) {
                 ":7:14: error: 'phase': '10' has no unit: expected a duration with a unit, such as 33ms or 10s");
   EXPECT_EQ(workloads_error("workloads_phase_negative.yaml"),
             bad("workloads_phase_negative.yaml") + ":7:14: error: 'phase' must be between 0s and 1e6s (got '-5ms')");
+  EXPECT_EQ(workloads_error("workloads_phase_spread_poisson.yaml"),
+            bad("workloads_phase_spread_poisson.yaml") +
+                ":7:14: error: 'phase' applies to periodic arrivals only (Poisson ones have none)");
+  // The word `spread` is the other value it takes.
+  const std::string good = (std::filesystem::temp_directory_path() / "gpusim_phase_spread.yaml").string();
+  {
+    std::ofstream f(good);
+    f << "run: {duration: 10s}\nworkloads:\n  - name: w\n    count: 4\n"
+         "    arrival: {kind: periodic, rate: 10/s, phase: spread}\n    model: {flops: 1Gf, bytes: 10MB}\n";
+  }
+  const WorkloadSpec w = parse_workloads(good);
+  std::filesystem::remove(good);
+  ASSERT_EQ(w.streams.size(), 1u);
+  EXPECT_TRUE(w.streams[0].arrival.spread);
+  EXPECT_FALSE(w.streams[0].arrival.phase);
 }
 
 TEST(BadInputWorkloads, UnknownArrivalKind) {

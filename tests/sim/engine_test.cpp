@@ -343,6 +343,18 @@ TEST(StopRule, CountArrivalsKnowsTheWindowsRequestsBeforeTheRun) {
   }
 }
 
+TEST(StopRule, CountArrivalsKnowsASpreadInstancesPhase) {
+  // Periodic at 100/s, 4 instances spread: instance 3 starts at 7.5 ms, so over [0, 0.0175) it has one
+  // arrival (7.5 ms; the next is at 17.5), instance 0 two (0 and 10 ms).
+  Scenario sc = periodic_device(1);
+  sc.workloads.streams[0].count = 4;
+  sc.workloads.streams[0].arrival.spread = true;
+  EXPECT_EQ(count_arrivals(sc.workloads.streams[0], 1, 0.0, 0.0175, 3), 1u);
+  EXPECT_EQ(count_arrivals(sc.workloads.streams[0], 1, 0.0, 0.0175, 0), 2u);
+  EXPECT_EQ(count_arrivals(sc.workloads.streams[0], 1, 0.0, 0.0074, 3), 0u);
+  EXPECT_EQ(count_arrivals(sc.workloads.streams[0], 1, 0.0, 0.0074, 0), 1u);
+}
+
 TEST(StopRule, AnOverloadedDeviceStopsAtTheMissThatDecidesIt) {
   // 20-ms requests every 10 ms: from the first arrival (phase f) the device is never idle, so request k
   // (arriving at f + 10k ms) finishes at f + 20 (k + 1) ms, 10k + 20 ms after it arrived. The first in the

@@ -106,6 +106,11 @@ TEST(Additivity, MemoryBoundPairOverflowingL2IsAboveTheSumBecauseOfL2) {
   EXPECT_TRUE(res[0].phases_drawn);
   for (auto& s : sc.workloads.streams) s.arrival.phase = Seconds{0.0};
   EXPECT_FALSE(analyse_additivity(sc, plan, nullptr, quick())[0].phases_drawn);
+  for (auto& s : sc.workloads.streams) {
+    s.arrival.phase.reset();
+    s.arrival.spread = true;
+  }
+  EXPECT_FALSE(analyse_additivity(sc, plan, nullptr, quick())[0].phases_drawn);
 }
 
 namespace {

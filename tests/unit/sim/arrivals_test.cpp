@@ -93,6 +93,28 @@ TEST(ArrivalProcess, AGivenPhaseSynchronisesEveryInstanceAndKeepsTheLaterDraws) 
   }
 }
 
+TEST(ArrivalProcess, SpreadPhasesStaggerTheInstancesEvenlyOverOnePeriod) {
+  // 4 instances at 25/s (40 ms apart) spread: instance i starts at i x 10 ms, then every 40 ms.
+  ArrivalSpec a = periodic(25);
+  a.spread = true;
+  for (int i = 0; i < 4; ++i) {
+    Rng rng(7);
+    ArrivalProcess p(a, i, 4);
+    const auto t = times(p, rng, 3);
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      EXPECT_NEAR(t[k], 0.01 * i + 0.04 * static_cast<double>(k), 1e-15) << i << " " << k;
+    }
+  }
+  // A Poisson process has no phase: the flag changes nothing.
+  ArrivalSpec q;
+  q.kind = ArrivalKind::POISSON;
+  q.rate = PerSecond{25};
+  q.spread = true;
+  Rng r1(3), r2(3);
+  ArrivalProcess with(q, 1, 4), without(q);
+  EXPECT_EQ(times(with, r1, 5), times(without, r2, 5));
+}
+
 TEST(ArrivalProcess, TraceReplaysItsTimesThenStops) {
   ArrivalSpec a;
   a.kind = ArrivalKind::TRACE;
