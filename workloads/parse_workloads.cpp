@@ -97,17 +97,15 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
       }
       if (n->IsScalar() && n->Scalar() == "spread") {
         a.spread = true;
-        m.finish();
-        return a;
+      } else {
+        const Seconds phase = quantity_of<Seconds>(file, *n, "phase");
+        check_range(file, *n, workloads_field("workloads[].arrival.phase"), phase.v);
+        if (!(phase.v < 1.0 / a.rate.v)) {
+          throw error_at(file, *n, fmt::format("'phase' ({}) must be below the period, 1 / rate = {}",
+                                               format_si(phase.v, "s", 6), format_si(1.0 / a.rate.v, "s", 6)));
+        }
+        a.phase = phase;
       }
-      const FieldSpec& f = workloads_field("workloads[].arrival.phase");
-      const Seconds phase = quantity_of<Seconds>(file, *n, "phase");
-      check_range(file, *n, f, phase.v);
-      if (!(phase.v < 1.0 / a.rate.v)) {
-        throw error_at(file, *n, fmt::format("'phase' ({}) must be below the period, 1 / rate = {}",
-                                             format_si(phase.v, "s", 6), format_si(1.0 / a.rate.v, "s", 6)));
-      }
-      a.phase = phase;
     }
   } else if (kind == "trace") {
     a.kind = ArrivalKind::TRACE;
