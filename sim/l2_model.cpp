@@ -29,10 +29,14 @@ double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r) {
   }
   const bool weights_fit = r.weights_reused && r.weights + r.activations_per_sample * batch <= r.l2;
   const double left = r.l2 - (weights_fit ? r.weights : 0.0);
-  // Its inputs stay while what moved since they were written (the weights too, unless they are resident)
+  // Each input stays while what moved since it was written (the weights too, unless they are resident)
   // fits in the L2 left.
-  const double distance = k.reuse_distance.v * batch + (weights_fit ? 0.0 : k.reuse_weights.v);
-  return (weights_fit ? k.weight_bytes.v : 0.0) + (distance <= left ? k.chained_input.v * batch : 0.0);
+  double hits = weights_fit ? k.weight_bytes.v : 0.0;
+  for (const ChainedRead& c : k.chained) {
+    const double distance = c.distance.v * batch + (weights_fit ? 0.0 : c.weights.v);
+    if (distance <= left) hits += c.bytes.v * batch;
+  }
+  return hits;
 }
 
 double L2Interference::kept() const {

@@ -5,9 +5,9 @@
 /// (DeviceSpec::l2_hit_cost). A kernel's hits at batch b on a unit whose L2 holds L bytes:
 /// - its weights (weight_bytes), when its stage reuses its weights across requests (a model) and every
 ///   weight kept on the unit plus the stage's largest kernel activations at b fit in L (nothing evicts them);
-/// - the inputs earlier kernels of its request wrote (chained_input x b), when everything moved since the
-///   oldest of them was written (reuse_distance x b, plus reuse_weights unless the weights are resident:
-///   LRU's stack distance) fits in the L2 the resident weights leave;
+/// - each input an earlier kernel of its request wrote (ChainedRead: bytes x b), when everything moved since
+///   that input was written (distance x b, plus the weights read in between unless the weights are
+///   resident: LRU's stack distance) fits in the L2 the resident weights leave; each input on its own;
 /// - a resident kernel (one that re-reads a buffer its earlier launches left in L2, as a streaming benchmark
 ///   does): all its bytes, when its working set (working_set x b + weight_bytes) fits in L.
 ///

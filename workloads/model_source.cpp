@@ -44,17 +44,22 @@ void chain_kernels(const ModelCost& m, std::vector<long> owner, std::vector<Kern
     for (std::size_t p : m.layers[i].inputs) {
       const long q = owner[p];
       if (q < 0 || q == k) continue;  // a graph input, or an intermediate of its own kernel
-      kernel.chained_input += m.layers[writer[p]].bytes_written;
-      Bytes moved{0.0};
-      Bytes weights{0.0};
+      ChainedRead read;
+      read.bytes = m.layers[writer[p]].bytes_written;
       for (long j = q; j < k; ++j) {
-        moved += kernels[static_cast<std::size_t>(j)].bytes;
-        if (j > q) weights += kernels[static_cast<std::size_t>(j)].weight_bytes;
+        read.distance += kernels[static_cast<std::size_t>(j)].bytes;
+        if (j > q) read.weights += kernels[static_cast<std::size_t>(j)].weight_bytes;
       }
-      kernel.reuse_distance = std::max(kernel.reuse_distance, moved);
-      kernel.reuse_weights = std::max(kernel.reuse_weights, weights);
+      kernel.chained.push_back(read);
     }
-    kernel.chained_input = std::min(kernel.chained_input, kernel.bytes);
+  }
+  // A kernel's chained reads are part of its traffic: never more than it moves in all.
+  for (KernelSpec& kernel : kernels) {
+    Bytes left = kernel.bytes;
+    for (ChainedRead& read : kernel.chained) {
+      read.bytes = std::min(read.bytes, left);
+      left = left - read.bytes;
+    }
   }
 }
 

@@ -13,7 +13,7 @@ namespace gpusim {
 /// A model's layers grouped into kernels (the fusion rule is documented in model_source.cpp).
 StageSpec stage_from_cost(const ModelCost& m, const std::string& label);
 
-/// Sets each kernel's chained_input, reuse_distance and reuse_weights (sim/l2_model.hpp): the inputs its
+/// Sets each kernel's chained reads (sim/l2_model.hpp): the inputs its
 /// layers read that earlier kernels wrote, and what the kernels in between moved. `owner[i]` is the kernel
 /// that runs layer i, -1 for a layer that launches nothing (a view is its input's).
 void chain_kernels(const ModelCost& m, std::vector<long> owner, std::vector<KernelSpec>& kernels);

@@ -184,8 +184,7 @@ StageSpec parse_explicit_model(const std::string& file, const YAML::Node& node, 
   if (l2_reuse) {
     st.l2_weights = true;
     for (std::size_t i = 1; i < st.kernels.size(); ++i) {
-      st.kernels[i].chained_input = st.kernels[i].bytes * 0.5;
-      st.kernels[i].reuse_distance = st.kernels[i - 1].bytes;
+      st.kernels[i].chained = {ChainedRead{st.kernels[i].bytes * 0.5, st.kernels[i - 1].bytes, Bytes{0.0}}};
     }
   }
   st.weight_bytes = Bytes{weights};

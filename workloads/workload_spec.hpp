@@ -28,6 +28,15 @@ struct ArrivalSpec {
   std::string trace_file;
 };
 
+/// One input a kernel reads that an earlier kernel of its stage wrote: an L2 hit while it stays there
+/// (sim/l2_model.hpp), each input on its own (a residual add reads a tensor written just before and one
+/// written several kernels earlier).
+struct ChainedRead {
+  Bytes bytes;     ///< per sample
+  Bytes distance;  ///< per sample: activation bytes moved from its write to this read
+  Bytes weights;   ///< weight bytes the kernels in between read (they pass through L2 too)
+};
+
 /// One kernel: a per-sample part that scales with the batch and a fixed part (weights) read once per
 /// invocation. At batch b it executes flops x b FLOPs and moves weight_bytes + bytes x b bytes.
 struct KernelSpec {
@@ -36,10 +45,8 @@ struct KernelSpec {
   Bytes weight_bytes;  ///< weights streamed once per invocation
   Bytes working_set;   ///< bytes one sample's invocation touches (activations + weights), for the L2 model
   KernelShape shape;   ///< its problem for one sample, for the launch geometry (FILL: fills the unit)
-  Bytes chained_input;  ///< per sample: bytes it reads that earlier kernels of its stage wrote (L2 hits)
+  std::vector<ChainedRead> chained;  ///< inputs earlier kernels of its stage wrote (L2 hits)
   bool resident = false;  ///< re-reads a buffer its earlier launches left in L2 (streaming benchmarks)
-  Bytes reuse_distance;   ///< per sample: activation bytes moved from the oldest such write to this read
-  Bytes reuse_weights;    ///< weight bytes the kernels in between read (they pass through L2 too)
 
   Flops flops_at(int batch) const { return flops * batch; }
   Bytes bytes_at(int batch) const { return weight_bytes + bytes * batch; }

@@ -174,8 +174,7 @@ TEST(Engine, AChainedIntermediateHitsOnlyWhenItFitsTheL2) {
     sc.workloads.streams.push_back(stream("m", 0, 20 * mib, 2, at_times({0.5})));
     StreamSpec& s = sc.workloads.streams[0];
     s.batch = batch;
-    s.stages[0].kernels[1].chained_input = Bytes{20 * mib};
-    s.stages[0].kernels[1].reuse_distance = Bytes{20 * mib};
+    s.stages[0].kernels[1].chained = {ChainedRead{Bytes{20 * mib}, Bytes{20 * mib}, Bytes{0.0}}};
     const double bw = kBandwidth * 0.9;
     const double expected = batch == 1 ? 20 * mib / bw + 0.25 * 20 * mib / bw : 2 * 3 * 20 * mib / bw;
     EXPECT_NEAR(latency(run(sc).requests[0]), expected, 1e-12) << "batch " << batch;

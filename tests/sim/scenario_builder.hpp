@@ -39,7 +39,7 @@ inline StreamSpec stream(const std::string& name, double flops, double bytes, in
   StageSpec st;
   st.name = name;
   st.model = "explicit";
-  st.kernels.assign(kernels, KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{bytes}, KernelShape{}, Bytes{0.0}, false, Bytes{0.0}, Bytes{0.0}});
+  st.kernels.assign(kernels, KernelSpec{Flops{flops}, Bytes{bytes}, Bytes{0.0}, Bytes{bytes}, KernelShape{}, {}, false});
   s.stages.push_back(std::move(st));
   s.arrival = std::move(arrival);
   return s;

@@ -216,13 +216,14 @@ TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
 }
 
 // The regression guard. Thresholds are the mean |error| of each category when they were set
-// (docs/validation.md, "Current errors"), plus a margin of 5 to 6 points: isolated kernels 7.0 % -> 12 %,
-// L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 16.2 % -> 20 % (20.0 % before
-// launch geometry and L2 hits). A change to the catalog or the engine that
+// (docs/validation.md, "Current errors"), plus a margin of 4 to 5 points: isolated kernels 7.0 % -> 12 %,
+// L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 15.4 % -> 19 % (20.0 % before
+// launch geometry and L2 hits, 16.3 % before each input's hit was judged on its own and each MLPerf
+// Offline row ran at its submission's batch). A change to the catalog or the engine that
 // pushes a category past its threshold fails here; one that lowers the errors should lower the threshold too.
 TEST(Validation, PublishedErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{
-      {"isolated kernels", 12.0}, {"L2-resident kernels", 28.0}, {"models", 20.0}};
+      {"isolated kernels", 12.0}, {"L2-resident kernels", 28.0}, {"models", 19.0}};
   const ValidationReport r = run_validation(options(kPublished));
   EXPECT_EQ(r.cases.size(), 25u);
   for (const auto& c : r.cases) {

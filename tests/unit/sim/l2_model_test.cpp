@@ -16,8 +16,7 @@ KernelSpec kernel(double activations, double weights, double chained, double dis
   k.bytes = Bytes{activations};
   k.weight_bytes = Bytes{weights};
   k.working_set = Bytes{activations + weights};
-  k.chained_input = Bytes{chained};
-  k.reuse_distance = Bytes{distance};
+  if (chained > 0) k.chained = {ChainedRead{Bytes{chained}, Bytes{distance}, Bytes{0.0}}};
   return k;
 }
 
@@ -44,8 +43,20 @@ TEST(L2Hits, TheChainedInputHitsWhileItFits) {
   EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 2, r), 2e6);
   EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 3, r), 0.0);
   // Weights the kernels in between stream (not resident) evict it too: 3 + 1.5 MB > 4 MB at batch 2.
-  far.reuse_weights = Bytes{1.5e6};
+  far.chained[0].weights = Bytes{1.5e6};
   EXPECT_DOUBLE_EQ(l2_hit_bytes(far, 2, r), 0.0);
+}
+
+TEST(L2Hits, EachInputHitsOnItsOwn) {
+  // A residual add: it reads 1 MB per sample that the kernel just before wrote (1 MB moved since) and
+  // 1 MB per sample written three kernels earlier (3 MB moved since). At batch 2 the near input's 2 MB
+  // fit the 4 MB L2 and the far one's 6 MB do not: 2 MB of hits, the near input alone.
+  KernelSpec k = kernel(3e6, 0, 1e6, 1e6);
+  k.chained.push_back(ChainedRead{Bytes{1e6}, Bytes{3e6}, Bytes{0.0}});
+  const L2Residency r{kL2.v, 0, 3e6, false};
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, r), 2e6);  // both fit: 1 + 1 MB
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 2, r), 2e6);  // the near one only: 2 x 1 MB
+  EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 5, r), 0.0);  // neither: 5 MB > 4 MB
 }
 
 TEST(L2Hits, WeightsStayWhenTheyAndTheLargestActivationsFit) {
