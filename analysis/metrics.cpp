@@ -50,7 +50,14 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     where[p.stream.workload].insert(plan.units()[p.unit].name);
   }
   std::vector<std::uint64_t> met(ws.size(), 0);
+  // Throughput is what leaves in the window: requests that complete in it, whenever they arrived. (The
+  // window's own arrivals that completed, drain included, would credit an overloaded device with work it
+  // did after the window: more requests per second than it can serve.)
+  std::vector<std::uint64_t> departed(ws.size(), 0);
   for (const auto& rec : r.requests) {
+    if (rec.status == RequestStatus::COMPLETED && rec.finish >= run.warmup.v && rec.finish < run.duration.v) {
+      ++departed[plan.placements()[rec.stream].stream.workload];
+    }
     if (!in_window(run, rec)) continue;
     const int w = plan.placements()[rec.stream].stream.workload;
     WorkloadMetrics& wm = m.workloads[w];
@@ -75,8 +82,8 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     WorkloadMetrics& wm = m.workloads[w];
     wm.devices.assign(where[w].begin(), where[w].end());
     wm.latency = stats_of(latencies[w]);
-    wm.throughput_rps = static_cast<double>(wm.completed) / m.window_s;
-    wm.achieved_flops = static_cast<double>(wm.completed) * ws[w].request_flops().v / m.window_s;
+    wm.throughput_rps = static_cast<double>(departed[w]) / m.window_s;
+    wm.achieved_flops = static_cast<double>(departed[w]) * ws[w].request_flops().v / m.window_s;
     if (ws[w].sla && wm.generated > 0) {
       wm.sla_attainment = static_cast<double>(met[w]) / static_cast<double>(wm.generated);
     }

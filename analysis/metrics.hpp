@@ -35,13 +35,13 @@ struct WorkloadMetrics {
   std::uint64_t completed = 0;
   std::uint64_t dropped = 0;         ///< refused by a full device queue
   std::uint64_t unfinished = 0;      ///< still queued or running at the end of the drain
-  double throughput_rps = 0;         ///< completed / window
+  double throughput_rps = 0;         ///< requests completed in the window (whenever they arrived) / window
   LatencyStats latency;
   std::optional<double> sla_s;
   double host_pre_s = 0;   ///< CPU time per request before its device's queue (`host.pre`; in the latency)
   double host_post_s = 0;  ///< CPU time per request after its outputs are back (`host.post`; in the latency)
   std::optional<double> sla_attainment;  ///< completed within the SLA / generated
-  double achieved_flops = 0;             ///< FLOP/s of completed requests over the window
+  double achieved_flops = 0;             ///< FLOP/s of the requests completed in the window
   std::vector<StageMetrics> stages;      ///< pipelines only
   SaturationVerdict saturation;          ///< whether its figures describe a steady state (saturation.hpp)
 };

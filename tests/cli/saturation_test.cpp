@@ -66,6 +66,11 @@ TEST(CliSaturation, OverloadIsFlaggedWithItsArrivalAndServiceRates) {
       std::stod(reason.substr(std::string("arrivals 120.0 req/s, completions ").size()));
   EXPECT_NEAR(completions, 99.95, 0.5) << reason;
   EXPECT_NE(reason.find("t4 occupied"), std::string::npos) << reason;
+  // Throughput is what the device served in the window, not the window's arrivals that completed by the end
+  // of the drain (120/s, and 120 x 52.65 GFLOP = 6.32 TFLOP/s: more than the T4's 5.265 can deliver).
+  EXPECT_NEAR(w["throughput_rps"].get<double>(), 99.95, 0.5);
+  EXPECT_LE(w["achieved_flops"].get<double>(), 5.265e12 * (1 + 1e-9));
+  EXPECT_NEAR(w["achieved_flops"].get<double>(), 99.95 * 52.65e9, 0.5 * 52.65e9);
   EXPECT_NE(o.out.find("  * kernel: saturated: not a steady state (arrivals 120.0 req/s"), std::string::npos)
       << o.out;
   EXPECT_EQ(o.err.find("fastest possible latency"), std::string::npos) << o.err;
