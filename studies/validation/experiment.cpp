@@ -59,14 +59,18 @@ StreamSpec kernel_stream(const std::string& name, Precision p, double flops, dou
   return make_stream(name, std::move(st), p, 1, trace({0.0}));
 }
 
-Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams,
-             bool launch_overhead) {
+namespace {
+
+Run build_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams, bool launch_overhead,
+              const std::vector<std::string>& partition, double power_cap_w) {
   Run r;
   DeviceInstance d;
   d.name = "gpu0";
   d.node = "node0";
   d.spec = spec;
   d.sharing = mode;
+  d.mig_partition = partition;
+  if (power_cap_w > 0) d.power_cap = Watts{power_cap_w};
   d.pcie_bandwidth = spec.pcie_bandwidth;
   r.sc.platform.file = "validate";
   r.sc.platform.nodes = {"node0"};
@@ -82,10 +86,24 @@ Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> s
   r.sc.workloads.run.drain = Seconds{3600.0};
   r.sc.workloads.streams = std::move(streams);
   r.plan = PlanBuilder(r.sc, "validate")
-               .add_device(0)
+               .add_device(0, partition)
                .place_all(std::vector<int>(expand_streams(r.sc.workloads).size(), 0))
                .build();
   return r;
+}
+
+}  // namespace
+
+Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams, bool launch_overhead) {
+  return build_run(spec, mode, std::move(streams), launch_overhead, {}, 0.0);
+}
+
+Run make_run(const DeviceSpec& spec, std::vector<StreamSpec> streams, bool launch_overhead,
+             const std::string& mig_profile, double power_cap_w) {
+  if (mig_profile.empty()) {
+    return build_run(spec, SharingMode::TIME_SLICE, std::move(streams), launch_overhead, {}, power_cap_w);
+  }
+  return build_run(spec, SharingMode::MIG, std::move(streams), launch_overhead, {mig_profile}, power_cap_w);
 }
 
 double last_finish(const SimResult& r, std::uint32_t stream) {

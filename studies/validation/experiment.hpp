@@ -61,6 +61,10 @@ StreamSpec kernel_stream(const std::string& name, Precision p, double flops, dou
 /// One device of the catalog entry, the streams on it (one context each), every mechanism as shipped except
 /// the launch overhead where the measurement hides it (back-to-back asynchronous launches of long kernels).
 Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> streams, bool launch_overhead);
+/// The same on one MIG instance of `profile` (every stream on it), or on the whole device when `profile` is
+/// empty, with the device's power capped at `power_cap_w` when > 0.
+Run make_run(const DeviceSpec& spec, std::vector<StreamSpec> streams, bool launch_overhead,
+             const std::string& mig_profile, double power_cap_w);
 
 /// Latest finish of a stream's requests (they all complete: the drain is long).
 double last_finish(const SimResult& r, std::uint32_t stream);

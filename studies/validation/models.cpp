@@ -78,40 +78,47 @@ std::optional<StageSpec> model_stage(const std::string& model, bool fused, Preci
 
 // ResNet-50 as TensorRT runs it (fused, INT8). Offline: as many batches queued at once as fill MLPerf's
 // minimum duration (600 s), so the power and thermal controllers settle as on the real run; prediction =
-// samples per second of the whole. The harness overlaps host copies with compute: none are simulated.
+// samples per second of the whole, against the system's figure over its GPUs (a multi-GPU system's GPUs run
+// independently in Offline). The harness overlaps host copies with compute: none are simulated.
 // SingleStream (MultiStream): one query of `batch` images (1; 8) at a time, the int8 input crossing PCIe first;
-// prediction = mean latency.
+// prediction = mean latency. A row with a MIG profile runs on one instance of it; one with a power limit
+// (MaxQ) on a device capped at it.
 Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
+  if (!m.mig.empty()) {
+    const std::string why = check_mig_partition(spec, {m.mig});
+    if (!why.empty()) throw ConfigError(fmt::format("error: published case {}: {}", m.name, why));
+  }
   const Precision p = precision_of(m.precision);
   const ModelCost cost = load_model_cost("zoo:resnet50", "", p, 1);
   StageSpec st = stage_from_cost(cost, "zoo:resnet50");
   st.name = "resnet50";
   const bool offline = m.scenario == "Offline";
   ValidationCase c = make_case(m.name, kModels, "published", spec.name, offline ? "samples/s" : "ms",
-                               offline ? m.value : m.value * 1e3, m.held_out, m.source);
+                               offline ? m.value / m.gpus : m.value * 1e3, m.held_out, m.source);
   c.note = "zoo:resnet50, fused kernels, " + m.precision;
+  if (!m.mig.empty()) c.note += ", one MIG " + m.mig + " instance";
+  if (m.power_limit_w > 0) c.note += fmt::format(", power limit {:g} W", m.power_limit_w);
+  if (m.gpus > 1) c.note += fmt::format(", the system's figure / {} GPUs", m.gpus);
   Experiment e;
   e.cases.push_back(std::move(c));
   if (offline) {
     st.input_bytes = Bytes{0.0};
     st.output_bytes = Bytes{0.0};
     constexpr double kMinDuration = 600.0;
-    StreamSpec s = make_stream("resnet50", std::move(st), p, m.batch, trace({0.0}));
-    DeviceInstance d;
-    d.spec = spec;
-    const Unit whole{0, "gpu0", "", 1.0, 1.0, spec.memory, spec.l2_cache};
-    const double t = isolated_request_time(s, d, whole).value().v;
+    Run run = make_run(spec, {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0}))}, true, m.mig,
+                       m.power_limit_w);
+    StreamSpec& s = run.sc.workloads.streams[0];
+    const double t = isolated_request_time(s, run.sc.platform.devices[0], run.plan.units()[0]).value().v;
     const int batches = std::clamp(static_cast<int>(std::ceil(kMinDuration / std::max(t, 1e-9))), 1, 1000000);
     s.arrival = trace(std::vector<double>(static_cast<std::size_t>(batches), 0.0));
-    e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE, {std::move(s)}, true));
+    e.runs.push_back(std::move(run));
     const double samples = static_cast<double>(batches) * m.batch;
     e.predict = [samples](const std::vector<SimResult>& r) {
       return std::vector<double>{samples / last_finish(r[0], 0)};
     };
   } else {
-    e.runs.push_back(
-        make_run(spec, SharingMode::TIME_SLICE,
-                 {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0, 0.05, 0.1, 0.15}))}, true));
+    e.runs.push_back(make_run(spec, {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0, 0.05, 0.1, 0.15}))},
+                              true, m.mig, m.power_limit_w));
     e.predict = [](const std::vector<SimResult>& r) {
       return std::vector<double>{mean_latency(r[0], 0) * 1e3};
     };

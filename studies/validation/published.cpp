@@ -42,8 +42,13 @@ PublishedData read_published(const std::string& dir) {
         d.bandwidth.push_back(b);
       }
     } else if (stem == "mlperf_resnet50.csv") {
-      CsvFile f(path, {"case", "device", "scenario", "batch", "precision", "measured", "unit", "round",
-                       "submitter", "system", "held_out", "source"});
+      CsvFile f(path,
+                {"case", "device", "scenario", "batch", "precision", "measured", "unit", "round", "submitter",
+                 "system", "held_out", "source"},
+                {"gpus", "mig", "power_limit_W"});
+      const auto blank = [&](const CsvFile::Row& r, const std::string& col) {
+        return !f.has(col) || f.text(r, col).empty();
+      };
       for (const auto& r : f.rows()) {
         PublishedMlperf m;
         m.name = f.text(r, "case");
@@ -53,6 +58,14 @@ PublishedData read_published(const std::string& dir) {
         m.precision = f.one_of(r, "precision", {"int8", "fp16"});
         const std::string unit = f.one_of(r, "unit", {m.scenario == "Offline" ? "samples/s" : "ms"});
         m.value = f.positive(r, "measured") * (unit == "ms" ? 1e-3 : 1.0);
+        if (!blank(r, "gpus")) m.gpus = f.integer(r, "gpus");
+        if (!blank(r, "mig")) m.mig = f.text(r, "mig");
+        if (!blank(r, "power_limit_W")) m.power_limit_w = f.positive(r, "power_limit_W");
+        if (m.gpus > 1 && m.scenario != "Offline") {
+          throw ConfigError(fmt::format("{}:{}: error: gpus {} in a {} row: only an Offline figure (samples/s of the "
+                                        "whole system) can be shared out per GPU",
+                                        path, r.line, m.gpus, m.scenario));
+        }
         m.held_out = f.flag(r, "held_out");
         m.source = f.text(r, "source");
         d.mlperf.push_back(m);

@@ -28,6 +28,9 @@ struct PublishedMlperf {
   double value = 0;  ///< Offline: samples/s; SingleStream: 90th-, MultiStream: 99th-percentile latency in s
   bool held_out = false;
   std::string source;
+  int gpus = 1;      ///< GPUs of the system the figure covers; an Offline figure is shared out evenly
+  std::string mig;   ///< MIG profile of the one instance that ran it ("" for a whole GPU)
+  double power_limit_w = 0;  ///< per-GPU power limit set by the submission (MaxQ); 0 for none
 };
 
 struct PublishedData {
