@@ -238,7 +238,7 @@ TEST(Validation, StreamingCasesReproduceTheRooflineBandwidth) {
 TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
   PublishedData d;
   d.mlperf.push_back(
-      PublishedMlperf{"h100", "H100-SXM", "Offline", 2048, "int8", 88526.0, false, "mlcommons v3.1"});
+      PublishedMlperf{"h100", "H100-SXM", "Offline", 2048, "int8", 88526.0, false, "mlcommons v3.1", 1, "", 0.0});
   const ValidationReport r = validate_data(d, {}, catalog(), options());
   ASSERT_EQ(r.cases.size(), 1u);
   const StageSpec st =
@@ -265,10 +265,10 @@ TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
 // out: the measured value per GPU is 1/8 of it.
 TEST(Validation, MlperfOnOneMigInstanceIsTheSlicesRoofline) {
   PublishedData d;
-  PublishedMlperf m{"mig", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2, true, "mlcommons v1.1"};
+  PublishedMlperf m{"mig", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2, true, "mlcommons v1.1", 1, "", 0.0};
   m.mig = "1g.10gb";
   d.mlperf.push_back(m);
-  PublishedMlperf x8{"x8", "A100-SXM4-80GB", "Offline", 2048, "int8", 313516.0, true, "mlcommons v1.1"};
+  PublishedMlperf x8{"x8", "A100-SXM4-80GB", "Offline", 2048, "int8", 313516.0, true, "mlcommons v1.1", 1, "", 0.0};
   x8.gpus = 8;
   d.mlperf.push_back(x8);
   const ValidationReport r = validate_data(d, {}, catalog(), options());
@@ -294,7 +294,7 @@ TEST(Validation, MlperfOnOneMigInstanceIsTheSlicesRoofline) {
 
 TEST(Validation, AnUnknownMigProfileIsAnErrorNamingTheCase) {
   PublishedData d;
-  PublishedMlperf m{"mig-typo", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2, true, "s"};
+  PublishedMlperf m{"mig-typo", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2, true, "s", 1, "", 0.0};
   m.mig = "1g.5gb";  // the 40 GB A100's profile, not the 80 GB one's
   d.mlperf.push_back(m);
   try {
