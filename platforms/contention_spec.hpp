@@ -21,6 +21,7 @@ struct ContentionSpec {
   bool power = true;              ///< the clock steps down when power exceeds the cap (TDP by default)
   double compute_power = 0.85;    ///< share of (TDP - idle) drawn by fully busy SMs at the boost clock
   double memory_power = 0.35;     ///< share of (TDP - idle) drawn by a saturated memory bus
+  double clock_exponent = 3.0;    ///< dynamic SM power goes as (clock / boost)^clock_exponent
   Seconds control_period{10e-3};  ///< power/thermal controller period
   bool thermal = true;            ///< the clock steps down above the temperature limit
   bool pcie = true;               ///< request inputs and outputs cross the host link

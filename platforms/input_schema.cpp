@@ -41,6 +41,9 @@ const Schema& platform_schema() {
                                "cost of one context switch"));
     f.push_back(number_field("contention.power.compute_power", "0", "2", "0.85",
                              "share of (tdp - idle_power) drawn by fully busy SMs at the boost clock"));
+    f.push_back(number_field("contention.power.clock_exponent", "1", "3", "3",
+                             "dynamic SM power goes as (clock / boost) to this power: 3 where voltage "
+                             "scales with the clock, 1 where it is pinned"));
     f.push_back(number_field("contention.power.memory_power", "0", "2", "0.35",
                              "share of (tdp - idle_power) drawn by a saturated memory bus"));
     f.push_back(quantity_field("contention.power.period", Dimension::SECONDS, "1us", "1e6s", "10ms",

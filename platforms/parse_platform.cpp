@@ -156,6 +156,8 @@ ContentionSpec parse_contention(const std::string& file, const YAML::Node& node)
     if (name == "power") {
       c.compute_power = number_in_or(p, platform_field("contention.power.compute_power"), c.compute_power);
       c.memory_power = number_in_or(p, platform_field("contention.power.memory_power"), c.memory_power);
+      c.clock_exponent =
+          number_in_or(p, platform_field("contention.power.clock_exponent"), c.clock_exponent);
       c.control_period = get_in_or(p, platform_field("contention.power.period"), c.control_period);
     }
     p.finish();

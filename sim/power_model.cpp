@@ -7,8 +7,12 @@
 
 namespace gpusim {
 
+double PowerModel::clock_factor(double r) const {
+  return clock_exponent == 3.0 ? r * r * r : std::pow(r, clock_exponent);
+}
+
 Watts PowerModel::power(double u_compute, double u_memory, double clock_ratio) const {
-  const double dynamic = compute_power * u_compute * clock_ratio * clock_ratio * clock_ratio + memory_power * u_memory;
+  const double dynamic = compute_power * u_compute * clock_factor(clock_ratio) + memory_power * u_memory;
   return idle + (tdp - idle) * dynamic;
 }
 

@@ -3,7 +3,8 @@
 ///
 /// Power:   P = idle + (TDP - idle) x (compute_power x u_c x r^3 + memory_power x u_m)
 ///          u_c: SM busy fraction at the current clock, u_m: memory-bus busy fraction, r = clock / boost.
-///          Dynamic power goes with f x V^2 and V with f over the DVFS range, hence r^3.
+///          Dynamic power goes with f x V^2; where V scales with f that is r^3 (contention.power.clock_exponent,
+///          3 by default; 1 where the voltage is pinned at its floor and only the clock moves).
 /// Clocks:  pstate i runs at boost - i x 15 MHz (NVIDIA's clock bin), down to half the base clock.
 /// Thermal: C dT/dt = P - (T - ambient) / R, i.e. T relaxes to ambient + P R with time constant tau = R C.
 
@@ -19,8 +20,11 @@ struct PowerModel {
   Watts tdp;
   double compute_power = 0.85;
   double memory_power = 0.35;
+  double clock_exponent = 3.0;  ///< dynamic SM power ~ r^clock_exponent (3: V scales with f; 1: V pinned)
 
   Watts power(double u_compute, double u_memory, double clock_ratio) const;
+  /// clock_ratio^clock_exponent (exact r^3 for the default exponent).
+  double clock_factor(double clock_ratio) const;
 };
 
 /// Clock of each pstate, from the boost clock down (index 0 = boost).

@@ -23,7 +23,8 @@ void Simulation::build_platform() {
     dev.spec = &sc_.platform.devices[device_global_[d]];
     const DeviceSpec& spec = dev.spec->spec;
     const ContentionSpec& mech = sc_.platform.contention_of(device_global_[d]);
-    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech.compute_power, mech.memory_power},
+    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech.compute_power, mech.memory_power,
+                                      mech.clock_exponent},
                            pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal, mech.power,
                            mech.thermal);
     dev.record.min_clock_hz = dev.controller->clocks().front().v;

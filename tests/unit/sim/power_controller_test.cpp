@@ -37,6 +37,22 @@ TEST(PowerModel, PowerAtAKnownClockRatio) {
   EXPECT_DOUBLE_EQ(model().power(1, 0, 1).v, 220);  // 50 + 200 x 0.85
 }
 
+TEST(PowerModel, TheClockExponentSetsHowFastDynamicPowerFallsWithTheClock) {
+  // Exponent 1 (voltage pinned): 50 + 200 x (0.85 x 0.5 x 0.9 + 0.35 x 0.4) = 50 + 200 x 0.5225 = 154.5.
+  PowerModel m = model();
+  m.clock_exponent = 1.0;
+  EXPECT_NEAR(m.power(0.5, 0.4, 0.9).v, 154.5, 1e-9);
+  // Exponent 2: 0.9^2 = 0.81 -> 50 + 200 x (0.34425 + 0.14) = 146.85.
+  m.clock_exponent = 2.0;
+  EXPECT_NEAR(m.power(0.5, 0.4, 0.9).v, 146.85, 1e-9);
+  // Under a 190 W cap a fully busy device (u_c = 1, u_m = 0) needs 0.85 r^k <= 0.7, r <= (0.7 / 0.85)^(1/k):
+  // k = 3: r <= 0.9374, pstate 7 (r 0.93); k = 1: r <= 0.8235, pstate 18 (r 0.82).
+  const auto clocks = pstate_clocks(device());
+  EXPECT_EQ(settled_pstate(model(), clocks, 1.0, 0.0, Watts{190}), 7);
+  m.clock_exponent = 1.0;
+  EXPECT_EQ(settled_pstate(m, clocks, 1.0, 0.0, Watts{190}), 18);
+}
+
 TEST(PowerModel, PstateClocksStepBy15MHzDownToHalfTheBaseClock) {
   const auto clocks = pstate_clocks(device());
   ASSERT_EQ(clocks.size(), 67u);
