@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -95,8 +96,14 @@ ArrivalSpec parse_arrival(const std::string& file, const YAML::Node& node) {
       if (a.kind != ArrivalKind::PERIODIC) {
         throw error_at(file, *n, "'phase' applies to periodic arrivals only (Poisson ones have none)");
       }
+      const bool word = n->IsScalar() && !n->Scalar().empty() &&
+                        std::none_of(n->Scalar().begin(), n->Scalar().end(), [](unsigned char ch) { return std::isdigit(ch); });
       if (n->IsScalar() && n->Scalar() == "spread") {
         a.spread = true;
+      } else if (word) {
+        throw error_at(file, *n,
+                       fmt::format("'phase' is a duration below the period (such as 10ms) or 'spread'; got '{}'",
+                                   n->Scalar()));
       } else {
         const Seconds phase = quantity_of<Seconds>(file, *n, "phase");
         check_range(file, *n, workloads_field("workloads[].arrival.phase"), phase.v);

@@ -391,6 +391,9 @@ TEST(BadInputWorkloads, APeriodicPhaseIsADurationBelowThePeriod) {
   EXPECT_EQ(workloads_error("workloads_phase_spread_poisson.yaml"),
             bad("workloads_phase_spread_poisson.yaml") +
                 ":7:14: error: 'phase' applies to periodic arrivals only (Poisson ones have none)");
+  EXPECT_EQ(workloads_error("workloads_phase_word.yaml"),
+            bad("workloads_phase_word.yaml") +
+                ":7:14: error: 'phase' is a duration below the period (such as 10ms) or 'spread'; got 'spred'");
   // The word `spread` is the other value it takes.
   const std::string good = (std::filesystem::temp_directory_path() / "gpusim_phase_spread.yaml").string();
   {
