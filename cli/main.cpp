@@ -280,6 +280,11 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--calibration", val.calibration,
                            "also simulate with this overlay (written by `gpusim calibrate`) and print the "
                            "calibration and held-out errors side by side, uncalibrated vs calibrated");
+  validate_cmd
+      ->add_option("--clock-exponent", val.clock_exponent,
+                   "a what-if on the power model: simulate every case with contention.power.clock_exponent "
+                   "K (1 to 3; default: the platform default, 3), e.g. to see which power limits it fits")
+      ->check(CLI::Range(1.0, 3.0));
   validate_cmd->footer("Method, data sources and the current errors: docs/validation.md. Example:\n"
                        "  gpusim validate --json validation.json");
 

@@ -39,7 +39,8 @@ ValidateOptions validate_options(const std::string& data_dir, const std::string&
 int command_validate(const ValidateCommandOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
-  const ValidateOptions options = validate_options(o.data_dir, o.catalog, o.jobs);
+  ValidateOptions options = validate_options(o.data_dir, o.catalog, o.jobs);
+  options.clock_exponent = o.clock_exponent;
   std::optional<Calibration> overlay;
   if (!o.calibration.empty()) {
     std::error_code ec;

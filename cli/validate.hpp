@@ -11,6 +11,7 @@ struct ValidateCommandOptions {
   std::string catalog;   ///< device catalog directory; empty: the bundled one
   unsigned jobs = 0;     ///< simulations at a time; 0 = one per core
   std::string calibration;  ///< an overlay: also simulate with it and compare
+  double clock_exponent = 0;  ///< 0: the default; else every run's contention.power.clock_exponent
 };
 
 int command_validate(const ValidateCommandOptions& o);

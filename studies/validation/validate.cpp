@@ -113,6 +113,15 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   if (measured.empty())
     report.notes.push_back("measured: none (validation/measured/<gpu>/ holds no data yet)");
 
+  if (options.clock_exponent > 0) {
+    GPUSIM_CHECK(options.clock_exponent >= 1 && options.clock_exponent <= 3, "the caller checks the range");
+    for (auto& e : experiments) {
+      for (auto& r : e.runs) r.sc.platform.contention.clock_exponent = options.clock_exponent;
+    }
+    report.notes.push_back(fmt::format(
+        "every run at contention.power.clock_exponent = {:g} (--clock-exponent; the default is 3)",
+        options.clock_exponent));
+  }
   std::vector<SimJob> jobs;
   for (const auto& e : experiments) {
     for (const auto& r : e.runs) jobs.push_back(SimJob{&r.sc, &r.plan, nullptr});

@@ -24,6 +24,8 @@ struct ValidateOptions {
   std::string models_dir;   ///< the ONNX face models that measured model rows name
   unsigned parallel = 0;    ///< simulations at once; 0 = number of cores
   bool quiet = false;       ///< no info line or progress per call (calibration calls it many times)
+  /// A what-if on the power model: every run's contention.power.clock_exponent (1 to 3); 0 = the default.
+  double clock_exponent = 0;
 };
 
 /// The validation data found under a directory (published/, measured/<gpu>/, or either itself).

@@ -1131,7 +1131,8 @@ TEST_F(BadInputCli, CommandLineMistakesExit2) {
   for (const std::string& args :
        {std::string("simulate"), "run --fast " + inputs, "run " + quoted(bad("ok_platform_t4.yaml")),
         std::string("list gpus"), "run " + inputs + " --seed -1", "run " + inputs + " --seed abc",
-        "run " + inputs + " --additivity maybe"}) {
+        "run " + inputs + " --additivity maybe", std::string("validate --clock-exponent 5"),
+        std::string("validate --clock-exponent 0.5")}) {
     const Outcome o = gpusim(args, false);
     EXPECT_EQ(o.exit_code, 2) << "gpusim " << args;
     EXPECT_FALSE(o.err.empty()) << "gpusim " << args;
