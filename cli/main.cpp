@@ -18,6 +18,7 @@
 #include "cli/estimate.hpp"
 #include "cli/profile.hpp"
 #include "cli/sweep.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/validate.hpp"
 #include "analysis/writers/output_files.hpp"
 #include "core/errors.hpp"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
       "Ki/Mi/Gi powers of 2; every dimensioned value in YAML carries its unit (19.5Tf, 900GBps, 16GiB, 33ms)."};
   app.set_version_flag("--version", std::string("gpusim ") + GPUSIM_VERSION);
   app.require_subcommand(1);
+  app.failure_message(one_line_failure);
   app.fallthrough();  // -q/-v also after the subcommand
   bool quiet = false;
   bool verbose = false;
@@ -91,7 +93,7 @@ int main(int argc, char** argv) {
       ->required();
   run_cmd->add_option("--json", run.json, "write results as JSON to FILE ('-' for stdout)");
   run_cmd->add_option("--csv", run.csv_dir, "write workloads.csv and devices.csv into DIR");
-  run_cmd->add_option("--seed", run.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--seed", run.seed, "override run.seed")->check(whole_number_from_zero());
   const std::string seeds_help =
       "simulate N runs with seeds s, s+1, ..., s+N-1 (s: run.seed or --seed; N from 1 to 1000, default 1) in "
       "parallel and print the mean and 95 % confidence interval (Student t) of p99 latency, SLA attainment "
@@ -161,7 +163,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--report", cmp.report,
                           "write a self-contained HTML page (ranking with 95 % intervals, latency CDFs) to FILE.html; with "
                           "--seeds N the intervals are across the N runs");
-  compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--seed", cmp.seed, "override run.seed")->check(whole_number_from_zero());
   compare_cmd->add_option("--seeds", cmp.seeds,
                           "each policy with N seeds (as for run): rank two policies apart only when their "
                           "95 % intervals of SLA attainment (then p99) do not overlap; tied ones share a rank")
@@ -187,7 +189,7 @@ int main(int argc, char** argv) {
   profile_cmd->add_option("model", prof.model.model, "ONNX file or zoo:NAME")->required();
   const std::string precision_help = "fp64 | fp32 | tf32 | fp16 | bf16 | int8 | int4 (default fp32)";
   profile_cmd->add_option("--batch", prof.model.batch, "samples per request (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from_one());
   profile_cmd->add_option("--precision", prof.model.precision, precision_help);
   profile_cmd->add_option("--input-shape", prof.model.input_shapes,
                           "dims of an input with dynamic dims, NAME=1x3x224x224 (repeatable)")
@@ -212,7 +214,7 @@ int main(int argc, char** argv) {
       ->required();
   estimate_cmd->add_option("--sla", est.sla, "latency target, with a unit (100ms)")->required();
   estimate_cmd->add_option("--batch", est.model.batch, "samples per request (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from_one());
   estimate_cmd->add_option("--precision", est.model.precision, precision_help);
   estimate_cmd->add_option("--headroom", est.headroom, "usable fraction of device memory (default 0.8)");
   estimate_cmd->add_option("--input-shape", est.model.input_shapes,
@@ -256,7 +258,7 @@ int main(int argc, char** argv) {
   capacity_cmd->add_option("--json", cap.json, "write the answers as JSON to FILE ('-' for stdout)");
   capacity_cmd->add_option("--report", cap.report,
                            "write a self-contained HTML page (answers, reasons, latency against streams) to FILE.html");
-  capacity_cmd->add_option("--seed", cap.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  capacity_cmd->add_option("--seed", cap.seed, "override run.seed")->check(whole_number_from_zero());
   capacity_cmd->add_option("--catalog", cap.catalog, "device catalog directory (default: the bundled one)");
   capacity_cmd->add_option("--set", cap.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
   capacity_cmd->add_option("--disable", cap.disable, "switch a contention mechanism off (repeatable), as for run")
@@ -284,7 +286,7 @@ int main(int argc, char** argv) {
       ->add_option("--clock-exponent", val.clock_exponent,
                    "a what-if on the power model: simulate every case with contention.power.clock_exponent "
                    "K (1 to 3; default: the platform default, 3), e.g. to see which power limits it fits")
-      ->check(CLI::Range(1.0, 3.0));
+      ->check(number_between(1.0, 3.0));
   validate_cmd->footer("Method, data sources and the current errors: docs/validation.md. Example:\n"
                        "  gpusim validate --json validation.json");
 
@@ -316,7 +318,7 @@ int main(int argc, char** argv) {
                              "comma-separated sharing modes to compare: time-slice, mps, mig (default: the "
                              "platform's own)");
   additivity_cmd->add_option("--json", add.json, "write the answers as JSON to FILE ('-' for stdout)");
-  additivity_cmd->add_option("--seed", add.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+  additivity_cmd->add_option("--seed", add.seed, "override run.seed")->check(whole_number_from_zero());
   additivity_cmd->add_option("--catalog", add.catalog, "device catalog directory (default: the bundled one)");
   additivity_cmd->add_option("--set", add.set, set_help)->type_name("PATH=VALUE")->allow_extra_args(false);
   additivity_cmd->add_option("--disable", add.disable, "switch a contention mechanism off (repeatable), as for run")

@@ -10,6 +10,7 @@
 #include "analysis/writers/output_files.hpp"
 #include "analysis/writers/sweep.hpp"
 #include "cli/mpi_ranks.hpp"
+#include "cli/option_checks.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
 #include "core/progress.hpp"
@@ -70,8 +71,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
   cmd->add_option("--seeds", o.seeds, "run each point under N seeds: run.seed, run.seed+1, ... (one row each)")
-      ->check(CLI::Range(1, 1000));
-  cmd->add_option("--seed", o.seed, "override run.seed")->check(CLI::NonNegativeNumber);
+      ->check(number_between(1, 1000, true));
+  cmd->add_option("--seed", o.seed, "override run.seed")->check(whole_number_from_zero());
   cmd->add_option("--csv", o.csv, "write one row per point and seed as CSV to FILE (docs/sweep.md)");
   cmd->add_option("--json", o.json, "write the rows as JSON to FILE ('-' for stdout)");
   cmd->add_option("--report", o.report,

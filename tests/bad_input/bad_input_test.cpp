@@ -1137,6 +1137,31 @@ TEST_F(BadInputCli, CommandLineMistakesExit2) {
     EXPECT_EQ(o.exit_code, 2) << "gpusim " << args;
     EXPECT_FALSE(o.err.empty()) << "gpusim " << args;
     EXPECT_EQ(o.out, "") << "gpusim " << args;
+    // One line naming the command, and bounds as written (CLI11's own said "0.000000 to 1797...").
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    EXPECT_EQ(o.err.rfind("gpusim", 0), 0u) << o.err;
+    EXPECT_EQ(o.err.find("000000"), std::string::npos) << o.err;
+  }
+}
+
+TEST_F(BadInputCli, AnOutOfRangeOptionSaysWhatItTakes) {
+  const std::string inputs = quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml"));
+  const std::pair<std::string, std::string> cases[] = {
+      {"run " + inputs + " --seed -1",
+       "gpusim run: error: --seed: -1 is not a whole number of 0 or more (gpusim run --help lists the options)\n"},
+      {"validate --clock-exponent 0.5",
+       "gpusim validate: error: --clock-exponent: 0.5 is not a number from 1 to 3 (gpusim validate --help lists "
+       "the options)\n"},
+      {"profile zoo:resnet50 --batch 2.5",
+       "gpusim profile: error: --batch: 2.5 is not a whole number of 1 or more (gpusim profile --help lists the "
+       "options)\n"},
+      {"sweep " + inputs + " --vary run.seed=1,2 --seeds 1001",
+       "gpusim sweep: error: --seeds: 1001 is not a whole number from 1 to 1000 (gpusim sweep --help lists the "
+       "options)\n"}};
+  for (const auto& [args, message] : cases) {
+    const Outcome o = gpusim(args, false);
+    EXPECT_EQ(o.exit_code, 2) << "gpusim " << args;
+    EXPECT_EQ(o.err, message) << "gpusim " << args;
   }
 }
 
