@@ -337,14 +337,14 @@ TEST(Validation, ALowerClockExponentThrottlesAPowerLimitedCaseMore) {
 
 // The regression guard. Thresholds are the mean |error| of each category when they were set
 // (docs/validation.md, "Current errors"), plus a margin of 4 to 5 points: isolated kernels 7.0 % -> 12 %,
-// L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 13.2 % -> 17 % over 33 cases (13.1 % over 35 with the H100-PCIe MaxQ pair; 20.0 %
-// before launch geometry and L2 hits; 16.3 % over 17 cases before each input's hit was judged on its own,
-// each MLPerf Offline row ran at its submission's batch, and the MIG and MaxQ rows came). A change to the
-// catalog or the engine that
-// pushes a category past its threshold fails here; one that lowers the errors should lower the threshold too.
+// L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 11.6 % -> 16 % over 35 cases with the
+// launch gap in GPU cycles (13.2 % over 33 before it; 20.0 % before launch geometry and L2 hits; 16.3 % over
+// 17 cases before each input's hit was judged on its own, each MLPerf Offline row ran at its submission's
+// batch, and the MIG and MaxQ rows came). A change to the catalog or the engine that pushes a category past
+// its threshold fails here; one that lowers the errors should lower the threshold too.
 TEST(Validation, PublishedErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{
-      {"isolated kernels", 12.0}, {"L2-resident kernels", 28.0}, {"models", 17.0}};
+      {"isolated kernels", 12.0}, {"L2-resident kernels", 28.0}, {"models", 16.0}};
   const ValidationReport r = run_validation(options(kPublished));
   EXPECT_EQ(r.cases.size(), 43u);
   for (const auto& c : r.cases) {

@@ -165,7 +165,8 @@ TEST(Saturation, MetricsCarryTheVerdictAndASaturatedPolicyRanksBelowASteadyOneAt
 }
 
 TEST(FastestLatency, RooflineLaunchAndHostCopies) {
-  // T4 fp32: 8.1 TFLOP/s x 0.65 = 5.265 TFLOP/s; one kernel of 52.65 GFLOP takes 10 ms, plus the 5 us launch.
+  // T4 fp32: 8.1 TFLOP/s x 0.65 = 5.265 TFLOP/s; one kernel of 52.65 GFLOP takes 10 ms, plus the 4.43 us launch
+  // (7050 GPU cycles at the T4's 1590 MHz boost clock, as the catalog rounds it).
   // Inputs of 1.575 MB in and outputs of 3.15 MB out over the 15.75 GB/s host link: 0.1 ms + 0.2 ms.
   DeviceSpec t4 = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/T4.yaml");
   const DeviceInstance d = device(t4, SharingMode::TIME_SLICE, "t4");
@@ -174,9 +175,9 @@ TEST(FastestLatency, RooflineLaunchAndHostCopies) {
   s.stages[0].output_bytes = Bytes{3.15e6};
   const Unit u = units_of(d, 0, {}).front();
   ContentionSpec c;
-  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.305e-3, 1e-9);
+  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.30443e-3, 1e-9);
   c.pcie = false;
-  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.005e-3, 1e-9);
+  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.00443e-3, 1e-9);
   c.launch_overhead = false;
   EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.0e-3, 1e-9);
 }
@@ -204,13 +205,13 @@ TEST(ImpossibleSla, BelowTheFastestLatencyIsReportedJustAboveIsNot) {
   Scenario sc;
   sc.platform.devices.push_back(device(t4, SharingMode::TIME_SLICE, "t4"));
   sc.workloads.streams.push_back(stream("lobby", 52.65e9, 1e6, 1, periodic(10)));
-  sc.workloads.streams[0].sla = Seconds{0.010};  // below 10.005 ms
+  sc.workloads.streams[0].sla = Seconds{0.010};  // below 10.00443 ms
   const Plan plan = PlanBuilder(sc, "test").add_device(0).place_all({0}).build();
   const auto w = impossible_slas(sc, plan);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(
       w[0].message,
-      "workload 'lobby': SLA 10 ms is below its fastest possible latency 10.005 ms on t4 (T4): every request "
+      "workload 'lobby': SLA 10 ms is below its fastest possible latency 10.004 ms on t4 (T4): every request "
       "will miss");
   sc.workloads.streams[0].sla = Seconds{0.01001};
   EXPECT_TRUE(impossible_slas(sc, plan).empty());

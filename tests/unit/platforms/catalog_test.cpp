@@ -68,6 +68,17 @@ TEST(Catalog, EveryFp32PeakMatchesSmsTimesLanesTimesClock) {
   }
 }
 
+// The launch gap is GPU-side work counted in cycles (docs/contention.md, "Launch overhead"): 7050 cycles at
+// each entry's boost clock, the 5 us of the A100's 1410 MHz; the YAML rounds to 0.01 us (T4 at 1590 MHz:
+// 4.434 us -> 4.43 us).
+TEST(Catalog, EveryLaunchGapIs7050CyclesAtBoost) {
+  EXPECT_DOUBLE_EQ(dev("A100-PCIe-40GB").launch_overhead.v, 5e-6);
+  EXPECT_DOUBLE_EQ(dev("T4").launch_overhead.v, 4.43e-6);
+  for (const auto& d : catalog().devices()) {
+    EXPECT_NEAR(d.launch_overhead.v * d.boost_clock.v, 7050.0, 0.005e-6 * d.boost_clock.v) << d.name;
+  }
+}
+
 TEST(Catalog, EveryTensorPeakMatchesSmsTimesMacsTimesClock) {
   for (const auto& d : catalog().devices()) {
     for (const auto& [p, macs] : d.tensor_macs_per_sm_per_clock) {
