@@ -159,7 +159,7 @@ std::string disagreement(const AdditivityResult& r) {
     return fmt::format(
         "busy time {}, but one speed scales every MIG slice, also those of the workload that needs less (and "
         "what the slices share, the host link and the power budget, can make a request wait): the GPU must be "
-        "{:.1f}x as fast as the sum of the workloads alone",
+        "{:.2f}x as fast as the sum of the workloads alone",
         u == "equal" ? "adds up" : "is below the sum", *ratio);
   }
   if (t == "above") {
@@ -169,7 +169,7 @@ std::string disagreement(const AdditivityResult& r) {
                                       ? "waiting behind the other's time slices inside their shared MIG instance"
                                       : "each workload waiting for the others' kernels";
     return fmt::format(
-        "busy time {}, but {} breaks the SLA: the GPU must be {:.1f}x as fast as the sum of the workloads alone",
+        "busy time {}, but {} breaks the SLA: the GPU must be {:.2f}x as fast as the sum of the workloads alone",
         u == "equal" ? "adds up" : "is below the sum", wait, *ratio);
   }
   if (t == "below") {

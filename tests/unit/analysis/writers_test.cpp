@@ -118,7 +118,7 @@ TEST(AdditivityVerdict, HeadlineInRequiredComputeAgreesWithItsFigures) {
             "tolerance 4.0 %)");
   EXPECT_EQ(utilisation_verdict(r), "combined demand equals the simple sum (0.600 vs 0.600, tolerance 0.5 %)");
   EXPECT_EQ(disagreement(r),
-            "busy time adds up, but waiting behind the other's time slices breaks the SLA: the GPU must be 2.9x "
+            "busy time adds up, but waiting behind the other's time slices breaks the SLA: the GPU must be 2.89x "
             "as fast as the sum of the workloads alone");
 }
 
@@ -129,7 +129,7 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
   EXPECT_EQ(disagreement(r),
             "busy time adds up, but one speed scales every MIG slice, also those of the workload that needs less "
             "(and what the slices share, the host link and the power budget, can make a request wait): the GPU "
-            "must be 1.3x as fast as the sum of the workloads alone");
+            "must be 1.30x as fast as the sum of the workloads alone");
   r.sharing = "mps";
   EXPECT_NE(disagreement(r).find("waiting for the others' kernels"), std::string::npos);
   // Both workloads in one MIG instance (MIG auto may put them there): they take turns inside it.
@@ -137,7 +137,7 @@ TEST(AdditivityVerdict, IsolatedMigSlicesWaitForNoOnesKernels) {
   r.shared_instance = true;
   EXPECT_EQ(disagreement(r),
             "busy time adds up, but waiting behind the other's time slices inside their shared MIG instance "
-            "breaks the SLA: the GPU must be 1.3x as fast as the sum of the workloads alone");
+            "breaks the SLA: the GPU must be 1.30x as fast as the sum of the workloads alone");
   // The JSON says which (under MIG only).
   EXPECT_EQ(additivity_json({r})[0].at("mig_shared_instance"), true);
   r.sharing = "time-slice";
