@@ -9,7 +9,7 @@
 namespace gpusim {
 namespace {
 
-// The value as a finite number, or nullopt-like false when the whole text is not one.
+// Reads the whole text as a finite number into v; false when it is not one.
 bool parse_number(const std::string& s, double& v) {
   if (s.empty()) return false;
   char* end = nullptr;
@@ -25,7 +25,8 @@ CLI::Validator checked(double lo, double hi, bool whole, const std::string& type
         const bool ok = number && v >= lo && v <= hi && (!whole || v == std::floor(v));
         if (ok) return {};
         const std::string kind = whole ? "a whole number" : "a number";
-        if (hi == std::numeric_limits<double>::max()) return fmt::format("{} is not {} of {:g} or more", s, kind, lo);
+        if (hi == std::numeric_limits<double>::max())
+          return fmt::format("{} is not {} of {:g} or more", s, kind, lo);
         return fmt::format("{} is not {} from {:g} to {:g}", s, kind, lo, hi);
       },
       type);

@@ -6,11 +6,11 @@
 namespace gpusim {
 
 struct ValidateCommandOptions {
-  std::string data_dir;  ///< empty: $GPUSIM_VALIDATION, else the source tree's validation/
-  std::string json;      ///< write the report as JSON to FILE ('-' for stdout)
-  std::string catalog;   ///< device catalog directory; empty: the bundled one
-  unsigned jobs = 0;     ///< simulations at a time; 0 = one per core
-  std::string calibration;  ///< an overlay: also simulate with it and compare
+  std::string data_dir;       ///< empty: $GPUSIM_VALIDATION, else the source tree's validation/
+  std::string json;           ///< write the report as JSON to FILE ('-' for stdout)
+  std::string catalog;        ///< device catalog directory; empty: the bundled one
+  unsigned jobs = 0;          ///< simulations at a time; 0 = one per core
+  std::string calibration;    ///< an overlay: also simulate with it and compare
   double clock_exponent = 0;  ///< 0: the default; else every run's contention.power.clock_exponent
 };
 

@@ -165,9 +165,9 @@ TEST(Saturation, MetricsCarryTheVerdictAndASaturatedPolicyRanksBelowASteadyOneAt
 }
 
 TEST(FastestLatency, RooflineLaunchAndHostCopies) {
-  // T4 fp32: 8.1 TFLOP/s x 0.65 = 5.265 TFLOP/s; one kernel of 52.65 GFLOP takes 10 ms, plus the 4.43 us launch
-  // (7050 GPU cycles at the T4's 1590 MHz boost clock, as the catalog rounds it).
-  // Inputs of 1.575 MB in and outputs of 3.15 MB out over the 15.75 GB/s host link: 0.1 ms + 0.2 ms.
+  // T4 fp32: 8.1 TFLOP/s x 0.65 = 5.265 TFLOP/s; one kernel of 52.65 GFLOP takes 10 ms, plus the 4.43 us
+  // launch (7050 GPU cycles at the T4's 1590 MHz boost clock, as the catalog rounds it). Inputs of 1.575 MB
+  // in and outputs of 3.15 MB out over the 15.75 GB/s host link: 0.1 ms + 0.2 ms.
   DeviceSpec t4 = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/T4.yaml");
   const DeviceInstance d = device(t4, SharingMode::TIME_SLICE, "t4");
   StreamSpec s = stream("k", 52.65e9, 1e6, 1, periodic(10));
