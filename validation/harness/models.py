@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Real models on the GPU, for gpusim validate (columns: README.md in this directory).
 
-  models.py latency OUT_DIR   torchvision resnet50 and mobilenet_v2 (PyTorch, fp16) and the face models
-                              (onnxruntime CUDA provider, fp16 when it can convert them) at batch 1, 8, 32,
-                              128, each alone: latency per batch and throughput -> OUT_DIR/models.csv
+  models.py latency OUT_DIR   torchvision resnet50 and mobilenet_v2 (PyTorch, fp16; eager and replayed from a
+                              CUDA graph) and the face models (onnxruntime CUDA provider, fp16 when it can
+                              convert them; and on PyTorch through onnx_torch.py, replayed from a CUDA graph)
+                              at batch 1, 8, 32, 128, each alone: latency per batch and throughput
+                              -> OUT_DIR/models.csv
   models.py pairs OUT_DIR     two models at once in two processes (default time-slicing): each one's
                               throughput alone and together -> OUT_DIR/model_pairs.csv
 
@@ -29,8 +31,16 @@ MODEL_COLUMNS = ["model", "framework", "precision", "batch", "iterations", "late
                  "latency_ms_p99", "throughput_sps", "status"]
 PAIR_COLUMNS = ["pair", "model_a", "framework_a", "batch_a", "model_b", "framework_b", "batch_b", "precision",
                 "a_alone_sps", "b_alone_sps", "a_together_sps", "b_together_sps", "status"]
-# (model, framework, batch) x 2. The face-model pair is held out of calibration (docs/validation.md).
+# Frameworks: "pytorch" = eager PyTorch (the host dispatches every operator while the GPU runs: below batch 32
+# the host's dispatch is the bottleneck); "pytorch-graph" = the same operators captured once in a CUDA graph and
+# replayed (the GPU's time, no host dispatch); "onnxruntime" = onnxruntime's CUDA provider.
+FRAMEWORKS = ["pytorch", "pytorch-graph", "onnxruntime"]
+# (model, framework, batch) x 2. The face-model pairs are held out of calibration (docs/validation.md).
 PAIRS = [
+    (("resnet50", "pytorch-graph", 32), ("mobilenet_v2", "pytorch-graph", 32)),
+    (("fr_feature", "pytorch-graph", 32), ("resnet50", "pytorch-graph", 32)),
+    (("fr_detect", "pytorch-graph", 8), ("fr_feature", "pytorch-graph", 32)),
+    (("mobilenet_v2", "pytorch-graph", 1), ("resnet50", "pytorch-graph", 32)),
     (("resnet50", "pytorch", 32), ("mobilenet_v2", "pytorch", 32)),
     (("resnet50", "pytorch", 8), ("resnet50", "pytorch", 8)),
     (("mobilenet_v2", "pytorch", 1), ("resnet50", "pytorch", 32)),
@@ -42,11 +52,55 @@ class Skip(Exception):
     """The model cannot run here; the message goes to the status column."""
 
 
-def framework_of(model):
-    return "pytorch" if model in TORCH_MODELS else "onnxruntime"
+def frameworks_of(model):
+    return ["pytorch", "pytorch-graph"] if model in TORCH_MODELS else ["onnxruntime", "pytorch-graph"]
 
 
-def torch_step(model_name, batch):
+def graph_step(forward, x):
+    """A step that replays `forward(x)` from a CUDA graph captured after three warm-up passes."""
+    import torch  # noqa: PLC0415
+
+    with torch.inference_mode():
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(3):
+                forward(x)
+        torch.cuda.current_stream().wait_stream(side)
+        torch.cuda.synchronize()
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            out = forward(x)
+    torch.cuda.synchronize()
+
+    def step():
+        graph.replay()
+        torch.cuda.synchronize()
+
+    step.keep = (graph, out, x, forward)
+    return step
+
+
+def onnx_torch_step(model_name, batch):
+    """A face model on PyTorch through onnx_torch.py (fp16, channels-last), replayed from a CUDA graph."""
+    import torch  # noqa: PLC0415
+
+    sys.path.insert(0, HERE)
+    from onnx_torch import OnnxModule  # noqa: PLC0415
+
+    if not torch.cuda.is_available():
+        raise Skip("torch sees no CUDA device")
+    path = os.path.join(FACE_DIR, model_name + ".onnx")
+    if not os.path.exists(path):
+        raise Skip(f"missing {path}")
+    torch.backends.cudnn.benchmark = True
+    model = OnnxModule(path, "cuda", torch.half, channels_last=True)
+    shape = [batch] + model.input_shape[1:]
+    x = torch.randn(*shape, device="cuda", dtype=torch.half).to(memory_format=torch.channels_last)
+    return graph_step(model, x), "fp16"
+
+
+def torch_step(model_name, batch, graph=False):
     import torch  # noqa: PLC0415 (imported in the worker that needs it)
     import torchvision  # noqa: PLC0415
 
@@ -60,6 +114,8 @@ def torch_step(model_name, batch):
         model = ctor(pretrained=False)
     model = model.eval().half().cuda().to(memory_format=torch.channels_last)
     x = torch.randn(batch, 3, 224, 224, device="cuda", dtype=torch.half).to(memory_format=torch.channels_last)
+    if graph:
+        return graph_step(model, x), "fp16"
 
     def step():
         with torch.inference_mode():
@@ -133,9 +189,11 @@ def ort_step(model_name, batch):
     return step, precision
 
 
-def make_step(model_name, batch):
-    if framework_of(model_name) == "pytorch":
-        return torch_step(model_name, batch)
+def make_step(model_name, framework, batch):
+    if model_name in TORCH_MODELS:
+        return torch_step(model_name, batch, graph=framework == "pytorch-graph")
+    if framework == "pytorch-graph":
+        return onnx_torch_step(model_name, batch)
     return ort_step(model_name, batch)
 
 
@@ -161,16 +219,16 @@ def latency(out_dir, deadline):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=MODEL_COLUMNS)
         w.writeheader()
-        for model in TORCH_MODELS + FACE_MODELS:
+        for model, framework in [(m, f) for m in TORCH_MODELS + FACE_MODELS for f in frameworks_of(m)]:
             for batch in BATCHES:
-                row = {"model": model, "framework": framework_of(model), "precision": "fp16", "batch": batch,
+                row = {"model": model, "framework": framework, "precision": "fp16", "batch": batch,
                        "iterations": "", "latency_ms_mean": "", "latency_ms_p50": "", "latency_ms_p99": "",
                        "throughput_sps": "", "status": "ok"}
                 if time.time() > deadline:
                     row["status"] = "skipped: time budget"
                 else:
                     try:
-                        step, precision = make_step(model, batch)
+                        step, precision = make_step(model, framework, batch)
                         row["precision"] = precision
                         row.update(measure(step, batch))
                         del step
@@ -181,13 +239,14 @@ def latency(out_dir, deadline):
                 row["status"] = row["status"].replace(",", ";")
                 w.writerow(row)
                 fh.flush()
-                print(f"models.py: {model} b{batch}: {row['status']} {row['latency_ms_mean']} ms", file=sys.stderr)
+                print(f"models.py: {model} {framework} b{batch}: {row['status']} {row['latency_ms_mean']} ms",
+                      file=sys.stderr)
 
 
-def worker(model, batch, commands, results):
+def worker(model, framework, batch, commands, results):
     """One process of a pair: builds its model, then runs it for the requested time when told to start."""
     try:
-        step, precision = make_step(model, batch)
+        step, precision = make_step(model, framework, batch)
         for _ in range(10):
             step()
         results.put(("ready", precision))
@@ -212,9 +271,9 @@ def worker(model, batch, commands, results):
 def run_pair(ctx, a, b, duration):
     procs, cmds, res = [], [], []
     try:
-        for model, _, batch in (a, b):
+        for model, framework, batch in (a, b):
             cq, rq = ctx.Queue(), ctx.Queue()
-            p = ctx.Process(target=worker, args=(model, batch, cq, rq), daemon=True)
+            p = ctx.Process(target=worker, args=(model, framework, batch, cq, rq), daemon=True)
             p.start()
             procs.append(p)
             cmds.append(cq)
@@ -254,7 +313,8 @@ def pairs(out_dir, deadline, duration):
         w = csv.DictWriter(fh, fieldnames=PAIR_COLUMNS)
         w.writeheader()
         for a, b in PAIRS:
-            row = {"pair": f"{a[0]}_b{a[2]}+{b[0]}_b{b[2]}", "model_a": a[0], "framework_a": a[1],
+            tag = lambda s: f"{s[0]}_b{s[2]}" + ("_graph" if s[1] == "pytorch-graph" else "")  # noqa: E731
+            row = {"pair": f"{tag(a)}+{tag(b)}", "model_a": a[0], "framework_a": a[1],
                    "batch_a": a[2], "model_b": b[0], "framework_b": b[1], "batch_b": b[2], "precision": "fp16",
                    "a_alone_sps": "", "b_alone_sps": "", "a_together_sps": "", "b_together_sps": "",
                    "status": "ok"}
