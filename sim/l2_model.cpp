@@ -22,6 +22,10 @@ L2Residency stage_residency(const StageSpec& stage, Bytes l2, Bytes unit_weights
   return r;
 }
 
+Bytes l2_footprint(const KernelSpec& k, double batch) {
+  return Bytes{(k.resident ? k.working_set.v : k.bytes.v) * batch + k.weight_bytes.v};
+}
+
 double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r) {
   if (k.resident) {
     const double footprint = k.working_set.v * batch + k.weight_bytes.v;

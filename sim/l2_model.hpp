@@ -38,6 +38,11 @@ L2Residency stage_residency(const StageSpec& stage, Bytes l2, Bytes unit_weights
 /// reuse them.
 Bytes reused_weights(const StageSpec& stage);
 
+/// Bytes of L2 kernel `k` occupies at `batch`, for L2Interference: a resident kernel its working set
+/// (working_set x b + weight_bytes), which it re-reads many times over; any other kernel what it moves
+/// (weight_bytes + bytes x b), each byte touched about once.
+Bytes l2_footprint(const KernelSpec& k, double batch);
+
 /// Bytes of kernel `k` at `batch` that are L2 hits when it runs alone (see above).
 double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r);
 

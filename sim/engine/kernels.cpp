@@ -233,8 +233,8 @@ void Simulation::run_kernel(int id, double left) {
   if (j.kernel_ws < 0) {  // its first start
     const StageSpec& stage = s.spec->stages[j.stage];
     const double b = stage.per_item ? j.items : j.batch;
-    j.kernel_ws = j.kernel_bytes;
-    u.l2->add(Bytes{j.kernel_bytes});
+    j.kernel_ws = l2_footprint(stage.kernels[j.kernel], b).v;
+    u.l2->add(Bytes{j.kernel_ws});
     // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
     // overflow the L2 with it take part of them away.
     const double kept = u.l2->kept();

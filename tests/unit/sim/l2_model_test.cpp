@@ -72,6 +72,23 @@ TEST(L2Hits, WeightsStayWhenTheyAndTheLargestActivationsFit) {
   EXPECT_DOUBLE_EQ(l2_hit_bytes(k, 1, explicit_kernel), 0.2e6);
 }
 
+// What a kernel occupies in L2: a resident kernel the buffer it re-reads (1.5 MB per sample here, though each
+// launch streams 100 MB through it), any other kernel what it moves: 3 MB per sample + 1 MB of weights.
+TEST(L2Footprint, AResidentKernelOccupiesItsWorkingSetNotWhatItStreams) {
+  KernelSpec k = kernel(100e6, 0, 0, 0);
+  k.working_set = Bytes{1.5e6};
+  k.resident = true;
+  EXPECT_DOUBLE_EQ(l2_footprint(k, 1).v, 1.5e6);
+  EXPECT_DOUBLE_EQ(l2_footprint(k, 2).v, 3e6);
+  const KernelSpec once = kernel(3e6, 1e6, 0, 0);
+  EXPECT_DOUBLE_EQ(l2_footprint(once, 2).v, 7e6);
+  // Two such resident kernels fit together in the 4 MB L2: neither loses a hit.
+  L2Interference l2(kL2, 1.0, true);
+  l2.add(l2_footprint(k, 1));
+  l2.add(l2_footprint(k, 1));
+  EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
+}
+
 TEST(L2Interference, OneKernelAloneKeepsItsHits) {
   L2Interference l2(kL2, 1.0, true);
   l2.add(Bytes{10e6});  // overflows L2 alone: it has no hits, there is nothing to lose
