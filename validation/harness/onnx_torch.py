@@ -8,6 +8,8 @@ Add, Sub, Mul, Div, Softmax, Transpose, Reshape, Flatten, Slice, Concat, Gather,
 Gemm, MatMul, BatchNormalization, GlobalAveragePool, MaxPool, AveragePool. Anything else raises
 NotImplementedError naming the operator.
 
+PReLU with one slope per channel (or one in all) runs as PyTorch's PReLU, one kernel.
+
 A Reshape whose constant target shape starts with 1 (a batch of 1 fixed at export) takes the input's batch
 instead, so the models run at any batch.
 
@@ -96,7 +98,10 @@ class OnnxModule:
                 r = torch.relu(v[0])
             elif op == "PRelu":
                 s = self._tensor(ins[1], v[1])
-                r = torch.where(v[0] >= 0, v[0], v[0] * s)
+                if v[0].dim() >= 2 and s.numel() in (1, v[0].shape[1]):  # per channel: PyTorch's one kernel
+                    r = F.prelu(v[0], s.reshape(-1))
+                else:
+                    r = torch.where(v[0] >= 0, v[0], v[0] * s)
             elif op == "Sigmoid":
                 r = torch.sigmoid(v[0])
             elif op == "Exp":
