@@ -13,6 +13,9 @@ inline constexpr char kIsolatedKernels[] = "isolated kernels";
 inline constexpr char kL2ResidentKernels[] = "L2-resident kernels";
 inline constexpr char kColocatedPairs[] = "co-located pairs";
 inline constexpr char kModels[] = "models";
+/// Eager PyTorch (measured models and model pairs): the host's per-operator dispatch bounds them below batch
+/// ~32 and gpusim does not simulate the host, so they are shown apart from the device-bound "models".
+inline constexpr char kEagerHostBound[] = "eager PyTorch (host-bound)";
 
 /// A category's place in the report: the four above in order, any other after them.
 int validation_category_rank(const std::string& category);

@@ -45,7 +45,7 @@ StreamSpec make_stream(const std::string& name, StageSpec stage, Precision p, in
 }
 
 StreamSpec kernel_stream(const std::string& name, Precision p, double flops, double bytes, double working_set,
-                         int launches) {
+                         int launches, const KernelShape& shape) {
   StageSpec st;
   st.name = name;
   st.model = "explicit";
@@ -55,8 +55,22 @@ StreamSpec kernel_stream(const std::string& name, Precision p, double flops, dou
   k.bytes = Bytes{bytes};
   k.working_set = Bytes{working_set};
   k.resident = true;
+  k.shape = shape;
   st.kernels.assign(static_cast<std::size_t>(launches), k);
   return make_stream(name, std::move(st), p, 1, trace({0.0}));
+}
+
+KernelShape harness_kernel_shape(const std::string& kernel, int sm_count) {
+  KernelShape s;
+  if (kernel.rfind("gemm_", 0) == 0) {
+    s.kind = KernelClass::GEMM;
+    s.m = s.n = s.k = 8192;
+  } else if (sm_count > 0) {
+    s.kind = KernelClass::GRID;
+    s.blocks = 8.0 * sm_count;
+    s.blocks_per_sm = 8;
+  }
+  return s;
 }
 
 namespace {

@@ -54,9 +54,15 @@ ArrivalSpec trace(std::vector<double> times);
 /// A stream of one stage.
 StreamSpec make_stream(const std::string& name, StageSpec stage, Precision p, int batch, ArrivalSpec arrival);
 
-/// A stream of one request, at time 0, made of `launches` identical kernels.
+/// A stream of one request, at time 0, made of `launches` identical kernels with launch geometry `shape`
+/// (FILL: none known, the kernel fills the device).
 StreamSpec kernel_stream(const std::string& name, Precision p, double flops, double bytes, double working_set,
-                         int launches);
+                         int launches, const KernelShape& shape = {});
+
+/// The launch geometry of a harness kernel (validation/harness/kernels.cuh) on a GPU of `sm_count` SMs:
+/// fma_fp32, stream_hbm and stream_l2 launch sm_count x 8 blocks of 256 threads (one full wave, 8 blocks per
+/// SM); gemm_* is cuBLAS's 8192 x 8192 x 8192 product (a GEMM whose tiles gpusim chooses).
+KernelShape harness_kernel_shape(const std::string& kernel, int sm_count);
 
 /// One device of the catalog entry, the streams on it (one context each), every mechanism as shipped except
 /// the launch overhead where the measurement hides it (back-to-back asynchronous launches of long kernels).

@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kKernels{"fma_fp32", "gemm_fp16", "gemm_bf16", "stream_hbm", "stream_l2"};
 const std::vector<std::string> kHarnessPrecisions{"fp32", "fp16", "bf16", "int8"};
+// validation/harness/models.py: eager PyTorch, PyTorch replayed from a CUDA graph, onnxruntime's CUDA provider.
+const std::vector<std::string> kHarnessFrameworks{"pytorch", "pytorch-graph", "onnxruntime"};
 
 PairRow::Side read_side(const CsvFile& f, const CsvFile::Row& r, const std::string& p) {
   PairRow::Side s;
@@ -124,7 +126,7 @@ MeasuredData read_measured(const std::string& dir) {
     for (const auto& r : f.rows()) {
       ModelRow m2;
       m2.model = f.text(r, "model");
-      m2.framework = f.one_of(r, "framework", {"pytorch", "onnxruntime"});
+      m2.framework = f.one_of(r, "framework", kHarnessFrameworks);
       m2.precision = f.one_of(r, "precision", kHarnessPrecisions);
       m2.batch = f.integer(r, "batch");
       m2.status = f.text(r, "status");
@@ -147,10 +149,10 @@ MeasuredData read_measured(const std::string& dir) {
       ModelPairRow p;
       p.pair = f.text(r, "pair");
       p.model_a = f.text(r, "model_a");
-      p.framework_a = f.one_of(r, "framework_a", {"pytorch", "onnxruntime"});
+      p.framework_a = f.one_of(r, "framework_a", kHarnessFrameworks);
       p.batch_a = f.integer(r, "batch_a");
       p.model_b = f.text(r, "model_b");
-      p.framework_b = f.one_of(r, "framework_b", {"pytorch", "onnxruntime"});
+      p.framework_b = f.one_of(r, "framework_b", kHarnessFrameworks);
       p.batch_b = f.integer(r, "batch_b");
       p.precision = f.one_of(r, "precision", kHarnessPrecisions);
       p.status = f.text(r, "status");

@@ -58,7 +58,7 @@ struct PairRow {
 /// models.csv: one model at one batch size, run alone.
 struct ModelRow {
   std::string model;      ///< resnet50 | mobilenet_v2 | fr_detect | fr_landmark | fr_liveness | fr_feature
-  std::string framework;  ///< pytorch | onnxruntime
+  std::string framework;  ///< pytorch (eager) | pytorch-graph (replayed from a CUDA graph) | onnxruntime
   std::string precision;
   int batch = 1;
   int iterations = 0;
@@ -82,6 +82,14 @@ struct ModelPairRow {
   std::string status;
   int line = 0;
 };
+
+/// Whether a harness framework fuses operators into fewer kernels (onnxruntime's CUDA provider): its model is
+/// simulated as one fused stage; PyTorch, eager or replayed from a CUDA graph, runs one kernel per layer.
+inline bool fused_framework(const std::string& framework) { return framework == "onnxruntime"; }
+
+/// Whether a harness framework is eager PyTorch, whose time below batch ~32 is the host dispatching each
+/// operator (docs/validation.md): its cases go to the category kEagerHostBound.
+inline bool eager_framework(const std::string& framework) { return framework == "pytorch"; }
 
 /// power.csv: one passive nvidia-smi sample, tagged with the harness phase it fell in.
 struct PowerRow {

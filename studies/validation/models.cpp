@@ -131,7 +131,8 @@ Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSp
   const Precision p = precision_of(m.precision);
   Experiment e;
   e.cases.push_back(make_case(fmt::format("{}model/{}/{}/b{}", ctx.prefix, m.framework, m.model, m.batch),
-                              kModels, ctx.origin, ctx.spec->name, "ms", m.latency_mean_s * 1e3, held_out,
+                              eager_framework(m.framework) ? kEagerHostBound : kModels, ctx.origin,
+                              ctx.spec->name, "ms", m.latency_mean_s * 1e3, held_out,
                               fmt::format("{}/models.csv:{}", ctx.source, m.line)));
   e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE,
                             {make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}))}, true));

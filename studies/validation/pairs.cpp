@@ -22,8 +22,10 @@ Experiment measured_pair(const MeasuredContext& ctx, const PairRow& p, bool held
                               p.a.together_s / p.a.alone_s, held_out, src));
   e.cases.push_back(make_case(base + ": B slowdown", kColocatedPairs, ctx.origin, ctx.spec->name, "ratio",
                               p.b.together_s / p.b.alone_s, held_out, src));
-  const auto side = [](const PairRow::Side& s, const char* n) {
-    return kernel_stream(n, precision_of(s.precision), s.flops, s.bytes, s.working_set_bytes, s.launches);
+  const int sms = ctx.spec->sm_count;
+  const auto side = [sms](const PairRow::Side& s, const char* n) {
+    return kernel_stream(n, precision_of(s.precision), s.flops, s.bytes, s.working_set_bytes, s.launches,
+                         harness_kernel_shape(s.kernel, sms));
   };
   const SharingMode mode = p.mode == "processes" ? SharingMode::TIME_SLICE : SharingMode::MPS;
   e.runs.push_back(make_run(*ctx.spec, mode, {side(p.a, "a")}, false));
@@ -46,11 +48,13 @@ Experiment measured_model_pair(const MeasuredContext& ctx, const ModelPairRow& p
   const Precision prec = precision_of(p.precision);
   const std::string base = fmt::format("{}model-pair/{}", ctx.prefix, p.pair);
   const std::string src = fmt::format("{}/model_pairs.csv:{}", ctx.source, p.line);
+  const char* category =
+      eager_framework(p.framework_a) || eager_framework(p.framework_b) ? kEagerHostBound : kColocatedPairs;
   Experiment e;
-  e.cases.push_back(make_case(base + ": A together / alone", kColocatedPairs, ctx.origin, ctx.spec->name,
-                              "ratio", p.a_together_sps / p.a_alone_sps, held_out, src));
-  e.cases.push_back(make_case(base + ": B together / alone", kColocatedPairs, ctx.origin, ctx.spec->name,
-                              "ratio", p.b_together_sps / p.b_alone_sps, held_out, src));
+  e.cases.push_back(make_case(base + ": A together / alone", category, ctx.origin, ctx.spec->name, "ratio",
+                              p.a_together_sps / p.a_alone_sps, held_out, src));
+  e.cases.push_back(make_case(base + ": B together / alone", category, ctx.origin, ctx.spec->name, "ratio",
+                              p.b_together_sps / p.b_alone_sps, held_out, src));
   // Enough requests for about half a simulated second of each alone.
   DeviceInstance d;
   d.spec = *ctx.spec;

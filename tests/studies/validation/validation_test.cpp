@@ -463,7 +463,10 @@ TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
 }
 
 // Every usable row of the sample becomes cases labelled SAMPLE, and the kernels alone reproduce the roofline:
-// stream_hbm 3350 GB/s x 0.9 = 3015 GB/s; gemm_fp16 989.4 TFLOP/s x 0.7 = 692.58 TFLOP/s.
+// stream_hbm 3350 GB/s x 0.9 = 3015 GB/s; gemm_fp16 (cuBLAS 8192^3) 989.4 TFLOP/s x 0.7 = 692.58 TFLOP/s times
+// its tile waves' efficiency: 64x64 tiles of 128 threads at 64 x 64 / 128 + 64 = 96 registers fit
+// 65536 / (128 x 96) = 5 blocks per SM, so 128 x 128 = 16384 tiles take ceil(16384 / 660) = 25 waves of
+// 132 x 5 = 660 slots: 16384 / (25 x 660) = 0.99297 (the best of the four tiles), 687.71 TFLOP/s.
 TEST(HarnessSample, SimulatesEveryUsableRow) {
   const MeasuredData d = read_measured(kSample);
   const ValidationReport r = validate_data({}, {d}, catalog(), options());
@@ -479,12 +482,53 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
   for (const auto& n : r.notes) skipped += n.rfind("skipped", 0) == 0;
   EXPECT_EQ(skipped, 2);
   EXPECT_NEAR(*find_case(r, "sample/stream_hbm").predicted, 3015.0, 3015.0 * 1e-6);
-  EXPECT_NEAR(*find_case(r, "sample/gemm_fp16").predicted, 692.58, 692.58 * 1e-6);
+  EXPECT_NEAR(*find_case(r, "sample/gemm_fp16").predicted, 692.58 * 16384.0 / (25 * 660), 1e-3);
   EXPECT_EQ(find_case(r, "sample/stream_l2/8MiB").category, "L2-resident kernels");
   EXPECT_EQ(find_case(r, "sample/stream_l2/200MiB").category, "isolated kernels");
   EXPECT_TRUE(find_case(r, "sample/gemm_bf16").held_out);
   // Two streams of HBM traffic in two processes take turns: each side about twice as long as alone.
   EXPECT_NEAR(*find_case(r, "sample/pair/memory+memory/processes: A slowdown").predicted, 2.0, 0.05);
+}
+
+// ---- Real measurements: validation/measured/h200 and h200-2 (one NVIDIA H200, 2026-12-04)
+
+const std::string kMeasuredH200 = kValidation + "/measured/h200";
+const std::string kMeasuredH200Run2 = kValidation + "/measured/h200-2";
+
+// Both runs are real (not SAMPLE) and describe the part the datasheet does: 132 SMs, 700 W; they map to the
+// catalog's H200.
+TEST(MeasuredH200, BothRunsAreRealH200Measurements) {
+  for (const std::string& dir : {kMeasuredH200, kMeasuredH200Run2}) {
+    const MeasuredData d = read_measured(dir);
+    EXPECT_FALSE(d.machine.sample) << dir;
+    EXPECT_EQ(d.machine.gpu_name, "NVIDIA H200") << dir;
+    EXPECT_EQ(d.machine.sm_count, 132) << dir;
+    EXPECT_DOUBLE_EQ(d.machine.power_limit_w, 700.0) << dir;
+    EXPECT_EQ(catalog_name_for(d.machine, catalog()), "H200") << dir;
+    EXPECT_FALSE(d.kernels.empty()) << dir;
+    EXPECT_FALSE(d.pairs.empty()) << dir;
+  }
+}
+
+// Eager PyTorch rows go to their own category; the same models replayed from a CUDA graph and the face models
+// run through onnx_torch.py are device-bound "models"; graph model pairs are co-located pairs. The HBM triad
+// is predicted at the datasheet's 4.8 TB/s x the catalog's 0.9 efficiency = 4320 GB/s.
+TEST(MeasuredH200, FrameworksLandInTheirCategories) {
+  const MeasuredData d = read_measured(kMeasuredH200Run2);
+  const ValidationReport r = validate_data({}, {d}, catalog(), options());
+  EXPECT_FALSE(r.sample);
+  EXPECT_EQ(find_case(r, "h200-2/model/pytorch/resnet50/b1").category, kEagerHostBound);
+  EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/resnet50/b1").category, kModels);
+  EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/fr_feature/b32").category, kModels);
+  EXPECT_TRUE(find_case(r, "h200-2/model/pytorch-graph/fr_feature/b32").held_out);
+  EXPECT_EQ(find_case(r, "h200-2/model-pair/resnet50_b8+resnet50_b8: A together / alone").category,
+            kEagerHostBound);
+  const ValidationCase& graph_pair =
+      find_case(r, "h200-2/model-pair/fr_feature_b32_graph+resnet50_b32_graph: A together / alone");
+  EXPECT_EQ(graph_pair.category, kColocatedPairs);
+  EXPECT_TRUE(graph_pair.held_out);  // a face model is in it
+  EXPECT_NEAR(*find_case(r, "h200-2/stream_hbm").predicted, 4320.0, 4320.0 * 1e-6);
+  for (const auto& c : r.cases) EXPECT_TRUE(c.predicted.has_value()) << c.name << ": " << c.note;
 }
 
 TEST(ValidateCommand, LabelsSampleDataAndWritesJson) {
