@@ -495,6 +495,23 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
 const std::string kMeasuredH200 = kValidation + "/measured/h200";
 const std::string kMeasuredH200Run2 = kValidation + "/measured/h200-2";
 
+// Regression thresholds for the measured cases (docs/validation.md, "Regression thresholds"): the mean |error|
+// of each category on 2026-12-04 plus 4-5 points. Eager PyTorch is reported, not simulated: no threshold.
+TEST(MeasuredH200, MeasuredErrorsStayWithinThresholds) {
+  const std::map<std::string, double> threshold{{"isolated kernels", 14.0},
+                                                {"L2-resident kernels", 31.0},
+                                                {"co-located pairs", 17.0},
+                                                {"models", 32.0}};
+  const ValidationReport r = validate_data(
+      {}, {read_measured(kMeasuredH200), read_measured(kMeasuredH200Run2)}, catalog(), options());
+  for (const auto& c : r.cases) EXPECT_EQ(c.origin, "measured") << c.name;
+  for (const auto& [category, limit] : threshold) {
+    const CategorySummary* s = find_summary(r, category, "all");
+    ASSERT_NE(s, nullptr) << category;
+    EXPECT_LE(s->mean_abs_error_pct, limit) << category << " regressed; worst case " << s->worst_case;
+  }
+}
+
 // Both runs are real (not SAMPLE) and describe the part the datasheet does: 132 SMs, 700 W; they map to the
 // catalog's H200.
 TEST(MeasuredH200, BothRunsAreRealH200Measurements) {
