@@ -293,17 +293,19 @@ int main(int argc, char** argv) {
   CalibrateCommandOptions calib;
   auto* calibrate_cmd = app.add_subcommand(
       "calibrate",
-      "fit per-device efficiencies and launch overhead to the validation data's calibration subset (never "
-      "the held-out cases) and write them as an overlay a platform can name");
+      "fit per-device efficiencies, launch overhead, time slice and context-switch cost to the "
+      "validation data's calibration subset (never the held-out cases) and write them as an overlay");
   calibrate_cmd->add_option("--data", calib.data_dir,
                             "validation directory (default: the source tree's validation/)");
   calibrate_cmd->add_option("--out", calib.out, "the overlay YAML to write")->required();
   calibrate_cmd->add_option("--jobs", calib.jobs, "simulations at a time (default: one per core)");
   calibrate_cmd->add_option("--catalog", calib.catalog, "device catalog directory (default: the bundled one)");
   calibrate_cmd->footer(
-      "Per catalog entry with calibration cases: memory efficiency, compute efficiency and launch overhead,\n"
-      "each only where some case responds to it, by golden-section search within physical bounds minimising\n"
-      "the sum of ln(predicted/measured)^2 (docs/validation.md, \"Calibration\"). Example:\n"
+      "Per catalog entry with calibration cases: memory efficiency, compute efficiency, launch\n"
+      "overhead, time slice and context-switch cost (the last two from time-sliced pairs, searched\n"
+      "twice in turn), each only where some case responds to it, by golden-section search within\n"
+      "physical bounds minimising the sum of ln(predicted/measured)^2 (docs/validation.md,\n"
+      "\"Calibration\"). Example:\n"
       "  gpusim calibrate --out calibration.yaml && gpusim validate --calibration calibration.yaml\n"
       "A platform applies it with `calibration: calibration.yaml` (path relative to platform.yaml).");
 

@@ -10,17 +10,23 @@
 namespace gpusim {
 namespace {
 
-// One fitted field: {value, cases}; `seconds` reads the value as a duration ("6.2us").
-FittedValue read_fitted(const std::string& file, const YAML::Node& node, const std::string& key, bool seconds) {
+// The bounds of a field read as a duration, in seconds.
+struct SecondsBounds {
+  double min, max;
+};
+
+// One fitted field: {value, cases}; with `seconds`, the value is a duration ("6.2us") within those bounds.
+FittedValue read_fitted(const std::string& file, const YAML::Node& node, const std::string& key,
+                        std::optional<SecondsBounds> seconds) {
   MapReader m(node, file, key);
   FittedValue f;
   if (seconds) {
     const YAML::Node v = m.required("value");
     f.value = quantity_of<Seconds>(file, v, key + ".value").v;
-    if (!(f.value >= kMinLaunchOverhead && f.value <= kMaxLaunchOverhead))
+    if (!(f.value >= seconds->min && f.value <= seconds->max))
       throw error_at(file, v,
-                     fmt::format("'{}.value' must be within [{}us, {}us]", key, kMinLaunchOverhead * 1e6,
-                                 kMaxLaunchOverhead * 1e6));
+                     fmt::format("'{}.value' must be within [{:g}us, {:g}us]", key, seconds->min * 1e6,
+                                 seconds->max * 1e6));
   } else {
     f.value = m.number_or("value", kMinEfficiency, kMaxEfficiency, -1.0);
     if (f.value < 0) m.required("value");  // names the missing key
@@ -55,9 +61,18 @@ Calibration read_calibration(const std::string& path, const Catalog& catalog) {
     MapReader d(kv.second, path, "device '" + name + "'");
     DeviceCalibration dc;
     dc.device = name;
-    if (auto n = d.optional("compute_efficiency")) dc.compute_efficiency = read_fitted(path, *n, "compute_efficiency", false);
-    if (auto n = d.optional("memory_efficiency")) dc.memory_efficiency = read_fitted(path, *n, "memory_efficiency", false);
-    if (auto n = d.optional("launch_overhead")) dc.launch_overhead = read_fitted(path, *n, "launch_overhead", true);
+    if (auto n = d.optional("compute_efficiency"))
+      dc.compute_efficiency = read_fitted(path, *n, "compute_efficiency", std::nullopt);
+    if (auto n = d.optional("memory_efficiency"))
+      dc.memory_efficiency = read_fitted(path, *n, "memory_efficiency", std::nullopt);
+    if (auto n = d.optional("launch_overhead"))
+      dc.launch_overhead =
+          read_fitted(path, *n, "launch_overhead", SecondsBounds{kMinLaunchOverhead, kMaxLaunchOverhead});
+    if (auto n = d.optional("time_slice"))
+      dc.time_slice = read_fitted(path, *n, "time_slice", SecondsBounds{kMinTimeSlice, kMaxTimeSlice});
+    if (auto n = d.optional("context_switch"))
+      dc.context_switch =
+          read_fitted(path, *n, "context_switch", SecondsBounds{kMinContextSwitch, kMaxContextSwitch});
     d.finish();
     out.devices.push_back(std::move(dc));
   }
@@ -79,11 +94,15 @@ std::string calibration_yaml(const Calibration& c, const std::vector<std::string
   };
   for (const auto& d : c.devices) {
     out += "  " + d.device + ":";
-    if (!d.compute_efficiency && !d.memory_efficiency && !d.launch_overhead) out += " {}";
+    if (!d.compute_efficiency && !d.memory_efficiency && !d.launch_overhead && !d.time_slice &&
+        !d.context_switch)
+      out += " {}";
     out += "\n";
     field("compute_efficiency", d.compute_efficiency, false);
     field("memory_efficiency", d.memory_efficiency, false);
     field("launch_overhead", d.launch_overhead, true);
+    field("time_slice", d.time_slice, true);
+    field("context_switch", d.context_switch, true);
   }
   return out;
 }
@@ -94,6 +113,8 @@ void apply_calibration(DeviceSpec& d, const Calibration& c) {
     if (dc.compute_efficiency) d.compute_efficiency = dc.compute_efficiency->value;
     if (dc.memory_efficiency) d.memory_efficiency = dc.memory_efficiency->value;
     if (dc.launch_overhead) d.launch_overhead = Seconds{dc.launch_overhead->value};
+    if (dc.time_slice) d.time_slice = Seconds{dc.time_slice->value};
+    if (dc.context_switch) d.context_switch = Seconds{dc.context_switch->value};
   }
 }
 

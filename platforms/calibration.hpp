@@ -15,7 +15,7 @@ namespace gpusim {
 
 /// One fitted field and the validation cases it was fitted on.
 struct FittedValue {
-  double value = 0;  ///< efficiency (fraction) or launch overhead in seconds
+  double value = 0;  ///< efficiency (fraction), or seconds (launch overhead, time slice, context switch)
   std::vector<std::string> cases;
 };
 
@@ -25,6 +25,8 @@ struct DeviceCalibration {
   std::optional<FittedValue> compute_efficiency;
   std::optional<FittedValue> memory_efficiency;
   std::optional<FittedValue> launch_overhead;
+  std::optional<FittedValue> time_slice;      ///< seconds a context holds a time-sliced GPU while others wait
+  std::optional<FittedValue> context_switch;  ///< seconds one context switch costs
 };
 
 struct Calibration {
@@ -37,6 +39,10 @@ inline constexpr double kMinEfficiency = 0.05;
 inline constexpr double kMaxEfficiency = 1.0;
 inline constexpr double kMinLaunchOverhead = 0.5e-6;  ///< s
 inline constexpr double kMaxLaunchOverhead = 100e-6;  ///< s
+inline constexpr double kMinTimeSlice = 100e-6;       ///< s
+inline constexpr double kMaxTimeSlice = 20e-3;        ///< s
+inline constexpr double kMinContextSwitch = 1e-6;     ///< s
+inline constexpr double kMaxContextSwitch = 1e-3;     ///< s
 
 /// Reads an overlay; ConfigError naming FILE:LINE:COL on a malformed one or a device not in `catalog`.
 Calibration read_calibration(const std::string& path, const Catalog& catalog);

@@ -63,6 +63,10 @@ struct DeviceSpec {
   double compute_efficiency = 0.7;
   double memory_efficiency = 0.85;
   Seconds launch_overhead{5e-6};
+  /// Time slice and context-switch cost of a time-sliced GPU when its driver's are known (a calibration
+  /// overlay fits them: docs/validation.md); absent, the platform's contention.time_slice values apply.
+  std::optional<Seconds> time_slice;
+  std::optional<Seconds> context_switch;
   ThermalSpec thermal;
   std::vector<MigProfile> mig_profiles;
   std::vector<std::string> sources;

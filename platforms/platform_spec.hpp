@@ -54,4 +54,17 @@ struct PlatformSpec {
   }
 };
 
+/// The time slice a context of device `d` holds under `c`: the device's own (a calibration overlay's) when it
+/// has one, else contention.time_slice's; with the time_slice mechanism off, `c`'s (shorter than any kernel).
+inline Seconds time_slice_of(const DeviceSpec& d, const ContentionSpec& c) {
+  return c.time_slice && d.time_slice ? *d.time_slice : c.slice;
+}
+
+/// The cost of one context switch on device `d` under `c`, chosen as time_slice_of chooses; 0 with the
+/// time_slice mechanism off.
+inline Seconds context_switch_of(const DeviceSpec& d, const ContentionSpec& c) {
+  if (!c.time_slice) return Seconds{0.0};
+  return d.context_switch ? *d.context_switch : c.switch_cost;
+}
+
 }  // namespace gpusim

@@ -53,11 +53,11 @@ CapacityEstimate make_setup(const EstimateRequest& o) {
   std::tie(s.compute_term, s.memory_term) = request_roofline_terms(st, s.instance, s.unit);
   // Time-slice sharing: consecutive requests come from different streams (contexts), so each request
   // pays one context switch, and one more per time slice it outlasts while others wait.
-  s.switches = std::max(1, static_cast<int>(std::ceil(s.alone.v / s.contention.slice.v)));
+  s.switches = std::max(1, static_cast<int>(std::ceil(s.alone.v / time_slice_of(*s.device, s.contention).v)));
 
   const StageSpec& only = st.stages.front();
   CapacityInputs& c = s.capacity;
-  c.service = s.alone + s.contention.switch_cost * static_cast<double>(s.switches);
+  c.service = s.alone + context_switch_of(*s.device, s.contention) * static_cast<double>(s.switches);
   c.copies = Seconds{(only.input_bytes.v + only.output_bytes.v) * st.batch / s.device->pcie_bandwidth.v};
   c.rate = PerSecond{rate};
   c.sla = Seconds{sla};

@@ -13,30 +13,64 @@
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "platforms/platform_spec.hpp"
 
 namespace gpusim {
 namespace {
 
-enum Field { MEMORY, COMPUTE, LAUNCH, kFields };
+enum Field { MEMORY, COMPUTE, LAUNCH, SLICE, SWITCH, kFields };
 constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency", "compute efficiency",
-                                                       "launch overhead"};
+                                                       "launch overhead", "time slice", "context switch"};
+// The order the fields are searched in, one at a time. The time slice and the switch cost trade off (the
+// share of time lost is about switch / (slice + switch)), so they are searched twice, in turn.
+constexpr std::array<Field, 7> kOrder{MEMORY, COMPUTE, LAUNCH, SLICE, SWITCH, SLICE, SWITCH};
 constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
 constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
 constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
 
-using Values = std::array<double, kFields>;  // in search coordinates: launch overhead as ln(seconds)
+using Values = std::array<double, kFields>;  // in search coordinates: durations as ln(seconds)
 
-double lower(Field f) { return f == LAUNCH ? std::log(kMinLaunchOverhead) : kMinEfficiency; }
-double upper(Field f) { return f == LAUNCH ? std::log(kMaxLaunchOverhead) : kMaxEfficiency; }
+bool is_duration(int f) { return f == LAUNCH || f == SLICE || f == SWITCH; }
 
+double lower(Field f) {
+  switch (f) {
+    case LAUNCH:
+      return std::log(kMinLaunchOverhead);
+    case SLICE:
+      return std::log(kMinTimeSlice);
+    case SWITCH:
+      return std::log(kMinContextSwitch);
+    default:
+      return kMinEfficiency;
+  }
+}
+
+double upper(Field f) {
+  switch (f) {
+    case LAUNCH:
+      return std::log(kMaxLaunchOverhead);
+    case SLICE:
+      return std::log(kMaxTimeSlice);
+    case SWITCH:
+      return std::log(kMaxContextSwitch);
+    default:
+      return kMaxEfficiency;
+  }
+}
+
+// The validation runs use the default contention (2 ms slices, 25 us switches) unless the device has its own.
 Values values_of(const DeviceSpec& d) {
-  return {d.memory_efficiency, d.compute_efficiency, std::log(d.launch_overhead.v)};
+  const ContentionSpec defaults;
+  return {d.memory_efficiency, d.compute_efficiency, std::log(d.launch_overhead.v),
+          std::log(time_slice_of(d, defaults).v), std::log(context_switch_of(d, defaults).v)};
 }
 
 void set_values(DeviceSpec& d, const Values& v) {
   d.memory_efficiency = v[MEMORY];
   d.compute_efficiency = v[COMPUTE];
   d.launch_overhead = Seconds{std::exp(v[LAUNCH])};
+  d.time_slice = Seconds{std::exp(v[SLICE])};
+  d.context_switch = Seconds{std::exp(v[SWITCH])};
 }
 
 // ln(predicted / measured) of every scored case, per device, in report order.
@@ -46,12 +80,24 @@ class Fitter {
  public:
   Fitter(const PublishedData& published, const std::vector<MeasuredData>& measured, const Catalog& catalog,
          const ValidateOptions& options)
-      : measured_(measured), catalog_(catalog), options_(options) {
+      : measured_(without_eager(measured)), catalog_(catalog), options_(options) {
     for (const auto& b : published.bandwidth)
       if (!b.held_out) published_.bandwidth.push_back(b);
     for (const auto& m : published.mlperf)
       if (!m.held_out) published_.mlperf.push_back(m);
     options_.quiet = true;
+  }
+
+  // Eager-PyTorch rows are host-bound, which gpusim does not simulate (docs/validation.md): fitting a device
+  // field to them would turn, say, its launch overhead into the host's dispatch time. They never reach a fit.
+  static std::vector<MeasuredData> without_eager(std::vector<MeasuredData> measured) {
+    for (auto& md : measured) {
+      std::erase_if(md.models, [](const ModelRow& m) { return eager_framework(m.framework); });
+      std::erase_if(md.model_pairs, [](const ModelPairRow& p) {
+        return eager_framework(p.framework_a) || eager_framework(p.framework_b);
+      });
+    }
+    return measured;
   }
 
   Scores score(const std::map<std::string, Values>& values) const {
@@ -73,7 +119,7 @@ class Fitter {
 
  private:
   PublishedData published_;
-  const std::vector<MeasuredData>& measured_;
+  std::vector<MeasuredData> measured_;
   const Catalog& catalog_;
   ValidateOptions options_;
 };
@@ -104,7 +150,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
   const Fitter fitter(published, measured, catalog, options);
   std::map<std::string, Values> current;
   const Scores base = fitter.score(current);
-  if (base.empty()) throw ConfigError("error: calibrate: no calibration case (every case is held out)");
+  if (base.empty())
+    throw ConfigError("error: calibrate: no calibration case (every case is held out, or eager PyTorch)");
   for (const auto& [name, s] : base) current[name] = values_of(*catalog.find(name));
 
   // A field is fitted for a device when some of its cases respond to it: their predictions differ between
@@ -112,7 +159,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
   std::map<std::string, std::array<std::vector<std::string>, kFields>> responding;
   for (const auto& [name, s] : base) responding[name];
   {
-    for (int f = 0; f < kFields; ++f) {
+    for (const Field f : kOrder) {
+      for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
       std::map<std::string, Bracket> br;
       for (const auto& [name, r] : responding) {
         Bracket b{lower(Field(f)), upper(Field(f)), 0, 0};
@@ -171,12 +219,16 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
     std::string fields;
     for (int f = 0; f < kFields; ++f) {
       if (r[f].empty()) continue;
-      FittedValue fv{f == LAUNCH ? std::exp(v[f]) : v[f], r[f]};
-      fields += fmt::format("{}{} {} -> {}", fields.empty() ? "" : ", ", kFieldNames[f],
-                            f == LAUNCH ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
-                                        : fmt::format("{:.4g}", before[f]),
-                            f == LAUNCH ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
-      (f == MEMORY ? dc.memory_efficiency : f == COMPUTE ? dc.compute_efficiency : dc.launch_overhead) = fv;
+      FittedValue fv{is_duration(f) ? std::exp(v[f]) : v[f], r[f]};
+      fields += fmt::format(
+          "{}{} {} -> {}", fields.empty() ? "" : ", ", kFieldNames[f],
+          is_duration(f) ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
+                         : fmt::format("{:.4g}", before[f]),
+          is_duration(f) ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
+      const std::array<std::optional<FittedValue>*, kFields> slot{&dc.memory_efficiency,
+                                                                  &dc.compute_efficiency, &dc.launch_overhead,
+                                                                  &dc.time_slice, &dc.context_switch};
+      *slot[f] = fv;
     }
     out.notes.push_back(fmt::format("{}: {} calibration case(s); {}; mean |error| {:.1f} % -> {:.1f} %", name,
                                     base.at(name).size(), fields.empty() ? "nothing fitted (no case responds)" : fields,

@@ -11,7 +11,8 @@ namespace {
 // A single kernel alone, of launch geometry `shape`; the prediction is `amount` per second of its simulated
 // time, scaled to `unit_scale`.
 Experiment single_kernel(ValidationCase c, const DeviceSpec& spec, Precision p, double flops, double bytes,
-                         double working_set, double amount, double unit_scale, const KernelShape& shape = {}) {
+                         double working_set, double amount, double unit_scale,
+                         const KernelShape& shape = {}) {
   Experiment e;
   e.cases.push_back(std::move(c));
   e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE,

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kKernels{"fma_fp32", "gemm_fp16", "gemm_bf16", "stream_hbm", "stream_l2"};
 const std::vector<std::string> kHarnessPrecisions{"fp32", "fp16", "bf16", "int8"};
-// validation/harness/models.py: eager PyTorch, PyTorch replayed from a CUDA graph, onnxruntime's CUDA provider.
+// validation/harness/models.py: eager PyTorch, PyTorch replayed from a CUDA graph, onnxruntime's CUDA
+// provider.
 const std::vector<std::string> kHarnessFrameworks{"pytorch", "pytorch-graph", "onnxruntime"};
 
 PairRow::Side read_side(const CsvFile& f, const CsvFile::Row& r, const std::string& p) {

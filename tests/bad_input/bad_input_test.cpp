@@ -1628,5 +1628,11 @@ TEST(BadCalibration, LaunchOverheadOutsideItsBounds) {
                 ":3:30: error: 'launch_overhead.value' must be within [0.5us, 100us]");
 }
 
+TEST(BadCalibration, TimeSliceOutsideItsBounds) {
+  EXPECT_EQ(calibration_error("calibration_bad_time_slice.yaml"),
+            bad("calibration_bad_time_slice.yaml") +
+                ":3:25: error: 'time_slice.value' must be within [100us, 20000us]");
+}
+
 }  // namespace
 }  // namespace gpusim

@@ -1,6 +1,8 @@
 // gpusim calibrate: the fit recovers an efficiency known by construction, never sees a held-out case, and
 // the overlay it writes is read back and applied by a platform (docs/validation.md, "Calibration").
 
+#include "studies/validation/calibrate.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,11 +11,12 @@
 #include <fstream>
 
 #include "core/errors.hpp"
-#include "tests/support/command.hpp"
 #include "platforms/calibration.hpp"
 #include "platforms/parse_platform.hpp"
+#include "platforms/platform_spec.hpp"
 #include "platforms/roofline.hpp"
-#include "studies/validation/calibrate.hpp"
+#include "studies/validation/validate.hpp"
+#include "tests/support/command.hpp"
 
 namespace gpusim {
 namespace {
@@ -84,8 +87,104 @@ TEST(Calibrate, OnlyHeldOutRowsIsAnError) {
     fit_calibration(d, {}, catalog(), options());
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "error: calibrate: no calibration case (every case is held out)");
+    EXPECT_STREQ(e.what(),
+                 "error: calibrate: no calibration case (every case is held out, or eager PyTorch)");
   }
+}
+
+// Two always-busy sides of a time-sliced GPU alternate whole slices, paying one switch per slice: the pair
+// takes (sum alone) x (1 + switch / slice). A measured memory+memory pair that took 1.10 x the sum alone
+// (each side 2.2 x alone) is fitted by any slice and switch cost in the ratio 0.10, and the overlay
+// reproduces it. Kernels of 10-20 us, far shorter than any slice the ratio allows here, so slices end on
+// kernel boundaries within a few per cent.
+TEST(Calibrate, FitsTheTimeSliceAndSwitchCostOfAMeasuredPair) {
+  MeasuredData md;
+  md.dir = "synthetic";
+  md.machine.gpu_name = "NVIDIA H100 PCIe";
+  md.machine.catalog = "H100-PCIe";
+  md.machine.sm_count = 114;
+  PairRow p;
+  p.pair = "memory+memory";
+  p.mode = "processes";
+  // 18 MB per launch: 10 us at 2000 GB/s x 0.9; a 1.6 GB buffer (not L2-resident).
+  p.a = PairRow::Side{"stream_hbm", "fp32", 0.0, 18e6, 1.6e9, 1000, 1.0, 2.2};
+  p.b = p.a;
+  p.makespan_s = 2.2;
+  md.pairs.push_back(p);
+  const CalibrationFit fit = fit_calibration({}, {md}, catalog(), options());
+  ASSERT_EQ(fit.calibration.devices.size(), 1u);
+  const DeviceCalibration& d = fit.calibration.devices[0];
+  ASSERT_TRUE(d.time_slice.has_value());
+  ASSERT_TRUE(d.context_switch.has_value());
+  EXPECT_NEAR(d.context_switch->value / d.time_slice->value, 0.10, 0.01)
+      << "slice " << d.time_slice->value << " s, switch " << d.context_switch->value << " s";
+  EXPECT_EQ(d.time_slice->cases.size(), 3u);  // makespan / sum alone, A slowdown, B slowdown
+  // As shipped (2 ms slices, 25 us switches: 1 + 25 / 2000) the pair was predicted at 1.0125 x.
+  ValidateOptions o = options();
+  const ValidationReport before = validate_data({}, {md}, catalog(), o);
+  const ValidationReport after = validate_data({}, {md}, apply_calibration(catalog(), fit.calibration), o);
+  const auto ratio = [](const ValidationReport& r) {
+    for (const auto& c : r.cases)
+      if (c.name == "synthetic/pair/memory+memory/processes: makespan / sum alone") return *c.predicted;
+    return 0.0;
+  };
+  EXPECT_NEAR(ratio(before), 1.0125, 0.005);
+  EXPECT_NEAR(ratio(after), 1.10, 0.01);
+}
+
+// An eager-PyTorch row is host-bound (gpusim does not simulate the host): it never reaches the fit, so data
+// holding nothing else has no calibration case.
+TEST(Calibrate, EagerPyTorchRowsAreNeverFitted) {
+  MeasuredData md;
+  md.dir = "synthetic";
+  md.machine.gpu_name = "NVIDIA H200";
+  ModelRow m;
+  m.model = "resnet50";
+  m.framework = "pytorch";
+  m.precision = "fp16";
+  m.batch = 1;
+  m.latency_mean_s = 6e-3;  // 7x the GPU's time: the host's dispatch
+  m.status = "ok";
+  md.models.push_back(m);
+  try {
+    fit_calibration({}, {md}, catalog(), options());
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "error: calibrate: no calibration case (every case is held out, or eager PyTorch)");
+  }
+}
+
+// The overlay's time slice and switch cost replace the platform's on that device, unless the time_slice
+// mechanism is off (then contexts alternate kernel by kernel, free).
+TEST(Calibrate, ADeviceTimeSliceReplacesThePlatformsUnlessSwitchedOff) {
+  DeviceSpec d = *catalog().find("A100-PCIe-40GB");
+  const ContentionSpec c;
+  EXPECT_DOUBLE_EQ(time_slice_of(d, c).v, 2e-3);  // docs/contention.md defaults
+  EXPECT_DOUBLE_EQ(context_switch_of(d, c).v, 25e-6);
+  Calibration cal;
+  DeviceCalibration dc;
+  dc.device = "A100-PCIe-40GB";
+  dc.time_slice = FittedValue{1.2e-3, {"x"}};
+  dc.context_switch = FittedValue{130e-6, {"x"}};
+  cal.devices.push_back(dc);
+  apply_calibration(d, cal);
+  EXPECT_DOUBLE_EQ(time_slice_of(d, c).v, 1.2e-3);
+  EXPECT_DOUBLE_EQ(context_switch_of(d, c).v, 130e-6);
+  const ContentionSpec off = c.without("time_slice");
+  EXPECT_DOUBLE_EQ(time_slice_of(d, off).v, 1e-9);
+  EXPECT_DOUBLE_EQ(context_switch_of(d, off).v, 0.0);
+  const Calibration back = [&] {
+    const auto path =
+        std::filesystem::temp_directory_path() / ("gpusim_slice_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(path) << calibration_yaml(cal, {});
+    Calibration r = read_calibration(path.string(), catalog());
+    std::filesystem::remove(path);
+    return r;
+  }();
+  ASSERT_EQ(back.devices.size(), 1u);
+  EXPECT_NEAR(back.devices[0].time_slice->value, 1.2e-3, 1e-12);
+  EXPECT_NEAR(back.devices[0].context_switch->value, 130e-6, 1e-12);
 }
 
 // A fresh directory for one test's files.

@@ -463,10 +463,10 @@ TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
 }
 
 // Every usable row of the sample becomes cases labelled SAMPLE, and the kernels alone reproduce the roofline:
-// stream_hbm 3350 GB/s x 0.9 = 3015 GB/s; gemm_fp16 (cuBLAS 8192^3) 989.4 TFLOP/s x 0.7 = 692.58 TFLOP/s times
-// its tile waves' efficiency: 64x64 tiles of 128 threads at 64 x 64 / 128 + 64 = 96 registers fit
-// 65536 / (128 x 96) = 5 blocks per SM, so 128 x 128 = 16384 tiles take ceil(16384 / 660) = 25 waves of
-// 132 x 5 = 660 slots: 16384 / (25 x 660) = 0.99297 (the best of the four tiles), 687.71 TFLOP/s.
+// stream_hbm 3350 GB/s x 0.9 = 3015 GB/s; gemm_fp16 (cuBLAS 8192^3) 989.4 TFLOP/s x 0.7 = 692.58 TFLOP/s
+// times its tile waves' efficiency: 64x64 tiles of 128 threads at 64 x 64 / 128 + 64 = 96 registers fit 65536
+// / (128 x 96) = 5 blocks per SM, so 128 x 128 = 16384 tiles take ceil(16384 / 660) = 25 waves of 132 x 5 =
+// 660 slots: 16384 / (25 x 660) = 0.99297 (the best of the four tiles), 687.71 TFLOP/s.
 TEST(HarnessSample, SimulatesEveryUsableRow) {
   const MeasuredData d = read_measured(kSample);
   const ValidationReport r = validate_data({}, {d}, catalog(), options());
@@ -495,8 +495,9 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
 const std::string kMeasuredH200 = kValidation + "/measured/h200";
 const std::string kMeasuredH200Run2 = kValidation + "/measured/h200-2";
 
-// Regression thresholds for the measured cases (docs/validation.md, "Regression thresholds"): the mean |error|
-// of each category on 2026-12-04 plus 4-5 points. Eager PyTorch is reported, not simulated: no threshold.
+// Regression thresholds for the measured cases (docs/validation.md, "Regression thresholds"): the mean
+// |error| of each category on 2026-12-04 plus 4-5 points. Eager PyTorch is reported, not simulated: no
+// threshold.
 TEST(MeasuredH200, MeasuredErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{{"isolated kernels", 14.0},
                                                 {"L2-resident kernels", 31.0},
