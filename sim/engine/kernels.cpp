@@ -31,6 +31,7 @@ void Simulation::request_gpu(int id) {
   } else {
     unit.ready.push_back(job.context);
     acted(u, MechanismId::TIME_SLICE);  // contexts contend: who runs when depends on the slices
+    if (unit.preempt && now() >= unit.slice_end) preempt(u);  // the holder's slice is over already
   }
 }
 
@@ -48,6 +49,12 @@ void Simulation::activate(int u, int c) {
   unit.last = c;
   ++unit.holders;
   unit.slice_end = now() + cost + unit.slice;
+  const std::uint64_t gen = ++unit.slice_gen;
+  if (unit.preempt) {
+    Timer::set(unit.slice_end, [this, u, gen] {
+      if (units_[u].slice_gen == gen) preempt(u);
+    });
+  }
   const int id = contexts_[c].job;
   jobs_[id].phase = Phase::GPU;
   if (cost > 0) {
@@ -57,25 +64,55 @@ void Simulation::activate(int u, int c) {
   }
 }
 
+// Compute pre-emption (Pascal and later): at the end of a slice, with another context waiting, the holder's
+// running kernel stops where it is and the GPU changes context; the kernel resumes with the part it has
+// left when its context next holds the GPU. Between kernels (in a launch gap) nothing is cut: the holder
+// yields when its kernel ends (continue_gpu).
+void Simulation::preempt(int u) {
+  UnitRt& unit = units_[u];
+  if (unit.active < 0 || unit.ready.empty()) return;
+  const int id = contexts_[unit.active].job;
+  Job& j = jobs_[id];
+  if (j.phase != Phase::GPU || !j.kernel_running || !stop_kernel(id)) return;
+  j.kernel_running = false;
+  j.preempted = true;
+  if (j.kernel_ws >= 0) unit.l2->remove(Bytes{j.kernel_ws});  // added back when it resumes
+  yield_gpu(id);
+}
+
+// The job's context gives the time-sliced GPU to the first waiting context and waits for its next turn.
+void Simulation::yield_gpu(int id) {
+  Job& job = jobs_[id];
+  const int u = contexts_[job.context].unit;
+  UnitRt& unit = units_[u];
+  job.phase = Phase::WAIT_GPU;
+  unit.ready.push_back(job.context);
+  unit.active = -1;
+  --unit.holders;
+  touch(u);
+  const int next = unit.ready.front();
+  unit.ready.pop_front();
+  activate(u, next);
+}
+
 // Runs the job's next kernel, unless its slice is over and another context waits: then it yields.
 void Simulation::continue_gpu(int id) {
   Job& job = jobs_[id];
   const int u = contexts_[job.context].unit;
   UnitRt& unit = units_[u];
   if (!unit.mps && job.gpu_started && now() >= unit.slice_end - 1e-15 && !unit.ready.empty()) {
-    job.phase = Phase::WAIT_GPU;
-    unit.ready.push_back(job.context);
-    unit.active = -1;
-    --unit.holders;
-    touch(u);
-    const int next = unit.ready.front();
-    unit.ready.pop_front();
-    activate(u, next);
+    yield_gpu(id);
     return;
   }
   if (!job.gpu_started) {
     job.gpu_started = true;
     if (!enter_stage(id, 0)) end_gpu(id);
+    return;
+  }
+  if (job.preempted) {  // the kernel pre-empted at its last slice's end goes on where it stopped
+    job.preempted = false;
+    if (job.kernel_ws >= 0) unit.l2->add(Bytes{job.kernel_ws});
+    run_kernel(id, job.kernel_left);
     return;
   }
   launch_kernel(id);
@@ -202,23 +239,30 @@ void Simulation::release_sms(int id) {
       run_kernel(w, 1.0);
       continue;
     }
-    // The old activity stops: suspended first, so that it stops using the hosts and the bus now (a
-    // cancelled one keeps its share until SimGrid handles it, at its next event); marked, so that the
-    // completion callback ignores it; kept alive until SimGrid has handled it (released two clock
-    // advances later: sim/engine/power_control.cpp, account()).
-    Context& ctx = contexts_[j.context];
-    if (u.solo == w) unsolo(ctx.unit);  // never in practice: a kernel alone got all it asked for
-    if (!ctx.exec) continue;            // it ends now anyway
-    const double ratio = ctx.exec->get_remaining_ratio();
-    if (ratio <= kSmEpsilon) continue;  // it ends now anyway
-    const double left = j.kernel_left * ratio;
-    ctx.exec->set_data(kCancelled);
-    ctx.exec->suspend();
-    ctx.exec->cancel();
-    --u.execs;
-    cancelled_.push_back(std::move(ctx.exec));
-    run_kernel(w, left);
+    if (stop_kernel(w)) run_kernel(w, j.kernel_left);
   }
+}
+
+// Stops the job's running kernel where it is and sets kernel_left to the part it has left; false (nothing
+// stopped) when it ends in this instant anyway. The old activity is suspended first, so that it stops
+// using the hosts and the bus now (a cancelled one keeps its share until SimGrid handles it, at its next
+// event); marked, so that the completion callback ignores it; kept alive until SimGrid has handled it
+// (released two clock advances later: sim/engine/power_control.cpp, account()).
+bool Simulation::stop_kernel(int id) {
+  Job& j = jobs_[id];
+  Context& ctx = contexts_[j.context];
+  UnitRt& u = units_[ctx.unit];
+  if (u.solo == id) unsolo(ctx.unit);  // a timer kernel becomes a parallel task with the part it has left
+  if (!ctx.exec) return false;         // it ends now anyway
+  const double ratio = ctx.exec->get_remaining_ratio();
+  if (ratio <= kSmEpsilon) return false;  // it ends now anyway
+  j.kernel_left *= ratio;
+  ctx.exec->set_data(kCancelled);
+  ctx.exec->suspend();
+  ctx.exec->cancel();
+  --u.execs;
+  cancelled_.push_back(std::move(ctx.exec));
+  return true;
 }
 
 // Runs the part `left` of the job's current kernel (0 < left <= 1): alone on its unit as a timer
@@ -229,6 +273,7 @@ void Simulation::run_kernel(int id, double left) {
   Context& ctx = contexts_[j.context];
   UnitRt& u = units_[ctx.unit];
   j.kernel_left = left;
+  j.kernel_running = true;
   const double work = j.kernel_work * left;
   if (j.kernel_ws < 0) {  // its first start
     const StageSpec& stage = s.spec->stages[j.stage];
@@ -365,6 +410,7 @@ void Simulation::on_done(int id) {
   const int u = contexts_[job.context].unit;
   UnitRt& unit = units_[u];
   touch(u);
+  job.kernel_running = false;
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
   }

@@ -50,6 +50,7 @@ void Simulation::build_platform() {
     rt.sm_wait = rt.mps && mech.sm_wait;
     rt.slice = time_slice_of(dev.spec->spec, mech).v;
     rt.switch_cost = context_switch_of(dev.spec->spec, mech).v;
+    rt.preempt = !rt.mps && mech.time_slice;
     rt.speeds = unit_speeds(dev.controller->clocks(), unit.sm_fraction, plan_.speed_scale(unit.device));
     rt.launch_overhead = mech.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
     rt.l2.emplace(unit.l2, mech.l2_sensitivity, mech.l2);

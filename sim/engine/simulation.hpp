@@ -109,6 +109,8 @@ class Simulation {
     double granted = 0;
     bool holds_sms = false;  // MPS: counted in its unit's sm_held
     double kernel_left = 1;  // part of the kernel left when its current activity started
+    bool kernel_running = false;  // its current kernel executes (not in its launch gap, not pre-empted)
+    bool preempted = false;       // time-slice: pre-empted at a slice's end; resumes with kernel_left
     double launched = 0;
     // A kernel alone on its unit runs as a timer, not a SimGrid activity (sim/engine/kernels.cpp, run_solo):
     // the timer, when its part `kernel_left` started and how long that part takes at the unit's clock.
@@ -157,6 +159,8 @@ class Simulation {
     double slice_end = 0;
     double slice = 0;        // time-slice: a context's slice when others wait
     double switch_cost = 0;  // of a context switch (0 when the time_slice mechanism is off)
+    bool preempt = false;    // time_slice on: a kernel is pre-empted at its slice's end if others wait
+    std::uint64_t slice_gen = 0;  // counts activations: a pre-emption timer of an earlier slice does nothing
     std::deque<int> ready;      // time-slice: contexts waiting for the GPU
     double sm_held = 0;          // MPS: share of the SMs the running kernels hold
     int sm_kernels = 0;          // MPS: kernels holding some
@@ -231,6 +235,8 @@ class Simulation {
   // GPU time, stages and kernels (kernels.cpp).
   void request_gpu(int job);
   void activate(int unit, int ctx);
+  void preempt(int unit);
+  void yield_gpu(int job);
   void continue_gpu(int job);
   bool enter_stage(int job, std::uint16_t stage);
   void launch_kernel(int job);
@@ -238,6 +244,7 @@ class Simulation {
   void claim_sms(int job);
   void release_sms(int job);
   void run_kernel(int job, double left);
+  bool stop_kernel(int job);
   static double bus_bandwidth(const UnitRt& u);  // bytes/s of the unit's memory bus
   void bandwidth_acted();  // at the end of the run: the bandwidth mechanism's last way to act (power_control.cpp)
   bool run_solo(int job, double work, double traffic, double stretch);

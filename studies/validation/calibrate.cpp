@@ -10,6 +10,7 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "core/logging.hpp"
@@ -32,29 +33,17 @@ using Values = std::array<double, kFields>;  // in search coordinates: durations
 
 bool is_duration(int f) { return f == LAUNCH || f == SLICE || f == SWITCH; }
 
-double lower(Field f) {
+// A field's search range, in search coordinates.
+std::pair<double, double> bounds(Field f) {
   switch (f) {
     case LAUNCH:
-      return std::log(kMinLaunchOverhead);
+      return {std::log(kMinLaunchOverhead), std::log(kMaxLaunchOverhead)};
     case SLICE:
-      return std::log(kMinTimeSlice);
+      return {std::log(kMinTimeSlice), std::log(kMaxTimeSlice)};
     case SWITCH:
-      return std::log(kMinContextSwitch);
+      return {std::log(kMinContextSwitch), std::log(kMaxContextSwitch)};
     default:
-      return kMinEfficiency;
-  }
-}
-
-double upper(Field f) {
-  switch (f) {
-    case LAUNCH:
-      return std::log(kMaxLaunchOverhead);
-    case SLICE:
-      return std::log(kMaxTimeSlice);
-    case SWITCH:
-      return std::log(kMaxContextSwitch);
-    default:
-      return kMaxEfficiency;
+      return {kMinEfficiency, kMaxEfficiency};
   }
 }
 
@@ -163,7 +152,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
       for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
       std::map<std::string, Bracket> br;
       for (const auto& [name, r] : responding) {
-        Bracket b{lower(Field(f)), upper(Field(f)), 0, 0};
+        Bracket b{bounds(f).first, bounds(f).second, 0, 0};
         b.c = b.b - kGolden * (b.b - b.a);
         b.d = b.a + kGolden * (b.b - b.a);
         br[name] = b;

@@ -179,11 +179,32 @@ TEST(Mps, TwoKernelsOfFortyPercentOfTheSmsOverlapCompletely) {
   ASSERT_EQ(r.requests.size(), 2u);
   EXPECT_NEAR(latency_of(r.requests[0]), 2.5e-3, 1e-9);
   EXPECT_NEAR(latency_of(r.requests[1]), 2.5e-3, 1e-9);
-  // Time-sliced, the second waits for the first and a context switch: 2.5 and 5 ms + the switch.
+  // Time-sliced, they take turns on the whole GPU: 2 ms slices (each kernel 2.5 ms alone), so the first is
+  // pre-empted at 2 ms, the second runs 2 ms, the first its last 0.5 ms, the second its last 0.5 ms: 5 ms
+  // of work and three switches.
   sc.platform.devices[0].sharing = SharingMode::TIME_SLICE;
   const SimResult ts = run(sc);
   EXPECT_NEAR(std::max(latency_of(ts.requests[0]), latency_of(ts.requests[1])),
-              5e-3 + sc.platform.contention.switch_cost.v, 1e-9);
+              5e-3 + 3 * sc.platform.contention.switch_cost.v, 1e-9);
+}
+
+// Compute pre-emption: two 10 ms kernels arriving together on a time-sliced GPU (2 ms slices, 25 us
+// switches) alternate whole slices, each kernel cut at its slice's end: the first runs in turns 1, 3, 5, 7
+// and 9, the second in turns 2 to 10, turn k starting at (k - 1) x 2.025 ms. The first ends with turn 9 at
+// 8 x 2.025 + 2 = 18.2 ms, the second with turn 10 at 9 x 2.025 + 2 = 20.225 ms. Without pre-emption (the
+// time_slice mechanism off) they alternate kernel by kernel, free: 10 and 20 ms.
+TEST(TimeSlice, AKernelLongerThanItsSliceIsPreemptedAtTheSliceEnd) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.workloads.streams.push_back(stream("a", 10.0 * 13.65e9, 1e3, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("b", 10.0 * 13.65e9, 1e3, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency_of(r.requests[0]), 18.2e-3, 1e-9);
+  EXPECT_NEAR(latency_of(r.requests[1]), 20.225e-3, 1e-9);
+  sc.platform.contention = sc.platform.contention.without("time_slice");
+  const SimResult off = run(sc);
+  EXPECT_NEAR(latency_of(off.requests[0]), 10e-3, 1e-9);
+  EXPECT_NEAR(latency_of(off.requests[1]), 20e-3, 1e-9);
 }
 
 namespace {
