@@ -27,10 +27,7 @@ Bytes l2_footprint(const KernelSpec& k, double batch) {
 }
 
 double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r) {
-  if (k.resident) {
-    const double footprint = k.working_set.v * batch + k.weight_bytes.v;
-    return footprint <= r.l2 ? k.bytes.v * batch + k.weight_bytes.v : 0.0;
-  }
+  if (k.resident) return l2_footprint(k, batch).v <= r.l2 ? k.bytes.v * batch + k.weight_bytes.v : 0.0;
   const bool weights_fit = r.weights_reused && r.weights + r.activations_per_sample * batch <= r.l2;
   const double left = r.l2 - (weights_fit ? r.weights : 0.0);
   // Each input stays while what moved since it was written (the weights too, unless they are resident)

@@ -155,6 +155,15 @@ TEST(Calibrate, EagerPyTorchRowsAreNeverFitted) {
   }
 }
 
+// A fresh directory for one test's files.
+std::filesystem::path temp_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto p = std::filesystem::temp_directory_path() /
+                 (std::string("gpusim_calibrate_") + info->name() + "_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(p);
+  return p;
+}
+
 // The overlay's time slice and switch cost replace the platform's on that device, unless the time_slice
 // mechanism is off (then contexts alternate kernel by kernel, free).
 TEST(Calibrate, ADeviceTimeSliceReplacesThePlatformsUnlessSwitchedOff) {
@@ -174,26 +183,13 @@ TEST(Calibrate, ADeviceTimeSliceReplacesThePlatformsUnlessSwitchedOff) {
   const ContentionSpec off = c.without("time_slice");
   EXPECT_DOUBLE_EQ(time_slice_of(d, off).v, 1e-9);
   EXPECT_DOUBLE_EQ(context_switch_of(d, off).v, 0.0);
-  const Calibration back = [&] {
-    const auto path =
-        std::filesystem::temp_directory_path() / ("gpusim_slice_" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(path) << calibration_yaml(cal, {});
-    Calibration r = read_calibration(path.string(), catalog());
-    std::filesystem::remove(path);
-    return r;
-  }();
+  const auto dir = temp_dir();
+  std::ofstream(dir / "calibration.yaml") << calibration_yaml(cal, {});
+  const Calibration back = read_calibration((dir / "calibration.yaml").string(), catalog());
+  std::filesystem::remove_all(dir);
   ASSERT_EQ(back.devices.size(), 1u);
   EXPECT_NEAR(back.devices[0].time_slice->value, 1.2e-3, 1e-12);
   EXPECT_NEAR(back.devices[0].context_switch->value, 130e-6, 1e-12);
-}
-
-// A fresh directory for one test's files.
-std::filesystem::path temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto p = std::filesystem::temp_directory_path() /
-                 (std::string("gpusim_calibrate_") + info->name() + "_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(p);
-  return p;
 }
 
 TEST(Calibrate, OverlayRoundTripsAndAPlatformAppliesIt) {
