@@ -65,6 +65,10 @@ Calibration read_calibration(const std::string& path, const Catalog& catalog) {
       dc.compute_efficiency = read_fitted(path, *n, "compute_efficiency", std::nullopt);
     if (auto n = d.optional("memory_efficiency"))
       dc.memory_efficiency = read_fitted(path, *n, "memory_efficiency", std::nullopt);
+    if (auto n = d.optional("l2_efficiency"))
+      dc.l2_efficiency = read_fitted(path, *n, "l2_efficiency", std::nullopt);
+    if (auto n = d.optional("l2_far_ratio"))
+      dc.l2_far_ratio = read_fitted(path, *n, "l2_far_ratio", std::nullopt);
     if (auto n = d.optional("launch_overhead"))
       dc.launch_overhead =
           read_fitted(path, *n, "launch_overhead", SecondsBounds{kMinLaunchOverhead, kMaxLaunchOverhead});
@@ -94,12 +98,14 @@ std::string calibration_yaml(const Calibration& c, const std::vector<std::string
   };
   for (const auto& d : c.devices) {
     out += "  " + d.device + ":";
-    if (!d.compute_efficiency && !d.memory_efficiency && !d.launch_overhead && !d.time_slice &&
-        !d.context_switch)
+    if (!d.compute_efficiency && !d.memory_efficiency && !d.l2_efficiency && !d.l2_far_ratio &&
+        !d.launch_overhead && !d.time_slice && !d.context_switch)
       out += " {}";
     out += "\n";
     field("compute_efficiency", d.compute_efficiency, false);
     field("memory_efficiency", d.memory_efficiency, false);
+    field("l2_efficiency", d.l2_efficiency, false);
+    field("l2_far_ratio", d.l2_far_ratio, false);
     field("launch_overhead", d.launch_overhead, true);
     field("time_slice", d.time_slice, true);
     field("context_switch", d.context_switch, true);
@@ -112,6 +118,8 @@ void apply_calibration(DeviceSpec& d, const Calibration& c) {
     if (dc.device != d.name) continue;
     if (dc.compute_efficiency) d.compute_efficiency = dc.compute_efficiency->value;
     if (dc.memory_efficiency) d.memory_efficiency = dc.memory_efficiency->value;
+    if (dc.l2_efficiency) d.l2_efficiency = dc.l2_efficiency->value;
+    if (dc.l2_far_ratio) d.l2_far_ratio = dc.l2_far_ratio->value;
     if (dc.launch_overhead) d.launch_overhead = Seconds{dc.launch_overhead->value};
     if (dc.time_slice) d.time_slice = Seconds{dc.time_slice->value};
     if (dc.context_switch) d.context_switch = Seconds{dc.context_switch->value};

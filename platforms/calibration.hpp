@@ -24,6 +24,8 @@ struct DeviceCalibration {
   std::string device;
   std::optional<FittedValue> compute_efficiency;
   std::optional<FittedValue> memory_efficiency;
+  std::optional<FittedValue> l2_efficiency;  ///< share of l2_bandwidth L2-resident reads reach
+  std::optional<FittedValue> l2_far_ratio;  ///< far-partition hit bandwidth / near (DeviceSpec::l2_far_ratio)
   std::optional<FittedValue> launch_overhead;
   std::optional<FittedValue> time_slice;      ///< seconds a context holds a time-sliced GPU while others wait
   std::optional<FittedValue> context_switch;  ///< seconds one context switch costs

@@ -135,6 +135,7 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
   qty("memory_bandwidth", d.memory_bandwidth, true);
   qty("l2_cache", d.l2_cache, true);
   qty("l2_bandwidth", d.l2_bandwidth, false);
+  d.l2_partitions = static_cast<int>(int_in_or(m, device_field("l2_partitions"), d.l2_partitions));
   qty("pcie_bandwidth", d.pcie_bandwidth, true);
   qty("tdp", d.tdp, true);
   qty("idle_power", d.idle_power, true);
@@ -142,6 +143,8 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     MapReader e(*n, file, "efficiency");
     d.compute_efficiency = number_in_or(e, device_field("efficiency.compute"), d.compute_efficiency);
     d.memory_efficiency = number_in_or(e, device_field("efficiency.memory"), d.memory_efficiency);
+    if (e.has("l2")) d.l2_efficiency = number_in_or(e, device_field("efficiency.l2"), 1.0);
+    d.l2_far_ratio = number_in_or(e, device_field("efficiency.l2_far"), d.l2_far_ratio);
     e.finish();
   }
   if (auto n = m.optional("launch_overhead")) {

@@ -57,11 +57,18 @@ struct DeviceSpec {
   ByteRate memory_bandwidth;
   Bytes l2_cache;
   ByteRate l2_bandwidth;  ///< L2 read bandwidth (bytes/clk x boost clock); 0: unknown, no L2 hits
+  /// L2 partitions, each caching for the SMs wired to it (A100: 2; sim/l2_model.hpp L2Cost); 1: one pool.
+  int l2_partitions = 1;
   ByteRate pcie_bandwidth;
   Watts tdp;
   Watts idle_power;
   double compute_efficiency = 0.7;
   double memory_efficiency = 0.85;
+  /// Fraction of l2_bandwidth that reads served by L2 reach; absent: memory_efficiency (a calibration
+  /// overlay fits it where L2-resident measurements exist).
+  std::optional<double> l2_efficiency;
+  /// Bandwidth of a hit the far partition serves / a near hit's, in (0, 1]; 1: no difference known.
+  double l2_far_ratio = 1.0;
   Seconds launch_overhead{5e-6};
   /// Time slice and context-switch cost of a time-sliced GPU when its driver's are known (a calibration
   /// overlay fits them: docs/validation.md); absent, the platform's contention.time_slice values apply.
@@ -79,10 +86,14 @@ struct DeviceSpec {
   FlopRate achievable(Precision p) const;
   /// Memory bandwidth x memory efficiency.
   ByteRate achievable_bandwidth() const { return memory_bandwidth * memory_efficiency; }
-  /// Device-memory bytes one L2-hit byte is worth: memory_bandwidth / l2_bandwidth (1 without an L2
-  /// bandwidth). Both carry the memory efficiency, so an L2 hit is served at l2_bandwidth x efficiency.
+  /// L2 bandwidth x L2 efficiency (memory efficiency when the device has none of its own).
+  ByteRate achievable_l2_bandwidth() const {
+    return l2_bandwidth * l2_efficiency.value_or(memory_efficiency);
+  }
+  /// Device-memory bytes one near L2-hit byte is worth: achievable memory / achievable L2 bandwidth (1
+  /// without an L2 bandwidth), so an L2 hit is served at the achievable L2 bandwidth.
   double l2_hit_cost() const {
-    return l2_bandwidth.v > 0 ? std::min(1.0, memory_bandwidth.v / l2_bandwidth.v) : 1.0;
+    return l2_bandwidth.v > 0 ? std::min(1.0, achievable_bandwidth().v / achievable_l2_bandwidth().v) : 1.0;
   }
   const MigProfile* mig_profile(const std::string& profile_name) const;
 };

@@ -123,6 +123,10 @@ const Schema& device_schema() {
     f.push_back(quantity_field("l2_cache", Dimension::BYTES, "1kB", "1PB", "required", "L2 cache size"));
     f.push_back(quantity_field("l2_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "absent: no L2 hits",
                                "L2 read bandwidth (bytes/clk x boost clock); L2 hits are served at it"));
+    f.push_back(integer_field("l2_partitions", 1, 8, "1",
+                              "L2 partitions, each caching data for the SMs wired to it (A100, H100: 2); "
+                              "a kernel whose L2 footprint exceeds one partition has part of its hits "
+                              "served by the far one"));
     f.push_back(quantity_field("pcie_bandwidth", Dimension::BYTE_RATE, "1MBps", "1PBps", "required",
                                "host link, one direction"));
     f.push_back(quantity_field("tdp", Dimension::WATTS, "0.1W", "100kW", "required", "board power limit"));
@@ -134,6 +138,10 @@ const Schema& device_schema() {
         plain_field("efficiency", FieldKind::MAPPING, "none", "fractions of peak real kernels reach"));
     f.push_back(number_field("efficiency.compute", "0.01", "1", "0.7", "fraction of peak compute"));
     f.push_back(number_field("efficiency.memory", "0.01", "1", "0.85", "fraction of peak memory bandwidth"));
+    f.push_back(number_field("efficiency.l2", "0.01", "1", "efficiency.memory",
+                             "fraction of l2_bandwidth that reads served by L2 reach"));
+    f.push_back(number_field("efficiency.l2_far", "0.01", "1", "1",
+                             "bandwidth of a hit served by the far L2 partition / a near hit's"));
     f.push_back(quantity_field("launch_overhead", Dimension::SECONDS, "0s", "1s", "5us",
                                "fixed cost before each kernel"));
     f.push_back(plain_field("thermal", FieldKind::MAPPING, "none", "RC thermal model"));

@@ -40,6 +40,27 @@ double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r) {
   return hits;
 }
 
+double L2Cost::near_share(double footprint) const {
+  if (partitions <= 1 || footprint <= l2 / partitions) return 1.0;
+  const double p = partitions;
+  const double copies = std::clamp((l2 - footprint) / ((p - 1.0) * footprint), 0.0, 1.0);
+  return 1.0 / p + (1.0 - 1.0 / p) * copies;
+}
+
+double L2Cost::of(double footprint) const {
+  const double n = near_share(footprint);
+  return n * near + (1.0 - n) * far;
+}
+
+L2Cost l2_cost(const DeviceSpec& d, Bytes unit_l2, bool whole_device) {
+  L2Cost c;
+  c.near = d.l2_hit_cost();
+  c.far = d.l2_bandwidth.v > 0 ? std::min(1.0, c.near / d.l2_far_ratio) : 1.0;
+  c.l2 = unit_l2.v;
+  c.partitions = whole_device ? std::max(1, d.l2_partitions) : 1;
+  return c;
+}
+
 double L2Interference::kept() const {
   if (!enabled_ || working_sets_.size() <= 1) return 1.0;
   double sum = 0;

@@ -11,6 +11,13 @@
 /// - a resident kernel (one that re-reads a buffer its earlier launches left in L2, as a streaming benchmark
 ///   does): all its bytes, when its working set (working_set x b + weight_bytes) fits in L.
 ///
+/// What a hit costs (L2Cost): a hit byte is worth achievable memory / achievable L2 bandwidth of a
+/// device-memory byte on the unit's bus. On an L2 of P > 1 partitions that each cache data for the SMs wired
+/// to them (A100 whitepaper: two), a kernel whose footprint F fits in one partition (F <= L/P) finds every
+/// hit in its near one; above that, every byte keeps one copy and the L2 left over, L - F, holds near copies,
+/// so a share 1/P + (1 - 1/P) x clamp((L - F) / ((P - 1) F), 0, 1) of its hits is near (for P = 2: L / 2F),
+/// the rest served by a far partition at l2_far_ratio of the near bandwidth.
+///
 /// Co-runners (L2Interference): when the working sets of the kernels running on the unit together overflow
 /// its L2, a kernel launched then keeps 1 - sensitivity x min(1, overflow / L2) of its hits,
 /// overflow = max(0, sum - L2), counted only when two or more kernels run (a kernel alone that overflows
@@ -19,6 +26,7 @@
 #include <set>
 
 #include "core/units.hpp"
+#include "platforms/device_spec.hpp"
 #include "workloads/workload_spec.hpp"
 
 namespace gpusim {
@@ -45,6 +53,23 @@ Bytes l2_footprint(const KernelSpec& k, double batch);
 
 /// Bytes of kernel `k` at `batch` that are L2 hits when it runs alone (see above).
 double l2_hit_bytes(const KernelSpec& k, double batch, const L2Residency& r);
+
+/// The bus cost of an L2 hit on one unit (see above).
+struct L2Cost {
+  double near = 1.0;  ///< device-memory bytes a near hit byte is worth (DeviceSpec::l2_hit_cost)
+  double far = 1.0;   ///< the same for a hit the far partition serves (at most 1: never dearer than a miss)
+  double l2 = 0;      ///< bytes of the unit's L2
+  int partitions = 1;
+
+  /// Share of the hits of a kernel with this L2 footprint that its near partition serves.
+  double near_share(double footprint) const;
+  /// Device-memory bytes one hit byte of a kernel with this L2 footprint is worth.
+  double of(double footprint) const;
+};
+
+/// The L2 cost on a unit of `unit_l2` bytes of device `d`: a MIG instance owns L2 slices of its own and is
+/// taken as one partition; a whole device has the catalog's partitions.
+L2Cost l2_cost(const DeviceSpec& d, Bytes unit_l2, bool whole_device);
 
 class L2Interference {
  public:

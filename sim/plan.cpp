@@ -46,6 +46,7 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
   const double items = s.fanout ? s.fanout->expected() : 1.0;
   Bytes weights{0.0};  // alone: only its own weights in L2
   for (const auto& st : s.stages) weights += reused_weights(st);
+  const L2Cost cost = l2_cost(d.spec, u.l2, u.mig_profile.empty());
   Seconds total;
   for (const auto& st : s.stages) {
     const double b = st.per_item ? items * s.batch : s.batch;
@@ -53,7 +54,8 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
     const L2Residency l2 = stage_residency(st, u.l2, weights);
     for (const auto& k : st.kernels) {
       const Flops f = k.flops * b;
-      const Bytes m{k.weight_bytes.v + k.bytes.v * b - l2_hit_bytes(k, b, l2) * (1.0 - d.spec.l2_hit_cost())};
+      const double hit_cost = cost.of(l2_footprint(k, b).v);
+      const Bytes m{k.weight_bytes.v + k.bytes.v * b - l2_hit_bytes(k, b, l2) * (1.0 - hit_cost)};
       // A launch that leaves part of the unit idle takes its roofline / efficiency (sim/launch_geometry.hpp).
       const double efficiency =
           k.shape.kind == KernelClass::FILL

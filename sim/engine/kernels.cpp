@@ -280,12 +280,12 @@ void Simulation::run_kernel(int id, double left) {
     const double b = stage.per_item ? j.items : j.batch;
     j.kernel_ws = l2_footprint(stage.kernels[j.kernel], b).v;
     u.l2->add(Bytes{j.kernel_ws});
-    // L2 hits (sim/l2_model.hpp) cost l2_hit_cost of a device-memory byte on the bus; co-runners that
+    // L2 hits (sim/l2_model.hpp) cost a share of a device-memory byte on the bus (L2Cost); co-runners that
     // overflow the L2 with it take part of them away.
     const double kept = u.l2->kept();
     if (kept < 1.0) acted(contexts_[j.context].unit, MechanismId::L2);
     j.kernel_hits = l2_hit_bytes(stage.kernels[j.kernel], b, s.l2[j.stage]) * kept;
-    j.kernel_traffic = j.kernel_bytes - j.kernel_hits * (1.0 - u.l2_hit_cost);
+    j.kernel_traffic = j.kernel_bytes - j.kernel_hits * (1.0 - u.l2_cost.of(j.kernel_ws));
     if (trace_) trace_->kernel_started(id);
   }
   const double traffic = j.kernel_traffic * left;

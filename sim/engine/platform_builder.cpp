@@ -55,7 +55,7 @@ void Simulation::build_platform() {
     rt.launch_overhead = mech.launch_overhead ? dev.spec->spec.launch_overhead.v : 0.0;
     rt.l2.emplace(unit.l2, mech.l2_sensitivity, mech.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
-    rt.l2_hit_cost = dev.spec->spec.l2_hit_cost();
+    rt.l2_cost = l2_cost(dev.spec->spec, unit.l2, unit.mig_profile.empty());
     const double bus = unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v;
     if (mech.bandwidth) {
       rt.bus_host = zone->create_host(unit.name + ".bus", bus);

@@ -149,7 +149,7 @@ class Simulation {
     std::vector<double> speeds;  // of the GPU host, per pstate
     double launch_overhead = 0;  // before each kernel (0 when the mechanism is off)
     std::optional<L2Interference> l2;
-    double l2_hit_cost = 1.0;  // device-memory bytes one L2-hit byte is worth (DeviceSpec::l2_hit_cost)
+    L2Cost l2_cost;           // device-memory bytes one L2-hit byte is worth (sim/l2_model.hpp)
     std::size_t waiting = 0;  // requests queued on all contexts
     int running = 0;          // requests in service
     double queued_work = 0;   // predicted service time of the waiting requests

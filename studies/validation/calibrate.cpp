@@ -6,10 +6,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "core/errors.hpp"
@@ -19,12 +22,15 @@
 namespace gpusim {
 namespace {
 
-enum Field { MEMORY, COMPUTE, LAUNCH, SLICE, SWITCH, kFields };
-constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency", "compute efficiency",
-                                                       "launch overhead", "time slice", "context switch"};
+enum Field { MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, kFields };
+constexpr std::array<const char*, kFields> kFieldNames{
+    "memory efficiency", "L2 efficiency", "L2 far ratio",  "compute efficiency",
+    "launch overhead",   "time slice",    "context switch"};
 // The order the fields are searched in, one at a time. The time slice and the switch cost trade off (the
-// share of time lost is about switch / (slice + switch)), so they are searched twice, in turn.
-constexpr std::array<Field, 7> kOrder{MEMORY, COMPUTE, LAUNCH, SLICE, SWITCH, SLICE, SWITCH};
+// share of time lost is about switch / (slice + switch)), so they are searched twice, in turn. The L2
+// efficiency is searched on the cases whose hits are all near (those the far ratio does not move) when a
+// device has any, so that the far ratio, searched next, is fitted to what the near hits leave.
+constexpr std::array<Field, 9> kOrder{MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, SLICE, SWITCH};
 constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
 constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
 constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
@@ -50,12 +56,19 @@ std::pair<double, double> bounds(Field f) {
 // The validation runs use the default contention (2 ms slices, 25 us switches) unless the device has its own.
 Values values_of(const DeviceSpec& d) {
   const ContentionSpec defaults;
-  return {d.memory_efficiency, d.compute_efficiency, std::log(d.launch_overhead.v),
-          std::log(time_slice_of(d, defaults).v), std::log(context_switch_of(d, defaults).v)};
+  return {d.memory_efficiency,
+          d.l2_efficiency.value_or(d.memory_efficiency),
+          d.l2_far_ratio,
+          d.compute_efficiency,
+          std::log(d.launch_overhead.v),
+          std::log(time_slice_of(d, defaults).v),
+          std::log(context_switch_of(d, defaults).v)};
 }
 
 void set_values(DeviceSpec& d, const Values& v) {
   d.memory_efficiency = v[MEMORY];
+  d.l2_efficiency = v[L2EFF];
+  d.l2_far_ratio = v[L2FAR];
   d.compute_efficiency = v[COMPUTE];
   d.launch_overhead = Seconds{std::exp(v[LAUNCH])};
   d.time_slice = Seconds{std::exp(v[SLICE])};
@@ -113,10 +126,16 @@ class Fitter {
   ValidateOptions options_;
 };
 
-double objective(const std::vector<std::pair<std::string, double>>& s) {
-  double sum = 0;
-  for (const auto& [name, e] : s) sum += e * e;
-  return sum;
+using CaseSet = std::set<std::string>;
+
+// Sum of squared ln errors, over the cases not in `left_out` (all of them when that leaves none).
+double objective(const std::vector<std::pair<std::string, double>>& s, const CaseSet& left_out = {}) {
+  double sum = 0, all = 0;
+  for (const auto& [name, e] : s) {
+    all += e * e;
+    if (!left_out.count(name)) sum += e * e;
+  }
+  return std::any_of(s.begin(), s.end(), [&](const auto& c) { return !left_out.count(c.first); }) ? sum : all;
 }
 
 double mean_abs_pct(const std::vector<std::pair<std::string, double>>& s) {
@@ -148,8 +167,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
   std::map<std::string, std::array<std::vector<std::string>, kFields>> responding;
   for (const auto& [name, s] : base) responding[name];
   {
-    for (const Field f : kOrder) {
-      for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
+    // A fresh bracket of field f for every device, and the scores at its two inner points.
+    const auto start = [&](Field f) {
       std::map<std::string, Bracket> br;
       for (const auto& [name, r] : responding) {
         Bracket b{bounds(f).first, bounds(f).second, 0, 0};
@@ -157,22 +176,36 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         b.d = b.a + kGolden * (b.b - b.a);
         br[name] = b;
       }
-      if (br.empty()) continue;
-      logger("analysis")->info("calibrate: {} of {} device(s)", kFieldNames[f], br.size());
-      const auto at = [&](auto point) {
+      const auto at = [&](bool c) {
         std::map<std::string, Values> v = current;
-        for (const auto& [name, b] : br) v[name][f] = point(b);
+        for (const auto& [name, b] : br) v[name][f] = c ? b.c : b.d;
         return fitter.score(v);
       };
-      const Scores sc = at([](const Bracket& b) { return b.c; });
-      const Scores sd = at([](const Bracket& b) { return b.d; });
+      return std::tuple{br, at(true), at(false)};
+    };
+    // The cases of `name` whose predictions differ between the two points.
+    const auto responders = [](const Scores& sc, const Scores& sd, const std::string& name) {
+      std::vector<std::string> out;
+      const auto& c = sc.at(name);
+      for (std::size_t i = 0; i < c.size(); ++i)
+        if (std::fabs(c[i].second - sd.at(name)[i].second) > kSensitive) out.push_back(c[i].first);
+      return out;
+    };
+    for (const Field f : kOrder) {
+      for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
+      if (responding.empty()) continue;
+      std::map<std::string, CaseSet> left_out;  // per device, cases this field's objective leaves out
+      if (f == L2EFF) {
+        const auto [far, fc, fd] = start(L2FAR);
+        for (const auto& [name, b] : far)
+          for (const auto& n : responders(fc, fd, name)) left_out[name].insert(n);
+      }
+      logger("analysis")->info("calibrate: {} of {} device(s)", kFieldNames[f], responding.size());
+      auto [br, sc, sd] = start(f);
       for (auto& [name, b] : br) {
-        b.fc = objective(sc.at(name));
-        b.fd = objective(sd.at(name));
-        const auto& c = sc.at(name);
-        for (std::size_t i = 0; i < c.size(); ++i) {
-          if (std::fabs(c[i].second - sd.at(name)[i].second) > kSensitive) responding[name][f].push_back(c[i].first);
-        }
+        b.fc = objective(sc.at(name), left_out[name]);
+        b.fd = objective(sd.at(name), left_out[name]);
+        responding[name][f] = responders(sc, sd, name);
       }
       for (auto it = br.begin(); it != br.end();) it = responding[it->first][f].empty() ? br.erase(it) : std::next(it);
       if (br.empty()) continue;
@@ -192,7 +225,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         std::map<std::string, Values> v = current;
         for (const auto& [name, b] : br) v[name][f] = moved_c[name] ? b.c : b.d;
         const Scores s = fitter.score(v);
-        for (auto& [name, b] : br) (moved_c[name] ? b.fc : b.fd) = objective(s.at(name));
+        for (auto& [name, b] : br) (moved_c[name] ? b.fc : b.fd) = objective(s.at(name), left_out[name]);
       }
       for (const auto& [name, b] : br) current[name][f] = (b.a + b.b) / 2;  // the final bracket's middle
     }
@@ -214,9 +247,9 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
           is_duration(f) ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
                          : fmt::format("{:.4g}", before[f]),
           is_duration(f) ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
-      const std::array<std::optional<FittedValue>*, kFields> slot{&dc.memory_efficiency,
-                                                                  &dc.compute_efficiency, &dc.launch_overhead,
-                                                                  &dc.time_slice, &dc.context_switch};
+      const std::array<std::optional<FittedValue>*, kFields> slot{
+          &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,  &dc.compute_efficiency,
+          &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch};
       *slot[f] = fv;
     }
     out.notes.push_back(fmt::format("{}: {} calibration case(s); {}; mean |error| {:.1f} % -> {:.1f} %", name,

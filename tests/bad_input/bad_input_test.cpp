@@ -161,7 +161,9 @@ TEST(BadInputPlatform, UnknownOverrideKey) {
       platform_error("platform_unknown_override_key.yaml"),
       bad("platform_unknown_override_key.yaml") +
           ":6:21: error: overrides of device 'gpu': unknown key 'memroy' (known: architecture, base_clock, "
-          "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_bandwidth, l2_cache, launch_overhead, "
+          "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_bandwidth, l2_cache, "
+          "l2_partitions, "
+          "launch_overhead, "
           "memory, memory_bandwidth, memory_type, mig_profiles, notes, pcie_bandwidth, peaks, sm_count, "
           "sm_limits, sources, tdp, tensor_macs_per_sm_per_clock, thermal, vendor)");
 }
@@ -805,6 +807,11 @@ TEST(BadInputRange, CatalogRanges) {
                 ":13:26: error: 'time_constant' must be between 1ms and 1e6s (got '1ns')");
   EXPECT_EQ(catalog_error("MigMemoryHuge.yaml"),
             bad("catalog/MigMemoryHuge.yaml") + ":14:74: error: 'memory' must be between 1MB and 1PB (got '2PB')");
+  EXPECT_EQ(
+      catalog_error("L2PartitionsZero.yaml"),
+      bad("catalog/L2PartitionsZero.yaml") + ":9:16: error: 'l2_partitions' must be at least 1 (got 0)");
+  EXPECT_EQ(catalog_error("L2FarZero.yaml"),
+            bad("catalog/L2FarZero.yaml") + ":12:44: error: 'l2_far' must be between 0.01 and 1 (got 0)");
 }
 
 TEST(BadInputRange, EverySchemaBoundParsesAndIsOrdered) {
@@ -1632,6 +1639,12 @@ TEST(BadCalibration, TimeSliceOutsideItsBounds) {
   EXPECT_EQ(calibration_error("calibration_bad_time_slice.yaml"),
             bad("calibration_bad_time_slice.yaml") +
                 ":3:25: error: 'time_slice.value' must be within [100us, 20000us]");
+}
+
+TEST(BadCalibration, L2FarRatioOutsideItsBounds) {
+  EXPECT_EQ(
+      calibration_error("calibration_bad_l2_far.yaml"),
+      bad("calibration_bad_l2_far.yaml") + ":3:27: error: 'value' must be between 0.05 and 1 (got 0.01)");
 }
 
 }  // namespace

@@ -164,6 +164,26 @@ TEST(Engine, AnL2ResidentReadRunsAtL2Bandwidth) {
   EXPECT_NEAR(latency(run(sc).requests[0]), big / (kBandwidth * 0.9), 1e-12);
 }
 
+TEST(Engine, AResidentReadAboveOnePartitionPaysForItsFarHits) {
+  // The same A100 with two L2 partitions, an L2 efficiency of 0.75 and far hits at half the near
+  // bandwidth. A near hit costs 1399.5 / (6220 x 0.75) = 0.3 of a device-memory byte, a far one 0.6.
+  // 15 MiB fits one 20 MiB partition: all near. 30 MiB: near share 40 / (2 x 30) = 2/3, so a byte costs
+  // 2/3 x 0.3 + 1/3 x 0.6 = 0.4: 30 MiB at 0.4 / 1399.5 GB/s.
+  Scenario sc = l2_device(SharingMode::TIME_SLICE);
+  DeviceSpec& d = sc.platform.devices[0].spec;
+  d.l2_partitions = 2;
+  d.l2_efficiency = 0.75;
+  d.l2_far_ratio = 0.5;
+  const double mib = 1024.0 * 1024;
+  sc.workloads.streams.push_back(stream("m", 0, 15 * mib, 1, at_times({0.5})));
+  sc.workloads.streams[0].stages[0].kernels[0].resident = true;
+  const double b = kBandwidth * 0.9;
+  EXPECT_NEAR(latency(run(sc).requests[0]), 0.3 * 15 * mib / b, 1e-12);
+  KernelSpec& k = sc.workloads.streams[0].stages[0].kernels[0];
+  k.bytes = k.working_set = Bytes{30 * mib};
+  EXPECT_NEAR(latency(run(sc).requests[0]), 0.4 * 30 * mib / b, 1e-12);
+}
+
 TEST(Engine, AChainedIntermediateHitsOnlyWhenItFitsTheL2) {
   // Two kernels; the second reads the first's whole output (its 20 MiB per sample of traffic written
   // just before). Batch 1: 20 MiB fits 40 MiB, the second kernel's bytes cost a quarter.

@@ -69,6 +69,30 @@ TEST(Calibrate, RecoversTheEfficiencyTheCasesWereMadeWith) {
   EXPECT_FALSE(d.launch_overhead.has_value());
 }
 
+// L2-resident reads on the same H100 PCIe (9485 GB/s L2 in the catalog, 50 MiB in two partitions) made with
+// an L2 efficiency of 0.7 and far hits at 0.5 of the near bandwidth: 8 and 16 MiB fit one 25 MiB partition
+// (all hits near: 9485 x 0.7 = 6639.5 GB/s); 40 MiB has a near share of 50 / 80 = 0.625, so a byte takes
+// (0.625 + 0.375 / 0.5) / 6639.5 GB/s: 4828.7 GB/s. The fit recovers both; memory efficiency is not touched
+// (an L2 hit's time does not depend on it).
+TEST(Calibrate, RecoversTheL2EfficiencyAndFarRatio) {
+  PublishedData d;
+  for (double mib : {8.0, 16.0}) {
+    d.bandwidth.push_back(h100_read("synthetic/l2-" + std::to_string(int(mib)), mib, 0.0, false));
+    d.bandwidth.back().bandwidth_Bps = 6639.5e9;
+  }
+  d.bandwidth.push_back(h100_read("synthetic/l2-40", 40, 0.0, false));
+  d.bandwidth.back().bandwidth_Bps = 6639.5e9 / 1.375;
+  const CalibrationFit fit = fit_calibration(d, {}, catalog(), options());
+  ASSERT_EQ(fit.calibration.devices.size(), 1u);
+  const DeviceCalibration& c = fit.calibration.devices[0];
+  ASSERT_TRUE(c.l2_efficiency.has_value());
+  ASSERT_TRUE(c.l2_far_ratio.has_value());
+  EXPECT_NEAR(c.l2_efficiency->value, 0.7, 2e-3);
+  EXPECT_NEAR(c.l2_far_ratio->value, 0.5, 4e-3);  // its own resolution and the L2 efficiency's
+  EXPECT_EQ(c.l2_far_ratio->cases, (std::vector<std::string>{"synthetic/l2-40"}));
+  EXPECT_FALSE(c.memory_efficiency.has_value());
+}
+
 TEST(Calibrate, AHeldOutRowCannotChangeTheFit) {
   PublishedData with = synthetic();
   with.bandwidth.push_back(h100_read("synthetic/held-out-at-0.3", 1024, 0.3, true));

@@ -89,6 +89,58 @@ TEST(L2Footprint, AResidentKernelOccupiesItsWorkingSetNotWhatItStreams) {
   EXPECT_DOUBLE_EQ(l2.kept(), 1.0);
 }
 
+// What a hit costs on a two-partition L2 (A100 whitepaper: each partition caches for the SMs wired to it).
+// A 60 MB L2: a footprint up to 30 MB fits one partition, all hits near; above, each byte keeps one copy
+// and the L2 left over holds near copies: near share = L / 2F (60 / 90 = 2/3 at 45 MB, 1/2 at 60 MB).
+TEST(L2Cost, AFootprintAboveOnePartitionHasFarHits) {
+  L2Cost c;
+  c.near = 0.4;
+  c.far = 0.8;
+  c.l2 = 60e6;
+  c.partitions = 2;
+  EXPECT_DOUBLE_EQ(c.near_share(10e6), 1.0);
+  EXPECT_DOUBLE_EQ(c.near_share(30e6), 1.0);
+  EXPECT_DOUBLE_EQ(c.near_share(45e6), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(c.near_share(60e6), 0.5);
+  EXPECT_DOUBLE_EQ(c.of(30e6), 0.4);
+  EXPECT_DOUBLE_EQ(c.of(45e6), 2.0 / 3.0 * 0.4 + 1.0 / 3.0 * 0.8);
+  // Four partitions: 1/4 + 3/4 x (60 - 40) / (3 x 40) = 0.375 at 40 MB.
+  c.partitions = 4;
+  EXPECT_DOUBLE_EQ(c.near_share(40e6), 0.375);
+  c.partitions = 1;  // one pool (a MIG instance, most GPUs): every hit near
+  EXPECT_DOUBLE_EQ(c.near_share(60e6), 1.0);
+}
+
+// From the catalog's fields, an H200-like device: 4800 GB/s x 0.9 memory, 12390 GB/s L2.
+TEST(L2Cost, FromTheDeviceFields) {
+  DeviceSpec d;
+  d.memory_bandwidth = ByteRate{4800e9};
+  d.memory_efficiency = 0.9;
+  d.l2_bandwidth = ByteRate{12390e9};
+  d.l2_partitions = 2;
+  // No L2 efficiency of its own: the memory efficiency on both sides, a hit worth 4800 / 12390 of a byte,
+  // as before partitions (far ratio 1: the far partition costs the same).
+  L2Cost c = l2_cost(d, Bytes{60e6}, true);
+  EXPECT_DOUBLE_EQ(c.near, 4800.0 / 12390.0);
+  EXPECT_DOUBLE_EQ(c.of(50e6), 4800.0 / 12390.0);
+  // L2 efficiency 0.75, far partitions at 0.6 of the near bandwidth: near = 4320 / 9292.5, far = near / 0.6.
+  d.l2_efficiency = 0.75;
+  d.l2_far_ratio = 0.6;
+  c = l2_cost(d, Bytes{60e6}, true);
+  EXPECT_DOUBLE_EQ(c.near, 4320.0 / 9292.5);
+  EXPECT_DOUBLE_EQ(c.far, 4320.0 / 9292.5 / 0.6);
+  EXPECT_EQ(c.partitions, 2);
+  // A far hit is never dearer than a miss: far ratio 0.3 would make it 1.55 device-memory bytes.
+  d.l2_far_ratio = 0.3;
+  EXPECT_DOUBLE_EQ(l2_cost(d, Bytes{60e6}, true).far, 1.0);
+  // A MIG instance's own L2 slices: one partition.
+  EXPECT_EQ(l2_cost(d, Bytes{20e6}, false).partitions, 1);
+  // No L2 bandwidth in the catalog: no bonus at all.
+  d.l2_bandwidth = ByteRate{0.0};
+  EXPECT_DOUBLE_EQ(l2_cost(d, Bytes{60e6}, true).near, 1.0);
+  EXPECT_DOUBLE_EQ(l2_cost(d, Bytes{60e6}, true).far, 1.0);
+}
+
 TEST(L2Interference, OneKernelAloneKeepsItsHits) {
   L2Interference l2(kL2, 1.0, true);
   l2.add(Bytes{10e6});  // overflows L2 alone: it has no hits, there is nothing to lose
