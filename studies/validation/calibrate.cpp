@@ -115,27 +115,30 @@ class Fitter {
       if (k.held_out) continue;  // a held-out measured case: never scored
       const double e = k.predicted && k.measured > 0 ? std::log(*k.predicted / k.measured) : kNoPrediction;
       out[k.device].emplace_back(k.name, e);
+      if (k.category == kL2ResidentKernels) l2_cases_.insert(k.name);
     }
     return out;
   }
+
+  /// The L2-resident kernels among the cases scored so far.
+  const std::set<std::string>& l2_cases() const { return l2_cases_; }
 
  private:
   PublishedData published_;
   std::vector<MeasuredData> measured_;
   const Catalog& catalog_;
   ValidateOptions options_;
+  mutable std::set<std::string> l2_cases_;
 };
 
 using CaseSet = std::set<std::string>;
 
-// Sum of squared ln errors, over the cases not in `left_out` (all of them when that leaves none).
-double objective(const std::vector<std::pair<std::string, double>>& s, const CaseSet& left_out = {}) {
-  double sum = 0, all = 0;
-  for (const auto& [name, e] : s) {
-    all += e * e;
-    if (!left_out.count(name)) sum += e * e;
-  }
-  return std::any_of(s.begin(), s.end(), [&](const auto& c) { return !left_out.count(c.first); }) ? sum : all;
+// Sum of squared ln errors over the cases in `only` (every case when it is empty).
+double objective(const std::vector<std::pair<std::string, double>>& s, const CaseSet& only = {}) {
+  double sum = 0;
+  for (const auto& [name, e] : s)
+    if (only.empty() || only.count(name)) sum += e * e;
+  return sum;
 }
 
 double mean_abs_pct(const std::vector<std::pair<std::string, double>>& s) {
@@ -194,18 +197,32 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
     for (const Field f : kOrder) {
       for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
       if (responding.empty()) continue;
-      std::map<std::string, CaseSet> left_out;  // per device, cases this field's objective leaves out
+      // Per device, the cases this field is fitted to (empty: all). The L2 fields are properties of a kernel
+      // reading from L2, measured by the L2-resident kernels: fitted to whole models, they would absorb what
+      // the model lacks elsewhere (host time, say). The L2 efficiency is fitted to the cases whose hits are all
+      // near (those the far ratio does not move) when there are any.
+      std::map<std::string, CaseSet> only;
+      const bool l2_field = f == L2EFF || f == L2FAR;
+      if (l2_field) {
+        for (const auto& [name, r] : responding)
+          for (const auto& [c, e] : base.at(name))
+            if (fitter.l2_cases().count(c)) only[name].insert(c);
+      }
       if (f == L2EFF) {
         const auto [far, fc, fd] = start(L2FAR);
-        for (const auto& [name, b] : far)
-          for (const auto& n : responders(fc, fd, name)) left_out[name].insert(n);
+        for (const auto& [name, b] : far) {
+          CaseSet near = only[name];
+          for (const auto& n : responders(fc, fd, name)) near.erase(n);
+          if (!near.empty()) only[name] = near;
+        }
       }
       logger("analysis")->info("calibrate: {} of {} device(s)", kFieldNames[f], responding.size());
       auto [br, sc, sd] = start(f);
       for (auto& [name, b] : br) {
-        b.fc = objective(sc.at(name), left_out[name]);
-        b.fd = objective(sd.at(name), left_out[name]);
+        b.fc = objective(sc.at(name), only[name]);
+        b.fd = objective(sd.at(name), only[name]);
         responding[name][f] = responders(sc, sd, name);
+        if (l2_field) std::erase_if(responding[name][f], [&](const std::string& c) { return !only[name].count(c); });
       }
       for (auto it = br.begin(); it != br.end();) it = responding[it->first][f].empty() ? br.erase(it) : std::next(it);
       if (br.empty()) continue;
@@ -225,7 +242,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         std::map<std::string, Values> v = current;
         for (const auto& [name, b] : br) v[name][f] = moved_c[name] ? b.c : b.d;
         const Scores s = fitter.score(v);
-        for (auto& [name, b] : br) (moved_c[name] ? b.fc : b.fd) = objective(s.at(name), left_out[name]);
+        for (auto& [name, b] : br) (moved_c[name] ? b.fc : b.fd) = objective(s.at(name), only[name]);
       }
       for (const auto& [name, b] : br) current[name][f] = (b.a + b.b) / 2;  // the final bracket's middle
     }

@@ -15,6 +15,7 @@
 #include "core/csv.hpp"
 #include "core/file_checks.hpp"
 #include "core/errors.hpp"
+#include "core/yaml_reader.hpp"
 
 namespace gpusim {
 namespace {
@@ -79,6 +80,18 @@ MeasuredData read_measured(const std::string& dir) {
 
   std::error_code ec;
   const auto path = [&](const char* name) { return (base / name).string(); };
+  if (fs::exists(path("harness-notes.yaml"), ec)) {
+    const std::string notes = path("harness-notes.yaml");
+    MapReader r(load_yaml_file(notes), notes, "harness notes");
+    if (auto n = r.optional("onnx_torch_prelu")) {
+      const std::string v = scalar_of(notes, *n, "onnx_torch_prelu");
+      if (v != "one-kernel" && v != "three-kernels")
+        throw error_at(notes, *n,
+                       fmt::format("'onnx_torch_prelu' must be one-kernel or three-kernels (got '{}')", v));
+      d.prelu_three_kernels = v == "three-kernels";
+    }
+    r.finish();
+  }
   if (fs::exists(path("kernels.csv"), ec)) {
     CsvFile f(path("kernels.csv"),
               {"kernel", "precision", "working_set_bytes", "flops_per_launch", "bytes_per_launch", "launches",

@@ -106,6 +106,9 @@ struct PowerRow {
 struct MeasuredData {
   std::string dir;
   MachineInfo machine;
+  /// harness-notes.yaml `onnx_torch_prelu: three-kernels`: that run's onnx_torch.py ran each PReLU as three
+  /// kernels (compare, multiply, select), which the simulation then runs too.
+  bool prelu_three_kernels = false;
   std::vector<KernelRow> kernels;
   std::vector<PairRow> pairs;
   std::vector<ModelRow> models;
@@ -113,7 +116,9 @@ struct MeasuredData {
   std::vector<PowerRow> power;
 };
 
-/// Reads one harness output directory (machine.json and whichever CSVs exist). '#' lines are comments.
+/// Reads one harness output directory (machine.json and whichever CSVs exist). '#' lines are comments. An
+/// optional harness-notes.yaml, written after the run (the raw files are never edited), says what the
+/// harness of that run did differently from today's, so that the simulation runs what ran.
 MeasuredData read_measured(const std::string& dir);
 
 /// Mean SM clock and power of each phase in power.csv, in order of first appearance.

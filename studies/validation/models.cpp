@@ -50,8 +50,46 @@ StageSpec layer_stage(const ModelCost& m, const std::string& label) {
 
 }  // namespace
 
+ModelCost prelu_as_three_kernels(const ModelCost& m) {
+  ModelCost out = m;
+  out.layers.clear();
+  std::vector<std::size_t> moved(m.layers.size());  // new index of each old layer (its output's writer)
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    LayerCost l = m.layers[i];
+    for (auto& in : l.inputs) in = moved[in];
+    const double elements = l.kernel.elements;
+    if (l.op != "PRelu" || elements <= 0) {
+      moved[i] = out.layers.size();
+      out.layers.push_back(std::move(l));
+      continue;
+    }
+    // x > 0 (a byte per element), w * x, where(mask, x, w * x): each an element-wise kernel of its own.
+    const Bytes x = l.bytes_written;
+    const Bytes mask{elements};
+    LayerCost gt = l, mul = l, where = l;
+    gt.name = l.name + ".gt", mul.name = l.name + ".mul", where.name = l.name + ".where";
+    gt.params = where.params = 0;
+    gt.weight_bytes = where.weight_bytes = Bytes{0.0};
+    gt.flops = mul.flops = where.flops = elements;
+    gt.bytes_read = x;
+    gt.bytes_written = mask;
+    mul.bytes_read = x + l.weight_bytes;
+    mul.bytes_written = x;
+    where.bytes_read = mask + x + x;
+    where.bytes_written = x;
+    where.inputs.push_back(out.layers.size());      // the mask
+    where.inputs.push_back(out.layers.size() + 1);  // w * x
+    for (LayerCost* k : {&gt, &mul, &where}) {
+      k->working_set = k->bytes_read + k->bytes_written;
+      out.layers.push_back(*k);
+    }
+    moved[i] = out.layers.size() - 1;
+  }
+  return out;
+}
+
 std::optional<StageSpec> model_stage(const std::string& model, bool fused, Precision p,
-                                     const std::string& models_dir, std::string& why) {
+                                     const std::string& models_dir, std::string& why, bool prelu_three_kernels) {
   const auto zoo = zoo_model_names();
   std::string ref = "zoo:" + model;
   if (std::find(zoo.begin(), zoo.end(), model) == zoo.end()) {
@@ -64,7 +102,8 @@ std::optional<StageSpec> model_stage(const std::string& model, bool fused, Preci
     ref = onnx.string();
   }
   try {
-    const ModelCost cost = load_model_cost(ref, "", p, 1);
+    ModelCost cost = load_model_cost(ref, "", p, 1);
+    if (prelu_three_kernels && !fused) cost = prelu_as_three_kernels(cost);
     StageSpec st = fused ? stage_from_cost(cost, ref) : layer_stage(cost, ref);
     st.name = model;
     st.input_bytes = Bytes{0.0};

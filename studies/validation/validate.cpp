@@ -60,7 +60,7 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
     }
     std::string why;
     auto stage = model_stage(m.model, fused_framework(m.framework), precision_of(m.precision),
-                             options.models_dir, why);
+                             options.models_dir, why, md.prelu_three_kernels);
     if (!stage) {
       notes.push_back(fmt::format("skipped {}/models.csv:{} ({}): {}", md.dir, m.line, m.model, why));
       continue;
@@ -75,9 +75,9 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
     }
     std::string why;
     auto a = model_stage(p.model_a, fused_framework(p.framework_a), precision_of(p.precision),
-                         options.models_dir, why);
+                         options.models_dir, why, md.prelu_three_kernels);
     auto b = model_stage(p.model_b, fused_framework(p.framework_b), precision_of(p.precision),
-                         options.models_dir, why);
+                         options.models_dir, why, md.prelu_three_kernels);
     if (!a || !b) {
       notes.push_back(fmt::format("skipped {}/model_pairs.csv:{} ({}): {}", md.dir, p.line, p.pair, why));
       continue;

@@ -17,6 +17,7 @@
 #include "core/errors.hpp"
 #include "sim/l2_model.hpp"
 #include "sim/launch_geometry.hpp"
+#include "studies/validation/models.hpp"
 #include "studies/validation/validate.hpp"
 #include "workloads/model_source.hpp"
 
@@ -445,6 +446,65 @@ TEST(HarnessSample, RejectsMalformedRows) {
   EXPECT_THROW(read_measured(dir.str()), ConfigError);  // missing columns
   dir.write("machine.json", "{\"driver\": \"x\"}");
   EXPECT_THROW(read_measured(dir.str()), ConfigError);  // no gpu_name
+}
+
+TEST(HarnessSample, HarnessNotesSayWhatTheRunDidDifferently) {
+  TempDir dir;
+  dir.write("machine.json", "{\"gpu_name\": \"NVIDIA H200\"}");
+  EXPECT_FALSE(read_measured(dir.str()).prelu_three_kernels);
+  dir.write("harness-notes.yaml", "onnx_torch_prelu: three-kernels\n");
+  EXPECT_TRUE(read_measured(dir.str()).prelu_three_kernels);
+  dir.write("harness-notes.yaml", "# a note\nonnx_torch_prelu: two-kernels\n");
+  try {
+    read_measured(dir.str());
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), dir.str() + "/harness-notes.yaml:2:19: error: 'onnx_torch_prelu' must be "
+                                                  "one-kernel or three-kernels (got 'two-kernels')");
+  }
+  dir.write("harness-notes.yaml", "onnx_torch_relu: three-kernels\n");
+  EXPECT_THROW(read_measured(dir.str()), ConfigError);  // unknown key
+}
+
+// torch.where(x > 0, x, w * x) on 1000 fp16 elements with 64 slopes: x > 0 reads 2000 B and writes a 1000 B
+// mask; w * x reads 2000 + 128 B and writes 2000; the select reads 1000 + 2000 + 2000 and writes 2000:
+// 10000 B more than one PReLU kernel's 2000 + 128 + 2000, and two more kernels.
+TEST(HarnessSample, APReluAsThreeKernels) {
+  ModelCost m;
+  LayerCost conv;
+  conv.name = "conv";
+  conv.op = "Conv";
+  conv.bytes_written = Bytes{2000.0};
+  LayerCost prelu;
+  prelu.name = "prelu";
+  prelu.op = "PRelu";
+  prelu.inputs = {0};
+  prelu.weight_bytes = Bytes{128.0};
+  prelu.bytes_read = Bytes{2128.0};
+  prelu.bytes_written = Bytes{2000.0};
+  prelu.kernel.kind = KernelClass::ELEMENTWISE;
+  prelu.kernel.elements = 1000;
+  LayerCost next = conv;
+  next.name = "next";
+  next.inputs = {1};
+  m.layers = {conv, prelu, next};
+  const ModelCost x = validation::prelu_as_three_kernels(m);
+  ASSERT_EQ(x.layers.size(), 5u);
+  double before = 0, after = 0;
+  for (const auto& l : m.layers) before += l.total_bytes().v;
+  for (const auto& l : x.layers) after += l.total_bytes().v;
+  EXPECT_DOUBLE_EQ(after - before, 10000.0);
+  EXPECT_DOUBLE_EQ(x.layers[1].bytes_written.v, 1000.0);  // the mask
+  EXPECT_DOUBLE_EQ(x.layers[2].bytes_read.v, 2128.0);     // x and the slopes
+  EXPECT_EQ(x.layers[3].inputs, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(x.layers[4].inputs, (std::vector<std::size_t>{3}));  // the next layer reads the select
+  // fr_feature has 33 PReLUs (validation/measured/h200-2/README.md): 66 kernels more.
+  std::string why;
+  const auto one = validation::model_stage("fr_feature", false, Precision::FP16, GPUSIM_FACE_MODELS_DIR, why);
+  const auto three =
+      validation::model_stage("fr_feature", false, Precision::FP16, GPUSIM_FACE_MODELS_DIR, why, true);
+  ASSERT_TRUE(one && three) << why;
+  EXPECT_EQ(three->kernels.size() - one->kernels.size(), 66u);
 }
 
 TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
