@@ -199,8 +199,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
       if (responding.empty()) continue;
       // Per device, the cases this field is fitted to (empty: all). The L2 fields are properties of a kernel
       // reading from L2, measured by the L2-resident kernels: fitted to whole models, they would absorb what
-      // the model lacks elsewhere (host time, say). The L2 efficiency is fitted to the cases whose hits are all
-      // near (those the far ratio does not move) when there are any.
+      // the model lacks elsewhere (host time, say). The L2 efficiency is fitted to the cases whose hits are
+      // all near (those the far ratio does not move) when there are any.
       std::map<std::string, CaseSet> only;
       const bool l2_field = f == L2EFF || f == L2FAR;
       if (l2_field) {
@@ -222,7 +222,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         b.fc = objective(sc.at(name), only[name]);
         b.fd = objective(sd.at(name), only[name]);
         responding[name][f] = responders(sc, sd, name);
-        if (l2_field) std::erase_if(responding[name][f], [&](const std::string& c) { return !only[name].count(c); });
+        if (l2_field)
+          std::erase_if(responding[name][f], [&](const std::string& c) { return !only[name].count(c); });
       }
       for (auto it = br.begin(); it != br.end();) it = responding[it->first][f].empty() ? br.erase(it) : std::next(it);
       if (br.empty()) continue;

@@ -13,8 +13,8 @@
 #include <regex>
 
 #include "core/csv.hpp"
-#include "core/file_checks.hpp"
 #include "core/errors.hpp"
+#include "core/file_checks.hpp"
 #include "core/yaml_reader.hpp"
 
 namespace gpusim {

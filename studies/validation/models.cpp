@@ -89,7 +89,8 @@ ModelCost prelu_as_three_kernels(const ModelCost& m) {
 }
 
 std::optional<StageSpec> model_stage(const std::string& model, bool fused, Precision p,
-                                     const std::string& models_dir, std::string& why, bool prelu_three_kernels) {
+                                     const std::string& models_dir, std::string& why,
+                                     bool prelu_three_kernels) {
   const auto zoo = zoo_model_names();
   std::string ref = "zoo:" + model;
   if (std::find(zoo.begin(), zoo.end(), model) == zoo.end()) {
