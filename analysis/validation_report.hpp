@@ -16,8 +16,11 @@ inline constexpr char kModels[] = "models";
 /// Eager PyTorch (measured models and model pairs): the host's per-operator dispatch bounds them below batch
 /// ~32 and gpusim does not simulate the host, so they are shown apart from the device-bound "models".
 inline constexpr char kEagerHostBound[] = "eager PyTorch (host-bound)";
+/// Board power of a steady measured phase (the harness's nvidia-smi samples) against the simulated power of
+/// the same work; `gpusim calibrate` fits no power field, so these cases are never scored by it.
+inline constexpr char kPowerDraw[] = "power draw";
 
-/// A category's place in the report: the four above in order, any other after them.
+/// A category's place in the report: the six above in order, any other after them.
 int validation_category_rank(const std::string& category);
 
 /// One validated number.

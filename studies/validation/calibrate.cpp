@@ -113,6 +113,7 @@ class Fitter {
     Scores out;
     for (const auto& k : r.cases) {
       if (k.held_out) continue;  // a held-out measured case: never scored
+      if (k.category == kPowerDraw) continue;  // no power field is fitted
       const double e = k.predicted && k.measured > 0 ? std::log(*k.predicted / k.measured) : kNoPrediction;
       out[k.device].emplace_back(k.name, e);
       if (k.category == kL2ResidentKernels) l2_cases_.insert(k.name);

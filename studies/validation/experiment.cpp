@@ -1,6 +1,7 @@
 #include "studies/validation/experiment.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/errors.hpp"
 
@@ -118,6 +119,18 @@ Run make_run(const DeviceSpec& spec, std::vector<StreamSpec> streams, bool launc
     return build_run(spec, SharingMode::TIME_SLICE, std::move(streams), launch_overhead, {}, power_cap_w);
   }
   return build_run(spec, SharingMode::MIG, std::move(streams), launch_overhead, {mig_profile}, power_cap_w);
+}
+
+double mean_busy_power(const std::vector<SimResult>& r, double idle_w) {
+  const double period = ContentionSpec{}.control_period.v;
+  double energy = 0, time = 0;
+  for (const auto& s : r) {
+    if (s.power.empty()) continue;
+    const double last_tick = std::ceil(s.end_time / period - 1e-9) * period;
+    energy += s.power[0].energy_total_j - idle_w * (last_tick - s.end_time);
+    time += s.end_time;
+  }
+  return time > 0 ? energy / time : 0.0;
 }
 
 double last_finish(const SimResult& r, std::uint32_t stream) {

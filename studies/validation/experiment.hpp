@@ -41,6 +41,11 @@ struct MeasuredContext {
   double l2 = 0;       ///< the measured L2 size in bytes, else the catalog's
 };
 
+/// Mean power of one device over runs `r` taken together, from the start of each to its last event: the
+/// energy the power controller integrated (every control period, up to the first tick at or after the last
+/// event) less the idle power of the tail after that event (power is linear in the load within a period).
+double mean_busy_power(const std::vector<SimResult>& r, double idle_w);
+
 /// A case with no prediction yet.
 ValidationCase make_case(std::string name, std::string category, std::string origin, std::string device,
                          std::string unit, double measured, bool held_out, std::string source);

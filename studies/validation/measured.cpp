@@ -199,6 +199,22 @@ MeasuredData read_measured(const std::string& dir) {
   return d;
 }
 
+std::optional<SteadyPower> steady_power(const std::vector<PowerRow>& rows, const std::string& phase) {
+  std::vector<double> power, clock;
+  for (const auto& r : rows) {
+    if (r.phase != phase || r.gpu_util < 0.995) continue;
+    power.push_back(r.power_w);
+    clock.push_back(r.sm_clock_hz);
+  }
+  if (power.size() < 3) return std::nullopt;
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  return SteadyPower{median(power), median(clock), static_cast<int>(power.size())};
+}
+
 std::vector<PhaseSummary> summarise_power(const std::vector<PowerRow>& rows) {
   std::vector<PhaseSummary> out;
   std::map<std::string, std::size_t> index;

@@ -3,6 +3,7 @@
 /// and the CSVs of isolated kernels, kernel pairs, models, model pairs and power samples. The format is
 /// tested on its own with validation/harness/sample/ (hand-written, NOT measured).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,16 @@ struct PhaseSummary {
   double min_sm_clock_hz = 0;
 };
 std::vector<PhaseSummary> summarise_power(const std::vector<PowerRow>& rows);
+
+/// The steady board power of one phase: the median of its samples taken while a kernel ran the whole
+/// sampling period (gpu_util 100 %), so that process start-up and the gaps between launches are left out.
+/// Nothing when fewer than three such samples exist.
+struct SteadyPower {
+  double power_w = 0;
+  double sm_clock_hz = 0;  ///< median clock of the same samples
+  int samples = 0;
+};
+std::optional<SteadyPower> steady_power(const std::vector<PowerRow>& rows, const std::string& phase);
 
 /// The catalog entry to simulate a measured GPU as: machine.json "catalog" when given, else from the
 /// name ("H100 ... HBM3" or "SXM" -> H100-SXM, "H100 PCIe" -> H100-PCIe, ...). ConfigError when unknown.

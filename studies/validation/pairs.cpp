@@ -31,12 +31,25 @@ Experiment measured_pair(const MeasuredContext& ctx, const PairRow& p, bool held
   e.runs.push_back(make_run(*ctx.spec, mode, {side(p.a, "a")}, false));
   e.runs.push_back(make_run(*ctx.spec, mode, {side(p.b, "b")}, false));
   e.runs.push_back(make_run(*ctx.spec, mode, {side(p.a, "a"), side(p.b, "b")}, false));
-  e.predict = [](const std::vector<SimResult>& r) {
+  // The phase's steady board power (power.csv: each side alone, then both, as here) against the simulated
+  // mean power of the three runs.
+  const auto power =
+      ctx.data ? steady_power(ctx.data->power, fmt::format("pair:{}:{}", p.pair, p.mode)) : std::nullopt;
+  if (power) {
+    e.cases.push_back(make_case(
+        base + ": steady power", kPowerDraw, ctx.origin, ctx.spec->name, "W", power->power_w, held_out,
+        fmt::format("{}/power.csv, phase pair:{}:{} ({} samples at 100 % utilisation)", ctx.source, p.pair,
+                    p.mode, power->samples)));
+  }
+  const double idle = ctx.spec->idle_power.v;
+  e.predict = [idle, with_power = power.has_value()](const std::vector<SimResult>& r) {
     const double a = last_finish(r[0], 0);
     const double b = last_finish(r[1], 0);
     const double ta = last_finish(r[2], 0);
     const double tb = last_finish(r[2], 1);
-    return std::vector<double>{std::max(ta, tb) / (a + b), ta / a, tb / b};
+    std::vector<double> out{std::max(ta, tb) / (a + b), ta / a, tb / b};
+    if (with_power) out.push_back(mean_busy_power(r, idle));
+    return out;
   };
   return e;
 }

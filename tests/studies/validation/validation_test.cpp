@@ -508,6 +508,43 @@ TEST(HarnessSample, APReluAsThreeKernels) {
   EXPECT_EQ(three->kernels.size() - one->kernels.size(), 66u);
 }
 
+// A pair phase's steady power: the median of its samples at 100 % utilisation (385 W of 380, 390, 385; the
+// 40 % sample is process start-up), against the simulated mean power of the pair's three runs. Two HBM
+// streams on the H200 keep the bus saturated (u_m = 1) and use flops / (66.9 TF x 0.7) over bytes / (4800
+// GB/s x 0.9) of the SMs' throughput, so P = idle + (TDP - idle) x (0.35 + 0.85 x u_c) at boost
+// (docs/contention.md, sim/power_model.hpp) throughout: 75 + 625 x (0.35 + 0.85 x 0.01539) W.
+TEST(HarnessSample, APairPhaseSteadyPowerAgainstTheSimulatedPower) {
+  TempDir dir;
+  dir.write("machine.json", "{\"gpu_name\": \"NVIDIA H200\"}");
+  dir.write(
+      "pairs.csv",
+      "pair,mode,a_kernel,a_precision,a_flops,a_bytes,a_working_set_bytes,a_launches,b_kernel,b_precision,"
+      "b_flops,b_bytes,b_working_set_bytes,b_launches,a_alone_s,b_alone_s,a_together_s,b_together_s,"
+      "makespan_s\n"
+      "memory+memory,streams,stream_hbm,fp32,2.68435e+08,1.61061e+09,1610612736,50,stream_hbm,fp32,"
+      "2.68435e+08,1.61061e+09,1610612736,50,0.0196,0.0196,0.0384,0.0384,0.0384\n");
+  dir.write("power.csv",
+            "phase,t_s,power_W,sm_clock_MHz,mem_clock_MHz,gpu_util_pct,mem_util_pct,temperature_C\n"
+            "pair:memory+memory:streams,0.0,200,1980,3201,40,10,40\n"
+            "pair:memory+memory:streams,0.2,380,1980,3201,100,100,41\n"
+            "pair:memory+memory:streams,0.4,390,1980,3201,100,100,41\n"
+            "pair:memory+memory:streams,0.6,385,1980,3201,100,100,42\n"
+            "idle,0.8,110,1980,3201,100,0,42\n");
+  const MeasuredData d = read_measured(dir.str());
+  const auto steady = steady_power(d.power, "pair:memory+memory:streams");
+  ASSERT_TRUE(steady.has_value());
+  EXPECT_DOUBLE_EQ(steady->power_w, 385.0);
+  EXPECT_EQ(steady->samples, 3);
+  EXPECT_FALSE(steady_power(d.power, "idle").has_value());  // one sample: too few
+  const ValidationReport r = validate_data({}, {d}, catalog(), options());
+  const ValidationCase* c = nullptr;
+  for (const auto& k : r.cases) c = k.category == kPowerDraw ? &k : c;
+  ASSERT_NE(c, nullptr);
+  EXPECT_DOUBLE_EQ(c->measured, 385.0);
+  const double u_c = (2.68435e8 / (66.9e12 * 0.7)) / (1.61061e9 / (4800e9 * 0.9));
+  EXPECT_NEAR(*c->predicted, 75 + 625 * (0.35 + 0.85 * u_c), 0.05) << c->name;
+}
+
 TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
   const Catalog cat = catalog();
   MachineInfo m;
@@ -563,7 +600,8 @@ TEST(MeasuredH200, MeasuredErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{{"isolated kernels", 14.0},
                                                 {"L2-resident kernels", 31.0},
                                                 {"co-located pairs", 15.0},
-                                                {"models", 27.0}};
+                                                {"models", 27.0},
+                                                {"power draw", 43.0}};
   const ValidationReport r = validate_data(
       {}, {read_measured(kMeasuredH200), read_measured(kMeasuredH200Run2)}, catalog(), options());
   for (const auto& c : r.cases) EXPECT_EQ(c.origin, "measured") << c.name;
