@@ -17,7 +17,8 @@ struct SecondsBounds {
 
 // One fitted field: {value, cases}; with `seconds`, the value is a duration ("6.2us") within those bounds.
 FittedValue read_fitted(const std::string& file, const YAML::Node& node, const std::string& key,
-                        std::optional<SecondsBounds> seconds) {
+                        std::optional<SecondsBounds> seconds, double lo = kMinEfficiency,
+                        double hi = kMaxEfficiency) {
   MapReader m(node, file, key);
   FittedValue f;
   if (seconds) {
@@ -28,7 +29,7 @@ FittedValue read_fitted(const std::string& file, const YAML::Node& node, const s
                      fmt::format("'{}.value' must be within [{:g}us, {:g}us]", key, seconds->min * 1e6,
                                  seconds->max * 1e6));
   } else {
-    f.value = m.number_or("value", kMinEfficiency, kMaxEfficiency, -1.0);
+    f.value = m.number_or("value", lo, hi, -1.0);
     if (f.value < 0) m.required("value");  // names the missing key
   }
   const YAML::Node cases = m.required("cases");
@@ -69,6 +70,12 @@ Calibration read_calibration(const std::string& path, const Catalog& catalog) {
       dc.l2_efficiency = read_fitted(path, *n, "l2_efficiency", std::nullopt);
     if (auto n = d.optional("l2_far_ratio"))
       dc.l2_far_ratio = read_fitted(path, *n, "l2_far_ratio", std::nullopt);
+    for (auto [key, slot] :
+         {std::pair{"compute_power", &dc.compute_power}, std::pair{"simt_power", &dc.simt_power},
+          std::pair{"memory_power", &dc.memory_power}}) {
+      if (auto n = d.optional(key))
+        *slot = read_fitted(path, *n, key, std::nullopt, kMinPowerShare, kMaxPowerShare);
+    }
     if (auto n = d.optional("launch_overhead"))
       dc.launch_overhead =
           read_fitted(path, *n, "launch_overhead", SecondsBounds{kMinLaunchOverhead, kMaxLaunchOverhead});
@@ -99,13 +106,17 @@ std::string calibration_yaml(const Calibration& c, const std::vector<std::string
   for (const auto& d : c.devices) {
     out += "  " + d.device + ":";
     if (!d.compute_efficiency && !d.memory_efficiency && !d.l2_efficiency && !d.l2_far_ratio &&
-        !d.launch_overhead && !d.time_slice && !d.context_switch)
+        !d.compute_power && !d.simt_power && !d.memory_power && !d.launch_overhead && !d.time_slice &&
+        !d.context_switch)
       out += " {}";
     out += "\n";
     field("compute_efficiency", d.compute_efficiency, false);
     field("memory_efficiency", d.memory_efficiency, false);
     field("l2_efficiency", d.l2_efficiency, false);
     field("l2_far_ratio", d.l2_far_ratio, false);
+    field("compute_power", d.compute_power, false);
+    field("simt_power", d.simt_power, false);
+    field("memory_power", d.memory_power, false);
     field("launch_overhead", d.launch_overhead, true);
     field("time_slice", d.time_slice, true);
     field("context_switch", d.context_switch, true);
@@ -120,6 +131,9 @@ void apply_calibration(DeviceSpec& d, const Calibration& c) {
     if (dc.memory_efficiency) d.memory_efficiency = dc.memory_efficiency->value;
     if (dc.l2_efficiency) d.l2_efficiency = dc.l2_efficiency->value;
     if (dc.l2_far_ratio) d.l2_far_ratio = dc.l2_far_ratio->value;
+    if (dc.compute_power) d.power_compute = dc.compute_power->value;
+    if (dc.simt_power) d.power_simt = dc.simt_power->value;
+    if (dc.memory_power) d.power_memory = dc.memory_power->value;
     if (dc.launch_overhead) d.launch_overhead = Seconds{dc.launch_overhead->value};
     if (dc.time_slice) d.time_slice = Seconds{dc.time_slice->value};
     if (dc.context_switch) d.context_switch = Seconds{dc.context_switch->value};

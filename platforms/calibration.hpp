@@ -26,6 +26,9 @@ struct DeviceCalibration {
   std::optional<FittedValue> memory_efficiency;
   std::optional<FittedValue> l2_efficiency;  ///< share of l2_bandwidth L2-resident reads reach
   std::optional<FittedValue> l2_far_ratio;  ///< far-partition hit bandwidth / near (DeviceSpec::l2_far_ratio)
+  std::optional<FittedValue> compute_power;  ///< DeviceSpec::power_compute (tensor-core SMs)
+  std::optional<FittedValue> simt_power;     ///< DeviceSpec::power_simt (CUDA-core SMs)
+  std::optional<FittedValue> memory_power;   ///< DeviceSpec::power_memory
   std::optional<FittedValue> launch_overhead;
   std::optional<FittedValue> time_slice;      ///< seconds a context holds a time-sliced GPU while others wait
   std::optional<FittedValue> context_switch;  ///< seconds one context switch costs
@@ -39,6 +42,8 @@ struct Calibration {
 /// Physical bounds of the fitted fields (the fit never leaves them; a file outside them is rejected).
 inline constexpr double kMinEfficiency = 0.05;
 inline constexpr double kMaxEfficiency = 1.0;
+inline constexpr double kMinPowerShare = 0.02;  ///< of (TDP - idle)
+inline constexpr double kMaxPowerShare = 1.5;
 inline constexpr double kMinLaunchOverhead = 0.5e-6;  ///< s
 inline constexpr double kMaxLaunchOverhead = 100e-6;  ///< s
 inline constexpr double kMinTimeSlice = 100e-6;       ///< s

@@ -147,6 +147,16 @@ void read_device_fields(MapReader& m, DeviceSpec& d, bool is_override) {
     d.l2_far_ratio = number_in_or(e, device_field("efficiency.l2_far"), d.l2_far_ratio);
     e.finish();
   }
+  if (auto n = m.optional("power")) {
+    MapReader pw(*n, file, "power");
+    const auto share = [&](const char* key, std::optional<double>& out) {
+      if (pw.has(key)) out = number_in_or(pw, device_field(std::string("power.") + key), 0.0);
+    };
+    share("compute", d.power_compute);
+    share("simt", d.power_simt);
+    share("memory", d.power_memory);
+    pw.finish();
+  }
   if (auto n = m.optional("launch_overhead")) {
     d.launch_overhead = quantity_of<Seconds>(file, *n, "launch_overhead");
     if (d.launch_overhead.v < 0) throw error_at(file, *n, "'launch_overhead' must not be negative");

@@ -69,6 +69,12 @@ struct DeviceSpec {
   std::optional<double> l2_efficiency;
   /// Bandwidth of a hit the far partition serves / a near hit's, in (0, 1]; 1: no difference known.
   double l2_far_ratio = 1.0;
+  /// Shares of (TDP - idle) drawn at the boost clock by fully busy SMs running tensor-core kernels
+  /// (power_compute) or CUDA-core kernels (power_simt), and by a saturated memory bus (power_memory); absent:
+  /// the platform's contention.power values (power_simt: the compute one). sim/power_model.hpp.
+  std::optional<double> power_compute;
+  std::optional<double> power_simt;
+  std::optional<double> power_memory;
   Seconds launch_overhead{5e-6};
   /// Time slice and context-switch cost of a time-sliced GPU when its driver's are known (a calibration
   /// overlay fits them: docs/validation.md); absent, the platform's contention.time_slice values apply.

@@ -142,6 +142,16 @@ const Schema& device_schema() {
                              "fraction of l2_bandwidth that reads served by L2 reach"));
     f.push_back(number_field("efficiency.l2_far", "0.01", "1", "1",
                              "bandwidth of a hit served by the far L2 partition / a near hit's"));
+    f.push_back(plain_field("power", FieldKind::MAPPING, "none",
+                            "power model shares of this device type (sim/power_model.hpp); each replaces the "
+                            "platform's contention.power value on it"));
+    f.push_back(
+        number_field("power.compute", "0", "2", "contention.power.compute_power",
+                     "share of (TDP - idle) drawn by SMs fully busy with tensor-core kernels at boost"));
+    f.push_back(number_field("power.simt", "0", "2", "power.compute",
+                             "the same for CUDA-core kernels (FP32/FP64 arithmetic, element-wise)"));
+    f.push_back(number_field("power.memory", "0", "2", "contention.power.memory_power",
+                             "share of (TDP - idle) drawn by a saturated memory bus"));
     f.push_back(quantity_field("launch_overhead", Dimension::SECONDS, "0s", "1s", "5us",
                                "fixed cost before each kernel"));
     f.push_back(plain_field("thermal", FieldKind::MAPPING, "none", "RC thermal model"));

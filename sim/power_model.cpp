@@ -16,6 +16,24 @@ Watts PowerModel::power(double u_compute, double u_memory, double clock_ratio) c
   return idle + (tdp - idle) * dynamic;
 }
 
+bool uses_tensor_cores(KernelClass kind, Precision p, const DeviceSpec& d) {
+  if (kind == KernelClass::ELEMENTWISE || kind == KernelClass::REDUCTION) return false;
+  const auto it = d.tensor_macs_per_sm_per_clock.find(p);
+  return it != d.tensor_macs_per_sm_per_clock.end() && it->second > 0;
+}
+
+ComputeShares compute_shares(const DeviceSpec& d, double platform_compute_power) {
+  const double tensor = d.power_compute.value_or(platform_compute_power);
+  const double simt = d.power_simt.value_or(tensor);
+  ComputeShares c;
+  c.compute_power = std::max(tensor, simt);
+  if (c.compute_power > 0) {
+    c.tensor = tensor / c.compute_power;
+    c.simt = simt / c.compute_power;
+  }
+  return c;
+}
+
 std::vector<Hertz> pstate_clocks(const DeviceSpec& d) {
   constexpr double kStep = 15e6;  // NVIDIA clock bins
   const double lowest = std::min(d.boost_clock.v, 0.5 * d.base_clock.v);

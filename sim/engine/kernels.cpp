@@ -76,6 +76,7 @@ void Simulation::preempt(int u) {
   if (j.phase != Phase::GPU || !j.kernel_running || !stop_kernel(id)) return;
   j.kernel_running = false;
   j.preempted = true;
+  count_power(id, false);
   if (j.kernel_ws >= 0) unit.l2->remove(Bytes{j.kernel_ws});  // added back when it resumes
   yield_gpu(id);
 }
@@ -265,6 +266,30 @@ bool Simulation::stop_kernel(int id) {
   return true;
 }
 
+// Power by the kind of SM work (sim/power_model.hpp): the kernel is counted in its unit's split between
+// tensor-core and CUDA-core kernels while it runs, weighted by the share of its time alone it computes.
+void Simulation::count_power(int id, bool running) {
+  Job& j = jobs_[id];
+  UnitRt& u = units_[contexts_[j.context].unit];
+  if (running == j.power_counted) return;
+  if (running) {
+    const Stream& s = streams_[j.stream];
+    const KernelSpec& k = s.spec->stages[j.stage].kernels[j.kernel];
+    j.power_simt = !uses_tensor_cores(k.shape.kind, s.spec->precision, u.spec->spec);
+    const double compute = j.kernel_work / u.speeds.front();
+    const double memory = j.kernel_traffic / bus_bandwidth(u);
+    j.power_weight = compute > 0 ? compute / std::max(compute, memory) : 0.0;
+  }
+  const double w = running ? j.power_weight : -j.power_weight;
+  (j.power_simt ? u.weight_simt : u.weight_tensor) += w;
+  if (!running) {  // exact zero when the last one leaves (no rounding residue)
+    if (u.weight_simt < 1e-12) u.weight_simt = 0;
+    if (u.weight_tensor < 1e-12) u.weight_tensor = 0;
+  }
+  j.power_counted = running;
+  touch(contexts_[j.context].unit);
+}
+
 // Runs the part `left` of the job's current kernel (0 < left <= 1): alone on its unit as a timer
 // (run_solo), else as an L07 parallel task.
 void Simulation::run_kernel(int id, double left) {
@@ -288,6 +313,7 @@ void Simulation::run_kernel(int id, double left) {
     j.kernel_traffic = j.kernel_bytes - j.kernel_hits * (1.0 - u.l2_cost.of(j.kernel_ws));
     if (trace_) trace_->kernel_started(id);
   }
+  if (!j.power_counted) count_power(id, true);
   const double traffic = j.kernel_traffic * left;
   // On fewer SMs than its first wave needs (MPS), it runs that much slower.
   const KernelFit& fit = j.kernel_fit;
@@ -411,6 +437,7 @@ void Simulation::on_done(int id) {
   UnitRt& unit = units_[u];
   touch(u);
   job.kernel_running = false;
+  count_power(id, false);
   if (job.kernel_ws >= 0) {
     unit.l2->remove(Bytes{job.kernel_ws});
   }

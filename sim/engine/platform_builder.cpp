@@ -23,10 +23,10 @@ void Simulation::build_platform() {
     dev.spec = &sc_.platform.devices[device_global_[d]];
     const DeviceSpec& spec = dev.spec->spec;
     const ContentionSpec& mech = sc_.platform.contention_of(device_global_[d]);
-    dev.controller.emplace(PowerModel{spec.idle_power, spec.tdp, mech.compute_power, mech.memory_power,
-                                      mech.clock_exponent},
-                           pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal, mech.power,
-                           mech.thermal);
+    dev.controller.emplace(
+        PowerModel{spec.idle_power, spec.tdp, compute_shares(spec, mech.compute_power).compute_power,
+                   spec.power_memory.value_or(mech.memory_power), mech.clock_exponent},
+        pstate_clocks(spec), dev.spec->power_cap.value_or(spec.tdp), spec.thermal, mech.power, mech.thermal);
     dev.record.min_clock_hz = dev.controller->clocks().front().v;
     if (mech.pcie && mech.bandwidth) {
       dev.pcie_host = zone->create_host(dev.spec->name + ".pcie", dev.spec->pcie_bandwidth.v);
@@ -56,6 +56,9 @@ void Simulation::build_platform() {
     rt.l2.emplace(unit.l2, mech.l2_sensitivity, mech.l2);
     rt.gpu = zone->create_host(unit.name, rt.speeds);
     rt.l2_cost = l2_cost(dev.spec->spec, unit.l2, unit.mig_profile.empty());
+    const ComputeShares shares = compute_shares(dev.spec->spec, mech.compute_power);
+    rt.tensor_ratio = shares.tensor;
+    rt.simt_ratio = shares.simt;
     const double bus = unit_bus_bandwidth(dev.spec->spec, unit.bw_fraction, plan_.speed_scale(unit.device)).v;
     if (mech.bandwidth) {
       rt.bus_host = zone->create_host(unit.name + ".bus", bus);

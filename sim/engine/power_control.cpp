@@ -32,6 +32,7 @@ void Simulation::integrate(UnitRt& u, double to) {
   const double dt = to - u.since;
   if (dt <= 0) return;
   u.period_compute += u.busy_compute * dt;
+  u.period_compute_power += u.busy_compute * u.power_factor * dt;
   u.period_bandwidth += u.busy_bandwidth * dt;
   if (u.busy_occupied) u.period_occupied += dt;
   const double span = std::max(0.0, std::min(to, window_end_) - std::max(u.since, window_begin_));
@@ -74,6 +75,9 @@ void Simulation::account(double dt) {
       if (u.bus_host && u.execs >= 2 && bus >= 1 - 1e-9) acted(unit, MechanismId::BANDWIDTH);
     }
     u.busy_occupied = u.holders > 0;
+    const double weights = u.weight_tensor + u.weight_simt;
+    u.power_factor = weights > 0 ? (u.weight_tensor * u.tensor_ratio + u.weight_simt * u.simt_ratio) / weights
+                                 : u.tensor_ratio;
     u.dirty = false;
   }
   dirty_units_.clear();
@@ -105,13 +109,16 @@ Simulation::Load Simulation::device_load(DeviceRt& d, double dt) {
   for (int u : d.units) {
     UnitRt& unit = units_[u];
     load.compute += unit.period_compute / dt * unit.unit->sm_fraction;
+    load.compute_power += unit.period_compute_power / dt * unit.unit->sm_fraction;
     load.memory += unit.period_bandwidth / dt * unit.unit->bw_fraction;
     load.occupied += unit.period_occupied / dt * unit.unit->sm_fraction;
     unit.period_compute = 0;
+    unit.period_compute_power = 0;
     unit.period_bandwidth = 0;
     unit.period_occupied = 0;
   }
   load.compute = std::min(1.0, load.compute);
+  load.compute_power = std::min(1.0, load.compute_power);
   load.memory = std::min(1.0, load.memory);
   load.occupied = std::min(1.0, load.occupied);
   return load;
@@ -182,7 +189,7 @@ void Simulation::control_tick() {
     for (int u : dev.units) integrate(units_[u], t);
     const Load load = device_load(dev, dt);
     const int before = dev.controller->pstate();
-    const PowerController::Step step = dev.controller->step(load.compute, load.memory, Seconds{dt});
+    const PowerController::Step step = dev.controller->step(load.compute_power, load.memory, Seconds{dt});
     dev.record.energy_total_j += step.power.v * dt;
     dev.record.energy_j += step.power.v * w_span;
     dev.record.peak_power_w = std::max(dev.record.peak_power_w, step.power.v);

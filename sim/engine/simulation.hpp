@@ -117,6 +117,11 @@ class Simulation {
     simgrid::kernel::timer::Timer* solo_timer = nullptr;
     double solo_start = 0;
     double solo_time = 0;
+    // Its running kernel's part in the unit's split of compute power (count_power): tensor-core or CUDA-core,
+    // and its weight (compute time alone / time alone); counted while power_counted.
+    double power_weight = 0;
+    bool power_simt = false;
+    bool power_counted = false;
     double start = 0;      // when the job started
     double predicted = 0;  // predicted service time of its requests, alone
   };
@@ -171,12 +176,20 @@ class Simulation {
     double solo_compute = 0;     // that kernel's busy fractions (what SimGrid's loads would read)
     double solo_bandwidth = 0;
     double period_compute = 0;  // controller accumulators (whole run)
+    double period_compute_power = 0;  // period_compute weighted by the running kernels' power class
     double period_bandwidth = 0;
     double period_occupied = 0;
     // Utilisation is integrated lazily: the busy fractions below hold from `since` until the unit is next
     // touched (an activity starts or ends on it, a context takes or leaves the GPU, its clock changes).
     double busy_compute = 0;
     double busy_bandwidth = 0;
+    // Power: busy_compute x power_factor is what the power model charges: the running kernels' shares
+    // (tensor_ratio, simt_ratio: sim/power_model.hpp, compute_shares) weighted by their power_weight.
+    double tensor_ratio = 1.0;
+    double simt_ratio = 1.0;
+    double weight_tensor = 0;
+    double weight_simt = 0;
+    double power_factor = 1.0;
     bool busy_occupied = false;
     double since = 0;
     bool dirty = false;  // touched since the fractions were read: read them at the next clock advance
@@ -204,6 +217,7 @@ class Simulation {
   // Device utilisations over one control period.
   struct Load {
     double compute = 0;
+    double compute_power = 0;  // compute weighted by the kernels' power class: what the power model reads
     double memory = 0;
     double occupied = 0;  // some context held the GPU (time-series only; power does not read it)
   };
@@ -245,6 +259,7 @@ class Simulation {
   void release_sms(int job);
   void run_kernel(int job, double left);
   bool stop_kernel(int job);
+  void count_power(int job, bool running);       // the job's kernel joins or leaves its unit's power split
   static double bus_bandwidth(const UnitRt& u);  // bytes/s of the unit's memory bus
   void bandwidth_acted();  // at the end of the run: the bandwidth mechanism's last way to act (power_control.cpp)
   bool run_solo(int job, double work, double traffic, double stretch);

@@ -22,15 +22,20 @@
 namespace gpusim {
 namespace {
 
-enum Field { MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, kFields };
-constexpr std::array<const char*, kFields> kFieldNames{
-    "memory efficiency", "L2 efficiency", "L2 far ratio",  "compute efficiency",
-    "launch overhead",   "time slice",    "context switch"};
+enum Field { MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, MEMPOW, SIMTPOW, TENSORPOW, kFields };
+constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency",     "L2 efficiency",
+                                                       "L2 far ratio",          "compute efficiency",
+                                                       "launch overhead",       "time slice",
+                                                       "context switch",        "memory power share",
+                                                       "CUDA-core power share", "tensor-core power share"};
 // The order the fields are searched in, one at a time. The time slice and the switch cost trade off (the
 // share of time lost is about switch / (slice + switch)), so they are searched twice, in turn. The L2
 // efficiency is searched on the cases whose hits are all near (those the far ratio does not move) when a
-// device has any, so that the far ratio, searched next, is fitted to what the near hits leave.
-constexpr std::array<Field, 9> kOrder{MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, SLICE, SWITCH};
+// device has any, so that the far ratio, searched next, is fitted to what the near hits leave. The power
+// shares come last (power follows the utilisations the other fields set), twice in turn: a tensor-core GEMM
+// beside an HBM stream draws both the tensor-core and the memory share.
+constexpr std::array<Field, 15> kOrder{MEMORY, L2EFF,  L2FAR,   COMPUTE,   LAUNCH, SLICE,   SWITCH,   SLICE,
+                                       SWITCH, MEMPOW, SIMTPOW, TENSORPOW, MEMPOW, SIMTPOW, TENSORPOW};
 constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
 constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
 constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
@@ -38,6 +43,16 @@ constexpr double kNoPrediction = 10;  // ln error charged to a case the simulati
 using Values = std::array<double, kFields>;  // in search coordinates: durations as ln(seconds)
 
 bool is_duration(int f) { return f == LAUNCH || f == SLICE || f == SWITCH; }
+bool is_power(int f) { return f == MEMPOW || f == SIMTPOW || f == TENSORPOW; }
+
+// The cases of a category a field is fitted to. The L2 fields are properties of a kernel reading from L2,
+// measured by the L2-resident kernels: fitted to whole models they would absorb what the model lacks
+// elsewhere (host time, say). The power shares are fitted to measured board power only, and nothing else is.
+bool fits(int f, const std::string& category) {
+  if (f == L2EFF || f == L2FAR) return category == kL2ResidentKernels;
+  if (is_power(f)) return category == kPowerDraw;
+  return category != kPowerDraw;
+}
 
 // A field's search range, in search coordinates.
 std::pair<double, double> bounds(Field f) {
@@ -48,6 +63,10 @@ std::pair<double, double> bounds(Field f) {
       return {std::log(kMinTimeSlice), std::log(kMaxTimeSlice)};
     case SWITCH:
       return {std::log(kMinContextSwitch), std::log(kMaxContextSwitch)};
+    case MEMPOW:
+    case SIMTPOW:
+    case TENSORPOW:
+      return {kMinPowerShare, kMaxPowerShare};
     default:
       return {kMinEfficiency, kMaxEfficiency};
   }
@@ -62,7 +81,10 @@ Values values_of(const DeviceSpec& d) {
           d.compute_efficiency,
           std::log(d.launch_overhead.v),
           std::log(time_slice_of(d, defaults).v),
-          std::log(context_switch_of(d, defaults).v)};
+          std::log(context_switch_of(d, defaults).v),
+          d.power_memory.value_or(defaults.memory_power),
+          d.power_simt.value_or(d.power_compute.value_or(defaults.compute_power)),
+          d.power_compute.value_or(defaults.compute_power)};
 }
 
 void set_values(DeviceSpec& d, const Values& v) {
@@ -73,6 +95,9 @@ void set_values(DeviceSpec& d, const Values& v) {
   d.launch_overhead = Seconds{std::exp(v[LAUNCH])};
   d.time_slice = Seconds{std::exp(v[SLICE])};
   d.context_switch = Seconds{std::exp(v[SWITCH])};
+  d.power_memory = v[MEMPOW];
+  d.power_simt = v[SIMTPOW];
+  d.power_compute = v[TENSORPOW];
 }
 
 // ln(predicted / measured) of every scored case, per device, in report order.
@@ -113,23 +138,22 @@ class Fitter {
     Scores out;
     for (const auto& k : r.cases) {
       if (k.held_out) continue;  // a held-out measured case: never scored
-      if (k.category == kPowerDraw) continue;  // no power field is fitted
       const double e = k.predicted && k.measured > 0 ? std::log(*k.predicted / k.measured) : kNoPrediction;
       out[k.device].emplace_back(k.name, e);
-      if (k.category == kL2ResidentKernels) l2_cases_.insert(k.name);
+      categories_[k.name] = k.category;
     }
     return out;
   }
 
-  /// The L2-resident kernels among the cases scored so far.
-  const std::set<std::string>& l2_cases() const { return l2_cases_; }
+  /// The category of each case scored so far.
+  const std::string& category(const std::string& name) const { return categories_.at(name); }
 
  private:
   PublishedData published_;
   std::vector<MeasuredData> measured_;
   const Catalog& catalog_;
   ValidateOptions options_;
-  mutable std::set<std::string> l2_cases_;
+  mutable std::map<std::string, std::string> categories_;
 };
 
 using CaseSet = std::set<std::string>;
@@ -198,17 +222,13 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
     for (const Field f : kOrder) {
       for (auto& [name, r] : responding) r[f].clear();  // a second search of a field finds them again
       if (responding.empty()) continue;
-      // Per device, the cases this field is fitted to (empty: all). The L2 fields are properties of a kernel
-      // reading from L2, measured by the L2-resident kernels: fitted to whole models, they would absorb what
-      // the model lacks elsewhere (host time, say). The L2 efficiency is fitted to the cases whose hits are
-      // all near (those the far ratio does not move) when there are any.
+      // Per device, the cases this field is fitted to (`fits`); a device with none is not fitted. The L2
+      // efficiency is fitted to the cases whose hits are all near (those the far ratio does not move) when
+      // there are any.
       std::map<std::string, CaseSet> only;
-      const bool l2_field = f == L2EFF || f == L2FAR;
-      if (l2_field) {
-        for (const auto& [name, r] : responding)
-          for (const auto& [c, e] : base.at(name))
-            if (fitter.l2_cases().count(c)) only[name].insert(c);
-      }
+      for (const auto& [name, r] : responding)
+        for (const auto& [c, e] : base.at(name))
+          if (fits(f, fitter.category(c))) only[name].insert(c);
       if (f == L2EFF) {
         const auto [far, fc, fd] = start(L2FAR);
         for (const auto& [name, b] : far) {
@@ -223,8 +243,8 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
         b.fc = objective(sc.at(name), only[name]);
         b.fd = objective(sd.at(name), only[name]);
         responding[name][f] = responders(sc, sd, name);
-        if (l2_field)
-          std::erase_if(responding[name][f], [&](const std::string& c) { return !only[name].count(c); });
+        const CaseSet& keep = only[name];
+        std::erase_if(responding[name][f], [&keep](const std::string& c) { return !keep.count(c); });
       }
       for (auto it = br.begin(); it != br.end();) it = responding[it->first][f].empty() ? br.erase(it) : std::next(it);
       if (br.empty()) continue;
@@ -267,13 +287,26 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
                          : fmt::format("{:.4g}", before[f]),
           is_duration(f) ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
       const std::array<std::optional<FittedValue>*, kFields> slot{
-          &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,  &dc.compute_efficiency,
-          &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch};
+          &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,   &dc.compute_efficiency,
+          &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch, &dc.memory_power,
+          &dc.simt_power,        &dc.compute_power};
       *slot[f] = fv;
     }
-    out.notes.push_back(fmt::format("{}: {} calibration case(s); {}; mean |error| {:.1f} % -> {:.1f} %", name,
-                                    base.at(name).size(), fields.empty() ? "nothing fitted (no case responds)" : fields,
-                                    mean_abs_pct(base.at(name)), mean_abs_pct(fitted.at(name))));
+    // The errors before and after, apart for throughput/latency and for power.
+    const auto part = [&fitter, &device = name](const Scores& sc, bool power) {
+      std::vector<std::pair<std::string, double>> v;
+      for (const auto& c : sc.at(device))
+        if ((fitter.category(c.first) == kPowerDraw) == power) v.push_back(c);
+      return v;
+    };
+    const auto power_before = part(base, true);
+    out.notes.push_back(fmt::format(
+        "{}: {} calibration case(s); {}; mean |error| {:.1f} % -> {:.1f} %{}", name, base.at(name).size(),
+        fields.empty() ? "nothing fitted (no case responds)" : fields, mean_abs_pct(part(base, false)),
+        mean_abs_pct(part(fitted, false)),
+        power_before.empty() ? std::string()
+                             : fmt::format(", power {:.1f} % -> {:.1f} %", mean_abs_pct(power_before),
+                                           mean_abs_pct(part(fitted, true)))));
     out.calibration.devices.push_back(std::move(dc));
   }
   return out;

@@ -164,7 +164,8 @@ TEST(BadInputPlatform, UnknownOverrideKey) {
           "boost_clock, efficiency, form_factor, fp32_lanes_per_sm, idle_power, l2_bandwidth, l2_cache, "
           "l2_partitions, "
           "launch_overhead, "
-          "memory, memory_bandwidth, memory_type, mig_profiles, notes, pcie_bandwidth, peaks, sm_count, "
+          "memory, memory_bandwidth, memory_type, mig_profiles, notes, pcie_bandwidth, peaks, power, "
+          "sm_count, "
           "sm_limits, sources, tdp, tensor_macs_per_sm_per_clock, thermal, vendor)");
 }
 

@@ -347,6 +347,28 @@ TEST(Power, DynamicPowerFollowsTheActiveSms) {
   EXPECT_DOUBLE_EQ(r.samples.back().clock_hz, 1410e6);
 }
 
+// Power by the kind of SM work (sim/power_model.hpp): with the device's CUDA-core share set to 0.3 of
+// (TDP - idle), the same 20 %-of-SMs FP32 kernel draws 35 + 215 x 0.3 x 0.2 = 47.9 W; an FP16 one on the
+// tensor cores keeps the platform's 0.85: 71.55 W; a memory-bound kernel with the device's memory share
+// 0.5 draws 35 + 215 x 0.5 (its compute share is 1e3 FLOPs over 1 ms: nothing).
+TEST(Power, CudaCoreTensorCoreAndMemoryWorkDrawTheDevicesOwnShares) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.contention.thermal = false;
+  sc.platform.devices[0].spec.power_simt = 0.3;
+  sc.platform.devices[0].spec.power_memory = 0.5;
+  sc.workloads.run.duration = Seconds{3.0};
+  sc.workloads.run.drain = Seconds{0.0};
+  sc.workloads.streams.push_back(grid_stream("simt", 3000.0 * 0.2, 108, at_times({0.0})));
+  EXPECT_NEAR(run(sc).samples.back().power_w, 35.0 + 215.0 * 0.3 * 0.2, 0.01);
+  // FP16 at 312 TFLOP/s: 16 times the FP32 kernel's FLOPs for the same time.
+  StreamSpec& s = sc.workloads.streams[0];
+  s.precision = Precision::FP16;
+  s.stages[0].kernels[0].flops = s.stages[0].kernels[0].flops * 16.0;
+  EXPECT_NEAR(run(sc).samples.back().power_w, 35.0 + 215.0 * 0.85 * 0.2, 0.01);
+  sc.workloads.streams = {stream("memory", 1e3, 3 * 1399.5e9, 1, at_times({0.0}))};
+  EXPECT_NEAR(run(sc).samples.back().power_w, 35.0 + 215.0 * 0.5, 0.01);
+}
+
 TEST(Pcie, ACopyStartingMidKernelTakesItsShareOfTheBusFromThenOn) {
   // A memory-bound kernel of 1399.5 MB alone on the A100's bus (1555 GB/s x 0.9 = 1399.5 GB/s) takes 1 ms
   // (the engine runs it as a timer: nothing else is on the unit). Half-way through, another stream's

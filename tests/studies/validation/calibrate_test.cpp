@@ -175,6 +175,45 @@ TEST(Calibrate, FitsTheTimeSliceAndSwitchCostOfAMeasuredPair) {
   EXPECT_NEAR(ratio(after), 1.10, 0.01);
 }
 
+// Board power of a memory+memory pair phase (two HBM streams, concurrent) measured at 385 W on the H200:
+// the model draws idle + (TDP - idle) x (memory share x 1 + 0.85 x u_c), u_c = (2.68435e8 / (66.9 TF x 0.7))
+// / (1.61061e9 / (4800 GB/s x 0.9)) = 0.01539, so with the catalog's 114 W idle and 700 W TDP the memory
+// share that reproduces it is (385 - 114) / 586 - 0.85 x 0.01539 = 0.4494. No tensor-core kernel ran: that
+// share is not fitted, and the power case moves nothing but the power shares.
+TEST(Calibrate, FitsTheMemoryPowerShareToAMeasuredPhase) {
+  MeasuredData md;
+  md.dir = "synthetic";
+  md.machine.gpu_name = "NVIDIA H200";
+  md.machine.catalog = "H200";
+  md.machine.sm_count = 132;
+  PairRow p;
+  p.pair = "memory+memory";
+  p.mode = "streams";
+  p.a = PairRow::Side{"stream_hbm", "fp32", 2.68435e8, 1.61061e9, 1.61061e9, 50, 0.0187, 0.0373};
+  p.b = p.a;
+  p.makespan_s = 0.0373;
+  md.pairs.push_back(p);
+  for (double t : {0.0, 0.2, 0.4}) {
+    PowerRow r;
+    r.phase = "pair:memory+memory:streams";
+    r.t_s = t;
+    r.power_w = 385;
+    r.gpu_util = 1.0;
+    md.power.push_back(r);
+  }
+  const CalibrationFit fit = fit_calibration({}, {md}, catalog(), options());
+  ASSERT_EQ(fit.calibration.devices.size(), 1u);
+  const DeviceCalibration& d = fit.calibration.devices[0];
+  ASSERT_TRUE(d.memory_power.has_value());
+  EXPECT_NEAR(d.memory_power->value, 0.4494, 0.005);
+  EXPECT_EQ(d.memory_power->cases,
+            (std::vector<std::string>{"synthetic/pair/memory+memory/streams: steady power"}));
+  EXPECT_FALSE(d.compute_power.has_value());
+  EXPECT_FALSE(d.memory_efficiency.has_value() &&
+               std::count(d.memory_efficiency->cases.begin(), d.memory_efficiency->cases.end(),
+                          "synthetic/pair/memory+memory/streams: steady power") > 0);
+}
+
 // An eager-PyTorch row is host-bound (gpusim does not simulate the host): it never reaches the fit, so data
 // holding nothing else has no calibration case.
 TEST(Calibrate, EagerPyTorchRowsAreNeverFitted) {

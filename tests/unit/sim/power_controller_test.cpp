@@ -157,5 +157,33 @@ TEST(PowerController, SwitchedOffControllersStayAtBoost) {
   EXPECT_GT(c.temperature().v, 30);
 }
 
+// Which SM work is tensor-core work: a GEMM (or a kernel of unknown class) at a precision with tensor MACs;
+// never an element-wise kernel or a reduction, never FP32 on a device without FP32 tensor MACs (the A100's
+// catalog entry: TF32, FP16, BF16, INT8, INT4).
+TEST(PowerClass, TensorCoresOnlyForMatrixWorkAtATensorPrecision) {
+  DeviceSpec d;
+  d.tensor_macs_per_sm_per_clock = {{Precision::TF32, 512}, {Precision::FP16, 1024}};
+  EXPECT_TRUE(uses_tensor_cores(KernelClass::GEMM, Precision::FP16, d));
+  EXPECT_TRUE(uses_tensor_cores(KernelClass::FILL, Precision::TF32, d));
+  EXPECT_FALSE(uses_tensor_cores(KernelClass::ELEMENTWISE, Precision::FP16, d));
+  EXPECT_FALSE(uses_tensor_cores(KernelClass::REDUCTION, Precision::FP16, d));
+  EXPECT_FALSE(uses_tensor_cores(KernelClass::GEMM, Precision::FP32, d));
+  // The shares: the platform's 0.85 for both unless the device has its own; the model's compute power is
+  // the larger, each kind of work counts its share over it.
+  ComputeShares c = compute_shares(d, 0.85);
+  EXPECT_DOUBLE_EQ(c.compute_power, 0.85);
+  EXPECT_DOUBLE_EQ(c.tensor, 1.0);
+  EXPECT_DOUBLE_EQ(c.simt, 1.0);
+  d.power_simt = 0.34;
+  c = compute_shares(d, 0.85);
+  EXPECT_DOUBLE_EQ(c.compute_power, 0.85);
+  EXPECT_DOUBLE_EQ(c.simt, 0.4);
+  d.power_compute = 0.17;  // CUDA-core work the larger: 0.34, tensor 0.17 / 0.34
+  c = compute_shares(d, 0.85);
+  EXPECT_DOUBLE_EQ(c.compute_power, 0.34);
+  EXPECT_DOUBLE_EQ(c.tensor, 0.5);
+  EXPECT_DOUBLE_EQ(c.simt, 1.0);
+}
+
 }  // namespace
 }  // namespace gpusim
