@@ -135,25 +135,33 @@ TEST(Calibrate, OnlyHeldOutRowsIsAnError) {
   }
 }
 
+// A measured memory+memory pair of two identical sides on one GPU (its harness output, built in code).
+MeasuredData synthetic_pair(const std::string& gpu, const std::string& entry, int sms, const std::string& mode,
+                            const PairRow::Side& side) {
+  MeasuredData md;
+  md.dir = "synthetic";
+  md.machine.gpu_name = gpu;
+  md.machine.catalog = entry;
+  md.machine.sm_count = sms;
+  PairRow p;
+  p.pair = "memory+memory";
+  p.mode = mode;
+  p.a = side;
+  p.b = side;
+  p.makespan_s = side.together_s;
+  md.pairs.push_back(p);
+  return md;
+}
+
 // Two always-busy sides of a time-sliced GPU alternate whole slices, paying one switch per slice: the pair
 // takes (sum alone) x (1 + switch / slice). A measured memory+memory pair that took 1.10 x the sum alone
 // (each side 2.2 x alone) is fitted by any slice and switch cost in the ratio 0.10, and the overlay
 // reproduces it. Kernels of 10-20 us, far shorter than any slice the ratio allows here, so slices end on
 // kernel boundaries within a few per cent.
 TEST(Calibrate, FitsTheTimeSliceAndSwitchCostOfAMeasuredPair) {
-  MeasuredData md;
-  md.dir = "synthetic";
-  md.machine.gpu_name = "NVIDIA H100 PCIe";
-  md.machine.catalog = "H100-PCIe";
-  md.machine.sm_count = 114;
-  PairRow p;
-  p.pair = "memory+memory";
-  p.mode = "processes";
   // 18 MB per launch: 10 us at 2000 GB/s x 0.9; a 1.6 GB buffer (not L2-resident).
-  p.a = PairRow::Side{"stream_hbm", "fp32", 0.0, 18e6, 1.6e9, 1000, 1.0, 2.2};
-  p.b = p.a;
-  p.makespan_s = 2.2;
-  md.pairs.push_back(p);
+  const MeasuredData md = synthetic_pair("NVIDIA H100 PCIe", "H100-PCIe", 114, "processes",
+                                         PairRow::Side{"stream_hbm", "fp32", 0.0, 18e6, 1.6e9, 1000, 1.0, 2.2});
   const CalibrationFit fit = fit_calibration({}, {md}, catalog(), options());
   ASSERT_EQ(fit.calibration.devices.size(), 1u);
   const DeviceCalibration& d = fit.calibration.devices[0];
@@ -181,18 +189,9 @@ TEST(Calibrate, FitsTheTimeSliceAndSwitchCostOfAMeasuredPair) {
 // share that reproduces it is (385 - 114) / 586 - 0.85 x 0.01539 = 0.4494. No tensor-core kernel ran: that
 // share is not fitted, and the power case moves nothing but the power shares.
 TEST(Calibrate, FitsTheMemoryPowerShareToAMeasuredPhase) {
-  MeasuredData md;
-  md.dir = "synthetic";
-  md.machine.gpu_name = "NVIDIA H200";
-  md.machine.catalog = "H200";
-  md.machine.sm_count = 132;
-  PairRow p;
-  p.pair = "memory+memory";
-  p.mode = "streams";
-  p.a = PairRow::Side{"stream_hbm", "fp32", 2.68435e8, 1.61061e9, 1.61061e9, 50, 0.0187, 0.0373};
-  p.b = p.a;
-  p.makespan_s = 0.0373;
-  md.pairs.push_back(p);
+  MeasuredData md = synthetic_pair(
+      "NVIDIA H200", "H200", 132, "streams",
+      PairRow::Side{"stream_hbm", "fp32", 2.68435e8, 1.61061e9, 1.61061e9, 50, 0.0187, 0.0373});
   for (double t : {0.0, 0.2, 0.4}) {
     PowerRow r;
     r.phase = "pair:memory+memory:streams";
