@@ -136,8 +136,8 @@ TEST(Calibrate, OnlyHeldOutRowsIsAnError) {
 }
 
 // A measured memory+memory pair of two identical sides on one GPU (its harness output, built in code).
-MeasuredData synthetic_pair(const std::string& gpu, const std::string& entry, int sms, const std::string& mode,
-                            const PairRow::Side& side) {
+MeasuredData synthetic_pair(const std::string& gpu, const std::string& entry, int sms,
+                            const std::string& mode, const PairRow::Side& side) {
   MeasuredData md;
   md.dir = "synthetic";
   md.machine.gpu_name = gpu;
@@ -160,8 +160,9 @@ MeasuredData synthetic_pair(const std::string& gpu, const std::string& entry, in
 // kernel boundaries within a few per cent.
 TEST(Calibrate, FitsTheTimeSliceAndSwitchCostOfAMeasuredPair) {
   // 18 MB per launch: 10 us at 2000 GB/s x 0.9; a 1.6 GB buffer (not L2-resident).
-  const MeasuredData md = synthetic_pair("NVIDIA H100 PCIe", "H100-PCIe", 114, "processes",
-                                         PairRow::Side{"stream_hbm", "fp32", 0.0, 18e6, 1.6e9, 1000, 1.0, 2.2});
+  const MeasuredData md =
+      synthetic_pair("NVIDIA H100 PCIe", "H100-PCIe", 114, "processes",
+                     PairRow::Side{"stream_hbm", "fp32", 0.0, 18e6, 1.6e9, 1000, 1.0, 2.2});
   const CalibrationFit fit = fit_calibration({}, {md}, catalog(), options());
   ASSERT_EQ(fit.calibration.devices.size(), 1u);
   const DeviceCalibration& d = fit.calibration.devices[0];
