@@ -5,20 +5,23 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace gpusim::validation {
 namespace {
 
-// A single kernel alone, of launch geometry `shape`; the prediction is `amount` per second of its simulated
-// time, scaled to `unit_scale`.
+// A kernel alone, launched `launches` times back to back (as the harness did: the power and thermal
+// controllers see as long a run), of launch geometry `shape`; the prediction is `amount` per launch per
+// second of its simulated time per launch, scaled to `unit_scale`.
 Experiment single_kernel(ValidationCase c, const DeviceSpec& spec, Precision p, double flops, double bytes,
-                         double working_set, double amount, double unit_scale,
+                         double working_set, double amount, double unit_scale, int launches = 1,
                          const KernelShape& shape = {}) {
   Experiment e;
   e.cases.push_back(std::move(c));
   e.runs.push_back(make_run(spec, SharingMode::TIME_SLICE,
-                            {kernel_stream("kernel", p, flops, bytes, working_set, 1, shape)}, false));
-  e.predict = [amount, unit_scale](const std::vector<SimResult>& r) {
-    return std::vector<double>{amount / last_finish(r[0], 0) / unit_scale};
+                            {kernel_stream("kernel", p, flops, bytes, working_set, launches, shape)}, false));
+  e.predict = [amount, unit_scale, launches](const std::vector<SimResult>& r) {
+    return std::vector<double>{amount * launches / last_finish(r[0], 0) / unit_scale};
   };
   return e;
 }
@@ -50,7 +53,7 @@ Experiment measured_kernel(const MeasuredContext& ctx, const KernelRow& k, bool 
                                measured, held_out, fmt::format("{}/kernels.csv:{}", ctx.source, k.line));
   return single_kernel(std::move(c), *ctx.spec, precision_of(k.precision), k.flops, k.bytes,
                        k.working_set_bytes, compute ? k.flops : k.bytes, compute ? 1e12 : 1e9,
-                       harness_kernel_shape(k.kernel, ctx.spec->sm_count));
+                       std::max(1, k.launches), harness_kernel_shape(k.kernel, ctx.spec->sm_count));
 }
 
 }  // namespace gpusim::validation

@@ -546,6 +546,29 @@ TEST(HarnessSample, APairPhaseSteadyPowerAgainstTheSimulatedPower) {
   EXPECT_NEAR(*c->predicted, 114 + 586 * (0.35 + 0.85 * u_c), 0.05) << c->name;
 }
 
+// A kernel case runs the harness's launches back to back, so the power controller sees as long a run. An
+// H200 whose tensor-core share is 1.385 of (TDP - idle) (the committed overlay's) draws 114 + 586 x 1.385 x
+// 0.993 r^3 W on the 8192^3 GEMM (0.993: its tile waves' efficiency, above): within 700 W for r^3 <= 0.727,
+// r <= 0.899, 1780 MHz, so the clock settles one 15 MHz bin lower, at 1770 MHz, and 6000 launches (9.6 s)
+// run at 687.7 x 1770 / 1980 TFLOP/s, within 1 % (the first 14 control periods descend from 1980 MHz).
+TEST(HarnessSample, AKernelCaseRunsTheHarnessLaunchesAndThrottlesLikeThem) {
+  TempDir dir;
+  dir.write("machine.json", "{\"gpu_name\": \"NVIDIA H200\"}");
+  dir.write("kernels.csv",
+            "kernel,precision,working_set_bytes,flops_per_launch,bytes_per_launch,launches,time_s\n"
+            "gemm_fp16,fp16,402653184,1.09951e+12,4.02653e+08,6000,1.6e-03\n");
+  Catalog c = catalog();
+  DeviceSpec h200 = *c.find("H200");
+  h200.power_compute = 1.385;
+  c.replace(h200);
+  const ValidationReport r = validate_data({}, {read_measured(dir.str())}, c, options());
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_NEAR(*r.cases[0].predicted, 687.71 * 1770.0 / 1980.0, 687.71 * 1770.0 / 1980.0 * 0.01);
+  // Uncapped (the catalog's 0.85: 114 + 586 x 0.85 = 612 W) it runs at boost: 687.7 TFLOP/s.
+  const ValidationReport boost = validate_data({}, {read_measured(dir.str())}, catalog(), options());
+  EXPECT_NEAR(*boost.cases[0].predicted, 687.71, 0.05);
+}
+
 TEST(HarnessSample, MapsGpuNamesToCatalogEntries) {
   const Catalog cat = catalog();
   MachineInfo m;
