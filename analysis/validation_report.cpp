@@ -6,9 +6,9 @@
 namespace gpusim {
 
 int validation_category_rank(const std::string& category) {
-  static const std::map<std::string, int> order{{kIsolatedKernels, 0}, {kL2ResidentKernels, 1},
-                                                {kColocatedPairs, 2},  {kModels, 3},
-                                                {kEagerHostBound, 4},  {kPowerDraw, 5}};
+  static const std::map<std::string, int> order{
+      {kIsolatedKernels, 0}, {kL2ResidentKernels, 1}, {kColocatedPairs, 2}, {kModels, 3},
+      {kEagerHostBound, 4},  {kPowerDraw, 5},         {kModelGpuTime, 6},   {kLaunchGap, 7}};
   auto it = order.find(category);
   return it == order.end() ? 100 : it->second;
 }

@@ -17,10 +17,17 @@ inline constexpr char kModels[] = "models";
 /// ~32 and gpusim does not simulate the host, so they are shown apart from the device-bound "models".
 inline constexpr char kEagerHostBound[] = "eager PyTorch (host-bound)";
 /// Board power of a steady measured phase (the harness's nvidia-smi samples) against the simulated power of
-/// the same work; `gpusim calibrate` fits no power field, so these cases are never scored by it.
+/// the same work; `gpusim calibrate` fits the power shares, and only them, to these cases.
 inline constexpr char kPowerDraw[] = "power draw";
 
-/// A category's place in the report: the six above in order, any other after them.
+/// The GPU's busy time in one batch of a measured model (the sum of its kernels' durations, from the
+/// harness's profiler trace: model_kernels.csv) against the simulated kernels back to back, no launch gaps.
+inline constexpr char kModelGpuTime[] = "model GPU time";
+/// The mean gap between consecutive kernels of a batch replayed from a CUDA graph ((span - busy time) /
+/// (kernels - 1), model_kernels.csv) against the simulated launch gap per kernel.
+inline constexpr char kLaunchGap[] = "launch gap";
+
+/// A category's place in the report: the eight above in order, any other after them.
 int validation_category_rank(const std::string& category);
 
 /// One validated number.

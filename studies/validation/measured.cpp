@@ -155,6 +155,27 @@ MeasuredData read_measured(const std::string& dir) {
       d.models.push_back(m2);
     }
   }
+  if (fs::exists(path("model_kernels.csv"), ec)) {
+    CsvFile f(path("model_kernels.csv"),
+              {"model", "framework", "precision", "batch", "passes", "kernels_per_pass", "busy_ms_per_pass",
+               "span_ms_per_pass", "status"});
+    for (const auto& r : f.rows()) {
+      ModelKernelsRow k;
+      k.model = f.text(r, "model");
+      k.framework = f.one_of(r, "framework", kHarnessFrameworks);
+      k.precision = f.one_of(r, "precision", kHarnessPrecisions);
+      k.batch = f.integer(r, "batch");
+      k.status = f.text(r, "status");
+      k.line = r.line;
+      if (k.status == "ok") {
+        k.passes = f.integer(r, "passes");
+        k.kernels_per_pass = f.integer(r, "kernels_per_pass");
+        k.busy_s = f.positive(r, "busy_ms_per_pass") * 1e-3;
+        k.span_s = f.positive(r, "span_ms_per_pass") * 1e-3;
+      }
+      d.model_kernels.push_back(k);
+    }
+  }
   if (fs::exists(path("model_pairs.csv"), ec)) {
     CsvFile f(path("model_pairs.csv"),
               {"pair", "model_a", "framework_a", "batch_a", "model_b", "framework_b", "batch_b", "precision",

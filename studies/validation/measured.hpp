@@ -71,6 +71,21 @@ struct ModelRow {
   int line = 0;
 };
 
+/// model_kernels.csv: the GPU activities (kernels, memsets, copies) the profiler recorded over a few more
+/// batches of a models.csv row: how much of a batch's latency is the GPU working.
+struct ModelKernelsRow {
+  std::string model;
+  std::string framework;
+  std::string precision;
+  int batch = 1;
+  int passes = 0;            ///< batches traced
+  int kernels_per_pass = 0;  ///< GPU activities of one batch
+  double busy_s = 0;         ///< per batch: the sum of their durations
+  double span_s = 0;         ///< per batch: first start to last end (busy time + the gaps between them)
+  std::string status;        ///< ok, or why the row has no numbers
+  int line = 0;
+};
+
 /// model_pairs.csv: two models in two processes at once; each one's throughput alone and together.
 struct ModelPairRow {
   std::string pair;
@@ -113,6 +128,7 @@ struct MeasuredData {
   std::vector<KernelRow> kernels;
   std::vector<PairRow> pairs;
   std::vector<ModelRow> models;
+  std::vector<ModelKernelsRow> model_kernels;
   std::vector<ModelPairRow> model_pairs;
   std::vector<PowerRow> power;
 };

@@ -120,9 +120,9 @@ std::optional<StageSpec> model_stage(const std::string& model, bool fused, Preci
 // minimum duration (600 s), so the power and thermal controllers settle as on the real run; prediction =
 // samples per second of the whole, against the system's figure over its GPUs (a multi-GPU system's GPUs run
 // independently in Offline). The harness overlaps host copies with compute: none are simulated.
-// SingleStream (MultiStream): one query of `batch` images (1; 8) at a time, the int8 input crossing PCIe first;
-// prediction = mean latency. A row with a MIG profile runs on one instance of it; one with a power limit
-// (MaxQ) on a device capped at it.
+// SingleStream (MultiStream): one query of `batch` images (1; 8) at a time, the int8 input crossing PCIe
+// first; prediction = mean latency. A row with a MIG profile runs on one instance of it; one with a power
+// limit (MaxQ) on a device capped at it.
 Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
   if (!m.mig.empty()) {
     const std::string why = check_mig_partition(spec, {m.mig});
@@ -157,8 +157,9 @@ Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
       return std::vector<double>{samples / last_finish(r[0], 0)};
     };
   } else {
-    e.runs.push_back(make_run(spec, {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0, 0.05, 0.1, 0.15}))},
-                              true, m.mig, m.power_limit_w));
+    e.runs.push_back(
+        make_run(spec, {make_stream("resnet50", std::move(st), p, m.batch, trace({0.0, 0.05, 0.1, 0.15}))},
+                 true, m.mig, m.power_limit_w));
     e.predict = [](const std::vector<SimResult>& r) {
       return std::vector<double>{mean_latency(r[0], 0) * 1e3};
     };
@@ -178,6 +179,38 @@ Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSp
                             {make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}))}, true));
   e.predict = [](const std::vector<SimResult>& r) {
     return std::vector<double>{mean_latency(r[0], 0) * 1e3};
+  };
+  return e;
+}
+
+// One batch alone, as measured_model runs it, with the launch gaps off (the busy time) and, for a graph
+// replay whose kernels left gaps, on: the difference over the stage's kernels is the simulated gap per
+// kernel.
+Experiment measured_model_gpu_time(const MeasuredContext& ctx, const ModelKernelsRow& k, StageSpec stage,
+                                   bool held_out) {
+  const Precision p = precision_of(k.precision);
+  const std::string name = fmt::format("{}model/{}/{}/b{}", ctx.prefix, k.framework, k.model, k.batch);
+  const std::string source = fmt::format("{}/model_kernels.csv:{}", ctx.source, k.line);
+  const double kernels = static_cast<double>(stage.kernels.size());
+  Experiment e;
+  e.cases.push_back(make_case(name + ": GPU busy time", kModelGpuTime, ctx.origin, ctx.spec->name, "ms",
+                              k.busy_s * 1e3, held_out, source));
+  e.cases.back().note = fmt::format("{} GPU activities measured, {} kernels simulated", k.kernels_per_pass,
+                                    stage.kernels.size());
+  const bool gap = k.framework == "pytorch-graph" && k.kernels_per_pass > 1 && k.span_s > k.busy_s;
+  if (gap) {
+    e.cases.push_back(make_case(name + ": gap per kernel", kLaunchGap, ctx.origin, ctx.spec->name, "us",
+                                (k.span_s - k.busy_s) / (k.kernels_per_pass - 1) * 1e6, held_out, source));
+  }
+  for (bool launch_overhead : {false, true}) {
+    if (launch_overhead && !gap) break;
+    e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE,
+                              {make_stream(k.model, stage, p, k.batch, trace({0, 1, 2}))}, launch_overhead));
+  }
+  e.predict = [kernels](const std::vector<SimResult>& r) {
+    std::vector<double> out{mean_latency(r[0], 0) * 1e3};
+    if (r.size() > 1) out.push_back((mean_latency(r[1], 0) - mean_latency(r[0], 0)) / kernels * 1e6);
+    return out;
   };
   return e;
 }

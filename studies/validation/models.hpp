@@ -29,4 +29,10 @@ Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec);
 /// A measured model run alone (models.csv): mean latency of one batch in ms.
 Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSpec stage, bool held_out);
 
+/// The GPU time of a measured model (model_kernels.csv): the busy time of one batch (ms) against the stage's
+/// kernels back to back without launch gaps, and for a batch replayed from a CUDA graph the mean gap between
+/// its kernels (us) against the simulated gap per kernel.
+Experiment measured_model_gpu_time(const MeasuredContext& ctx, const ModelKernelsRow& k, StageSpec stage,
+                                   bool held_out);
+
 }  // namespace gpusim::validation

@@ -67,6 +67,25 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
     }
     out.push_back(measured_model(ctx, m, std::move(*stage), held_out_model(m)));
   }
+  for (const auto& k : md.model_kernels) {
+    if (k.status != "ok") {
+      notes.push_back(fmt::format("skipped {}/model_kernels.csv:{} ({} b{}): status '{}'", md.dir, k.line,
+                                  k.model, k.batch, k.status));
+      continue;
+    }
+    std::string why;
+    auto stage = model_stage(k.model, fused_framework(k.framework), precision_of(k.precision),
+                             options.models_dir, why, md.prelu_three_kernels);
+    if (!stage) {
+      notes.push_back(fmt::format("skipped {}/model_kernels.csv:{} ({}): {}", md.dir, k.line, k.model, why));
+      continue;
+    }
+    ModelRow as_model;
+    as_model.model = k.model;
+    as_model.framework = k.framework;
+    as_model.batch = k.batch;
+    out.push_back(measured_model_gpu_time(ctx, k, std::move(*stage), held_out_model(as_model)));
+  }
   for (const auto& p : md.model_pairs) {
     if (p.status != "ok") {
       notes.push_back(
@@ -129,7 +148,8 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
   std::size_t cases = 0;
   for (const auto& e : experiments) cases += e.cases.size();
   if (!options.quiet) logger("analysis")->info("validate: {} case(s), {} simulation(s)", cases, jobs.size());
-  const std::vector<SimResult> results = simulate_all(jobs, options.parallel, options.quiet ? "" : "validate");
+  const std::vector<SimResult> results =
+      simulate_all(jobs, options.parallel, options.quiet ? "" : "validate");
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const SimJob& j = jobs[i];
     enforce_invariants(*j.scenario, *j.plan, results[i], compute_metrics(*j.scenario, *j.plan, results[i]));
@@ -165,7 +185,8 @@ ValidationData read_validation_data(const std::string& dir) {
   } else if (fs::exists(base / "bandwidth.csv", ec) || fs::exists(base / "mlperf_resnet50.csv", ec)) {
     out.published = read_published(dir);  // a published/ directory itself
   } else {
-    if (fs::is_directory(base / "published", ec)) out.published = read_published((base / "published").string());
+    if (fs::is_directory(base / "published", ec))
+      out.published = read_published((base / "published").string());
     if (fs::is_directory(base / "measured", ec)) {
       std::vector<fs::path> gpus;
       for (const auto& e : fs::directory_iterator(base / "measured")) {

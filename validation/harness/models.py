@@ -5,7 +5,9 @@
                               CUDA graph) and the face models (onnxruntime CUDA provider, fp16 when it can
                               convert them; and on PyTorch through onnx_torch.py, replayed from a CUDA graph)
                               at batch 1, 8, 32, 128, each alone: latency per batch and throughput
-                              -> OUT_DIR/models.csv
+                              -> OUT_DIR/models.csv; then each row's GPU time per batch, from the CUDA
+                              kernels the PyTorch profiler records over a few more batches
+                              -> OUT_DIR/model_kernels.csv, every kernel in OUT_DIR/raw/model_kernels/
   models.py pairs OUT_DIR     two models at once in two processes (default time-slicing): each one's
                               throughput alone and together -> OUT_DIR/model_pairs.csv
 
@@ -29,6 +31,9 @@ FACE_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "face-rec
 
 MODEL_COLUMNS = ["model", "framework", "precision", "batch", "iterations", "latency_ms_mean", "latency_ms_p50",
                  "latency_ms_p99", "throughput_sps", "status"]
+KERNEL_COLUMNS = ["model", "framework", "precision", "batch", "passes", "kernels_per_pass", "busy_ms_per_pass",
+                  "span_ms_per_pass", "status"]
+TRACE_PASSES = 10
 PAIR_COLUMNS = ["pair", "model_a", "framework_a", "batch_a", "model_b", "framework_b", "batch_b", "precision",
                 "a_alone_sps", "b_alone_sps", "a_together_sps", "b_together_sps", "status"]
 # Frameworks: "pytorch" = eager PyTorch (the host dispatches every operator while the GPU runs: below batch 32
@@ -214,11 +219,67 @@ def measure(step, batch, min_iters=20, min_time=1.0, max_iters=2000):
             "throughput_sps": f"{batch / mean:.2f}"}
 
 
+def trace_kernels(step, passes=TRACE_PASSES):
+    """The GPU activities (kernels, memsets, copies) of `passes` more calls of `step`, as the PyTorch
+    profiler (CUPTI) records them: a list of (name, start_us, end_us), sorted by start."""
+    import torch  # noqa: PLC0415
+    from torch.profiler import ProfilerActivity, profile  # noqa: PLC0415
+
+    for _ in range(2):
+        step()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(passes):
+            step()
+        torch.cuda.synchronize()
+    out = []
+    for e in prof.events():
+        if getattr(e, "device_type", None) != torch.autograd.DeviceType.CUDA:
+            continue
+        start, end = e.time_range.start, e.time_range.end
+        if end > start:
+            out.append((e.name, start, end))
+    out.sort(key=lambda t: t[1])
+    return out
+
+
+def kernel_summary(events, passes):
+    """model_kernels.csv's numbers from trace_kernels' events: per pass, the activities, their summed
+    duration (the GPU's busy time) and the span from the first start to the last end. The events of each
+    pass are consecutive; a count that does not divide by the passes is reported, not guessed."""
+    if not events:
+        raise Skip("the profiler recorded no GPU activity")
+    if len(events) % passes:
+        raise Skip(f"{len(events)} GPU activities over {passes} passes: not the same in every pass")
+    per = len(events) // passes
+    busy = sum(end - start for _, start, end in events) / passes
+    spans = [max(e[2] for e in events[i:i + per]) - events[i][1] for i in range(0, len(events), per)]
+    return {"passes": passes, "kernels_per_pass": per, "busy_ms_per_pass": f"{busy / 1e3:.4f}",
+            "span_ms_per_pass": f"{statistics.median(spans) / 1e3:.4f}"}
+
+
+def write_kernel_list(out_dir, model, framework, batch, events, passes):
+    """Every activity of the first pass with its mean duration over the passes (raw, for per-layer study)."""
+    per = len(events) // passes
+    d = os.path.join(out_dir, "raw", "model_kernels")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"{model}_{framework}_b{batch}.csv"), "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["index", "name", "duration_us_mean"])
+        for i in range(per):
+            mean = statistics.fmean(events[p * per + i][2] - events[p * per + i][1] for p in range(passes))
+            w.writerow([i, events[i][0][:300], f"{mean:.3f}"])
+
+
 def latency(out_dir, deadline):
     path = os.path.join(out_dir, "models.csv")
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    kpath = os.path.join(out_dir, "model_kernels.csv")
+    with open(path, "w", newline="", encoding="utf-8") as fh, \
+            open(kpath, "w", newline="", encoding="utf-8") as kfh:
         w = csv.DictWriter(fh, fieldnames=MODEL_COLUMNS)
         w.writeheader()
+        kw = csv.DictWriter(kfh, fieldnames=KERNEL_COLUMNS)
+        kw.writeheader()
         for model, framework in [(m, f) for m in TORCH_MODELS + FACE_MODELS for f in frameworks_of(m)]:
             for batch in BATCHES:
                 row = {"model": model, "framework": framework, "precision": "fp16", "batch": batch,
@@ -231,7 +292,6 @@ def latency(out_dir, deadline):
                         step, precision = make_step(model, framework, batch)
                         row["precision"] = precision
                         row.update(measure(step, batch))
-                        del step
                     except (Skip, ImportError) as e:
                         row["status"] = f"skipped: {e}"
                     except Exception as e:  # noqa: BLE001 (one failing model must not stop the others)
@@ -241,6 +301,29 @@ def latency(out_dir, deadline):
                 fh.flush()
                 print(f"models.py: {model} {framework} b{batch}: {row['status']} {row['latency_ms_mean']} ms",
                       file=sys.stderr)
+                # The same batches' GPU time, traced after the latency row is safely written.
+                krow = {k: row[k] for k in ("model", "framework", "precision", "batch")}
+                krow.update({"passes": "", "kernels_per_pass": "", "busy_ms_per_pass": "", "span_ms_per_pass": "",
+                             "status": "ok"})
+                if row["status"] != "ok":
+                    krow["status"] = "skipped: no latency row"
+                elif time.time() > deadline:
+                    krow["status"] = "skipped: time budget"
+                else:
+                    try:
+                        events = trace_kernels(step)
+                        krow.update(kernel_summary(events, TRACE_PASSES))
+                        write_kernel_list(out_dir, model, framework, batch, events, TRACE_PASSES)
+                    except (Skip, ImportError) as e:
+                        krow["status"] = f"skipped: {e}"
+                    except Exception as e:  # noqa: BLE001 (tracing must not stop the other rows)
+                        krow["status"] = "error: " + " ".join(str(e).split())[:200]
+                step = None
+                krow["status"] = krow["status"].replace(",", ";")
+                kw.writerow(krow)
+                kfh.flush()
+                print(f"models.py: {model} {framework} b{batch} traced: {krow['status']} "
+                      f"{krow['busy_ms_per_pass']} ms busy", file=sys.stderr)
 
 
 def worker(model, framework, batch, commands, results):

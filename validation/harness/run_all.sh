@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole gpusim measurement harness on GPU 0 of this machine in under 8 minutes and writes
-# kernels.csv, pairs.csv, models.csv, model_pairs.csv, power.csv and machine.json into OUT_DIR
+# kernels.csv, pairs.csv, models.csv, model_kernels.csv, model_pairs.csv, power.csv and machine.json into OUT_DIR
 # (columns: validation/harness/README.md). Commit the result as validation/measured/<gpu>/ with a README
 # saying how and when it was taken; never edit the numbers.
 #

@@ -83,15 +83,19 @@ class TempDir {
 // ---- Published figures ------------------------------------------------------------------------------------
 
 // The held-out rule of the published figures (docs/validation.md, "Held-out cases"), stated before any error
-// was looked at: every row of H200, L4 and A10, and every MLPerf row repeating a device and scenario listed above it.
+// was looked at: every row of H200, L4 and A10, and every MLPerf row repeating a device and scenario listed
+// above it.
 TEST(PublishedData, HeldOutColumnFollowsTheStatedRule) {
   const PublishedData d = read_published(kPublished);
-  const auto held_device = [](const std::string& dev) { return dev == "H200" || dev == "L4" || dev == "A10"; };
+  const auto held_device = [](const std::string& dev) {
+    return dev == "H200" || dev == "L4" || dev == "A10";
+  };
   for (const auto& b : d.bandwidth) EXPECT_EQ(b.held_out, held_device(b.device)) << b.name;
   std::set<std::string> seen;
   for (const auto& m : d.mlperf) {
     const bool new_kind = m.mig.empty() && m.gpus == 1;  // MIG and multi-GPU rows are held out whole
-    EXPECT_EQ(m.held_out, held_device(m.device) || !new_kind || !seen.insert(m.device + "/" + m.scenario).second)
+    EXPECT_EQ(m.held_out,
+              held_device(m.device) || !new_kind || !seen.insert(m.device + "/" + m.scenario).second)
         << m.name;
   }
 }
@@ -171,11 +175,12 @@ TEST(PublishedData, ReadsTheCommittedFigures) {
 TEST(PublishedData, AMultiGpuLatencyRowIsAnErrorAtItsLine) {
   // A latency is not shared out over GPUs: only an Offline throughput is.
   TempDir dir;
-  dir.write("mlperf_resnet50.csv",
-            "case,device,scenario,batch,precision,measured,unit,round,submitter,system,held_out,source,gpus,mig,"
-            "power_limit_W\n"
-            "a,A100-SXM4-80GB,Offline,2048,int8,300000,samples/s,v1.1,NVIDIA,s,1,src,8,,250\n"
-            "b,A100-SXM4-80GB,SingleStream,1,int8,0.5,ms,v1.1,NVIDIA,s,1,src,8,,\n");
+  dir.write(
+      "mlperf_resnet50.csv",
+      "case,device,scenario,batch,precision,measured,unit,round,submitter,system,held_out,source,gpus,mig,"
+      "power_limit_W\n"
+      "a,A100-SXM4-80GB,Offline,2048,int8,300000,samples/s,v1.1,NVIDIA,s,1,src,8,,250\n"
+      "b,A100-SXM4-80GB,SingleStream,1,int8,0.5,ms,v1.1,NVIDIA,s,1,src,8,,\n");
   try {
     read_published(dir.str());
     FAIL() << "no error";
@@ -245,8 +250,8 @@ TEST(Validation, StreamingCasesReproduceTheRooflineBandwidth) {
 // them); the prediction is 2048 samples per batch time (the power cap of 700 W is never reached).
 TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
   PublishedData d;
-  d.mlperf.push_back(
-      PublishedMlperf{"h100", "H100-SXM", "Offline", 2048, "int8", 88526.0, false, "mlcommons v3.1", 1, "", 0.0});
+  d.mlperf.push_back(PublishedMlperf{"h100", "H100-SXM", "Offline", 2048, "int8", 88526.0, false,
+                                     "mlcommons v3.1", 1, "", 0.0});
   const ValidationReport r = validate_data(d, {}, catalog(), options());
   ASSERT_EQ(r.cases.size(), 1u);
   const StageSpec st =
@@ -273,10 +278,12 @@ TEST(Validation, MlperfOfflineIsTheRooflineOfTheZooModel) {
 // out: the measured value per GPU is 1/8 of it.
 TEST(Validation, MlperfOnOneMigInstanceIsTheSlicesRoofline) {
   PublishedData d;
-  PublishedMlperf m{"mig", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2, true, "mlcommons v1.1", 1, "", 0.0};
+  PublishedMlperf m{"mig", "A100-SXM4-80GB", "Offline", 256, "int8", 5316.2,
+                    true,  "mlcommons v1.1", 1,         "",  0.0};
   m.mig = "1g.10gb";
   d.mlperf.push_back(m);
-  PublishedMlperf x8{"x8", "A100-SXM4-80GB", "Offline", 2048, "int8", 313516.0, true, "mlcommons v1.1", 1, "", 0.0};
+  PublishedMlperf x8{"x8", "A100-SXM4-80GB", "Offline", 2048, "int8", 313516.0,
+                     true, "mlcommons v1.1", 1,         "",   0.0};
   x8.gpus = 8;
   d.mlperf.push_back(x8);
   const ValidationReport r = validate_data(d, {}, catalog(), options());
@@ -289,7 +296,8 @@ TEST(Validation, MlperfOnOneMigInstanceIsTheSlicesRoofline) {
   double batch_time = 0;
   for (const auto& k : st.kernels) {
     const double compute = 256 * k.flops.v / (624e12 * 0.7 * 14 / 108);
-    const double bytes = k.weight_bytes.v + 256 * k.bytes.v - l2_hit_bytes(k, 256, l2) * (1 - a100.l2_hit_cost());
+    const double bytes =
+        k.weight_bytes.v + 256 * k.bytes.v - l2_hit_bytes(k, 256, l2) * (1 - a100.l2_hit_cost());
     const double memory = bytes / (2039e9 * 0.9 / 8);
     const double efficiency = launch_geometry(k.shape, 256, Precision::INT8, a100, 14).efficiency;
     batch_time += std::max(compute, memory) / efficiency + 5e-6;
@@ -402,6 +410,16 @@ TEST(HarnessSample, ParsesEveryFile) {
   EXPECT_EQ(d.models[4].status, "skipped: time budget");
   EXPECT_DOUBLE_EQ(d.models[4].latency_mean_s, 0.0);
 
+  ASSERT_EQ(d.model_kernels.size(), 3u);
+  EXPECT_EQ(d.model_kernels[1].framework, "pytorch-graph");
+  EXPECT_EQ(d.model_kernels[1].batch, 32);
+  EXPECT_EQ(d.model_kernels[1].passes, 10);
+  EXPECT_EQ(d.model_kernels[1].kernels_per_pass, 161);
+  EXPECT_DOUBLE_EQ(d.model_kernels[1].busy_s, 1.9e-3);
+  EXPECT_DOUBLE_EQ(d.model_kernels[1].span_s, 2.22e-3);
+  EXPECT_EQ(d.model_kernels[1].line, 4);
+  EXPECT_EQ(d.model_kernels[2].status, "skipped: no latency row");
+
   ASSERT_EQ(d.model_pairs.size(), 2u);
   EXPECT_EQ(d.model_pairs[0].pair, "resnet50_b32+mobilenet_v2_b32");
   EXPECT_DOUBLE_EQ(d.model_pairs[0].b_together_sps, 3500.0);
@@ -444,6 +462,25 @@ TEST(HarnessSample, RejectsMalformedRows) {
   }
   dir.write("kernels.csv", "kernel,precision\nfma_fp32,fp32\n");
   EXPECT_THROW(read_measured(dir.str()), ConfigError);  // missing columns
+  std::filesystem::remove(dir.str() + "/kernels.csv");
+  dir.write(
+      "model_kernels.csv",
+      "model,framework,precision,batch,passes,kernels_per_pass,busy_ms_per_pass,span_ms_per_pass,status\n"
+      "resnet50,pytorch-graph,fp16,1,0,161,0.5,0.9,ok\n");
+  try {
+    read_measured(dir.str());
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("model_kernels.csv:2: error: column 'passes': 0 must be positive"),
+              std::string::npos)
+        << e.what();
+  }
+  dir.write(
+      "model_kernels.csv",
+      "model,framework,precision,batch,passes,kernels_per_pass,busy_ms_per_pass,span_ms_per_pass,status\n"
+      "resnet50,pytorch-graph,fp16,1,10,161,-0.5,0.9,ok\n");
+  EXPECT_THROW(read_measured(dir.str()), ConfigError);  // a negative busy time
+  std::filesystem::remove(dir.str() + "/model_kernels.csv");
   dir.write("machine.json", "{\"driver\": \"x\"}");
   EXPECT_THROW(read_measured(dir.str()), ConfigError);  // no gpu_name
 }
@@ -593,8 +630,10 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
   const MeasuredData d = read_measured(kSample);
   const ValidationReport r = validate_data({}, {d}, catalog(), options());
   EXPECT_TRUE(r.sample);
-  // 7 kernels + 3 pairs x 3 + 4 models + 1 model pair x 2; the skipped model and model pair are noted.
-  EXPECT_EQ(r.cases.size(), 22u);
+  // 7 kernels + 3 pairs x 3 + 4 models + 1 model pair x 2 + the GPU time of an eager batch (busy time) and
+  // of a graph-replayed one (busy time and gap per kernel); the skipped rows of models.csv, model_kernels.csv
+  // and model_pairs.csv are noted.
+  EXPECT_EQ(r.cases.size(), 25u);
   for (const auto& c : r.cases) {
     EXPECT_EQ(c.origin, "SAMPLE") << c.name;
     EXPECT_EQ(c.device, "H100-SXM");
@@ -602,7 +641,7 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
   }
   int skipped = 0;
   for (const auto& n : r.notes) skipped += n.rfind("skipped", 0) == 0;
-  EXPECT_EQ(skipped, 2);
+  EXPECT_EQ(skipped, 3);
   EXPECT_NEAR(*find_case(r, "sample/stream_hbm").predicted, 3015.0, 3015.0 * 1e-6);
   EXPECT_NEAR(*find_case(r, "sample/gemm_fp16").predicted, 692.58 * 16384.0 / (25 * 660), 1e-3);
   EXPECT_EQ(find_case(r, "sample/stream_l2/8MiB").category, "L2-resident kernels");
@@ -610,6 +649,33 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
   EXPECT_TRUE(find_case(r, "sample/gemm_bf16").held_out);
   // Two streams of HBM traffic in two processes take turns: each side about twice as long as alone.
   EXPECT_NEAR(*find_case(r, "sample/pair/memory+memory/processes: A slowdown").predicted, 2.0, 0.05);
+}
+
+// The GPU time of a traced batch (sample/model_kernels.csv). The gap between the graph-replayed kernels is
+// measured as (2.22 - 1.90) ms / 160 = 2.0 us, and simulated as the catalog's launch gap of the H100 SXM:
+// 7050 cycles at its 1980 MHz boost = 3.5606 us (3.56 us as the catalog writes it). The busy time is the
+// kernels back to back, never below the time ResNet-50's 4.089 GMACs per image (torchvision's published
+// figure) x 32 take at the H100 SXM's fp16 tensor peak 989.4 TFLOP/s x 0.7: 2 x 4.089e9 x 32 / 692.58e12 s =
+// 0.378 ms. Eager rows get no gap case: their gaps are the host's dispatch.
+TEST(HarnessSample, AModelsGpuTimeSplitsBusyTimeFromTheGaps) {
+  const ValidationReport r = validate_data({}, {read_measured(kSample)}, catalog(), options());
+  const ValidationCase& gap = find_case(r, "sample/model/pytorch-graph/resnet50/b32: gap per kernel");
+  EXPECT_EQ(gap.category, kLaunchGap);
+  EXPECT_EQ(gap.unit, "us");
+  EXPECT_NEAR(gap.measured, 0.32e-3 / 160 * 1e6, 1e-9);
+  EXPECT_NEAR(*gap.predicted, 7050.0 / 1980e6 * 1e6, 0.005);  // the catalog writes it to 10 ns: 3.56us
+  EXPECT_TRUE(gap.held_out);                                  // batch 32, as the models' rule
+  const ValidationCase& busy = find_case(r, "sample/model/pytorch-graph/resnet50/b32: GPU busy time");
+  EXPECT_EQ(busy.category, kModelGpuTime);
+  EXPECT_DOUBLE_EQ(busy.measured, 1.9);
+  EXPECT_GT(*busy.predicted, 2 * 4.089e9 * 32 / 692.58e12 * 1e3);
+  const ValidationCase& eager = find_case(r, "sample/model/pytorch/resnet50/b1: GPU busy time");
+  EXPECT_FALSE(eager.held_out);
+  EXPECT_EQ(std::count_if(r.cases.begin(), r.cases.end(),
+                          [](const ValidationCase& c) {
+                            return c.name.find("pytorch/resnet50/b1: gap") != std::string::npos;
+                          }),
+            0);
 }
 
 // ---- Real measurements: validation/measured/h200 and h200-2 (one NVIDIA H200, 2026-12-04)
