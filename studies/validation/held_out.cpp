@@ -11,6 +11,8 @@ std::vector<bool> held_out_kernels(const std::vector<KernelRow>& kernels) {
   return held;
 }
 
+bool held_out_steady(const KernelRow& k) { return k.kernel == "stream_l2"; }
+
 bool held_out_pair(const PairRow& p) { return p.pair == "compute+memory"; }
 
 bool held_out_model(const ModelRow& m) { return m.batch == 32; }

@@ -13,6 +13,9 @@ namespace gpusim::validation {
 /// in file order) are held out.
 std::vector<bool> held_out_kernels(const std::vector<KernelRow>& kernels);
 
+/// Of steady.csv's kernels, the L2 stream is held out (its throughput and its steady power).
+bool held_out_steady(const KernelRow& k);
+
 /// Both compute+memory pairs are held out.
 bool held_out_pair(const PairRow& p);
 

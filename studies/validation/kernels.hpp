@@ -18,4 +18,9 @@ Experiment published_bandwidth(const PublishedBandwidth& b, const DeviceSpec& sp
 /// A measured harness kernel: predicted TFLOP/s for compute kernels (fma, GEMM), GB/s for streaming ones.
 Experiment measured_kernel(const MeasuredContext& ctx, const KernelRow& k, bool held_out);
 
+/// A kernel of steady.csv, launched back to back for the measured run's length: its throughput as
+/// measured_kernel's and, when power.csv holds at least three samples of its phase "steady:<kernel>" at
+/// 100 % utilisation, their median board power against the simulated mean power of the run (W).
+Experiment measured_steady_kernel(const MeasuredContext& ctx, const KernelRow& k, bool held_out);
+
 }  // namespace gpusim::validation

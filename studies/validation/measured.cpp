@@ -92,8 +92,10 @@ MeasuredData read_measured(const std::string& dir) {
     }
     r.finish();
   }
-  if (fs::exists(path("kernels.csv"), ec)) {
-    CsvFile f(path("kernels.csv"),
+  // kernels.csv and steady.csv have the same columns.
+  const auto read_kernels = [&](const char* name, std::vector<KernelRow>& out) {
+    if (!fs::exists(path(name), ec)) return;
+    CsvFile f(path(name),
               {"kernel", "precision", "working_set_bytes", "flops_per_launch", "bytes_per_launch", "launches",
                "time_s"},
               {"tflops", "gbps"});
@@ -107,9 +109,11 @@ MeasuredData read_measured(const std::string& dir) {
       k.launches = f.integer(r, "launches");
       k.time_s = f.positive(r, "time_s");
       k.line = r.line;
-      d.kernels.push_back(k);
+      out.push_back(k);
     }
-  }
+  };
+  read_kernels("kernels.csv", d.kernels);
+  read_kernels("steady.csv", d.steady);
   if (fs::exists(path("pairs.csv"), ec)) {
     std::vector<std::string> cols{"pair", "mode"};
     for (const char* side : {"a", "b"}) {

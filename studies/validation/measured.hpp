@@ -126,6 +126,9 @@ struct MeasuredData {
   /// kernels (compare, multiply, select), which the simulation then runs too.
   bool prelu_three_kernels = false;
   std::vector<KernelRow> kernels;
+  /// steady.csv (kernels.csv's columns): each kind of work alone for about 4 s, in a power.csv phase
+  /// "steady:<kernel>" of its own.
+  std::vector<KernelRow> steady;
   std::vector<PairRow> pairs;
   std::vector<ModelRow> models;
   std::vector<ModelKernelsRow> model_kernels;

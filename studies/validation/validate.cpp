@@ -51,6 +51,7 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
   const std::vector<bool> held = held_out_kernels(md.kernels);
   for (std::size_t i = 0; i < md.kernels.size(); ++i)
     out.push_back(measured_kernel(ctx, md.kernels[i], held[i]));
+  for (const auto& k : md.steady) out.push_back(measured_steady_kernel(ctx, k, held_out_steady(k)));
   for (const auto& p : md.pairs) out.push_back(measured_pair(ctx, p, held_out_pair(p)));
   for (const auto& m : md.models) {
     if (m.status != "ok") {

@@ -5,6 +5,8 @@
 //   gpusim_harness info                      machine facts as JSON
 //   gpusim_harness kernels [--header]        fma_fp32, gemm_fp16, gemm_bf16, stream_hbm
 //   gpusim_harness l2-sweep [--header]       stream_l2 from 1 MiB to 4x the L2 size
+//   gpusim_harness steady KERNEL [--header] [--seconds S]   one kernel back to back for S seconds (4): run
+//        under the nvidia-smi sampling, its steady board power and clock (power.csv phase steady:KIND)
 //   gpusim_harness pair KIND MODE [--header] [--seconds S]
 //        KIND: compute+compute | compute+memory | tensor+memory | memory+memory | l2fit | l2overflow
 //        MODE: streams (two CUDA streams of one process) | processes (two processes: time-slicing)
@@ -84,6 +86,24 @@ int cmd_l2_sweep(bool header) {
     sizes.insert(std::floor(f * l2 / 65536) * 65536);
   }
   for (double s : sizes) measure("stream_l2@" + std::to_string(static_cast<long long>(s)), dev);
+  return 0;
+}
+
+// One kernel ("gemm_fp16", "stream_l2:0.25"...) launched back to back for about `seconds`, timed as one
+// repetition: a kernels.csv row whose time is the mean per launch over the whole run.
+int cmd_steady(const std::string& spec, double seconds, bool header) {
+  const DeviceFacts dev = device_facts();
+  KernelJob job(spec, dev);
+  cudaStream_t s;
+  HARNESS_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  for (int i = 0; i < 3; ++i) job.launch(s);
+  HARNESS_CHECK(cudaStreamSynchronize(s));
+  const double once = time_per_launch(job, s, 1, 3);
+  const int launches = std::clamp(static_cast<int>(seconds / once), 1, 2000000);
+  const double t = time_per_launch(job, s, launches, 1);
+  if (header) std::printf("%s\n", kKernelHeader);
+  print_kernel_row(job, launches, t);
+  HARNESS_CHECK(cudaStreamDestroy(s));
   return 0;
 }
 
@@ -315,7 +335,7 @@ int pair_processes(const std::string& kind, double seconds) {
 int usage() {
   std::fprintf(stderr,
                "usage: gpusim_harness info | kernels [--header] | l2-sweep [--header] |\n"
-               "       pair KIND MODE [--header] [--seconds S]\n");
+               "       steady KERNEL [--header] [--seconds S] | pair KIND MODE [--header] [--seconds S]\n");
   return 2;
 }
 
@@ -325,7 +345,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return usage();
   const std::string cmd = argv[1];
   bool header = false;
-  double seconds = 0.25;
+  double seconds = -1;  // --seconds: pair phases 0.25 s per side, steady runs 4 s
   std::vector<std::string> positional;
   for (int i = 2; i < argc; ++i) {
     if (std::strcmp(argv[i], "--header") == 0) {
@@ -339,6 +359,8 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cmd_info();
   if (cmd == "kernels") return cmd_kernels(header);
   if (cmd == "l2-sweep") return cmd_l2_sweep(header);
+  if (cmd == "steady" && positional.size() == 1) return cmd_steady(positional[0], seconds > 0 ? seconds : 4.0, header);
+  if (seconds <= 0) seconds = 0.25;
   if (cmd == "pair" && positional.size() == 2) {
     if (header) std::printf("%s\n", kPairHeader);
     if (positional[1] == "streams") return pair_streams(positional[0], seconds);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole gpusim measurement harness on GPU 0 of this machine in under 8 minutes and writes
-# kernels.csv, pairs.csv, models.csv, model_kernels.csv, model_pairs.csv, power.csv and machine.json into OUT_DIR
+# kernels.csv, steady.csv, pairs.csv, models.csv, model_kernels.csv, model_pairs.csv, power.csv and machine.json into OUT_DIR
 # (columns: validation/harness/README.md). Commit the result as validation/measured/<gpu>/ with a README
 # saying how and when it was taken; never edit the numbers.
 #
@@ -72,6 +72,13 @@ SMI_PID=$!
 phase idle 10 sleep 3
 phase kernels 90 bash -c "'$H' kernels --header >'$OUT/kernels.csv'"
 phase l2-sweep 120 bash -c "'$H' l2-sweep >>'$OUT/kernels.csv'"
+# Each kind of work alone for 4 s (CUDA cores, tensor cores, HBM, L2): its steady power and clock.
+: >"$OUT/steady.csv"
+HEADER=--header
+for k in fma_fp32 gemm_fp16 stream_hbm stream_l2:0.25; do
+  phase "steady:${k%%:*}" 20 bash -c "'$H' steady '$k' --seconds 4 $HEADER >>'$OUT/steady.csv'"
+  if [[ -s "$OUT/steady.csv" ]]; then HEADER=""; fi
+done
 HEADER=--header
 for kind in compute+compute compute+memory tensor+memory memory+memory l2fit l2overflow; do
   for mode in streams processes; do

@@ -46,6 +46,16 @@ const ValidationCase& find_case(const ValidationReport& r, const std::string& na
   throw std::runtime_error("no case " + name);
 }
 
+// The case whose name ends in `suffix` (a temporary directory's cases start with its name).
+const ValidationCase& find_case_ending(const ValidationReport& r, const std::string& suffix) {
+  for (const auto& c : r.cases) {
+    if (c.name.size() >= suffix.size() &&
+        c.name.compare(c.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return c;
+  }
+  throw std::runtime_error("no case ending in " + suffix);
+}
+
 const CategorySummary* find_summary(const ValidationReport& r, const std::string& category,
                                     const std::string& subset) {
   for (const auto& s : r.summary) {
@@ -425,7 +435,14 @@ TEST(HarnessSample, ParsesEveryFile) {
   EXPECT_DOUBLE_EQ(d.model_pairs[0].b_together_sps, 3500.0);
   EXPECT_NE(d.model_pairs[1].status, "ok");
 
-  ASSERT_EQ(d.power.size(), 6u);
+  ASSERT_EQ(d.steady.size(), 2u);
+  EXPECT_EQ(d.steady[0].kernel, "gemm_fp16");
+  EXPECT_EQ(d.steady[0].launches, 2500);
+  EXPECT_DOUBLE_EQ(d.steady[0].time_s, 1.64e-3);
+  EXPECT_EQ(d.steady[1].line, 4);
+
+  ASSERT_EQ(d.power.size(), 9u);
+  EXPECT_EQ(d.power[8].phase, "steady:gemm_fp16");
   EXPECT_EQ(d.power[2].phase, "kernels");
   EXPECT_DOUBLE_EQ(d.power[2].sm_clock_hz, 1980e6);
   EXPECT_DOUBLE_EQ(d.power[2].gpu_util, 1.0);
@@ -435,7 +452,7 @@ TEST(HarnessSample, ParsesEveryFile) {
 // (1980 + 1950 + 1890) / 3 MHz, lowest 1890 MHz.
 TEST(HarnessSample, SummarisesPowerPerPhase) {
   const auto phases = summarise_power(read_measured(kSample).power);
-  ASSERT_EQ(phases.size(), 3u);
+  ASSERT_EQ(phases.size(), 4u);
   EXPECT_EQ(phases[0].phase, "idle");
   EXPECT_DOUBLE_EQ(phases[0].mean_power_w, 71.0);
   EXPECT_EQ(phases[1].phase, "kernels");
@@ -630,10 +647,10 @@ TEST(HarnessSample, SimulatesEveryUsableRow) {
   const MeasuredData d = read_measured(kSample);
   const ValidationReport r = validate_data({}, {d}, catalog(), options());
   EXPECT_TRUE(r.sample);
-  // 7 kernels + 3 pairs x 3 + 4 models + 1 model pair x 2 + the GPU time of an eager batch (busy time) and
-  // of a graph-replayed one (busy time and gap per kernel); the skipped rows of models.csv, model_kernels.csv
-  // and model_pairs.csv are noted.
-  EXPECT_EQ(r.cases.size(), 25u);
+  // 7 kernels + 2 steady kernels (+ the GEMM's steady power) + 3 pairs x 3 + 4 models + 1 model pair x 2 +
+  // the GPU time of an eager batch (busy time) and of a graph-replayed one (busy time and gap per kernel);
+  // the skipped rows of models.csv, model_kernels.csv and model_pairs.csv are noted.
+  EXPECT_EQ(r.cases.size(), 28u);
   for (const auto& c : r.cases) {
     EXPECT_EQ(c.origin, "SAMPLE") << c.name;
     EXPECT_EQ(c.device, "H100-SXM");
@@ -676,6 +693,44 @@ TEST(HarnessSample, AModelsGpuTimeSplitsBusyTimeFromTheGaps) {
                             return c.name.find("pytorch/resnet50/b1: gap") != std::string::npos;
                           }),
             0);
+}
+
+// A steady phase (steady.csv, power.csv "steady:<kernel>"): the HBM stream alone for its 7000 launches on
+// the H200 moves 4800 GB/s x 0.9 = 4320 GB/s and draws, as the pair of two streams above, 114 + 586 x (0.35 +
+// 0.85 x u_c) W at boost throughout; its steady power is the median of the three samples at 100 %
+// utilisation. The L2 stream's steady cases are held out, the others not.
+TEST(HarnessSample, ASteadyKernelPhaseGivesItsThroughputAndPower) {
+  TempDir dir;
+  dir.write("machine.json", "{\"gpu_name\": \"NVIDIA H200\"}");
+  dir.write("steady.csv",
+            "kernel,precision,working_set_bytes,flops_per_launch,bytes_per_launch,launches,time_s\n"
+            "stream_hbm,fp32,1610612736,2.68435e+08,1.61061e+09,7000,5.7e-04\n"
+            "stream_l2,fp32,15728640,2.68435e+08,1.07374e+09,20000,2.0e-04\n");
+  dir.write("power.csv",
+            "phase,t_s,power_W,sm_clock_MHz,mem_clock_MHz,gpu_util_pct,mem_util_pct,temperature_C\n"
+            "steady:stream_hbm,0.0,200,1980,3201,60,10,40\n"
+            "steady:stream_hbm,0.2,371,1980,3201,100,100,41\n"
+            "steady:stream_hbm,0.4,375,1980,3201,100,100,41\n"
+            "steady:stream_hbm,0.6,373,1980,3201,100,100,42\n");
+  const ValidationReport r = validate_data({}, {read_measured(dir.str())}, catalog(), options());
+  const ValidationCase& hbm = find_case_ending(r, "steady/stream_hbm");
+  EXPECT_EQ(hbm.category, kIsolatedKernels);
+  EXPECT_FALSE(hbm.held_out);
+  EXPECT_NEAR(hbm.measured, 1.61061e9 / 5.7e-4 / 1e9, 1e-6);
+  EXPECT_NEAR(*hbm.predicted, 4320.0, 4320.0 * 1e-6);
+  const ValidationCase& power = find_case_ending(r, "steady/stream_hbm: steady power");
+  EXPECT_EQ(power.category, kPowerDraw);
+  EXPECT_DOUBLE_EQ(power.measured, 373.0);
+  const double u_c = (2.68435e8 / (66.9e12 * 0.7)) / (1.61061e9 / (4800e9 * 0.9));
+  EXPECT_NEAR(*power.predicted, 114 + 586 * (0.35 + 0.85 * u_c), 0.05);
+  const ValidationCase& l2 = find_case_ending(r, "steady/stream_l2");
+  EXPECT_EQ(l2.category, kL2ResidentKernels);
+  EXPECT_TRUE(l2.held_out);
+  EXPECT_EQ(std::count_if(r.cases.begin(), r.cases.end(),
+                          [](const ValidationCase& c) {
+                            return c.name.find("steady/stream_l2: steady power") != std::string::npos;
+                          }),
+            0);  // no samples of its phase
 }
 
 // ---- Real measurements: validation/measured/h200 and h200-2 (one NVIDIA H200, 2026-12-04)
