@@ -45,6 +45,13 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     if (ws[w].sla) m.workloads[w].sla_s = ws[w].sla->v;
     m.workloads[w].host_pre_s = ws[w].host_pre.v;
     m.workloads[w].host_post_s = ws[w].host_post.v;
+    m.workloads[w].host_launch_s = ws[w].host_launch.v;
+    if (ws[w].host_launch.v > 0) {
+      const double items = ws[w].fanout ? ws[w].fanout->expected() : 1.0;
+      for (const auto& st : ws[w].stages) {
+        if (!st.per_item || items > 0) m.workloads[w].host_launch_kernels += static_cast<double>(st.kernels.size());
+      }
+    }
   }
   for (const Placement& p : plan.placements()) {
     where[p.stream.workload].insert(plan.units()[p.unit].name);

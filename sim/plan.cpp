@@ -47,7 +47,10 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
   Bytes weights{0.0};  // alone: only its own weights in L2
   for (const auto& st : s.stages) weights += reused_weights(st);
   const L2Cost cost = l2_cost(d.spec, u.l2, u.mig_profile.empty());
+  // Each kernel starts a launch gap after the previous one ends, or when the host issues it (host.launch:
+  // the k-th kernel k x host_launch after the start), whichever is later.
   Seconds total;
+  double issued = 0;
   for (const auto& st : s.stages) {
     const double b = st.per_item ? items * s.batch : s.batch;
     if (b <= 0) continue;
@@ -61,7 +64,13 @@ std::optional<Seconds> isolated_request_time(const StreamSpec& s, const DeviceIn
           k.shape.kind == KernelClass::FILL
               ? 1.0
               : launch_geometry(k.shape, b, s.precision, d.spec, unit_sms(d.spec, u.sm_fraction)).efficiency;
-      total += std::max(f / compute, m / bw) / efficiency + d.spec.launch_overhead;
+      const Seconds kernel = std::max(f / compute, m / bw) / efficiency;
+      if (s.host_launch.v > 0) {
+        issued += 1;
+        total = std::max(total + d.spec.launch_overhead, s.host_launch * issued) + kernel;
+      } else {
+        total += kernel + d.spec.launch_overhead;
+      }
     }
   }
   return total;

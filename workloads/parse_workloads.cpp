@@ -342,7 +342,9 @@ StreamSpec parse_stream(const std::string& file, const YAML::Node& node) {
   if (auto p = m.optional("placement")) s.placement = parse_placement(file, *p);
   if (auto h = m.optional("host")) {
     MapReader hm(*h, file, "host");
-    for (auto [key, out] : {std::pair<const char*, Seconds*>{"pre", &s.host_pre}, {"post", &s.host_post}}) {
+    for (auto [key, out] : {std::pair<const char*, Seconds*>{"pre", &s.host_pre},
+                            {"post", &s.host_post},
+                            {"launch", &s.host_launch}}) {
       if (auto d = hm.optional(key)) {
         *out = quantity_of<Seconds>(file, *d, key);
         if (out->v < 0) throw error_at(file, *d, fmt::format("'{}' must not be negative", key));

@@ -115,6 +115,9 @@ struct StreamSpec {
   /// the GPU nor the context (the host has a thread per request in flight).
   Seconds host_pre{0.0};
   Seconds host_post{0.0};
+  /// CPU time the host spends issuing each kernel (framework dispatch + driver; `host.launch`): the k-th
+  /// kernel of a job is issued k x host_launch after the job starts, and waits for it off the GPU.
+  Seconds host_launch{0.0};
   SourceLoc loc;                ///< the stream's entry
   SourceLoc precision_loc;      ///< the precision value (or the entry)
 

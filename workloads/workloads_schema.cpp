@@ -46,6 +46,8 @@ const Schema& workloads_schema() {
                                "before the request reaches its device's queue (decode, resize)"));
     f.push_back(quantity_field("workloads[].host.post", Dimension::SECONDS, "0s", "1e6s", "0s",
                                "after its outputs are back on the host (NMS, encoding)"));
+    f.push_back(quantity_field("workloads[].host.launch", Dimension::SECONDS, "0s", "1s", "0s",
+                               "CPU time issuing each kernel (framework dispatch + driver; eager PyTorch)"));
     f.push_back(plain_field("workloads[].placement", FieldKind::MAPPING, "any unit",
                             "where the instances may run: `device` (with `slice`) or `devices`"));
     f.push_back(plain_field("workloads[].placement.device", FieldKind::NAME, "none",

@@ -77,9 +77,16 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   out << "Workloads\n";
   wt.print(out, "  ");
   for (const auto& w : m.workloads) {
-    if (w.host_pre_s + w.host_post_s <= 0) continue;
-    out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n", w.name,
-                       report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s), report_ms(w.host_post_s));
+    if (w.host_pre_s + w.host_post_s > 0) {
+      out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n", w.name,
+                         report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s), report_ms(w.host_post_s));
+    }
+    if (w.host_launch_s > 0) {
+      out << fmt::format("  {}: the host takes {} us to issue each kernel: {} ms for a request's {} kernels, the "
+                         "least time its GPU work can take (the GPU serves others while it waits)\n",
+                         w.name, fmt::format("{:.3g}", w.host_launch_s * 1e6),
+                         report_ms(w.host_launch_s * w.host_launch_kernels), fmt::format("{:g}", w.host_launch_kernels));
+    }
   }
   print_saturation(out, m);
   Table st({"workload", "stage", "runs", "mean batch", "mean ms", "p95 ms", "p99 ms", "done at p50 ms",
@@ -143,7 +150,13 @@ nlohmann::json report_json(const RunInfo& info, const RunMetrics& m) {
            {"achieved_flops", w.achieved_flops}};
     o.update(saturation_json(w.saturation));
     // Only when the workload has host time, so the files of workloads without it stay as they were.
-    if (w.host_pre_s + w.host_post_s > 0) o["host_ms"] = {{"pre", w.host_pre_s * 1e3}, {"post", w.host_post_s * 1e3}};
+    if (w.host_pre_s + w.host_post_s > 0 || w.host_launch_s > 0) {
+      o["host_ms"] = {{"pre", w.host_pre_s * 1e3}, {"post", w.host_post_s * 1e3}};
+      if (w.host_launch_s > 0) {
+        o["host_ms"]["launch_per_kernel"] = w.host_launch_s * 1e3;
+        o["host_ms"]["launch_per_request"] = w.host_launch_s * w.host_launch_kernels * 1e3;
+      }
+    }
     if (!w.stages.empty()) {
       o["stages"] = json::array();
       for (const auto& s : w.stages) {

@@ -110,6 +110,11 @@ void Simulation::continue_gpu(int id) {
     if (!enter_stage(id, 0)) end_gpu(id);
     return;
   }
+  if (job.host_waited) {  // the host has issued the kernel it waited for; its launch gap passed meanwhile
+    job.host_waited = false;
+    begin_kernel(id);
+    return;
+  }
   if (job.preempted) {  // the kernel pre-empted at its last slice's end goes on where it stopped
     job.preempted = false;
     if (job.kernel_ws >= 0) unit.l2->add(Bytes{job.kernel_ws});
@@ -145,17 +150,50 @@ bool Simulation::enter_stage(int id, std::uint16_t stage) {
   return true;
 }
 
-// Starts the job's current kernel after the unit's launch overhead.
+// Starts the job's current kernel after the unit's launch overhead, or when the host issues it if that is
+// later (`host.launch`: the host issues the k-th kernel of a job k x host.launch after the job started,
+// running ahead of the GPU when the kernels are longer).
 void Simulation::launch_kernel(int id) {
-  const Job& job = jobs_[id];
+  Job& job = jobs_[id];
   const int unit = contexts_[job.context].unit;
   const double overhead = units_[unit].launch_overhead;
+  const double host = streams_[job.stream].spec->host_launch.v;
+  if (host > 0) {
+    const double issued = job.start + host * static_cast<double>(++job.issued);
+    if (issued > now() + overhead) {
+      wait_for_host(id, issued);
+      return;
+    }
+  }
   if (overhead > 0) {
     acted(unit, MechanismId::LAUNCH_OVERHEAD);
     Timer::set(now() + overhead, [this, id] { begin_kernel(id); });
   } else {
     begin_kernel(id);
   }
+}
+
+// The job's next kernel is not issued yet: its context lets the GPU go (a time-sliced unit to the first
+// waiting context) and asks for it again when the host issues the kernel at `issued`; the GPU is idle for
+// it meanwhile (neither busy nor held).
+void Simulation::wait_for_host(int id, double issued) {
+  Job& job = jobs_[id];
+  const int u = contexts_[job.context].unit;
+  UnitRt& unit = units_[u];
+  --unit.holders;
+  touch(u);
+  job.phase = Phase::WAIT_GPU;
+  job.host_waited = true;
+  if (!unit.mps) {
+    unit.active = -1;
+    if (!unit.ready.empty()) {
+      acted(u, MechanismId::TIME_SLICE);  // another context runs while this one waits for its host
+      const int next = unit.ready.front();
+      unit.ready.pop_front();
+      activate(u, next);
+    }
+  }
+  Timer::set(issued, [this, id] { request_gpu(id); });
 }
 
 // The job's current kernel is launched: its demand at this batch, then the SMs it needs (MPS) or the unit

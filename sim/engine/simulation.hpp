@@ -123,6 +123,10 @@ class Simulation {
     bool power_simt = false;
     bool power_counted = false;
     double start = 0;      // when the job started
+    // `host.launch`: the host issues the job's kernels one after another from its start (launch_kernel);
+    // kernels issued so far, and whether the current one waited for its issue off the GPU.
+    std::uint32_t issued = 0;
+    bool host_waited = false;
     double predicted = 0;  // predicted service time of its requests, alone
   };
   struct Context {
@@ -254,6 +258,7 @@ class Simulation {
   void continue_gpu(int job);
   bool enter_stage(int job, std::uint16_t stage);
   void launch_kernel(int job);
+  void wait_for_host(int job, double issued);
   void begin_kernel(int job);
   void claim_sms(int job);
   void release_sms(int job);

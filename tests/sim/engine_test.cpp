@@ -312,6 +312,42 @@ TEST(Engine, HostTimeAddsToLatencyWithoutHoldingTheGpu) {
   EXPECT_NEAR(latency(r.requests[1]), 4.5e-3, 1e-9);
 }
 
+// `host.launch`: the host issues a request's kernels one after another, 0.3 ms apart, from the job's start;
+// ten kernels of 0.1 ms each (1.365 GFLOP at 19.5 x 0.7 TFLOP/s), no launch gap. Each kernel waits for its
+// issue: the k-th runs from 0.5 + 0.3k ms, and the request ends at 0.5 + 3.0 + 0.1 ms (3.1 ms; 1.0 ms
+// without host time). At 0.05 ms per launch the host runs ahead: only the first kernel waits, 0.05 + 10 x
+// 0.1 = 1.05 ms.
+TEST(Engine, HostLaunchTimeBoundsAChainOfShortKernels) {
+  for (const auto& [launch, expected] : {std::pair{0.3e-3, 3.1e-3}, {0.05e-3, 1.05e-3}, {0.0, 1.0e-3}}) {
+    Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+    sc.workloads.streams.push_back(stream("h", 1.365e9, 1e3, 10, at_times({0.5})));
+    sc.workloads.streams.back().host_launch = Seconds{launch};
+    const SimResult r = run(sc);
+    ASSERT_EQ(r.requests.size(), 1u);
+    EXPECT_NEAR(latency(r.requests[0]), expected, 1e-9) << "host.launch " << launch;
+  }
+}
+
+// While a context waits for its host to issue the next kernel, a time-sliced GPU serves the others (no
+// switch cost here). A: the ten 0.1 ms kernels above, issued 0.3 ms apart; B: one 1 ms kernel, both at
+// 0.5 s. A's first kernel is not issued until 0.5003, so B takes the GPU at 0.5 and runs to 0.501; A's
+// kernels 1-4 (issued by then or before the previous one ends) run back to back from 0.501 to 0.5014, and
+// each later one at its issue, 0.5015 ... 0.5030, the last ending at 0.5031: A 3.1 ms, B 1 ms. (A context
+// holding the GPU through its host waits would make B wait to 0.5031: 4.1 ms.)
+TEST(Engine, ATimeSlicedNeighbourRunsWhileAContextWaitsForItsHost) {
+  Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
+  sc.platform.contention.switch_cost = Seconds{0.0};
+  sc.workloads.streams.push_back(stream("a", 1.365e9, 1e3, 10, at_times({0.5})));
+  sc.workloads.streams.back().host_launch = Seconds{0.3e-3};
+  sc.workloads.streams.push_back(stream("b", 13.65e9, 1e3, 1, at_times({0.5})));
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  for (const auto& q : r.requests) {
+    ASSERT_EQ(q.status, RequestStatus::COMPLETED);
+    EXPECT_NEAR(latency(q), q.stream == 0 ? 3.1e-3 : 1e-3, 1e-9) << "stream " << q.stream;
+  }
+}
+
 // Stop rules (Plan::stop_quantile): a run that only needs to know whether a device's workloads meet their
 // SLAs stops the device at the first miss that makes the quantile unreachable.
 

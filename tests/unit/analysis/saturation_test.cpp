@@ -182,6 +182,24 @@ TEST(FastestLatency, RooflineLaunchAndHostCopies) {
   EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.0e-3, 1e-9);
 }
 
+// host.launch: ten kernels of 1 ms each (5.265 GFLOP on the T4 above), no launch gap, no copies. At 0.5 ms
+// per launch the host runs ahead: only the first kernel waits, 0.5 + 10 x 1 = 10.5 ms. At 2 ms per launch
+// every kernel waits for its issue: the tenth at 20 ms, done at 21 ms.
+TEST(FastestLatency, HostLaunchTimeIssuesTheKernelsOneAfterAnother) {
+  DeviceSpec t4 = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/T4.yaml");
+  const DeviceInstance d = device(t4, SharingMode::TIME_SLICE, "t4");
+  StreamSpec s = stream("k", 5.265e9, 1e3, 10, periodic(10));
+  ContentionSpec c;
+  c.launch_overhead = false;
+  c.pcie = false;
+  const Unit u = units_of(d, 0, {}).front();
+  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.0e-3, 1e-9);
+  s.host_launch = Seconds{0.5e-3};
+  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 10.5e-3, 1e-9);
+  s.host_launch = Seconds{2e-3};
+  EXPECT_NEAR(fastest_latency(s, d, u, c)->v, 21.0e-3, 1e-9);
+}
+
 TEST(FastestLatency, AFrameWithNoFacesSkipsThePerFaceStages) {
   // Poisson fan-out: a frame may hold no face, so the fastest request runs the first stage only.
   DeviceSpec t4 = parse_device_file(std::string(GPUSIM_CATALOG_DIR) + "/T4.yaml");
