@@ -316,15 +316,17 @@ TEST(Engine, HostTimeAddsToLatencyWithoutHoldingTheGpu) {
 // ten kernels of 0.1 ms each (1.365 GFLOP at 19.5 x 0.7 TFLOP/s), no launch gap. Each kernel waits for its
 // issue: the k-th runs from 0.5 + 0.3k ms, and the request ends at 0.5 + 3.0 + 0.1 ms (3.1 ms; 1.0 ms
 // without host time). At 0.05 ms per launch the host runs ahead: only the first kernel waits, 0.05 + 10 x
-// 0.1 = 1.05 ms.
+// 0.1 = 1.05 ms. The same on a time-sliced and on an MPS device.
 TEST(Engine, HostLaunchTimeBoundsAChainOfShortKernels) {
-  for (const auto& [launch, expected] : {std::pair{0.3e-3, 3.1e-3}, {0.05e-3, 1.05e-3}, {0.0, 1.0e-3}}) {
-    Scenario sc = one_device(SharingMode::TIME_SLICE, 0.7, 0.9, 0.0);
-    sc.workloads.streams.push_back(stream("h", 1.365e9, 1e3, 10, at_times({0.5})));
-    sc.workloads.streams.back().host_launch = Seconds{launch};
-    const SimResult r = run(sc);
-    ASSERT_EQ(r.requests.size(), 1u);
-    EXPECT_NEAR(latency(r.requests[0]), expected, 1e-9) << "host.launch " << launch;
+  for (const SharingMode mode : {SharingMode::TIME_SLICE, SharingMode::MPS}) {
+    for (const auto& [launch, expected] : {std::pair{0.3e-3, 3.1e-3}, {0.05e-3, 1.05e-3}, {0.0, 1.0e-3}}) {
+      Scenario sc = one_device(mode, 0.7, 0.9, 0.0);
+      sc.workloads.streams.push_back(stream("h", 1.365e9, 1e3, 10, at_times({0.5})));
+      sc.workloads.streams.back().host_launch = Seconds{launch};
+      const SimResult r = run(sc);
+      ASSERT_EQ(r.requests.size(), 1u);
+      EXPECT_NEAR(latency(r.requests[0]), expected, 1e-9) << "host.launch " << launch;
+    }
   }
 }
 
