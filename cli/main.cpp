@@ -293,17 +293,20 @@ int main(int argc, char** argv) {
   CalibrateCommandOptions calib;
   auto* calibrate_cmd = app.add_subcommand(
       "calibrate",
-      "fit per-device efficiencies, launch overhead, time slice and context-switch cost to the "
-      "validation data's calibration subset (never the held-out cases) and write them as an overlay");
+      "fit per-device efficiencies, launch overhead, time slice, context-switch cost, power shares and "
+      "eager host time to the validation data's calibration subset (never the held-out cases) and write them as an overlay");
   calibrate_cmd->add_option("--data", calib.data_dir,
                             "validation directory (default: the source tree's validation/)");
   calibrate_cmd->add_option("--out", calib.out, "the overlay YAML to write")->required();
   calibrate_cmd->add_option("--jobs", calib.jobs, "simulations at a time (default: one per core)");
   calibrate_cmd->add_option("--catalog", calib.catalog, "device catalog directory (default: the bundled one)");
   calibrate_cmd->footer(
-      "Per catalog entry with calibration cases: memory efficiency, compute efficiency, launch\n"
-      "overhead, time slice and context-switch cost (the last two from time-sliced pairs, searched\n"
-      "twice in turn), each only where some case responds to it, by golden-section search within\n"
+      "Per catalog entry with calibration cases: memory efficiency, L2 efficiency and far-partition\n"
+      "ratio (L2-resident kernels only), compute efficiency, launch overhead, time slice and\n"
+      "context-switch cost (the last two from time-sliced pairs, searched twice in turn), the\n"
+      "memory, CUDA-core and tensor-core power shares (power draw only), and the eager PyTorch host\n"
+      "time per kernel (eager cases only), each only where some case responds to it, by\n"
+      "golden-section search within\n"
       "physical bounds minimising the sum of ln(predicted/measured)^2 (docs/validation.md,\n"
       "\"Calibration\"). Example:\n"
       "  gpusim calibrate --out calibration.yaml && gpusim validate --calibration calibration.yaml\n"

@@ -84,6 +84,9 @@ Calibration read_calibration(const std::string& path, const Catalog& catalog) {
     if (auto n = d.optional("context_switch"))
       dc.context_switch =
           read_fitted(path, *n, "context_switch", SecondsBounds{kMinContextSwitch, kMaxContextSwitch});
+    if (auto n = d.optional("eager_host_launch"))
+      dc.eager_host_launch =
+          read_fitted(path, *n, "eager_host_launch", SecondsBounds{kMinEagerHostLaunch, kMaxEagerHostLaunch});
     d.finish();
     out.devices.push_back(std::move(dc));
   }
@@ -107,7 +110,7 @@ std::string calibration_yaml(const Calibration& c, const std::vector<std::string
     out += "  " + d.device + ":";
     if (!d.compute_efficiency && !d.memory_efficiency && !d.l2_efficiency && !d.l2_far_ratio &&
         !d.compute_power && !d.simt_power && !d.memory_power && !d.launch_overhead && !d.time_slice &&
-        !d.context_switch)
+        !d.context_switch && !d.eager_host_launch)
       out += " {}";
     out += "\n";
     field("compute_efficiency", d.compute_efficiency, false);
@@ -120,6 +123,7 @@ std::string calibration_yaml(const Calibration& c, const std::vector<std::string
     field("launch_overhead", d.launch_overhead, true);
     field("time_slice", d.time_slice, true);
     field("context_switch", d.context_switch, true);
+    field("eager_host_launch", d.eager_host_launch, true);
   }
   return out;
 }
@@ -137,6 +141,7 @@ void apply_calibration(DeviceSpec& d, const Calibration& c) {
     if (dc.launch_overhead) d.launch_overhead = Seconds{dc.launch_overhead->value};
     if (dc.time_slice) d.time_slice = Seconds{dc.time_slice->value};
     if (dc.context_switch) d.context_switch = Seconds{dc.context_switch->value};
+    if (dc.eager_host_launch) d.eager_host_launch = Seconds{dc.eager_host_launch->value};
   }
 }
 

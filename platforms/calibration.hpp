@@ -32,6 +32,7 @@ struct DeviceCalibration {
   std::optional<FittedValue> launch_overhead;
   std::optional<FittedValue> time_slice;      ///< seconds a context holds a time-sliced GPU while others wait
   std::optional<FittedValue> context_switch;  ///< seconds one context switch costs
+  std::optional<FittedValue> eager_host_launch;  ///< DeviceSpec::eager_host_launch (validation only)
 };
 
 struct Calibration {
@@ -50,6 +51,8 @@ inline constexpr double kMinTimeSlice = 100e-6;       ///< s
 inline constexpr double kMaxTimeSlice = 20e-3;        ///< s
 inline constexpr double kMinContextSwitch = 1e-6;     ///< s
 inline constexpr double kMaxContextSwitch = 1e-3;     ///< s
+inline constexpr double kMinEagerHostLaunch = 1e-6;   ///< s
+inline constexpr double kMaxEagerHostLaunch = 1e-3;   ///< s
 
 /// Reads an overlay; ConfigError naming FILE:LINE:COL on a malformed one or a device not in `catalog`.
 Calibration read_calibration(const std::string& path, const Catalog& catalog);

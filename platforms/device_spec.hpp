@@ -80,6 +80,10 @@ struct DeviceSpec {
   /// overlay fits them: docs/validation.md); absent, the platform's contention.time_slice values apply.
   std::optional<Seconds> time_slice;
   std::optional<Seconds> context_switch;
+  /// Validation only: the CPU time per operator of eager PyTorch on the host this device was measured with
+  /// (`host.launch` of the eager cases; docs/validation.md). A calibration overlay fits it to the eager
+  /// cases; absent, they are simulated without host time. No workload reads it.
+  std::optional<Seconds> eager_host_launch;
   ThermalSpec thermal;
   std::vector<MigProfile> mig_profiles;
   std::vector<std::string> sources;

@@ -22,33 +22,52 @@
 namespace gpusim {
 namespace {
 
-enum Field { MEMORY, L2EFF, L2FAR, COMPUTE, LAUNCH, SLICE, SWITCH, MEMPOW, SIMTPOW, TENSORPOW, kFields };
+enum Field {
+  MEMORY,
+  L2EFF,
+  L2FAR,
+  COMPUTE,
+  LAUNCH,
+  SLICE,
+  SWITCH,
+  MEMPOW,
+  SIMTPOW,
+  TENSORPOW,
+  EAGERHOST,
+  kFields
+};
 constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency",     "L2 efficiency",
                                                        "L2 far ratio",          "compute efficiency",
                                                        "launch overhead",       "time slice",
                                                        "context switch",        "memory power share",
-                                                       "CUDA-core power share", "tensor-core power share"};
+                                                       "CUDA-core power share", "tensor-core power share",
+                                                       "eager PyTorch host time per kernel"};
 // The order the fields are searched in, one at a time. The time slice and the switch cost trade off (the
 // share of time lost is about switch / (slice + switch)), so they are searched twice, in turn. The L2
 // efficiency is searched on the cases whose hits are all near (those the far ratio does not move) when a
 // device has any, so that the far ratio, searched next, is fitted to what the near hits leave. The power
 // shares come last (power follows the utilisations the other fields set), twice in turn: a tensor-core GEMM
-// beside an HBM stream draws both the tensor-core and the memory share.
-constexpr std::array<Field, 15> kOrder{MEMORY, L2EFF,  L2FAR,   COMPUTE,   LAUNCH, SLICE,   SWITCH,   SLICE,
-                                       SWITCH, MEMPOW, SIMTPOW, TENSORPOW, MEMPOW, SIMTPOW, TENSORPOW};
+// beside an HBM stream draws both the tensor-core and the memory share. The eager PyTorch host time moves
+// only the eager cases, which no other field sees.
+constexpr std::array<Field, 16> kOrder{MEMORY, L2EFF,  L2FAR,   COMPUTE,   LAUNCH, SLICE,   SWITCH,   SLICE,
+                                       SWITCH, MEMPOW, SIMTPOW, TENSORPOW, MEMPOW, SIMTPOW, TENSORPOW, EAGERHOST};
 constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
 constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
 constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
 
 using Values = std::array<double, kFields>;  // in search coordinates: durations as ln(seconds)
 
-bool is_duration(int f) { return f == LAUNCH || f == SLICE || f == SWITCH; }
+bool is_duration(int f) { return f == LAUNCH || f == SLICE || f == SWITCH || f == EAGERHOST; }
 bool is_power(int f) { return f == MEMPOW || f == SIMTPOW || f == TENSORPOW; }
 
 // The cases of a category a field is fitted to. The L2 fields are properties of a kernel reading from L2,
 // measured by the L2-resident kernels: fitted to whole models they would absorb what the model lacks
 // elsewhere (host time, say). The power shares are fitted to measured board power only, and nothing else is.
+// Eager PyTorch is host-bound (docs/validation.md): its cases fit the host time per kernel and nothing else
+// (a device field fitted to them would turn, say, its launch overhead into the host's dispatch time).
 bool fits(int f, const std::string& category) {
+  if (f == EAGERHOST) return category == kEagerHostBound;
+  if (category == kEagerHostBound) return false;
   if (f == L2EFF || f == L2FAR) return category == kL2ResidentKernels;
   if (is_power(f)) return category == kPowerDraw;
   return category != kPowerDraw;
@@ -63,6 +82,8 @@ std::pair<double, double> bounds(Field f) {
       return {std::log(kMinTimeSlice), std::log(kMaxTimeSlice)};
     case SWITCH:
       return {std::log(kMinContextSwitch), std::log(kMaxContextSwitch)};
+    case EAGERHOST:
+      return {std::log(kMinEagerHostLaunch), std::log(kMaxEagerHostLaunch)};
     case MEMPOW:
     case SIMTPOW:
     case TENSORPOW:
@@ -84,7 +105,8 @@ Values values_of(const DeviceSpec& d) {
           std::log(context_switch_of(d, defaults).v),
           d.power_memory.value_or(defaults.memory_power),
           d.power_simt.value_or(d.power_compute.value_or(defaults.compute_power)),
-          d.power_compute.value_or(defaults.compute_power)};
+          d.power_compute.value_or(defaults.compute_power),
+          std::log(d.eager_host_launch.value_or(Seconds{kMinEagerHostLaunch}).v)};
 }
 
 void set_values(DeviceSpec& d, const Values& v) {
@@ -98,6 +120,7 @@ void set_values(DeviceSpec& d, const Values& v) {
   d.power_memory = v[MEMPOW];
   d.power_simt = v[SIMTPOW];
   d.power_compute = v[TENSORPOW];
+  d.eager_host_launch = Seconds{std::exp(v[EAGERHOST])};
 }
 
 // ln(predicted / measured) of every scored case, per device, in report order.
@@ -107,24 +130,12 @@ class Fitter {
  public:
   Fitter(const PublishedData& published, const std::vector<MeasuredData>& measured, const Catalog& catalog,
          const ValidateOptions& options)
-      : measured_(without_eager(measured)), catalog_(catalog), options_(options) {
+      : measured_(measured), catalog_(catalog), options_(options) {
     for (const auto& b : published.bandwidth)
       if (!b.held_out) published_.bandwidth.push_back(b);
     for (const auto& m : published.mlperf)
       if (!m.held_out) published_.mlperf.push_back(m);
     options_.quiet = true;
-  }
-
-  // Eager-PyTorch rows are host-bound, which gpusim does not simulate (docs/validation.md): fitting a device
-  // field to them would turn, say, its launch overhead into the host's dispatch time. They never reach a fit.
-  static std::vector<MeasuredData> without_eager(std::vector<MeasuredData> measured) {
-    for (auto& md : measured) {
-      std::erase_if(md.models, [](const ModelRow& m) { return eager_framework(m.framework); });
-      std::erase_if(md.model_pairs, [](const ModelPairRow& p) {
-        return eager_framework(p.framework_a) || eager_framework(p.framework_b);
-      });
-    }
-    return measured;
   }
 
   Scores score(const std::map<std::string, Values>& values) const {
@@ -187,7 +198,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
   std::map<std::string, Values> current;
   const Scores base = fitter.score(current);
   if (base.empty())
-    throw ConfigError("error: calibrate: no calibration case (every case is held out, or eager PyTorch)");
+    throw ConfigError("error: calibrate: no calibration case (every case is held out)");
   for (const auto& [name, s] : base) current[name] = values_of(*catalog.find(name));
 
   // A field is fitted for a device when some of its cases respond to it: their predictions differ between
@@ -281,15 +292,17 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
     for (int f = 0; f < kFields; ++f) {
       if (r[f].empty()) continue;
       FittedValue fv{is_duration(f) ? std::exp(v[f]) : v[f], r[f]};
+      const bool none_before = f == EAGERHOST && !catalog.find(name)->eager_host_launch;
       fields += fmt::format(
           "{}{} {} -> {}", fields.empty() ? "" : ", ", kFieldNames[f],
-          is_duration(f) ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
-                         : fmt::format("{:.4g}", before[f]),
+          none_before     ? std::string("none")
+          : is_duration(f) ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
+                           : fmt::format("{:.4g}", before[f]),
           is_duration(f) ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
       const std::array<std::optional<FittedValue>*, kFields> slot{
           &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,   &dc.compute_efficiency,
           &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch, &dc.memory_power,
-          &dc.simt_power,        &dc.compute_power};
+          &dc.simt_power,        &dc.compute_power, &dc.eager_host_launch};
       *slot[f] = fv;
     }
     // The errors before and after, apart for throughput/latency and for power.

@@ -133,6 +133,8 @@ double mean_busy_power(const std::vector<SimResult>& r, double idle_w) {
   return time > 0 ? energy / time : 0.0;
 }
 
+Seconds eager_host_launch(const DeviceSpec& spec) { return spec.eager_host_launch.value_or(Seconds{0.0}); }
+
 double last_finish(const SimResult& r, std::uint32_t stream) {
   double t = 0;
   for (const auto& q : r.requests) {

@@ -77,6 +77,10 @@ Run make_run(const DeviceSpec& spec, SharingMode mode, std::vector<StreamSpec> s
 Run make_run(const DeviceSpec& spec, std::vector<StreamSpec> streams, bool launch_overhead,
              const std::string& mig_profile, double power_cap_w);
 
+/// The host time per kernel eager-PyTorch cases run with: the device's fitted `eager_host_launch` (a
+/// calibration overlay), else none (the host is not simulated).
+Seconds eager_host_launch(const DeviceSpec& spec);
+
 /// Latest finish of a stream's requests (they all complete: the drain is long).
 double last_finish(const SimResult& r, std::uint32_t stream);
 

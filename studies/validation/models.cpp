@@ -175,8 +175,9 @@ Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSp
                               eager_framework(m.framework) ? kEagerHostBound : kModels, ctx.origin,
                               ctx.spec->name, "ms", m.latency_mean_s * 1e3, held_out,
                               fmt::format("{}/models.csv:{}", ctx.source, m.line)));
-  e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE,
-                            {make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}))}, true));
+  StreamSpec s = make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}));
+  if (eager_framework(m.framework)) s.host_launch = eager_host_launch(*ctx.spec);
+  e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE, {std::move(s)}, true));
   e.predict = [](const std::vector<SimResult>& r) {
     return std::vector<double>{mean_latency(r[0], 0) * 1e3};
   };

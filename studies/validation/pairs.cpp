@@ -72,15 +72,16 @@ Experiment measured_model_pair(const MeasuredContext& ctx, const ModelPairRow& p
   DeviceInstance d;
   d.spec = *ctx.spec;
   const Unit unit{0, "gpu0", "", 1.0, 1.0, ctx.spec->memory, ctx.spec->l2_cache};
-  const auto backlog = [&](StageSpec st, int batch, const char* name) {
+  const auto backlog = [&](StageSpec st, int batch, const std::string& framework, const char* name) {
     StreamSpec s = make_stream(name, std::move(st), prec, batch, trace({0.0}));
+    if (eager_framework(framework)) s.host_launch = eager_host_launch(*ctx.spec);
     const double t = isolated_request_time(s, d, unit).value().v;
     const int n = std::clamp(static_cast<int>(std::ceil(0.5 / std::max(t, 1e-9))), 4, 400);
     s.arrival = trace(std::vector<double>(static_cast<std::size_t>(n), 0.0));
     return s;
   };
-  const StreamSpec sa = backlog(std::move(a), p.batch_a, "a");
-  const StreamSpec sb = backlog(std::move(b), p.batch_b, "b");
+  const StreamSpec sa = backlog(std::move(a), p.batch_a, p.framework_a, "a");
+  const StreamSpec sb = backlog(std::move(b), p.batch_b, p.framework_b, "b");
   e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE, {sa}, true));
   e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE, {sb}, true));
   e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE, {sa, sb}, true));
