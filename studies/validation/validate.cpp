@@ -53,34 +53,26 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
     out.push_back(measured_kernel(ctx, md.kernels[i], held[i]));
   for (const auto& k : md.steady) out.push_back(measured_steady_kernel(ctx, k, held_out_steady(k)));
   for (const auto& p : md.pairs) out.push_back(measured_pair(ctx, p, held_out_pair(p)));
-  for (const auto& m : md.models) {
-    if (m.status != "ok") {
-      notes.push_back(fmt::format("skipped {}/models.csv:{} ({} b{}): status '{}'", md.dir, m.line, m.model,
-                                  m.batch, m.status));
-      continue;
+  // The stage a row of models.csv or model_kernels.csv runs, or nothing (and why, in the notes).
+  const auto stage_of = [&](const auto& row, const char* file) -> std::optional<StageSpec> {
+    if (row.status != "ok") {
+      notes.push_back(fmt::format("skipped {}/{}:{} ({} b{}): status '{}'", md.dir, file, row.line, row.model,
+                                  row.batch, row.status));
+      return std::nullopt;
     }
     std::string why;
-    auto stage = model_stage(m.model, fused_framework(m.framework), precision_of(m.precision),
+    auto stage = model_stage(row.model, fused_framework(row.framework), precision_of(row.precision),
                              options.models_dir, why, md.prelu_three_kernels);
-    if (!stage) {
-      notes.push_back(fmt::format("skipped {}/models.csv:{} ({}): {}", md.dir, m.line, m.model, why));
-      continue;
-    }
-    out.push_back(measured_model(ctx, m, std::move(*stage), held_out_model(m)));
+    if (!stage) notes.push_back(fmt::format("skipped {}/{}:{} ({}): {}", md.dir, file, row.line, row.model, why));
+    return stage;
+  };
+  for (const auto& m : md.models) {
+    auto stage = stage_of(m, "models.csv");
+    if (stage) out.push_back(measured_model(ctx, m, std::move(*stage), held_out_model(m)));
   }
   for (const auto& k : md.model_kernels) {
-    if (k.status != "ok") {
-      notes.push_back(fmt::format("skipped {}/model_kernels.csv:{} ({} b{}): status '{}'", md.dir, k.line,
-                                  k.model, k.batch, k.status));
-      continue;
-    }
-    std::string why;
-    auto stage = model_stage(k.model, fused_framework(k.framework), precision_of(k.precision),
-                             options.models_dir, why, md.prelu_three_kernels);
-    if (!stage) {
-      notes.push_back(fmt::format("skipped {}/model_kernels.csv:{} ({}): {}", md.dir, k.line, k.model, why));
-      continue;
-    }
+    auto stage = stage_of(k, "model_kernels.csv");
+    if (!stage) continue;
     ModelRow as_model;
     as_model.model = k.model;
     as_model.framework = k.framework;

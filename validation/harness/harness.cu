@@ -37,14 +37,19 @@ void print_kernel_row(const KernelJob& j, int launches, double t) {
   std::fflush(stdout);
 }
 
+// Creates `s`, launches the job three times to warm up and returns the median time of one launch alone.
+double warm_up(KernelJob& job, cudaStream_t& s) {
+  HARNESS_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  for (int i = 0; i < 3; ++i) job.launch(s);
+  HARNESS_CHECK(cudaStreamSynchronize(s));
+  return time_per_launch(job, s, 1, 3);
+}
+
 // Warm up, size the launch count to about 0.2 s, then the median of five timed repetitions.
 void measure(const std::string& spec, const DeviceFacts& dev) {
   KernelJob job(spec, dev);
   cudaStream_t s;
-  HARNESS_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-  for (int i = 0; i < 3; ++i) job.launch(s);
-  HARNESS_CHECK(cudaStreamSynchronize(s));
-  const double once = time_per_launch(job, s, 1, 3);
+  const double once = warm_up(job, s);
   const int launches = std::clamp(static_cast<int>(0.2 / once), 1, 10000);
   const double t = time_per_launch(job, s, launches, 5);
   print_kernel_row(job, launches, t);
@@ -95,10 +100,7 @@ int cmd_steady(const std::string& spec, double seconds, bool header) {
   const DeviceFacts dev = device_facts();
   KernelJob job(spec, dev);
   cudaStream_t s;
-  HARNESS_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-  for (int i = 0; i < 3; ++i) job.launch(s);
-  HARNESS_CHECK(cudaStreamSynchronize(s));
-  const double once = time_per_launch(job, s, 1, 3);
+  const double once = warm_up(job, s);
   const int launches = std::clamp(static_cast<int>(seconds / once), 1, 2000000);
   const double t = time_per_launch(job, s, launches, 1);
   if (header) std::printf("%s\n", kKernelHeader);
@@ -221,10 +223,7 @@ struct Child {
   const DeviceFacts dev = device_facts();
   KernelJob job(spec, dev);
   cudaStream_t s;
-  HARNESS_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-  for (int i = 0; i < 3; ++i) job.launch(s);
-  HARNESS_CHECK(cudaStreamSynchronize(s));
-  const double once = time_per_launch(job, s, 1, 3);
+  const double once = warm_up(job, s);
   std::fprintf(out, "ready %s %s %.9g %.9g %.9g %.9g\n", job.kind().c_str(), job.precision().c_str(),
                job.flops(), job.bytes(), job.working_set(), once);
   std::fflush(out);
