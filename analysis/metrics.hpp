@@ -41,7 +41,7 @@ struct WorkloadMetrics {
   double host_pre_s = 0;   ///< CPU time per request before its device's queue (`host.pre`; in the latency)
   double host_post_s = 0;  ///< CPU time per request after its outputs are back (`host.post`; in the latency)
   double host_launch_s = 0;        ///< CPU time the host spends issuing each kernel (`host.launch`)
-  double host_launch_kernels = 0;  ///< kernels of one request (mean fan-out), each issued by the host
+  double host_launch_kernels = 0;  ///< kernels of a request that runs every stage, each issued by the host
   std::optional<double> sla_attainment;  ///< completed within the SLA / generated
   double achieved_flops = 0;             ///< FLOP/s of the requests completed in the window
   std::vector<StageMetrics> stages;      ///< pipelines only

@@ -82,9 +82,9 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
                          report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s), report_ms(w.host_post_s));
     }
     if (w.host_launch_s > 0) {
-      out << fmt::format("  {}: the host takes {} us to issue each kernel: {} ms for a request's {} kernels, the "
-                         "least time its GPU work can take (the GPU serves others while it waits)\n",
-                         w.name, fmt::format("{:.3g}", w.host_launch_s * 1e6),
+      out << fmt::format("  {}: the host takes {} us to issue each kernel: {} ms for the {} kernels of a request "
+                         "that runs every stage (a kernel not yet issued waits off the GPU, which serves others)\n",
+                         w.name, fmt::format("{:.4g}", w.host_launch_s * 1e6),
                          report_ms(w.host_launch_s * w.host_launch_kernels), fmt::format("{:g}", w.host_launch_kernels));
     }
   }

@@ -128,5 +128,36 @@ TEST(CliImpossibleSla, JustAboveTheFastestLatencyIsNotWarned) {
   EXPECT_EQ(json_of(tmp)["workloads"][0]["sla_attainment"], 1.0);
 }
 
+// host.launch as a user meets it: the same 52.65 GFLOP split into ten 1 ms kernels (each + the 4.43 us
+// launch gap), the host taking 2 ms to issue each. The k-th kernel is issued at 2k ms and every kernel waits
+// for its issue (1.004 ms < 2 ms), so a request takes 10 x 2 + 1 = 21 ms: an SLA of 20 ms is warned as
+// impossible, the Workloads table says 2000 us per kernel and 20 ms for the ten, and the JSON carries both.
+TEST(CliHostLaunch, KernelsWaitForTheHostAndTheReportSaysSo) {
+  TempDir tmp;
+  write_file(tmp.file("platform.yaml"), kPlatform);
+  write_file(tmp.file("workloads.yaml"),
+             "run: {duration: 3s, warmup: 0.5s, seed: 1}\n"
+             "workloads:\n"
+             "  - name: kernel\n"
+             "    precision: fp32\n"
+             "    arrival: {kind: periodic, rate: 10/s}\n"
+             "    sla: 20ms\n"
+             "    host: {launch: 2ms}\n"
+             "    model: {flops: 52.65Gf, bytes: 1MB, kernels: 10}\n");
+  const Outcome o = gpusim(tmp, "run " + quoted(tmp.file("platform.yaml")) + " " + quoted(tmp.file("workloads.yaml")) +
+                                    " --json " + quoted(tmp.file("out.json")) + " --additivity off");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.err.find("workload 'kernel': SLA 20 ms is below its fastest possible latency 21.000 ms on t4 (T4)"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.out.find("  kernel: the host takes 2000 us to issue each kernel: 20.00 ms for the 10 kernels"),
+            std::string::npos)
+      << o.out;
+  const auto j = json_of(tmp);
+  EXPECT_DOUBLE_EQ(j["workloads"][0]["host_ms"]["launch_per_kernel"].get<double>(), 2.0);
+  EXPECT_NEAR(j["workloads"][0]["host_ms"]["launch_per_request"].get<double>(), 20.0, 1e-9);
+  EXPECT_NEAR(j["workloads"][0]["latency_ms"]["mean"].get<double>(), 21.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace gpusim::test
