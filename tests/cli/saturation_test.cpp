@@ -144,11 +144,13 @@ TEST(CliHostLaunch, KernelsWaitForTheHostAndTheReportSaysSo) {
              "    sla: 20ms\n"
              "    host: {launch: 2ms}\n"
              "    model: {flops: 52.65Gf, bytes: 1MB, kernels: 10}\n");
-  const Outcome o = gpusim(tmp, "run " + quoted(tmp.file("platform.yaml")) + " " + quoted(tmp.file("workloads.yaml")) +
-                                    " --json " + quoted(tmp.file("out.json")) + " --additivity off");
+  const Outcome o =
+      gpusim(tmp, "run " + quoted(tmp.file("platform.yaml")) + " " + quoted(tmp.file("workloads.yaml")) +
+                      " --json " + quoted(tmp.file("out.json")) + " --additivity off");
   ASSERT_EQ(o.exit_code, 0) << o.err;
-  EXPECT_NE(o.err.find("workload 'kernel': SLA 20 ms is below its fastest possible latency 21.000 ms on t4 (T4)"),
-            std::string::npos)
+  EXPECT_NE(
+      o.err.find("workload 'kernel': SLA 20 ms is below its fastest possible latency 21.000 ms on t4 (T4)"),
+      std::string::npos)
       << o.err;
   EXPECT_NE(o.out.find("  kernel: the host takes 2000 us to issue each kernel: 20.00 ms for the 10 kernels"),
             std::string::npos)
