@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "platforms/calibration.hpp"
 #include "sim/l2_model.hpp"
 #include "sim/launch_geometry.hpp"
 #include "studies/validation/models.hpp"
@@ -752,6 +753,26 @@ TEST(MeasuredH200, MeasuredErrorsStayWithinThresholds) {
   for (const auto& c : r.cases) EXPECT_EQ(c.origin, "measured") << c.name;
   for (const auto& [category, limit] : threshold) {
     const CategorySummary* s = find_summary(r, category, "all");
+    ASSERT_NE(s, nullptr) << category;
+    EXPECT_LE(s->mean_abs_error_pct, limit) << category << " regressed; worst case " << s->worst_case;
+  }
+}
+
+// The committed overlay (validation/calibration.yaml) on the measured H200 data: the held-out subset, which
+// the fit never saw, stays within a few points of its errors on 2026-12-05 (docs/validation.md, "The
+// committed fit": L2-resident 4.5 %, pairs 7.4 %, power 3.0 %, eager PyTorch 9.1 %), so that a model
+// change that breaks what the overlay generalises shows here, and the overlay is refitted with it.
+TEST(MeasuredH200, TheCommittedOverlayKeepsTheHeldOutErrors) {
+  const std::map<std::string, double> threshold{{"L2-resident kernels", 8.0},
+                                                {"co-located pairs", 11.0},
+                                                {"power draw", 7.0},
+                                                {"eager PyTorch (host-bound)", 14.0}};
+  const Catalog calibrated =
+      apply_calibration(catalog(), read_calibration(kValidation + "/calibration.yaml", catalog()));
+  const ValidationReport r = validate_data(
+      {}, {read_measured(kMeasuredH200), read_measured(kMeasuredH200Run2)}, calibrated, options());
+  for (const auto& [category, limit] : threshold) {
+    const CategorySummary* s = find_summary(r, category, "held-out");
     ASSERT_NE(s, nullptr) << category;
     EXPECT_LE(s->mean_abs_error_pct, limit) << category << " regressed; worst case " << s->worst_case;
   }
