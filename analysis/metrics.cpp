@@ -47,7 +47,8 @@ RunMetrics compute_metrics(const Scenario& sc, const Plan& plan, const SimResult
     m.workloads[w].host_post_s = ws[w].host_post.v;
     m.workloads[w].host_launch_s = ws[w].host_launch.v;
     if (ws[w].host_launch.v > 0) {
-      for (const auto& st : ws[w].stages) m.workloads[w].host_launch_kernels += static_cast<double>(st.kernels.size());
+      for (const auto& st : ws[w].stages)
+        m.workloads[w].host_launch_kernels += static_cast<double>(st.kernels.size());
     }
   }
   for (const Placement& p : plan.placements()) {

@@ -294,7 +294,8 @@ int main(int argc, char** argv) {
   auto* calibrate_cmd = app.add_subcommand(
       "calibrate",
       "fit per-device efficiencies, launch overhead, time slice, context-switch cost, power shares and "
-      "eager host time to the validation data's calibration subset (never the held-out cases) and write them as an overlay");
+      "eager host time to the validation data's calibration subset (never the held-out cases) and write them "
+      "as an overlay");
   calibrate_cmd->add_option("--data", calib.data_dir,
                             "validation directory (default: the source tree's validation/)");
   calibrate_cmd->add_option("--out", calib.out, "the overlay YAML to write")->required();

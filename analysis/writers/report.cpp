@@ -78,14 +78,16 @@ void print_report(std::ostream& out, const RunInfo& info, const RunMetrics& m) {
   wt.print(out, "  ");
   for (const auto& w : m.workloads) {
     if (w.host_pre_s + w.host_post_s > 0) {
-      out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n", w.name,
-                         report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s), report_ms(w.host_post_s));
+      out << fmt::format("  {}: {} ms of each latency is host time outside the GPU (pre {} + post {} ms)\n",
+                         w.name, report_ms(w.host_pre_s + w.host_post_s), report_ms(w.host_pre_s),
+                         report_ms(w.host_post_s));
     }
     if (w.host_launch_s > 0) {
-      out << fmt::format("  {}: the host takes {} us to issue each kernel: {} ms for the {} kernels of a request "
-                         "that runs every stage (a kernel not yet issued waits off the GPU, which serves others)\n",
-                         w.name, fmt::format("{:.4g}", w.host_launch_s * 1e6),
-                         report_ms(w.host_launch_s * w.host_launch_kernels), fmt::format("{:g}", w.host_launch_kernels));
+      out << fmt::format(
+          "  {}: the host takes {} us to issue each kernel: {} ms for the {} kernels of a request "
+          "that runs every stage (a kernel not yet issued waits off the GPU, which serves others)\n",
+          w.name, fmt::format("{:.4g}", w.host_launch_s * 1e6),
+          report_ms(w.host_launch_s * w.host_launch_kernels), fmt::format("{:g}", w.host_launch_kernels));
     }
   }
   print_saturation(out, m);

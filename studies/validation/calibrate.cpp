@@ -36,11 +36,16 @@ enum Field {
   EAGERHOST,
   kFields
 };
-constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency",     "L2 efficiency",
-                                                       "L2 far ratio",          "compute efficiency",
-                                                       "launch overhead",       "time slice",
-                                                       "context switch",        "memory power share",
-                                                       "CUDA-core power share", "tensor-core power share",
+constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency",
+                                                       "L2 efficiency",
+                                                       "L2 far ratio",
+                                                       "compute efficiency",
+                                                       "launch overhead",
+                                                       "time slice",
+                                                       "context switch",
+                                                       "memory power share",
+                                                       "CUDA-core power share",
+                                                       "tensor-core power share",
                                                        "eager PyTorch host time per kernel"};
 // The order the fields are searched in, one at a time. The time slice and the switch cost trade off (the
 // share of time lost is about switch / (slice + switch)), so they are searched twice, in turn. The L2
@@ -49,8 +54,9 @@ constexpr std::array<const char*, kFields> kFieldNames{"memory efficiency",     
 // shares come last (power follows the utilisations the other fields set), twice in turn: a tensor-core GEMM
 // beside an HBM stream draws both the tensor-core and the memory share. The eager PyTorch host time moves
 // only the eager cases, which no other field sees.
-constexpr std::array<Field, 16> kOrder{MEMORY, L2EFF,  L2FAR,   COMPUTE,   LAUNCH, SLICE,   SWITCH,   SLICE,
-                                       SWITCH, MEMPOW, SIMTPOW, TENSORPOW, MEMPOW, SIMTPOW, TENSORPOW, EAGERHOST};
+constexpr std::array<Field, 16> kOrder{MEMORY, L2EFF,   L2FAR,     COMPUTE,  LAUNCH,  SLICE,
+                                       SWITCH, SLICE,   SWITCH,    MEMPOW,   SIMTPOW, TENSORPOW,
+                                       MEMPOW, SIMTPOW, TENSORPOW, EAGERHOST};
 constexpr int kIterations = 12;   // golden-section steps: 0.618^12 = 3e-3 of the search range
 constexpr double kSensitive = 1e-6;  // a case responds to a field when ln(prediction) moves more than this
 constexpr double kNoPrediction = 10;  // ln error charged to a case the simulation did not complete
@@ -197,8 +203,7 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
   const Fitter fitter(published, measured, catalog, options);
   std::map<std::string, Values> current;
   const Scores base = fitter.score(current);
-  if (base.empty())
-    throw ConfigError("error: calibrate: no calibration case (every case is held out)");
+  if (base.empty()) throw ConfigError("error: calibrate: no calibration case (every case is held out)");
   for (const auto& [name, s] : base) current[name] = values_of(*catalog.find(name));
 
   // A field is fitted for a device when some of its cases respond to it: their predictions differ between
@@ -295,13 +300,13 @@ CalibrationFit fit_calibration(const PublishedData& published, const std::vector
       const bool none_before = f == EAGERHOST && !catalog.find(name)->eager_host_launch;
       fields += fmt::format(
           "{}{} {} -> {}", fields.empty() ? "" : ", ", kFieldNames[f],
-          none_before     ? std::string("none")
+          none_before      ? std::string("none")
           : is_duration(f) ? fmt::format("{:.4g} us", std::exp(before[f]) * 1e6)
                            : fmt::format("{:.4g}", before[f]),
           is_duration(f) ? fmt::format("{:.4g} us", fv.value * 1e6) : fmt::format("{:.4g}", fv.value));
       const std::array<std::optional<FittedValue>*, kFields> slot{
-          &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,   &dc.compute_efficiency,
-          &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch, &dc.memory_power,
+          &dc.memory_efficiency, &dc.l2_efficiency, &dc.l2_far_ratio,     &dc.compute_efficiency,
+          &dc.launch_overhead,   &dc.time_slice,    &dc.context_switch,   &dc.memory_power,
           &dc.simt_power,        &dc.compute_power, &dc.eager_host_launch};
       *slot[f] = fv;
     }

@@ -63,7 +63,8 @@ void add_measured(const MeasuredData& md, const Catalog& catalog, const Validate
     std::string why;
     auto stage = model_stage(row.model, fused_framework(row.framework), precision_of(row.precision),
                              options.models_dir, why, md.prelu_three_kernels);
-    if (!stage) notes.push_back(fmt::format("skipped {}/{}:{} ({}): {}", md.dir, file, row.line, row.model, why));
+    if (!stage)
+      notes.push_back(fmt::format("skipped {}/{}:{} ({}): {}", md.dir, file, row.line, row.model, why));
     return stage;
   };
   for (const auto& m : md.models) {

@@ -767,9 +767,11 @@ TEST(BadInputRange, WorkloadsRanges) {
   EXPECT_EQ(workloads_error("workloads_host_negative.yaml"),
             bad("workloads_host_negative.yaml") + ":5:17: error: 'pre' must not be negative");
   EXPECT_EQ(workloads_error("workloads_host_unknown_key.yaml"),
-            bad("workloads_host_unknown_key.yaml") + ":5:22: error: host: unknown key 'decode' (known: launch, post, pre)");
+            bad("workloads_host_unknown_key.yaml") +
+                ":5:22: error: host: unknown key 'decode' (known: launch, post, pre)");
   EXPECT_EQ(workloads_error("workloads_host_launch_too_long.yaml"),
-            bad("workloads_host_launch_too_long.yaml") + ":5:20: error: 'launch' must be between 0s and 1s (got '2s')");
+            bad("workloads_host_launch_too_long.yaml") +
+                ":5:20: error: 'launch' must be between 0s and 1s (got '2s')");
   EXPECT_EQ(workloads_error("workloads_host_no_unit.yaml"), bad("workloads_host_no_unit.yaml") +
                 ":5:18: error: 'post': '2' has no unit: expected a duration with a unit, such as 33ms or 10s");
   EXPECT_EQ(workloads_error("workloads_range_max_batch_huge.yaml"),
@@ -1642,6 +1644,12 @@ TEST(BadCalibration, TimeSliceOutsideItsBounds) {
   EXPECT_EQ(calibration_error("calibration_bad_time_slice.yaml"),
             bad("calibration_bad_time_slice.yaml") +
                 ":3:25: error: 'time_slice.value' must be within [100us, 20000us]");
+}
+
+TEST(BadCalibration, EagerHostLaunchOutsideItsBounds) {
+  EXPECT_EQ(calibration_error("calibration_bad_eager_host_launch.yaml"),
+            bad("calibration_bad_eager_host_launch.yaml") +
+                ":3:32: error: 'eager_host_launch.value' must be within [1us, 1000us]");
 }
 
 TEST(BadCalibration, L2FarRatioOutsideItsBounds) {

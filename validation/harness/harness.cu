@@ -358,7 +358,8 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cmd_info();
   if (cmd == "kernels") return cmd_kernels(header);
   if (cmd == "l2-sweep") return cmd_l2_sweep(header);
-  if (cmd == "steady" && positional.size() == 1) return cmd_steady(positional[0], seconds > 0 ? seconds : 4.0, header);
+  if (cmd == "steady" && positional.size() == 1)
+    return cmd_steady(positional[0], seconds > 0 ? seconds : 4.0, header);
   if (seconds <= 0) seconds = 0.25;
   if (cmd == "pair" && positional.size() == 2) {
     if (header) std::printf("%s\n", kPairHeader);

@@ -130,8 +130,7 @@ TEST(Calibrate, OnlyHeldOutRowsIsAnError) {
     fit_calibration(d, {}, catalog(), options());
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(),
-                 "error: calibrate: no calibration case (every case is held out)");
+    EXPECT_STREQ(e.what(), "error: calibrate: no calibration case (every case is held out)");
   }
 }
 
