@@ -27,6 +27,15 @@ inline constexpr char kModelGpuTime[] = "model GPU time";
 /// (kernels - 1), model_kernels.csv) against the simulated launch gap per kernel.
 inline constexpr char kLaunchGap[] = "launch gap";
 
+/// Views across the categories (ValidationCase::groups), the ones issue 9's targets name: a device-bound
+/// model's latency at batch 1 (MLPerf SingleStream, measured graph-replayed models at batch 1), at batch 8
+/// or more (MultiStream, measured models at batch >= 8), and MLPerf Offline throughput without and with a
+/// power limit (MaxQ).
+inline constexpr char kBatch1Latency[] = "batch-1 latency";
+inline constexpr char kBatch8Latency[] = "batch >= 8 latency";
+inline constexpr char kMlperfOffline[] = "MLPerf Offline";
+inline constexpr char kMlperfOfflineCapped[] = "MLPerf Offline, power-capped";
+
 /// A category's place in the report: the eight above in order, any other after them.
 int validation_category_rank(const std::string& category);
 
@@ -42,6 +51,7 @@ struct ValidationCase {
   bool held_out = false;  ///< never used by calibration (docs/validation.md)
   std::string source;
   std::string note;  ///< why a case has no prediction, or a modelling remark
+  std::vector<std::string> groups;  ///< the views above it belongs to (kBatch1Latency, ...)
   /// (predicted - measured) / measured x 100.
   std::optional<double> error_pct() const;
 };
@@ -57,17 +67,37 @@ struct CategorySummary {
   std::string worst_case;
 };
 
+/// One of issue 9's fidelity targets ("Must show"), checked on the cases of one report: a mean |error| (%)
+/// over a category or a group, or the held-out subset's mean |error| over the calibration subset's (x) in
+/// one category. docs/validation.md, "Targets".
+struct FidelityTarget {
+  std::string name;  ///< "batch-1 latency", "held-out / calibration: models", ...
+  std::string unit;  ///< "%" (mean |error|) or "x" (ratio)
+  int cases = 0;     ///< cases it is computed on (both subsets for a ratio)
+  double value = 0;  ///< mean |error| in %, or the ratio
+  double limit = 0;  ///< the target: value <= limit; 0 = shown for information, no target
+  bool met() const { return limit <= 0 || value <= limit; }
+};
+
 struct ValidationReport {
   std::string data_dir;
   std::string calibration;  ///< "none": every prediction uses the catalog as shipped
   bool sample = false;      ///< some data are the hand-written sample (NOT measured)
   std::vector<ValidationCase> cases;
   std::vector<CategorySummary> summary;
+  std::vector<FidelityTarget> targets;
   std::vector<std::string> notes;  ///< data found, measured directories, skipped cases
 };
 
 /// Per-category statistics (all, calibration, held-out) of the cases that have a prediction, categories in
 /// report order; a subset with no case is left out.
 std::vector<CategorySummary> summarise(const std::vector<ValidationCase>& cases);
+
+/// Issue 9's targets on these cases (those with a prediction), in this order: batch-1 latency <= 15 %,
+/// L2-resident kernels <= 15 %, models <= 8 %, MLPerf Offline <= 5 % (mean |error| over every case, both
+/// subsets); then, shown without a target, batch >= 8 latency and power-capped Offline; then, per category
+/// with cases in both subsets, held-out mean |error| <= 1.5 x the calibration subset's. A target with no
+/// case is left out.
+std::vector<FidelityTarget> fidelity_targets(const std::vector<ValidationCase>& cases);
 
 }  // namespace gpusim

@@ -19,6 +19,22 @@ std::string number(double v) {
   return fmt::format("{:.3f}", v);
 }
 
+std::string target_value(const FidelityTarget& t) {
+  if (!std::isfinite(t.value)) return "unbounded";
+  return t.unit == "x" ? fmt::format("{:.2f}x", t.value) : fmt::format("{:.1f} %", t.value);
+}
+
+std::string target_limit(const FidelityTarget& t) {
+  if (t.limit <= 0) return "(none)";
+  return t.unit == "x" ? fmt::format("<= {:g}x", t.limit) : fmt::format("<= {:g} %", t.limit);
+}
+
+std::string target_met(const FidelityTarget& t) { return t.limit <= 0 ? "" : t.met() ? "yes" : "NO"; }
+
+const char kTargetsTitle[] =
+    "Issue 9's fidelity targets (mean |error| over both subsets; ratio = held-out mean |error| / calibration "
+    "mean |error|; docs/validation.md, \"Targets\"):\n\n";
+
 }  // namespace
 
 void print_validation(std::ostream& out, const ValidationReport& r) {
@@ -56,6 +72,12 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   }
   s.print(out);
   out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
+  if (r.targets.empty()) return;
+  out << "\n" << kTargetsTitle;
+  Table g({"target", "cases", "now", "target", "met"}, {false, true, true, false, false});
+  for (const auto& t : r.targets)
+    g.add({t.name, std::to_string(t.cases), target_value(t), target_limit(t), target_met(t)});
+  g.print(out);
 }
 
 void print_calibration_comparison(std::ostream& out, const ValidationReport& before,
@@ -86,6 +108,21 @@ void print_calibration_comparison(std::ostream& out, const ValidationReport& bef
   s.print(out);
   out << "\nThe calibration subset is what the overlay was fitted on; the held-out subset checks that it "
          "generalises.\n";
+  if (before.targets.empty()) return;
+  out << "\n" << kTargetsTitle;
+  Table g({"target", "uncalibrated", "met", "calibrated", "met", "target"},
+          {false, true, false, true, false, false});
+  for (const auto& b : before.targets) {
+    std::string value = "-", met = "";
+    for (const auto& a : after.targets) {
+      if (a.name == b.name) {
+        value = target_value(a);
+        met = target_met(a);
+      }
+    }
+    g.add({b.name, target_value(b), target_met(b), value, met, target_limit(b)});
+  }
+  g.print(out);
 }
 
 nlohmann::json validation_json(const ValidationReport& r) {
@@ -103,6 +140,7 @@ nlohmann::json validation_json(const ValidationReport& r) {
     const auto e = c.error_pct();
     k["error_pct"] = e ? nlohmann::json(*e) : nlohmann::json(nullptr);
     if (!c.note.empty()) k["note"] = c.note;
+    if (!c.groups.empty()) k["groups"] = c.groups;  // the target views it counts in
     j["cases"].push_back(k);
   }
   j["summary"] = nlohmann::json::array();
@@ -114,6 +152,16 @@ nlohmann::json validation_json(const ValidationReport& r) {
                             {"mean_error_pct", s.mean_error_pct},
                             {"worst_abs_error_pct", s.worst_abs_error_pct},
                             {"worst_case", s.worst_case}});
+  }
+  j["targets"] = nlohmann::json::array();
+  for (const auto& t : r.targets) {
+    j["targets"].push_back(
+        {{"target", t.name},
+         {"unit", t.unit == "x" ? "ratio" : "mean_abs_error_pct"},
+         {"cases", t.cases},
+         {"value", std::isfinite(t.value) ? nlohmann::json(t.value) : nlohmann::json(nullptr)},
+         {"limit", t.limit > 0 ? nlohmann::json(t.limit) : nlohmann::json(nullptr)},
+         {"met", t.limit > 0 ? nlohmann::json(t.met()) : nlohmann::json(nullptr)}});
   }
   return j;
 }

@@ -139,6 +139,11 @@ Experiment published_mlperf(const PublishedMlperf& m, const DeviceSpec& spec) {
   if (!m.mig.empty()) c.note += ", one MIG " + m.mig + " instance";
   if (m.power_limit_w > 0) c.note += fmt::format(", power limit {:g} W", m.power_limit_w);
   if (m.gpus > 1) c.note += fmt::format(", the system's figure / {} GPUs", m.gpus);
+  if (offline) {
+    c.groups.push_back(m.power_limit_w > 0 ? kMlperfOfflineCapped : kMlperfOffline);
+  } else if (m.batch == 1 || m.batch >= 8) {
+    c.groups.push_back(m.batch == 1 ? kBatch1Latency : kBatch8Latency);
+  }
   Experiment e;
   e.cases.push_back(std::move(c));
   if (offline) {
@@ -175,6 +180,9 @@ Experiment measured_model(const MeasuredContext& ctx, const ModelRow& m, StageSp
                               eager_framework(m.framework) ? kEagerHostBound : kModels, ctx.origin,
                               ctx.spec->name, "ms", m.latency_mean_s * 1e3, held_out,
                               fmt::format("{}/models.csv:{}", ctx.source, m.line)));
+  // A device-bound model's latency counts in the batch views; an eager one's is the host's (kEagerHostBound).
+  if (!eager_framework(m.framework) && (m.batch == 1 || m.batch >= 8))
+    e.cases.back().groups.push_back(m.batch == 1 ? kBatch1Latency : kBatch8Latency);
   StreamSpec s = make_stream(m.model, std::move(stage), p, m.batch, trace({0, 1, 2}));
   if (eager_framework(m.framework)) s.host_launch = eager_host_launch(*ctx.spec);
   e.runs.push_back(make_run(*ctx.spec, SharingMode::TIME_SLICE, {std::move(s)}, true));

@@ -166,6 +166,7 @@ ValidationReport validate_data(const PublishedData& published, const std::vector
     }
   }
   report.summary = summarise(report.cases);
+  report.targets = fidelity_targets(report.cases);
   return report;
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,107 @@ TEST(Summarise, CategoriesInReportOrderOthersLast) {
   EXPECT_LT(validation_category_rank(kModels), validation_category_rank("power"));
 }
 
+ValidationCase grouped(const std::string& name, const std::string& category, double error_pct, bool held_out,
+                       std::vector<std::string> groups) {
+  ValidationCase c = measured_case(name, category, 100.0, 100.0 + error_pct, held_out);
+  c.groups = std::move(groups);
+  return c;
+}
+
+const FidelityTarget* find_target(const std::vector<FidelityTarget>& t, const std::string& name) {
+  for (const auto& x : t) {
+    if (x.name == name) return &x;
+  }
+  return nullptr;
+}
+
+// Issue 9's targets on hand-made cases (errors in %). Batch-1 latency: m1, m3, p1, p2 (held-out ones count
+// too; "none" has no prediction) = (4 + 10 + 20 + 10) / 4 = 11 <= 15, met. L2-resident: (20 + 40) / 2 = 30 >
+// 15, not met. Models: (4 + 8 + 10 + 20) / 4 = 10.5 > 8 (the batch-1 models are models too). Offline: no
+// case, left out; batch >= 8 (m4, 20) and capped Offline (p3, 6) are shown with no target. Ratios:
+// L2-resident held-out 40 / calibration 20 = 2x, not met; models held-out (8 + 20) / 2 = 14 / calibration
+// (4 + 10) / 2 = 7 = 2x; published held-out 10 / calibration (20 + 6) / 2 = 13; isolated kernels have no
+// held-out case: no ratio.
+TEST(FidelityTargets, MeansOverGroupsAndCategoriesAndHeldOutRatios) {
+  std::vector<ValidationCase> cases{grouped("m1", kModels, -4, false, {kBatch1Latency}),
+                                    grouped("m2", kModels, 8, true, {}),
+                                    grouped("m3", kModels, 10, false, {kBatch1Latency}),
+                                    grouped("m4", kModels, -20, true, {kBatch8Latency}),
+                                    grouped("p1", "published MLPerf", -20, false, {kBatch1Latency}),
+                                    grouped("p2", "published MLPerf", 10, true, {kBatch1Latency}),
+                                    grouped("p3", "published MLPerf", -6, false, {kMlperfOfflineCapped}),
+                                    grouped("none", "published MLPerf", 0, false, {kBatch1Latency}),
+                                    grouped("l1", kL2ResidentKernels, 20, false, {}),
+                                    grouped("l2", kL2ResidentKernels, -40, true, {}),
+                                    grouped("k1", kIsolatedKernels, 3, false, {})};
+  cases[7].predicted.reset();
+  const std::vector<FidelityTarget> t = fidelity_targets(cases);
+  const FidelityTarget* b1 = find_target(t, kBatch1Latency);
+  ASSERT_NE(b1, nullptr);
+  EXPECT_EQ(b1->cases, 4);
+  EXPECT_NEAR(b1->value, 11.0, 1e-12);
+  EXPECT_DOUBLE_EQ(b1->limit, 15.0);
+  EXPECT_TRUE(b1->met());
+  const FidelityTarget* l2 = find_target(t, kL2ResidentKernels);
+  ASSERT_NE(l2, nullptr);
+  EXPECT_NEAR(l2->value, 30.0, 1e-12);
+  EXPECT_FALSE(l2->met());
+  const FidelityTarget* models = find_target(t, kModels);
+  ASSERT_NE(models, nullptr);
+  EXPECT_EQ(models->cases, 4);
+  EXPECT_NEAR(models->value, 10.5, 1e-12);
+  EXPECT_DOUBLE_EQ(models->limit, 8.0);
+  EXPECT_FALSE(models->met());
+  EXPECT_EQ(find_target(t, kMlperfOffline), nullptr);
+  const FidelityTarget* b8 = find_target(t, kBatch8Latency);
+  ASSERT_NE(b8, nullptr);
+  EXPECT_NEAR(b8->value, 20.0, 1e-12);
+  EXPECT_DOUBLE_EQ(b8->limit, 0.0);
+  EXPECT_TRUE(b8->met());  // information only
+  const FidelityTarget* capped = find_target(t, kMlperfOfflineCapped);
+  ASSERT_NE(capped, nullptr);
+  EXPECT_NEAR(capped->value, 6.0, 1e-12);
+  const FidelityTarget* l2_ratio =
+      find_target(t, std::string("held-out / calibration: ") + kL2ResidentKernels);
+  ASSERT_NE(l2_ratio, nullptr);
+  EXPECT_EQ(l2_ratio->unit, "x");
+  EXPECT_EQ(l2_ratio->cases, 2);
+  EXPECT_NEAR(l2_ratio->value, 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(l2_ratio->limit, 1.5);
+  EXPECT_FALSE(l2_ratio->met());
+  const FidelityTarget* m_ratio = find_target(t, std::string("held-out / calibration: ") + kModels);
+  ASSERT_NE(m_ratio, nullptr);
+  EXPECT_NEAR(m_ratio->value, 2.0, 1e-12);
+  const FidelityTarget* p_ratio = find_target(t, "held-out / calibration: published MLPerf");
+  ASSERT_NE(p_ratio, nullptr);
+  EXPECT_NEAR(p_ratio->value, 10.0 / 13.0, 1e-12);
+  EXPECT_TRUE(p_ratio->met());
+  EXPECT_EQ(find_target(t, std::string("held-out / calibration: ") + kIsolatedKernels), nullptr);
+  // Order: the four targets with a limit first (less the missing one), then the two information rows.
+  ASSERT_GE(t.size(), 5u);
+  EXPECT_EQ(t[0].name, kBatch1Latency);
+  EXPECT_EQ(t[1].name, kL2ResidentKernels);
+  EXPECT_EQ(t[2].name, kModels);
+  EXPECT_EQ(t[3].name, kBatch8Latency);
+  EXPECT_EQ(t[4].name, kMlperfOfflineCapped);
+}
+
+// A calibration subset with no error at all makes any held-out error an unbounded ratio, never a division by
+// zero; no held-out error either is a ratio of 1.
+TEST(FidelityTargets, AZeroCalibrationErrorIsAnUnboundedRatio) {
+  const std::vector<FidelityTarget> t =
+      fidelity_targets({grouped("a", kModels, 0, false, {}), grouped("b", kModels, 5, true, {}),
+                        grouped("c", kPowerDraw, 0, false, {}), grouped("d", kPowerDraw, 0, true, {})});
+  const FidelityTarget* models = find_target(t, std::string("held-out / calibration: ") + kModels);
+  ASSERT_NE(models, nullptr);
+  EXPECT_TRUE(std::isinf(models->value));
+  EXPECT_FALSE(models->met());
+  const FidelityTarget* power = find_target(t, std::string("held-out / calibration: ") + kPowerDraw);
+  ASSERT_NE(power, nullptr);
+  EXPECT_DOUBLE_EQ(power->value, 1.0);
+  EXPECT_TRUE(power->met());
+}
+
 // The JSON writer: a missing prediction and error are null; a note appears only when there is one.
 TEST(ValidationJson, WritesCasesWithNullsAndTheSummary) {
   ValidationReport r;
@@ -131,6 +233,30 @@ TEST(ValidationJson, WritesCasesWithNullsAndTheSummary) {
   EXPECT_EQ(j["cases"][1]["note"], "no prediction");
   ASSERT_EQ(j["summary"].size(), 2u);  // models: all and calibration (the held-out case has no prediction)
   EXPECT_EQ(j["summary"][1]["subset"], "calibration");
+  EXPECT_TRUE(j["targets"].empty());
+}
+
+// The targets in JSON: a ratio's unit is "ratio", a mean |error|'s "mean_abs_error_pct"; an unbounded ratio
+// and an information row's limit and met are null.
+TEST(ValidationJson, WritesTheTargets) {
+  ValidationReport r;
+  r.cases = {grouped("a", kModels, 0, false, {kBatch8Latency}), grouped("b", kModels, 12, true, {})};
+  r.targets = fidelity_targets(r.cases);
+  const nlohmann::json j = validation_json(r);
+  ASSERT_EQ(j["targets"].size(), 3u);  // models, batch >= 8 latency, held-out / calibration: models
+  EXPECT_EQ(j["cases"][0]["groups"], nlohmann::json::array({kBatch8Latency}));
+  EXPECT_FALSE(j["cases"][1].contains("groups"));
+  EXPECT_EQ(j["targets"][0]["target"], kModels);
+  EXPECT_EQ(j["targets"][0]["unit"], "mean_abs_error_pct");
+  EXPECT_NEAR(j["targets"][0]["value"].get<double>(), 6.0, 1e-12);
+  EXPECT_EQ(j["targets"][0]["limit"], 8.0);
+  EXPECT_EQ(j["targets"][0]["met"], true);
+  EXPECT_EQ(j["targets"][1]["target"], kBatch8Latency);
+  EXPECT_TRUE(j["targets"][1]["limit"].is_null());
+  EXPECT_TRUE(j["targets"][1]["met"].is_null());
+  EXPECT_EQ(j["targets"][2]["unit"], "ratio");
+  EXPECT_TRUE(j["targets"][2]["value"].is_null());
+  EXPECT_EQ(j["targets"][2]["met"], false);
 }
 
 }  // namespace

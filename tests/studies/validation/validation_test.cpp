@@ -355,6 +355,33 @@ TEST(Validation, ALowerClockExponentThrottlesAPowerLimitedCaseMore) {
   EXPECT_FALSE(noted(cube));
 }
 
+// Issue 9's views: a SingleStream row is batch-1 latency, a MultiStream row (batch 8) batch >= 8 latency,
+// an Offline row MLPerf Offline, and one with a power limit (MaxQ) power-capped Offline, never both.
+TEST(Validation, EachMlperfScenarioLandsInItsTargetGroup) {
+  PublishedData d;
+  d.mlperf.push_back(
+      PublishedMlperf{"ss", "H100-SXM", "SingleStream", 1, "int8", 0.0006, false, "s", 1, "", 0.0});
+  d.mlperf.push_back(
+      PublishedMlperf{"ms", "H100-SXM", "MultiStream", 8, "int8", 0.0015, false, "s", 1, "", 0.0});
+  d.mlperf.push_back(
+      PublishedMlperf{"off", "H100-SXM", "Offline", 2048, "int8", 88526, false, "s", 1, "", 0.0});
+  d.mlperf.push_back(
+      PublishedMlperf{"maxq", "A100-PCIe-40GB", "Offline", 2048, "int8", 211436, true, "s", 8, "", 175.0});
+  const ValidationReport r = validate_data(d, {}, catalog(), options());
+  ASSERT_EQ(r.cases.size(), 4u);
+  EXPECT_EQ(r.cases[0].groups, std::vector<std::string>{kBatch1Latency});
+  EXPECT_EQ(r.cases[1].groups, std::vector<std::string>{kBatch8Latency});
+  EXPECT_EQ(r.cases[2].groups, std::vector<std::string>{kMlperfOffline});
+  EXPECT_EQ(r.cases[3].groups, std::vector<std::string>{kMlperfOfflineCapped});
+  // And the report carries the targets computed on them: one case per view.
+  for (const char* view : {kBatch1Latency, kBatch8Latency, kMlperfOffline, kMlperfOfflineCapped}) {
+    const auto t = std::find_if(r.targets.begin(), r.targets.end(),
+                                [&](const FidelityTarget& x) { return x.name == view; });
+    ASSERT_NE(t, r.targets.end()) << view;
+    EXPECT_EQ(t->cases, 1) << view;
+  }
+}
+
 // The regression guard. Thresholds are the mean |error| of each category when they were set
 // (docs/validation.md, "Current errors"), plus a margin of 4 to 5 points: isolated kernels 7.0 % -> 12 %,
 // L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 11.6 % -> 16 % over 35 cases with the
@@ -803,6 +830,13 @@ TEST(MeasuredH200, FrameworksLandInTheirCategories) {
   EXPECT_EQ(find_case(r, "h200-2/model/pytorch/resnet50/b1").category, kEagerHostBound);
   EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/resnet50/b1").category, kModels);
   EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/fr_feature/b32").category, kModels);
+  // A graph-replayed model at batch 1 is device-bound batch-1 latency; an eager one is the host's, in no
+  // view.
+  EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/resnet50/b1").groups,
+            std::vector<std::string>{kBatch1Latency});
+  EXPECT_EQ(find_case(r, "h200-2/model/pytorch-graph/fr_feature/b32").groups,
+            std::vector<std::string>{kBatch8Latency});
+  EXPECT_TRUE(find_case(r, "h200-2/model/pytorch/resnet50/b1").groups.empty());
   EXPECT_TRUE(find_case(r, "h200-2/model/pytorch-graph/fr_feature/b32").held_out);
   EXPECT_EQ(find_case(r, "h200-2/model-pair/resnet50_b8+resnet50_b8: A together / alone").category,
             kEagerHostBound);
@@ -829,6 +863,9 @@ TEST(ValidateCommand, LabelsSampleDataAndWritesJson) {
   EXPECT_NE(text.str().find("SAMPLE - NOT MEASURED"), std::string::npos);
   EXPECT_NE(js.str().find("\"sample\": true"), std::string::npos);
   EXPECT_NE(js.str().find("\"origin\": \"SAMPLE\""), std::string::npos);
+  // Issue 9's targets follow the summary, in the text and in the JSON.
+  EXPECT_NE(text.str().find("fidelity targets"), std::string::npos);
+  EXPECT_NE(js.str().find("\"target\": \"L2-resident kernels\""), std::string::npos);
 }
 
 }  // namespace
