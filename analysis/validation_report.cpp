@@ -54,17 +54,22 @@ std::vector<CategorySummary> summarise(const std::vector<ValidationCase>& cases)
 
 std::vector<FidelityTarget> fidelity_targets(const std::vector<ValidationCase>& cases) {
   std::vector<FidelityTarget> out;
-  // Mean |error| of the cases `in` selects; false when none.
-  const auto mean_abs = [&](const std::function<bool(const ValidationCase&)>& in, int& n, double& mean) {
-    n = 0;
-    mean = 0;
+  // Mean |error| of the cases `in` selects (none: n = 0), and the one furthest off.
+  struct Stats {
+    int n = 0;
+    double mean = 0;
+    const ValidationCase* worst = nullptr;
+  };
+  const auto stats = [&](const std::function<bool(const ValidationCase&)>& in) {
+    Stats s;
     for (const auto& c : cases) {
       if (!c.error_pct() || !in(c)) continue;
-      ++n;
-      mean += std::fabs(*c.error_pct());
+      ++s.n;
+      s.mean += std::fabs(*c.error_pct());
+      if (!s.worst || std::fabs(*c.error_pct()) > std::fabs(*s.worst->error_pct())) s.worst = &c;
     }
-    if (n > 0) mean /= n;
-    return n > 0;
+    if (s.n > 0) s.mean /= s.n;
+    return s;
   };
   const auto in_group = [](const char* g) {
     return [g](const ValidationCase& c) {
@@ -75,9 +80,10 @@ std::vector<FidelityTarget> fidelity_targets(const std::vector<ValidationCase>& 
     return [cat](const ValidationCase& c) { return c.category == cat; };
   };
   const auto add = [&](const char* name, const std::function<bool(const ValidationCase&)>& in, double limit) {
+    const Stats s = stats(in);
+    if (s.n == 0) return;
     // Built, not assigned: g++ 12 warns falsely (-Wrestrict) on assigning a short literal to a string.
-    FidelityTarget t{name, "%", 0, 0, limit};
-    if (mean_abs(in, t.cases, t.value)) out.push_back(t);
+    out.push_back(FidelityTarget{name, "%", s.n, s.mean, limit, s.worst->name, *s.worst->error_pct()});
   };
   add(kBatch1Latency, in_group(kBatch1Latency), 15);
   add(kL2ResidentKernels, in_category(kL2ResidentKernels), 15);
@@ -89,16 +95,14 @@ std::vector<FidelityTarget> fidelity_targets(const std::vector<ValidationCase>& 
   for (const auto& c : cases) categories[{validation_category_rank(c.category), c.category}] = true;
   for (const auto& [key, unused] : categories) {
     const std::string& cat = key.second;
-    int n_cal = 0, n_held = 0;
-    double cal = 0, held = 0;
-    const bool has_cal =
-        mean_abs([&](const ValidationCase& c) { return c.category == cat && !c.held_out; }, n_cal, cal);
-    const bool has_held =
-        mean_abs([&](const ValidationCase& c) { return c.category == cat && c.held_out; }, n_held, held);
-    if (!has_cal || !has_held) continue;
+    const Stats cal = stats([&](const ValidationCase& c) { return c.category == cat && !c.held_out; });
+    const Stats held = stats([&](const ValidationCase& c) { return c.category == cat && c.held_out; });
+    if (cal.n == 0 || held.n == 0) continue;
     // A calibration subset with no error at all: any held-out error is an unbounded ratio.
-    const double ratio = cal > 0 ? held / cal : (held > 0 ? std::numeric_limits<double>::infinity() : 1.0);
-    out.push_back(FidelityTarget{"held-out / calibration: " + cat, "x", n_cal + n_held, ratio, 1.5});
+    const double ratio =
+        cal.mean > 0 ? held.mean / cal.mean : (held.mean > 0 ? std::numeric_limits<double>::infinity() : 1.0);
+    out.push_back(FidelityTarget{"held-out / calibration: " + cat, "x", cal.n + held.n, ratio, 1.5,
+                                 held.worst->name, *held.worst->error_pct()});
   }
   return out;
 }

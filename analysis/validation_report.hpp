@@ -76,6 +76,8 @@ struct FidelityTarget {
   int cases = 0;     ///< cases it is computed on (both subsets for a ratio)
   double value = 0;  ///< mean |error| in %, or the ratio
   double limit = 0;  ///< the target: value <= limit; 0 = shown for information, no target
+  std::string worst_case;      ///< the case furthest off (of the held-out subset, for a ratio)
+  double worst_error_pct = 0;  ///< its signed error
   bool met() const { return limit <= 0 || value <= limit; }
 };
 

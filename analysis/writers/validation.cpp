@@ -74,9 +74,11 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
   if (r.targets.empty()) return;
   out << "\n" << kTargetsTitle;
-  Table g({"target", "cases", "now", "target", "met"}, {false, true, true, false, false});
+  Table g({"target", "cases", "now", "target", "met", "worst case"},
+          {false, true, true, false, false, false});
   for (const auto& t : r.targets)
-    g.add({t.name, std::to_string(t.cases), target_value(t), target_limit(t), target_met(t)});
+    g.add({t.name, std::to_string(t.cases), target_value(t), target_limit(t), target_met(t),
+           fmt::format("{} ({:+.1f} %)", t.worst_case, t.worst_error_pct)});
   g.print(out);
 }
 
@@ -161,7 +163,9 @@ nlohmann::json validation_json(const ValidationReport& r) {
          {"cases", t.cases},
          {"value", std::isfinite(t.value) ? nlohmann::json(t.value) : nlohmann::json(nullptr)},
          {"limit", t.limit > 0 ? nlohmann::json(t.limit) : nlohmann::json(nullptr)},
-         {"met", t.limit > 0 ? nlohmann::json(t.met()) : nlohmann::json(nullptr)}});
+         {"met", t.limit > 0 ? nlohmann::json(t.met()) : nlohmann::json(nullptr)},
+         {"worst_case", t.worst_case},
+         {"worst_error_pct", t.worst_error_pct}});
   }
   return j;
 }

@@ -150,12 +150,15 @@ TEST(FidelityTargets, MeansOverGroupsAndCategoriesAndHeldOutRatios) {
   ASSERT_NE(b1, nullptr);
   EXPECT_EQ(b1->cases, 4);
   EXPECT_NEAR(b1->value, 11.0, 1e-12);
+  EXPECT_EQ(b1->worst_case, "p1");  // -20, the largest |error| of the four
   EXPECT_DOUBLE_EQ(b1->limit, 15.0);
   EXPECT_TRUE(b1->met());
   const FidelityTarget* l2 = find_target(t, kL2ResidentKernels);
   ASSERT_NE(l2, nullptr);
   EXPECT_NEAR(l2->value, 30.0, 1e-12);
   EXPECT_FALSE(l2->met());
+  EXPECT_EQ(l2->worst_case, "l2");
+  EXPECT_NEAR(l2->worst_error_pct, -40.0, 1e-12);
   const FidelityTarget* models = find_target(t, kModels);
   ASSERT_NE(models, nullptr);
   EXPECT_EQ(models->cases, 4);
@@ -182,6 +185,8 @@ TEST(FidelityTargets, MeansOverGroupsAndCategoriesAndHeldOutRatios) {
   const FidelityTarget* m_ratio = find_target(t, std::string("held-out / calibration: ") + kModels);
   ASSERT_NE(m_ratio, nullptr);
   EXPECT_NEAR(m_ratio->value, 2.0, 1e-12);
+  EXPECT_EQ(m_ratio->worst_case, "m4");  // the held-out case furthest off: -20 against m2's +8
+  EXPECT_NEAR(m_ratio->worst_error_pct, -20.0, 1e-12);
   const FidelityTarget* p_ratio = find_target(t, "held-out / calibration: published MLPerf");
   ASSERT_NE(p_ratio, nullptr);
   EXPECT_NEAR(p_ratio->value, 10.0 / 13.0, 1e-12);
@@ -251,6 +256,8 @@ TEST(ValidationJson, WritesTheTargets) {
   EXPECT_NEAR(j["targets"][0]["value"].get<double>(), 6.0, 1e-12);
   EXPECT_EQ(j["targets"][0]["limit"], 8.0);
   EXPECT_EQ(j["targets"][0]["met"], true);
+  EXPECT_EQ(j["targets"][0]["worst_case"], "b");
+  EXPECT_NEAR(j["targets"][0]["worst_error_pct"].get<double>(), 12.0, 1e-12);
   EXPECT_EQ(j["targets"][1]["target"], kBatch8Latency);
   EXPECT_TRUE(j["targets"][1]["limit"].is_null());
   EXPECT_TRUE(j["targets"][1]["met"].is_null());
