@@ -387,13 +387,14 @@ TEST(Validation, EachMlperfScenarioLandsInItsTargetGroup) {
 // L2-resident kernels 23.7 % -> 28 % (73.9 % before L2 hits), models 11.6 % -> 16 % over 35 cases with the
 // launch gap in GPU cycles (13.2 % over 33 before it; 20.0 % before launch geometry and L2 hits; 16.3 % over
 // 17 cases before each input's hit was judged on its own, each MLPerf Offline row ran at its submission's
-// batch, and the MIG and MaxQ rows came). A change to the catalog or the engine that pushes a category past
-// its threshold fails here; one that lowers the errors should lower the threshold too.
+// batch, and the MIG and MaxQ rows came; 12.4 % over 40 since the A100 rows of 2026-12-06, data not model).
+// A change to the catalog or the engine that pushes a category past its threshold fails here; one that lowers
+// the errors should lower the threshold too.
 TEST(Validation, PublishedErrorsStayWithinThresholds) {
   const std::map<std::string, double> threshold{
       {"isolated kernels", 12.0}, {"L2-resident kernels", 28.0}, {"models", 16.0}};
   const ValidationReport r = run_validation(options(kPublished));
-  EXPECT_EQ(r.cases.size(), 43u);
+  EXPECT_EQ(r.cases.size(), 48u);
   for (const auto& c : r.cases) {
     EXPECT_TRUE(c.predicted.has_value()) << c.name << ": " << c.note;
     EXPECT_EQ(c.origin, "published");
@@ -404,7 +405,7 @@ TEST(Validation, PublishedErrorsStayWithinThresholds) {
     EXPECT_LE(s->mean_abs_error_pct, limit) << category << " regressed; worst case " << s->worst_case;
   }
   ASSERT_NE(find_summary(r, "models", "held-out"), nullptr);
-  EXPECT_EQ(find_summary(r, "models", "held-out")->cases, 28);
+  EXPECT_EQ(find_summary(r, "models", "held-out")->cases, 32);
   EXPECT_EQ(find_case(r, "gpu-benches/H100-PCIe/l2-read-8MiB").category, "L2-resident kernels");
 }
 
@@ -802,6 +803,25 @@ TEST(MeasuredH200, TheCommittedOverlayKeepsTheHeldOutErrors) {
     const CategorySummary* s = find_summary(r, category, "held-out");
     ASSERT_NE(s, nullptr) << category;
     EXPECT_LE(s->mean_abs_error_pct, limit) << category << " regressed; worst case " << s->worst_case;
+  }
+}
+
+// The committed overlay fits the A100-SXM's launch overhead to its one whole-GPU SingleStream row (v1.1, the
+// calibration subset); the three held-out SingleStream rows of a 1g.10gb MIG slice of the same card, which
+// the fit never saw, must keep what that carries over (docs/validation.md, "The committed fit": -22 to -25 %
+// uncalibrated, -11.5 to -14.6 % calibrated on 2026-12-06; limit 17 %), and the held-out v2.0 and v2.1 rows
+// of the whole GPU stay within 2 %.
+TEST(Validation, TheCommittedOverlayCarriesTheA100sBatch1GapToItsMigSlice) {
+  PublishedData d;
+  for (const auto& m : read_published(kPublished).mlperf)
+    if (m.device == "A100-SXM4-80GB" && m.scenario == "SingleStream" && m.held_out) d.mlperf.push_back(m);
+  ASSERT_EQ(d.mlperf.size(), 5u);  // three MIG rows, v2.0 and v2.1
+  const Catalog calibrated =
+      apply_calibration(catalog(), read_calibration(kValidation + "/calibration.yaml", catalog()));
+  const ValidationReport r = validate_data(d, {}, calibrated, options());
+  for (const auto& c : r.cases) {
+    ASSERT_TRUE(c.error_pct().has_value()) << c.name;
+    EXPECT_LE(std::fabs(*c.error_pct()), c.name.find("MIG") != std::string::npos ? 17.0 : 2.0) << c.name;
   }
 }
 
