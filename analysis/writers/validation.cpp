@@ -74,7 +74,7 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
   if (r.targets.empty()) return;
   out << "\n" << kTargetsTitle;
-  Table g({"target", "cases", "now", "target", "met", "worst case"},
+  Table g({"target", "cases", "now", "limit", "met", "worst case"},
           {false, true, true, false, false, false});
   for (const auto& t : r.targets)
     g.add({t.name, std::to_string(t.cases), target_value(t), target_limit(t), target_met(t),
@@ -112,7 +112,7 @@ void print_calibration_comparison(std::ostream& out, const ValidationReport& bef
          "generalises.\n";
   if (before.targets.empty()) return;
   out << "\n" << kTargetsTitle;
-  Table g({"target", "uncalibrated", "met", "calibrated", "met", "target"},
+  Table g({"target", "uncalibrated", "met", "calibrated", "met", "limit"},
           {false, true, false, true, false, false});
   for (const auto& b : before.targets) {
     std::string value = "-", met = "";
