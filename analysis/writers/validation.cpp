@@ -74,8 +74,7 @@ void print_validation(std::ostream& out, const ValidationReport& r) {
   out << "\nheld-out: cases calibration may never use (docs/validation.md); calibration = the rest.\n";
   if (r.targets.empty()) return;
   out << "\n" << kTargetsTitle;
-  Table g({"target", "cases", "now", "limit", "met", "worst case"},
-          {false, true, true, false, false, false});
+  Table g({"target", "cases", "now", "limit", "met", "worst case"}, {false, true, true, false, false, false});
   for (const auto& t : r.targets)
     g.add({t.name, std::to_string(t.cases), target_value(t), target_limit(t), target_met(t),
            fmt::format("{} ({:+.1f} %)", t.worst_case, t.worst_error_pct)});
