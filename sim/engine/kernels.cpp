@@ -73,7 +73,9 @@ void Simulation::preempt(int u) {
   if (unit.active < 0 || unit.ready.empty()) return;
   const int id = contexts_[unit.active].job;
   Job& j = jobs_[id];
-  if (j.phase != Phase::GPU || !j.kernel_running || !stop_kernel(id)) return;
+  if (j.phase != Phase::GPU || !j.kernel_running) return;
+  if (unit.solo == id && j.solo_start > now()) return;  // still in its launch gap (launch_ahead)
+  if (!stop_kernel(id)) return;
   j.kernel_running = false;
   j.preempted = true;
   count_power(id, false);
@@ -118,7 +120,7 @@ void Simulation::continue_gpu(int id) {
   if (job.preempted) {  // the kernel pre-empted at its last slice's end goes on where it stopped
     job.preempted = false;
     if (job.kernel_ws >= 0) unit.l2->add(Bytes{job.kernel_ws});
-    run_kernel(id, job.kernel_left);
+    run_kernel(id, job.kernel_left, now());
     return;
   }
   launch_kernel(id);
@@ -167,7 +169,8 @@ void Simulation::launch_kernel(int id) {
   }
   if (overhead > 0) {
     acted(unit, MechanismId::LAUNCH_OVERHEAD);
-    Timer::set(now() + overhead, [this, id] { begin_kernel(id); });
+    const double at = now() + overhead;
+    if (!launch_ahead(id, at)) Timer::set(at, [this, id] { begin_kernel(id); });
   } else {
     begin_kernel(id);
   }
@@ -203,18 +206,8 @@ void Simulation::begin_kernel(int id) {
   const Stream& s = streams_[j.stream];
   const UnitRt& u = units_[contexts_[j.context].unit];
   const StageSpec& stage = s.spec->stages[j.stage];
-  const double b = stage.per_item ? j.items : j.batch;
-  const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
-  // The launch's fit at this batch (tabulated at plan time; computed beyond the table).
-  const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
-  j.kernel_fit = b >= k.first_batch && row < k.fit.size()
-                     ? k.fit[row]
-                     : kernel_fit(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
-                                  u.unit->sm_fraction, context_share(j.context));
-  j.kernel_bytes = k.bytes_fixed + k.bytes_per_sample * b;
-  j.kernel_work = k.work_per_sample * b;
+  prepare_kernel(id);
   j.launched = now();
-  j.kernel_ws = -1;
   if (j.kernel_work == 0 && j.kernel_bytes == 0) {
     on_done(id);  // nothing for SimGrid to do: only the launch was paid
     return;
@@ -225,8 +218,66 @@ void Simulation::begin_kernel(int id) {
   } else {
     // Time-sliced; or under MPS a kernel without geometry, or with sm_wait off: shares the SMs fluidly
     // (max-min) with whatever runs.
-    run_kernel(id, 1.0);
+    run_kernel(id, 1.0, now());
   }
+}
+
+// The job's current kernel's demand at its batch: its launch's fit (tabulated at plan time; computed
+// beyond the table), bytes and work.
+void Simulation::prepare_kernel(int id) {
+  Job& j = jobs_[id];
+  const Stream& s = streams_[j.stream];
+  const UnitRt& u = units_[contexts_[j.context].unit];
+  const StageSpec& stage = s.spec->stages[j.stage];
+  const double b = stage.per_item ? j.items : j.batch;
+  const KernelCost& k = (*s.stage_kernels)[j.stage][j.kernel];
+  // The launch's fit at this batch (tabulated at plan time; computed beyond the table).
+  const auto row = static_cast<std::size_t>(static_cast<int>(b) - k.first_batch);
+  j.kernel_fit = b >= k.first_batch && row < k.fit.size()
+                     ? k.fit[row]
+                     : kernel_fit(stage.kernels[j.kernel], b, s.spec->precision, u.spec->spec,
+                                  u.unit->sm_fraction, context_share(j.context));
+  j.kernel_bytes = k.bytes_fixed + k.bytes_per_sample * b;
+  j.kernel_work = k.work_per_sample * b;
+  j.kernel_ws = -1;
+}
+
+// A kernel launched on a unit that nothing else can start on before its launch gap ends but a copy or a
+// clock change (time-slice or MIG: its context holds the unit; no activity on it now) starts at the gap's
+// end `at` already: it runs alone there, so its timer is set now for the date it would end, and the gap
+// costs no timer of its own. The unit stays idle until `at` (its busy fractions switch then: integrate).
+// Should a copy start on its bus or the clock change before `at`, it goes back to its launch gap
+// (unlaunch), exactly as if it had waited for it. Returns false, having changed nothing that
+// begin_kernel does not set again, where that does not apply (the trace records kernel starts as they
+// happen; a kernel without compute may take no time).
+bool Simulation::launch_ahead(int id, double at) {
+  Job& j = jobs_[id];
+  UnitRt& u = units_[contexts_[j.context].unit];
+  if (trace_ || u.mps || u.execs != 0 || u.solo >= 0) return false;
+  prepare_kernel(id);
+  if (!(j.kernel_work > 0)) return false;
+  j.launched = at;
+  j.granted = j.kernel_fit.occupancy;
+  run_kernel(id, 1.0, at);
+  return true;
+}
+
+// The kernel launched ahead goes back to its launch gap: something starts on its unit (or its clock changes)
+// before the gap's end; it begins then as launched (begin_kernel).
+void Simulation::unlaunch(int id) {
+  Job& j = jobs_[id];
+  const int unit = contexts_[j.context].unit;
+  UnitRt& u = units_[unit];
+  const double at = j.solo_start;
+  j.solo_timer->remove();
+  j.solo_timer = nullptr;
+  u.solo = -1;
+  u.switch_at = -1;
+  j.kernel_running = false;
+  count_power(id, false);
+  if (j.kernel_ws >= 0) u.l2->remove(Bytes{j.kernel_ws});
+  touch(unit);
+  Timer::set(at, [this, id] { begin_kernel(id); });
 }
 
 // MPS: a kernel's blocks go to the SMs the running kernels leave free, in launch order, and a running
@@ -250,7 +301,7 @@ void Simulation::claim_sms(int id) {
   j.holds_sms = true;
   u.sm_held += j.granted;
   ++u.sm_kernels;
-  run_kernel(id, 1.0);
+  run_kernel(id, 1.0, now());
 }
 
 // MPS: the job's kernel ended and gives its SMs back; the waiting kernels take them in launch order (a
@@ -275,10 +326,10 @@ void Simulation::release_sms(int id) {
     if (!running) {
       j.holds_sms = true;
       ++u.sm_kernels;
-      run_kernel(w, 1.0);
+      run_kernel(w, 1.0, now());
       continue;
     }
-    if (stop_kernel(w)) run_kernel(w, j.kernel_left);
+    if (stop_kernel(w)) run_kernel(w, j.kernel_left, now());
   }
 }
 
@@ -328,9 +379,9 @@ void Simulation::count_power(int id, bool running) {
   touch(contexts_[j.context].unit);
 }
 
-// Runs the part `left` of the job's current kernel (0 < left <= 1): alone on its unit as a timer
-// (run_solo), else as an L07 parallel task.
-void Simulation::run_kernel(int id, double left) {
+// Runs the part `left` of the job's current kernel (0 < left <= 1) from `at` (now, or the end of its launch
+// gap: launch_ahead): alone on its unit as a timer (run_solo), else as an L07 parallel task (from now).
+void Simulation::run_kernel(int id, double left, double at) {
   Job& j = jobs_[id];
   const Stream& s = streams_[j.stream];
   Context& ctx = contexts_[j.context];
@@ -357,7 +408,7 @@ void Simulation::run_kernel(int id, double left) {
   const KernelFit& fit = j.kernel_fit;
   const double stretch = j.granted < fit.occupancy ? fit.stretch * fit.occupancy / j.granted : fit.stretch;
   if (u.solo >= 0) unsolo(ctx.unit);  // another kernel on the unit (MPS): both share it from now on
-  if (u.execs == 0 && u.solo < 0 && run_solo(id, work, traffic, stretch)) return;
+  if (u.execs == 0 && u.solo < 0 && run_solo(id, work, traffic, stretch, at)) return;
   auto exec = sg::Exec::init();
   if (u.mps && stretch != 1.0) {
     // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
@@ -403,7 +454,7 @@ double Simulation::bus_bandwidth(const UnitRt& u) {
 // what SimGrid's loads would read. Anything that starts on the unit while it runs makes it a parallel
 // task again with the part it has left (unsolo), and a clock change re-times it (apply_pstate).
 // Returns false when the kernel takes no time (SimGrid then handles it as before).
-bool Simulation::run_solo(int id, double work, double traffic, double stretch) {
+bool Simulation::run_solo(int id, double work, double traffic, double stretch, double at) {
   Job& j = jobs_[id];
   Context& ctx = contexts_[j.context];
   UnitRt& u = units_[ctx.unit];
@@ -425,9 +476,9 @@ bool Simulation::run_solo(int id, double work, double traffic, double stretch) {
   u.solo = id;
   u.solo_compute = std::min(1.0, flops / (time * speed)) * u.kernel_share;
   u.solo_bandwidth = std::min(1.0, bytes / (time * bandwidth));
-  j.solo_start = now();
+  j.solo_start = at;
   j.solo_time = time;
-  j.solo_timer = Timer::set(now() + time, [this, id] { solo_done(id); });
+  j.solo_timer = Timer::set(at + time, [this, id] { solo_done(id); });
   touch(ctx.unit);
   return true;
 }
@@ -439,6 +490,10 @@ void Simulation::unsolo(int unit) {
   const int id = u.solo;
   if (id < 0) return;
   Job& j = jobs_[id];
+  if (j.solo_start > now()) {  // launched ahead, still in its launch gap
+    unlaunch(id);
+    return;
+  }
   const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
   if (done >= 1.0) return;  // it ends now: its timer is due in this instant
   j.solo_timer->remove();
@@ -446,7 +501,7 @@ void Simulation::unsolo(int unit) {
   u.solo = -1;
   const double left = j.kernel_left * (1.0 - done);
   ++u.execs;  // counted before run_kernel looks, so that it starts a parallel task
-  run_kernel(id, left);
+  run_kernel(id, left, now());
   --u.execs;
 }
 

@@ -29,6 +29,13 @@ void Simulation::touch_copies(int unit) {
 // Adds the unit's busy fractions from `since` to `to` to the controller's accumulators and, for the part
 // inside the measured window, to the unit's record.
 void Simulation::integrate(UnitRt& u, double to) {
+  if (u.switch_at >= 0 && to > u.switch_at) {  // a kernel launched ahead started meanwhile (launch_ahead)
+    const double at = u.switch_at;
+    u.switch_at = -1;
+    integrate(u, at);
+    u.busy_compute = u.switch_compute;
+    u.busy_bandwidth = u.switch_bandwidth;
+  }
   const double dt = to - u.since;
   if (dt <= 0) return;
   u.period_compute += u.busy_compute * dt;
@@ -60,7 +67,15 @@ void Simulation::account(double dt) {
     integrate(u, from);
     // The share of the unit's SM throughput in use: on MPS the GPU host carries each kernel's real compute;
     // a time-sliced unit's one kernel is charged its stretched compute there, so it is scaled back.
-    if (u.solo >= 0 && u.execs == 0) {  // a kernel alone as a timer (sim/engine/kernels.cpp, run_solo)
+    if (u.solo >= 0 && u.execs == 0 && jobs_[u.solo].solo_start > from) {
+      // A kernel launched ahead (sim/engine/kernels.cpp, launch_ahead): nothing runs on the unit until it
+      // starts, when its fractions take over.
+      u.busy_compute = 0;
+      u.busy_bandwidth = 0;
+      u.switch_at = jobs_[u.solo].solo_start;
+      u.switch_compute = u.solo_compute;
+      u.switch_bandwidth = u.solo_bandwidth;
+    } else if (u.solo >= 0 && u.execs == 0) {  // a kernel alone as a timer (sim/engine/kernels.cpp, run_solo)
       u.busy_compute = u.solo_compute;
       u.busy_bandwidth = u.solo_bandwidth;
     } else {
@@ -136,12 +151,16 @@ void Simulation::apply_pstate(DeviceRt& d) {
     const int id = units_[u].solo;
     if (id < 0) continue;
     Job& j = jobs_[id];
+    if (j.solo_start > now()) {  // launched ahead, still in its launch gap: it starts at the new clock
+      unlaunch(id);
+      continue;
+    }
     const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
     if (done >= 1.0) continue;  // its timer is due in this instant
     j.solo_timer->remove();
     j.solo_timer = nullptr;
     units_[u].solo = -1;
-    run_kernel(id, j.kernel_left * (1.0 - done));
+    run_kernel(id, j.kernel_left * (1.0 - done), now());
   }
   d.record.min_clock_hz = std::min(d.record.min_clock_hz, d.controller->clock().v);
 }

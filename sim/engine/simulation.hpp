@@ -179,6 +179,11 @@ class Simulation {
     int solo = -1;               // job whose kernel runs alone on it as a timer (-1: none)
     double solo_compute = 0;     // that kernel's busy fractions (what SimGrid's loads would read)
     double solo_bandwidth = 0;
+    // A kernel launched ahead (launch_ahead) starts at `switch_at`: the unit is idle until then and the
+    // busy fractions switch to these at that date (integrate); -1 when no switch is due.
+    double switch_at = -1;
+    double switch_compute = 0;
+    double switch_bandwidth = 0;
     double period_compute = 0;  // controller accumulators (whole run)
     double period_compute_power = 0;  // period_compute weighted by the running kernels' power class
     double period_bandwidth = 0;
@@ -260,14 +265,17 @@ class Simulation {
   void launch_kernel(int job);
   void wait_for_host(int job, double issued);
   void begin_kernel(int job);
+  void prepare_kernel(int job);
+  bool launch_ahead(int job, double at);
+  void unlaunch(int job);
   void claim_sms(int job);
   void release_sms(int job);
-  void run_kernel(int job, double left);
+  void run_kernel(int job, double left, double at);
   bool stop_kernel(int job);
   void count_power(int job, bool running);       // the job's kernel joins or leaves its unit's power split
   static double bus_bandwidth(const UnitRt& u);  // bytes/s of the unit's memory bus
   void bandwidth_acted();  // at the end of the run: the bandwidth mechanism's last way to act (power_control.cpp)
-  bool run_solo(int job, double work, double traffic, double stretch);
+  bool run_solo(int job, double work, double traffic, double stretch, double at);
   void unsolo(int unit);
   void solo_done(int job);
   void on_done(int job);

@@ -525,3 +525,89 @@ TEST(Acted, ContendingContextsMarkTimeSliceAndCoRunningKernelsTheBusAndSmWait) {
   alone.workloads.streams.push_back(grid_stream("big", 1.0, 432, at_times({0.5})));
   EXPECT_EQ(run(alone).power[0].acted & bit(MechanismId::SM_WAIT), 0u);
 }
+
+// Launching ahead (sim/engine/kernels.cpp, launch_ahead; docs/engine.md): on a time-sliced unit with no other
+// activity a kernel is timed at its launch from the end of its launch gap.
+
+namespace {
+
+// The Chrome trace's run keeps a launch timer per kernel (the trace records kernel starts as they happen):
+// the reference for launching ahead.
+SimResult run_traced(const Scenario& sc) {
+  char path[] = "/tmp/gpusim-launch-trace-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return {};
+  close(fd);
+  PlanBuilder b(sc, "test");
+  b.add_all_devices();
+  for (const auto& s : expand_streams(sc.workloads)) b.place(s, 0);
+  TraceOptions trace;
+  trace.path = path;
+  SimResult r = run_simulation(sc, b.build(), nullptr, {}, &trace);
+  std::remove(path);
+  return r;
+}
+
+}  // namespace
+
+TEST(LaunchGap, AKernelRunsAfterItsGapAndACopyInTheGapSharesTheBusFromTheKernelsStart) {
+  // A 1 ms launch gap, then the memory-bound kernel of ACopyStartingMidKernel... (1 ms alone): 2 ms.
+  Scenario sc = one_device(SharingMode::TIME_SLICE);
+  sc.platform.devices[0].spec.launch_overhead = Seconds{1e-3};
+  sc.platform.devices[0].pcie_bandwidth = ByteRate{25e9};
+  sc.workloads.streams.push_back(stream("kernel", 1e3, 1399.5e6, 1, at_times({0.5})));
+  EXPECT_NEAR(latency_of(run(sc).requests[0]), 1e-3 + 1e-3, 1e-9);
+  // Another stream's 100 MB input starts crossing the host link (25 GB/s: 4 ms) and the bus half-way
+  // through the gap: the kernel starts at the gap's end beside it and keeps 1399.5 - 25 GB/s of the bus
+  // throughout: 1 ms + 1399.5 / 1374.5 ms.
+  StreamSpec c = stream("copy", 1e3, 1e3, 1, at_times({0.5005}));
+  c.stages[0].input_bytes = Bytes{100e6};
+  sc.workloads.streams.push_back(c);
+  const SimResult r = run(sc);
+  ASSERT_EQ(r.requests.size(), 2u);
+  EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 + 1e-3 * 1399.5 / 1374.5, 1e-9);
+}
+
+TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGives) {
+  // Two time-sliced services contending (slices, pre-emption, switches), inputs crossing the bus during
+  // launch gaps, a power cap that moves the clock: every request's finish, the busy integrals, the energy
+  // and the kernel counts equal those of the traced run to the last bit.
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), SharingMode::TIME_SLICE));
+  sc.platform.devices[0].power_cap = Watts{120.0};
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.drain = Seconds{2.0};
+  StreamSpec a = stream("compute", 2e9, 5e6, 6, poisson(150));
+  a.stages[0].input_bytes = Bytes{4e6};
+  StreamSpec m = stream("memory", 1e6, 300e6, 4, poisson(120));
+  m.stages[0].input_bytes = Bytes{2e6};
+  sc.workloads.streams = {a, m};
+  const SimResult fast = run(sc);
+  const SimResult ref = run_traced(sc);
+  ASSERT_EQ(fast.requests.size(), ref.requests.size());
+  ASSERT_GT(fast.requests.size(), 400u);
+  for (std::size_t i = 0; i < ref.requests.size(); ++i) {
+    EXPECT_EQ(fast.requests[i].finish, ref.requests[i].finish) << "request " << i;
+  }
+  ASSERT_EQ(fast.devices.size(), 1u);
+  ASSERT_EQ(ref.devices.size(), 1u);
+  const DeviceRecord& f = fast.devices[0];
+  const DeviceRecord& r = ref.devices[0];
+  EXPECT_GT(r.switches, 10u);
+  EXPECT_EQ(f.kernels, r.kernels);
+  EXPECT_EQ(f.switches, r.switches);
+  EXPECT_EQ(f.compute_busy, r.compute_busy);
+  EXPECT_EQ(f.bandwidth_busy, r.bandwidth_busy);
+  EXPECT_EQ(f.occupied, r.occupied);
+  ASSERT_EQ(fast.power.size(), 1u);
+  ASSERT_EQ(ref.power.size(), 1u);
+  EXPECT_LT(ref.power[0].min_clock_hz, 1410e6);  // the cap moved the clock
+  EXPECT_EQ(fast.power[0].min_clock_hz, ref.power[0].min_clock_hz);
+  EXPECT_EQ(fast.power[0].energy_total_j, ref.power[0].energy_total_j);
+  EXPECT_EQ(fast.power[0].acted, ref.power[0].acted);
+  ASSERT_EQ(fast.samples.size(), ref.samples.size());
+  for (std::size_t i = 0; i < ref.samples.size(); ++i) {
+    EXPECT_EQ(fast.samples[i].power_w, ref.samples[i].power_w) << "sample " << i;
+    EXPECT_EQ(fast.samples[i].utilization, ref.samples[i].utilization) << "sample " << i;
+  }
+}
