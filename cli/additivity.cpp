@@ -43,10 +43,10 @@ int command_additivity(const AdditivityCommandOptions& o) {
   OutputFiles files;
   if (!o.json.empty()) files.add_file("--json", o.json);
   std::vector<SharingMode> modes;
-  if (!o.sharing.empty()) modes = parse_sharing_modes(o.sharing);  // a wrong mode fails before any work
+  if (o.sharing_given) modes = parse_sharing_modes(o.sharing);  // a wrong mode fails before any work
   const Scenario sc =
       load_scenario(ScenarioArgs{o.platform, o.workloads, o.catalog, o.seed, o.disable, o.set});
-  if (o.sharing.empty()) {
+  if (!o.sharing_given) {
     for (const auto& d : sc.platform.devices) {
       if (std::find(modes.begin(), modes.end(), d.sharing) == modes.end()) modes.push_back(d.sharing);
     }

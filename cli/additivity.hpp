@@ -11,7 +11,8 @@ namespace gpusim {
 struct AdditivityCommandOptions {
   std::string platform;
   std::string workloads;
-  std::string sharing;  ///< comma-separated modes; empty: the platform as given
+  std::string sharing;         ///< comma-separated modes
+  bool sharing_given = false;  ///< --sharing given (an empty list is an error); else the platform's own
   std::string json;
   std::optional<unsigned long long> seed;
   std::string catalog;

@@ -342,6 +342,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  add.sharing_given = additivity_cmd->count("--sharing") > 0;
   set_log_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
   try {
     set_progress_mode(quiet ? ProgressMode::NEVER : parse_progress_mode(progress));

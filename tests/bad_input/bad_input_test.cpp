@@ -895,6 +895,12 @@ TEST_F(BadInputCli, AdditivityUnknownSharingMode) {
                   "error: --sharing: unknown sharing mode 'gang' (known: time-slice, mps, mig)");
 }
 
+TEST_F(BadInputCli, AdditivityEmptySharingList) {
+  expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
+                         " --sharing '' --json " + quoted(json())),
+                  "error: --sharing: no mode given (known: time-slice, mps, mig)");
+}
+
 TEST_F(BadInputCli, AdditivityMigOnADeviceWithoutMig) {
   // TestT4 has no MIG profiles.
   expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
