@@ -896,8 +896,8 @@ TEST_F(BadInputCli, AdditivityUnknownSharingMode) {
 }
 
 TEST_F(BadInputCli, AdditivityEmptySharingList) {
-  expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " + quoted(bad("ok_workloads.yaml")) +
-                         " --sharing '' --json " + quoted(json())),
+  expect_rejected(gpusim("additivity " + quoted(bad("ok_platform_t4.yaml")) + " " +
+                         quoted(bad("ok_workloads.yaml")) + " --sharing '' --json " + quoted(json())),
                   "error: --sharing: no mode given (known: time-slice, mps, mig)");
 }
 
