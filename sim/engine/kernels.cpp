@@ -206,6 +206,8 @@ void Simulation::begin_kernel(int id) {
   const Stream& s = streams_[j.stream];
   const UnitRt& u = units_[contexts_[j.context].unit];
   const StageSpec& stage = s.spec->stages[j.stage];
+  // MPS: another context's kernel launched ahead is still in its launch gap: it has not claimed its SMs yet.
+  if (u.solo >= 0 && u.solo != id && jobs_[u.solo].solo_start > now()) unlaunch(u.solo);
   prepare_kernel(id);
   j.launched = now();
   if (j.kernel_work == 0 && j.kernel_bytes == 0) {
@@ -214,7 +216,7 @@ void Simulation::begin_kernel(int id) {
   }
   j.granted = j.kernel_fit.occupancy;
   if (u.sm_wait && stage.kernels[j.kernel].shape.kind != KernelClass::FILL) {
-    claim_sms(id);
+    claim_sms(id, now());
   } else {
     // Time-sliced; or under MPS a kernel without geometry, or with sm_wait off: shares the SMs fluidly
     // (max-min) with whatever runs.
@@ -242,23 +244,28 @@ void Simulation::prepare_kernel(int id) {
   j.kernel_ws = -1;
 }
 
-// A kernel launched on a unit that nothing else can start on before its launch gap ends but a copy or a
-// clock change (time-slice or MIG: its context holds the unit; no activity on it now) starts at the gap's
-// end `at` already: it runs alone there, so its timer is set now for the date it would end, and the gap
-// costs no timer of its own. The unit stays idle until `at` (its busy fractions switch then: integrate).
-// Should a copy start on its bus or the clock change before `at`, it goes back to its launch gap
-// (unlaunch), exactly as if it had waited for it. Returns false, having changed nothing that
-// begin_kernel does not set again, where that does not apply (the trace records kernel starts as they
-// happen; a kernel without compute may take no time).
+// A kernel launched on a unit with no activity (no kernel running or waiting for SMs, no copy on its bus)
+// starts at the gap's end `at` already, alone unless something starts on the unit first: its timer is set
+// now for the date it would end, and the gap costs no timer of its own. The unit stays idle until `at`
+// (its busy fractions switch then: integrate). Should a copy start on its bus, another context's kernel
+// begin (MPS) or the clock change before `at`, it goes back to its launch gap (unlaunch), exactly as if it
+// had waited for it. Returns false, having changed nothing that begin_kernel does not set again, where that
+// does not apply (the trace records kernel starts as they happen; a kernel without compute may take no
+// time).
 bool Simulation::launch_ahead(int id, double at) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
-  if (trace_ || u.mps || u.execs != 0 || u.solo >= 0) return false;
+  if (trace_ || u.execs != 0 || u.solo >= 0 || u.sm_kernels != 0 || !u.sm_waiting.empty()) return false;
   prepare_kernel(id);
   if (!(j.kernel_work > 0)) return false;
   j.launched = at;
   j.granted = j.kernel_fit.occupancy;
-  run_kernel(id, 1.0, at);
+  const Stream& s = streams_[j.stream];
+  if (u.sm_wait && s.spec->stages[j.stage].kernels[j.kernel].shape.kind != KernelClass::FILL) {
+    claim_sms(id, at);  // every SM is free: it gets its first wave's share and runs
+  } else {
+    run_kernel(id, 1.0, at);
+  }
   return true;
 }
 
@@ -276,6 +283,10 @@ void Simulation::unlaunch(int id) {
   j.kernel_running = false;
   count_power(id, false);
   if (j.kernel_ws >= 0) u.l2->remove(Bytes{j.kernel_ws});
+  if (j.holds_sms) {  // MPS: the SMs it claimed on the empty unit are free again
+    u.sm_held = --u.sm_kernels == 0 ? 0.0 : std::max(0.0, u.sm_held - j.granted);
+    j.holds_sms = false;
+  }
   touch(unit);
   Timer::set(at, [this, id] { begin_kernel(id); });
 }
@@ -284,7 +295,7 @@ void Simulation::unlaunch(int id) {
 // kernel is never pre-empted. The kernel takes the share of the SMs its first wave occupies if that much
 // is free and no earlier kernel still waits; else what is free (it runs slower, on fewer SMs, and gets
 // the rest as they free up); else it waits.
-void Simulation::claim_sms(int id) {
+void Simulation::claim_sms(int id, double at) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
   const double free = 1.0 - u.sm_held;
@@ -301,7 +312,7 @@ void Simulation::claim_sms(int id) {
   j.holds_sms = true;
   u.sm_held += j.granted;
   ++u.sm_kernels;
-  run_kernel(id, 1.0, now());
+  run_kernel(id, 1.0, at);
 }
 
 // MPS: the job's kernel ended and gives its SMs back; the waiting kernels take them in launch order (a

@@ -268,7 +268,7 @@ class Simulation {
   void prepare_kernel(int job);
   bool launch_ahead(int job, double at);
   void unlaunch(int job);
-  void claim_sms(int job);
+  void claim_sms(int job, double at);
   void release_sms(int job);
   void run_kernel(int job, double left, double at);
   bool stop_kernel(int job);

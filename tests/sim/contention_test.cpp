@@ -568,18 +568,27 @@ TEST(LaunchGap, AKernelRunsAfterItsGapAndACopyInTheGapSharesTheBusFromTheKernels
   EXPECT_NEAR(latency_of(r.requests[0]), 1e-3 + 1e-3 * 1399.5 / 1374.5, 1e-9);
 }
 
-TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGives) {
-  // Two time-sliced services contending (slices, pre-emption, switches), inputs crossing the bus during
-  // launch gaps, a power cap that moves the clock: every request's finish, the busy integrals, the energy
-  // and the kernel counts equal those of the traced run to the last bit.
+namespace {
+
+// Two services contending on one A100 with a 20 us launch gap: compute-heavy kernels of 324 blocks (60 % of
+// the SMs) and memory-bound ones, inputs crossing the bus during launch gaps, a 60 W cap that moves the
+// clock. Launched ahead, every request's finish, the busy integrals, the energy, the samples and the acted
+// bits equal those of the traced run (a launch timer per kernel) to the last bit.
+void expect_launching_ahead_changes_nothing(SharingMode mode) {
   Scenario sc;
-  sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), SharingMode::TIME_SLICE));
-  sc.platform.devices[0].power_cap = Watts{120.0};
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), mode));
+  sc.platform.devices[0].power_cap = Watts{60.0};
   sc.workloads.run.duration = Seconds{2.0};
   sc.workloads.run.drain = Seconds{2.0};
-  StreamSpec a = stream("compute", 2e9, 5e6, 6, poisson(150));
+  StreamSpec a = grid_stream("compute", 0.15, 324, poisson(200));  // 60 % of the SMs
+  a.stages[0].kernels.assign(6, a.stages[0].kernels[0]);
   a.stages[0].input_bytes = Bytes{4e6};
   StreamSpec m = stream("memory", 1e6, 300e6, 4, poisson(120));
+  for (auto& k : m.stages[0].kernels) {  // every SM: it waits for the ones a compute kernel holds
+    k.shape.kind = KernelClass::GRID;
+    k.shape.blocks = 540;
+    k.shape.blocks_per_sm = 5;
+  }
   m.stages[0].input_bytes = Bytes{2e6};
   sc.workloads.streams = {a, m};
   const SimResult fast = run(sc);
@@ -593,7 +602,6 @@ TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGives) {
   ASSERT_EQ(ref.devices.size(), 1u);
   const DeviceRecord& f = fast.devices[0];
   const DeviceRecord& r = ref.devices[0];
-  EXPECT_GT(r.switches, 10u);
   EXPECT_EQ(f.kernels, r.kernels);
   EXPECT_EQ(f.switches, r.switches);
   EXPECT_EQ(f.compute_busy, r.compute_busy);
@@ -610,4 +618,20 @@ TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGives) {
     EXPECT_EQ(fast.samples[i].power_w, ref.samples[i].power_w) << "sample " << i;
     EXPECT_EQ(fast.samples[i].utilization, ref.samples[i].utilization) << "sample " << i;
   }
+  if (mode == SharingMode::TIME_SLICE) {
+    EXPECT_GT(r.switches, 10u);  // the contexts contended
+  }
+  if (mode == SharingMode::MPS) {  // kernels waited for SMs and shared the bus
+    EXPECT_NE(ref.power[0].acted & mechanism_bit(MechanismId::SM_WAIT), 0u);
+  }
+}
+
+}  // namespace
+
+TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGivesTimeSliced) {
+  expect_launching_ahead_changes_nothing(SharingMode::TIME_SLICE);
+}
+
+TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGivesUnderMps) {
+  expect_launching_ahead_changes_nothing(SharingMode::MPS);
 }
