@@ -74,7 +74,7 @@ void Simulation::preempt(int u) {
   const int id = contexts_[unit.active].job;
   Job& j = jobs_[id];
   if (j.phase != Phase::GPU || !j.kernel_running) return;
-  if (unit.solo == id && j.solo_start > now()) return;  // still in its launch gap (launch_ahead)
+  if (in_launch_gap(unit) == id) return;  // launched ahead, not started: nothing to cut
   if (!stop_kernel(id)) return;
   j.kernel_running = false;
   j.preempted = true;
@@ -207,7 +207,7 @@ void Simulation::begin_kernel(int id) {
   const UnitRt& u = units_[contexts_[j.context].unit];
   const StageSpec& stage = s.spec->stages[j.stage];
   // MPS: another context's kernel launched ahead is still in its launch gap: it has not claimed its SMs yet.
-  if (u.solo >= 0 && u.solo != id && jobs_[u.solo].solo_start > now()) unlaunch(u.solo);
+  if (const int gap = in_launch_gap(u); gap >= 0 && gap != id) unlaunch(gap);
   prepare_kernel(id);
   j.launched = now();
   if (j.kernel_work == 0 && j.kernel_bytes == 0) {
@@ -269,6 +269,11 @@ bool Simulation::launch_ahead(int id, double at) {
   return true;
 }
 
+// The job launched ahead on the unit that has not started yet (its launch gap is not over), or -1.
+int Simulation::in_launch_gap(const UnitRt& u) const {
+  return u.solo >= 0 && jobs_[u.solo].solo_start > now() ? u.solo : -1;
+}
+
 // The kernel launched ahead goes back to its launch gap: something starts on its unit (or its clock changes)
 // before the gap's end; it begins then as launched (begin_kernel).
 void Simulation::unlaunch(int id) {
@@ -294,7 +299,8 @@ void Simulation::unlaunch(int id) {
 // MPS: a kernel's blocks go to the SMs the running kernels leave free, in launch order, and a running
 // kernel is never pre-empted. The kernel takes the share of the SMs its first wave occupies if that much
 // is free and no earlier kernel still waits; else what is free (it runs slower, on fewer SMs, and gets
-// the rest as they free up); else it waits.
+// the rest as they free up); else it waits. It runs from `at` (now, or the end of its launch gap on an
+// empty unit: launch_ahead).
 void Simulation::claim_sms(int id, double at) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
@@ -500,11 +506,11 @@ void Simulation::unsolo(int unit) {
   UnitRt& u = units_[unit];
   const int id = u.solo;
   if (id < 0) return;
-  Job& j = jobs_[id];
-  if (j.solo_start > now()) {  // launched ahead, still in its launch gap
+  if (in_launch_gap(u) == id) {
     unlaunch(id);
     return;
   }
+  Job& j = jobs_[id];
   const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
   if (done >= 1.0) return;  // it ends now: its timer is due in this instant
   j.solo_timer->remove();

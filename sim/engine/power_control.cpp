@@ -150,11 +150,11 @@ void Simulation::apply_pstate(DeviceRt& d) {
     // A kernel alone as a timer is re-timed: the part done so far went at the old clock.
     const int id = units_[u].solo;
     if (id < 0) continue;
-    Job& j = jobs_[id];
-    if (j.solo_start > now()) {  // launched ahead, still in its launch gap: it starts at the new clock
+    if (in_launch_gap(units_[u]) == id) {  // launched ahead, not started: it starts at the new clock
       unlaunch(id);
       continue;
     }
+    Job& j = jobs_[id];
     const double done = std::clamp((now() - j.solo_start) / j.solo_time, 0.0, 1.0);
     if (done >= 1.0) continue;  // its timer is due in this instant
     j.solo_timer->remove();

@@ -6,11 +6,12 @@
 // fat-pipe link to a memory pseudo-host instead: platform_builder.cpp). A kernel is one L07 parallel task
 // over both, so alone it takes max(compute, bytes / bandwidth) and
 // co-running kernels share both; a kernel with its unit to itself runs as a timer at that time instead
-// (no SimGrid activity) until something starts beside it (kernels.cpp, run_solo and unsolo). A context (a CUDA context: one stream, or a server for a batching
-// workload, or a unit's dispatcher for a per-request policy) runs one job at a time: an optional host-to-
-// device copy, its kernels, and an optional device-to-host copy. Time-sliced units give the GPU to one
-// context at a time; MPS units run contexts concurrently. No actors: arrivals and launches are timers,
-// completions are callbacks.
+// (no SimGrid activity) until something starts beside it (kernels.cpp, run_solo and unsolo), timed from the
+// end of its launch gap when launched on an idle unit (launch_ahead). A context (a CUDA context: one stream,
+// or a server for a batching workload, or a unit's dispatcher for a per-request policy) runs one job at a
+// time: an optional host-to-device copy, its kernels, and an optional device-to-host copy. Time-sliced units
+// give the GPU to one context at a time; MPS units run contexts concurrently. No actors: arrivals and
+// launches are timers, completions are callbacks.
 //
 // The contention switches (each device's: PlatformSpec::contention_of) are read once, while the
 // simulation is built: each then shows up as a
@@ -268,6 +269,7 @@ class Simulation {
   void prepare_kernel(int job);
   bool launch_ahead(int job, double at);
   void unlaunch(int job);
+  int in_launch_gap(const UnitRt& u) const;
   void claim_sms(int job, double at);
   void release_sms(int job);
   void run_kernel(int job, double left, double at);
