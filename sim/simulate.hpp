@@ -26,6 +26,12 @@ SimResult simulate(const Scenario& sc, const Plan& plan, Scheduler* policy = nul
 /// tracing set-up: about a third of a short simulation's CPU). simulate() creates it when it is not there.
 void prepare_simulation_engine();
 
+/// Kernels and copies sharing a unit are solved by the engine itself (docs/engine.md, "Kernels sharing a
+/// unit"); `false` makes each one a SimGrid parallel task instead, the reference the tests
+/// compare it with. Process-wide, and inherited by the children forked after it. Defined in
+/// sim/engine/shared.cpp.
+void set_engine_shares(bool on);
+
 /// Makes later simulate() calls in this process show their simulated time and ETA on stderr under the
 /// name `what` (core/progress.hpp); empty: none. Defined in sim/engine/progress.cpp.
 void show_sim_progress(std::string what);

@@ -145,7 +145,7 @@ namespace {
 // an engine's cost per kernel grows with the activities it re-solves at each event (sim/partition.hpp)...
 constexpr std::size_t kSideBySide = 8;
 // (under MPS, where several kernels of each device run at once: 2 cost the least before failing runs
-// stopped early, and as little as 4 or 8 since)
+// stopped early, and as little as 4 or 8 since; 2 again, and 8 no less, once the engine solved them itself)
 constexpr std::size_t kSideBySideMps = 2;
 // ...and two or more variants on one base are split into at least this many simulations, so that a small
 // machine's cores are both busy. A constant, not the machine's core count: which variants share a run then

@@ -118,6 +118,12 @@ void Simulation::copy(int id, double bytes, bool to_device) {
     return;
   }
   acted(u, MechanismId::PCIE);
+  if (dev.pcie_host && dev.units.size() == 1 && can_share(unit)) {  // sim/engine/shared.cpp
+    unsolo(u);  // a kernel alone on the unit shares its bus with the copy from now on
+    share_copy(id, bytes);
+    touch_copies(u);
+    return;
+  }
   auto exec = sg::Exec::init();
   if (dev.pcie_host) {  // the bytes as work on the host link and the bus (bandwidth on: no route)
     exec->set_hosts({dev.pcie_host, unit.bus_host});
@@ -130,8 +136,12 @@ void Simulation::copy(int id, double bytes, bool to_device) {
   }
   exec->set_data(job_tag(id));
   contexts_[job.context].exec = exec;
-  unsolo(u);  // the copy crosses the unit's bus: a kernel alone there shares it from now on
-  if (++unit.execs >= 2) unit.bus_shared = true;  // see power_control.cpp, bandwidth_acted
+  // The copy crosses the unit's bus: the kernels there share it from now on, as parallel tasks (counted
+  // first, so that a kernel alone there becomes one too).
+  unshare(u);
+  ++unit.execs;
+  unsolo(u);
+  if (unit.execs >= 2) unit.bus_shared = true;  // see power_control.cpp, bandwidth_acted
   touch_copies(u);
   exec->start();
 }

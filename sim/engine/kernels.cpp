@@ -255,7 +255,10 @@ void Simulation::prepare_kernel(int id) {
 bool Simulation::launch_ahead(int id, double at) {
   Job& j = jobs_[id];
   UnitRt& u = units_[contexts_[j.context].unit];
-  if (trace_ || u.execs != 0 || u.solo >= 0 || u.sm_kernels != 0 || !u.sm_waiting.empty()) return false;
+  if (trace_ || u.execs != 0 || u.solo >= 0 || !u.shared.empty() || u.sm_kernels != 0 ||
+      !u.sm_waiting.empty()) {
+    return false;
+  }
   prepare_kernel(id);
   if (!(j.kernel_work > 0)) return false;
   j.launched = at;
@@ -359,8 +362,14 @@ bool Simulation::stop_kernel(int id) {
   Job& j = jobs_[id];
   Context& ctx = contexts_[j.context];
   UnitRt& u = units_[ctx.unit];
-  if (u.solo == id) unsolo(ctx.unit);  // a timer kernel becomes a parallel task with the part it has left
-  if (!ctx.exec) return false;         // it ends now anyway
+  if (u.solo == id) unsolo(ctx.unit);  // a timer kernel shares the unit with the part it has left
+  if (j.shared) {                      // in the unit's shared set (sim/engine/shared.cpp)
+    const double ratio = leave_shared(id);
+    if (ratio <= kSmEpsilon) return false;  // it ends now anyway
+    j.kernel_left *= ratio;
+    return true;
+  }
+  if (!ctx.exec) return false;  // it ends now anyway
   const double ratio = ctx.exec->get_remaining_ratio();
   if (ratio <= kSmEpsilon) return false;  // it ends now anyway
   j.kernel_left *= ratio;
@@ -422,10 +431,13 @@ void Simulation::run_kernel(int id, double left, double at) {
   if (!j.power_counted) count_power(id, true);
   const double traffic = j.kernel_traffic * left;
   // On fewer SMs than its first wave needs (MPS), it runs that much slower.
-  const KernelFit& fit = j.kernel_fit;
-  const double stretch = j.granted < fit.occupancy ? fit.stretch * fit.occupancy / j.granted : fit.stretch;
+  const double stretch = stretch_of(j);
   if (u.solo >= 0) unsolo(ctx.unit);  // another kernel on the unit (MPS): both share it from now on
-  if (u.execs == 0 && u.solo < 0 && run_solo(id, work, traffic, stretch, at)) return;
+  if (u.execs == 0 && u.solo < 0 && u.shared.empty() && run_solo(id, work, traffic, stretch, at)) return;
+  if (can_share(u) && (work > 0 || traffic > 0)) {  // MPS with no SimGrid activity on the unit: shared.cpp
+    share_kernel(id, work, traffic, stretch);
+    return;
+  }
   auto exec = sg::Exec::init();
   if (u.mps && stretch != 1.0) {
     // Beside the others on the unit's SMs and bus, at most as fast as alone on the SMs it holds
@@ -517,6 +529,11 @@ void Simulation::unsolo(int unit) {
   j.solo_timer = nullptr;
   u.solo = -1;
   const double left = j.kernel_left * (1.0 - done);
+  if (can_share(u)) {  // MPS, no SimGrid activity on the unit: it joins the unit's shared set (shared.cpp)
+    j.kernel_left = left;
+    share_kernel(id, j.kernel_work * left, j.kernel_traffic * left, stretch_of(j));
+    return;
+  }
   ++u.execs;  // counted before run_kernel looks, so that it starts a parallel task
   run_kernel(id, left, now());
   --u.execs;

@@ -78,6 +78,11 @@ void Simulation::account(double dt) {
     } else if (u.solo >= 0 && u.execs == 0) {  // a kernel alone as a timer (sim/engine/kernels.cpp, run_solo)
       u.busy_compute = u.solo_compute;
       u.busy_bandwidth = u.solo_bandwidth;
+    } else if (!u.shared.empty() && u.execs == 0) {  // kernels sharing the unit (sim/engine/shared.cpp)
+      u.busy_compute = std::min(1.0, u.shared_gpu_load / u.gpu->get_speed()) * u.kernel_share;
+      const double bus = u.shared_bus_load / bus_bandwidth(u);
+      u.busy_bandwidth = std::min(1.0, bus);
+      if (u.shared.size() >= 2 && bus >= 1 - 1e-9) acted(unit, MechanismId::BANDWIDTH);  // as below
     } else {
       u.busy_compute = std::min(1.0, u.gpu->get_load() / u.gpu->get_speed()) * u.kernel_share;
       const double bus = (u.bus_host ? u.bus_host->get_load() : u.bus->get_usage()) / bus_bandwidth(u);
@@ -147,6 +152,10 @@ void Simulation::apply_pstate(DeviceRt& d) {
   for (auto* h : d.hosts) h->set_pstate(pstate);
   for (int u : d.units) {
     touch(u);
+    if (!units_[u].shared.empty()) {  // kernels sharing the unit: the parts done so far went at the old clock
+      advance_shared(units_[u]);
+      solve_shared(u);
+    }
     // A kernel alone as a timer is re-timed: the part done so far went at the old clock.
     const int id = units_[u].solo;
     if (id < 0) continue;

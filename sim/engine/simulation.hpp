@@ -7,11 +7,12 @@
 // over both, so alone it takes max(compute, bytes / bandwidth) and
 // co-running kernels share both; a kernel with its unit to itself runs as a timer at that time instead
 // (no SimGrid activity) until something starts beside it (kernels.cpp, run_solo and unsolo), timed from the
-// end of its launch gap when launched on an idle unit (launch_ahead). A context (a CUDA context: one stream,
-// or a server for a batching workload, or a unit's dispatcher for a per-request policy) runs one job at a
-// time: an optional host-to-device copy, its kernels, and an optional device-to-host copy. Time-sliced units
-// give the GPU to one context at a time; MPS units run contexts concurrently. No actors: arrivals and
-// launches are timers, completions are callbacks.
+// end of its launch gap when launched on an idle unit (launch_ahead); kernels and copies sharing a unit
+// with no SimGrid activity on it are solved by the engine as SimGrid would solve their tasks (shared.cpp). A
+// context (a CUDA context: one stream, or a server for a batching workload, or a unit's dispatcher for a
+// per-request policy) runs one job at a time: an optional host-to-device copy, its kernels, and an optional
+// device-to-host copy. Time-sliced units give the GPU to one context at a time; MPS units run contexts
+// concurrently. No actors: arrivals and launches are timers, completions are callbacks.
 //
 // The contention switches (each device's: PlatformSpec::contention_of) are read once, while the
 // simulation is built: each then shows up as a
@@ -26,6 +27,7 @@
 //   arrivals.cpp          arrival timers and admission of requests
 //   jobs.cpp              jobs: dynamic batching, host-link copies, completion
 //   kernels.cpp           time-slicing between contexts, stages and kernels, the L2 model
+//   shared.cpp            kernels and copies sharing a unit, solved by the engine
 //   power_control.cpp     utilisation accounting, the power/thermal controller, samples
 
 #include <cstdint>
@@ -118,6 +120,15 @@ class Simulation {
     simgrid::kernel::timer::Timer* solo_timer = nullptr;
     double solo_start = 0;
     double solo_time = 0;
+    // A kernel or copy sharing a unit with no SimGrid activity on it runs in the unit's shared set, solved
+    // by the engine (sim/engine/shared.cpp): its amounts on the GPU host, the bus, the host link and its MPS
+    // context's two capping hosts (0: not used), the part of its current part left at `shared_since` of its
+    // unit, its rate (parts per second) and the date it ends at that rate.
+    bool shared = false;
+    double sh_gpu = 0, sh_bus = 0, sh_pcie = 0, sh_cap = 0, sh_cap_memory = 0;
+    double sh_left = 0;
+    double sh_rate = 0;
+    double sh_end = 0;
     // Its running kernel's part in the unit's split of compute power (count_power): tensor-core or CUDA-core,
     // and its weight (compute time alone / time alone); counted while power_counted.
     double power_weight = 0;
@@ -178,6 +189,16 @@ class Simulation {
     int execs = 0;               // SimGrid activities on its hosts or bus (kernels, and copies to or from it)
     bool bus_shared = false;     // two or more at once, some time (Simulation::bandwidth_acted)
     int solo = -1;               // job whose kernel runs alone on it as a timer (-1: none)
+    // Bandwidth on: kernels and copies sharing the unit while no SimGrid activity uses it, in start order,
+    // solved by the engine (sim/engine/shared.cpp); when their parts left were last brought up to date; the
+    // timer of the first to end and its date; their loads on the GPU host (work units/s) and the bus
+    // (bytes/s).
+    std::vector<int> shared;
+    double shared_since = 0;
+    simgrid::kernel::timer::Timer* shared_timer = nullptr;
+    double shared_due = 0;  // the date it was set for
+    double shared_gpu_load = 0;
+    double shared_bus_load = 0;
     double solo_compute = 0;     // that kernel's busy fractions (what SimGrid's loads would read)
     double solo_bandwidth = 0;
     // A kernel launched ahead (launch_ahead) starts at `switch_at`: the unit is idle until then and the
@@ -280,6 +301,21 @@ class Simulation {
   bool run_solo(int job, double work, double traffic, double stretch, double at);
   void unsolo(int unit);
   void solo_done(int job);
+  // Kernels and copies sharing a unit, solved by the engine (shared.cpp).
+  // On fewer SMs than its first wave needs (MPS), a kernel runs that much slower.
+  static double stretch_of(const Job& j) {
+    const KernelFit& fit = j.kernel_fit;
+    return j.granted < fit.occupancy ? fit.stretch * fit.occupancy / j.granted : fit.stretch;
+  }
+  bool can_share(const UnitRt& u) const;  // bandwidth on, no SimGrid activity on the unit
+  void share_kernel(int job, double work, double traffic, double stretch);
+  void share_copy(int job, double bytes);
+  void join_shared(int job);
+  void advance_shared(UnitRt& u);
+  void solve_shared(int unit);
+  void shared_event(int unit);
+  void unshare(int unit);
+  double leave_shared(int job);
   void on_done(int job);
   // Time, power and heat (power_control.cpp).
   void touch(int unit);
@@ -310,6 +346,8 @@ class Simulation {
   std::vector<int> unit_local_, device_local_;
   std::vector<int> dirty_units_;      // units touched since the last clock advance
   std::vector<sg::ExecPtr> retired_;  // completed activities, released at the next clock advance
+  std::vector<double> sh_remaining_, sh_usage_, sh_mu_;  // solve_shared's scratch
+  std::vector<char> sh_active_, sh_fixed_;
   std::vector<sg::ExecPtr> cancelled_;  // cancelled since the last clock advance (kernels.cpp, release_sms)
   double clock_ = 0;                  // simulated time before the clock advance being accounted
   SimResult result_;

@@ -2,7 +2,6 @@
 // FP32, 1555 GB/s, 250 W TDP; catalog modelling defaults: 35 W idle, 0.16 K/W, 35 C ambient).
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -15,6 +14,7 @@
 
 #include "analysis/metrics.hpp"
 #include "scenario_builder.hpp"
+#include "sim/simulate.hpp"
 
 using namespace gpusim;
 using namespace gpusim::test;
@@ -634,4 +634,99 @@ TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGivesTimeSlic
 
 TEST(LaunchGap, LaunchingAheadGivesExactlyWhatALaunchTimerPerKernelGivesUnderMps) {
   expect_launching_ahead_changes_nothing(SharingMode::MPS);
+}
+
+// Kernels sharing an MPS unit, solved by the engine (sim/engine/shared.cpp) instead of a SimGrid parallel
+// task each: the same rates, and copies share the bus with them.
+
+TEST(SharedSet, ACopySharesTheBusWithTwoCoRunningKernels) {
+  // Two memory-bound kernels of 1399.5 MB start together on one MPS A100: they share its 1399.5 GB/s bus,
+  // 699.75 GB/s each. 0.5 ms in, another stream's 100 MB input starts over the 25 GB/s host link and the
+  // bus: the copy is held to 25 GB/s by the link and the kernels share the other 1374.5 GB/s, 687.25 GB/s
+  // each, for the 1399.5 - 0.5 x 699.75 = 1049.625 MB each has left.
+  Scenario sc = one_device(SharingMode::MPS);
+  sc.platform.devices[0].pcie_bandwidth = ByteRate{25e9};
+  sc.workloads.streams.push_back(stream("a", 1e3, 1399.5e6, 1, at_times({0.5})));
+  sc.workloads.streams.push_back(stream("b", 1e3, 1399.5e6, 1, at_times({0.5})));
+  StreamSpec c = stream("copy", 1e3, 1e3, 1, at_times({0.5005}));
+  c.stages[0].input_bytes = Bytes{100e6};
+  sc.workloads.streams.push_back(c);
+  const double expected = 0.5e-3 + 1049.625e6 / 687.25e9;
+  for (const bool engine : {true, false}) {
+    set_engine_shares(engine);
+    const SimResult r = run(sc);
+    ASSERT_EQ(r.requests.size(), 3u);
+    EXPECT_NEAR(latency_of(r.requests[0]), expected, 1e-9) << (engine ? "engine" : "SimGrid");
+    EXPECT_NEAR(latency_of(r.requests[1]), expected, 1e-9) << (engine ? "engine" : "SimGrid");
+    EXPECT_NEAR(latency_of(r.requests[2]), 4e-3, 1e-8)
+        << (engine ? "engine" : "SimGrid");  // 100 MB at 25 GB/s
+  }
+  set_engine_shares(true);
+}
+
+namespace {
+
+void expect_the_rates_of_simgrids_parallel_tasks(SharingMode mode) {
+  Scenario sc;
+  sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), mode));
+  sc.platform.devices[0].power_cap = Watts{60.0};
+  sc.workloads.run.duration = Seconds{2.0};
+  sc.workloads.run.drain = Seconds{2.0};
+  StreamSpec a = grid_stream("compute", 0.15, 324, poisson(200));
+  a.stages[0].kernels.assign(6, a.stages[0].kernels[0]);
+  a.stages[0].input_bytes = Bytes{4e6};
+  StreamSpec m = stream("memory", 1e6, 300e6, 4, poisson(120));
+  for (auto& k : m.stages[0].kernels) {
+    k.shape.kind = KernelClass::GRID;
+    k.shape.blocks = 540;
+    k.shape.blocks_per_sm = 5;
+  }
+  m.stages[0].input_bytes = Bytes{2e6};
+  StreamSpec f = stream("fill", 2e9, 100e6, 3, poisson(80));  // no geometry: shares the SMs max-min
+  sc.workloads.streams = {a, m, f};
+  const std::vector<double> shares = {0.7, 0.5, 1.0};
+  set_engine_shares(false);
+  const SimResult ref = run(sc, nullptr, shares);
+  set_engine_shares(true);
+  const SimResult got = run(sc, nullptr, shares);
+  ASSERT_EQ(got.requests.size(), ref.requests.size());
+  ASSERT_GT(got.requests.size(), 600u);
+  for (std::size_t i = 0; i < ref.requests.size(); ++i) {
+    EXPECT_NEAR(got.requests[i].finish, ref.requests[i].finish, 1e-9 * ref.requests[i].finish)
+        << "request " << i;
+  }
+  const DeviceRecord& g = got.devices.at(0);
+  const DeviceRecord& r = ref.devices.at(0);
+  EXPECT_EQ(g.kernels, r.kernels);
+  EXPECT_NEAR(g.compute_busy, r.compute_busy, 1e-9 * r.compute_busy);
+  EXPECT_NEAR(g.bandwidth_busy, r.bandwidth_busy, 1e-9 * r.bandwidth_busy);
+  EXPECT_NEAR(g.occupied, r.occupied, 1e-9 * r.occupied);
+  EXPECT_LT(ref.power.at(0).min_clock_hz, 1410e6);  // the cap moved the clock
+  EXPECT_EQ(got.power.at(0).min_clock_hz, ref.power.at(0).min_clock_hz);
+  EXPECT_NEAR(got.power.at(0).energy_total_j, ref.power.at(0).energy_total_j,
+              1e-9 * ref.power.at(0).energy_total_j);
+  EXPECT_EQ(got.power.at(0).acted, ref.power.at(0).acted);
+  EXPECT_NE(ref.power.at(0).acted & mechanism_bit(MechanismId::BANDWIDTH), 0u);  // the bus was shared
+  if (mode == SharingMode::MPS) {                                                // kernels waited for SMs
+    EXPECT_NE(ref.power.at(0).acted & mechanism_bit(MechanismId::SM_WAIT), 0u);
+  } else {  // contexts waited for their slices and were pre-empted
+    EXPECT_GT(r.switches, 10u);
+    EXPECT_EQ(g.switches, r.switches);
+  }
+}
+
+}  // namespace
+
+// Two capped contexts (70 % and 50 % of the SMs) and one uncapped, compute kernels of 60 % of the SMs that
+// wait for SMs and run on fewer, memory-bound ones, inputs over the host link, and a 60 W cap that moves the
+// clock: every request's finish, the busy integrals and the energy are those of a parallel task per kernel
+// to 1e-9 (rounding: the engine sums in another order), the acted bits and counts the same.
+TEST(SharedSet, GivesTheRatesOfSimGridsParallelTasksUnderMps) {
+  expect_the_rates_of_simgrids_parallel_tasks(SharingMode::MPS);
+}
+
+// Time-sliced, the kernels share the unit only with copies (inputs crossing the bus), and are pre-empted at
+// their slices' ends.
+TEST(SharedSet, GivesTheRatesOfSimGridsParallelTasksTimeSliced) {
+  expect_the_rates_of_simgrids_parallel_tasks(SharingMode::TIME_SLICE);
 }
