@@ -571,10 +571,9 @@ TEST(LaunchGap, AKernelRunsAfterItsGapAndACopyInTheGapSharesTheBusFromTheKernels
 namespace {
 
 // Two services contending on one A100 with a 20 us launch gap: compute-heavy kernels of 324 blocks (60 % of
-// the SMs) and memory-bound ones, inputs crossing the bus during launch gaps, a 60 W cap that moves the
-// clock. Launched ahead, every request's finish, the busy integrals, the energy, the samples and the acted
-// bits equal those of the traced run (a launch timer per kernel) to the last bit.
-void expect_launching_ahead_changes_nothing(SharingMode mode) {
+// the SMs) and memory-bound ones that need every SM (they wait for the ones a compute kernel holds), inputs
+// crossing the bus during launch gaps, a 60 W cap that moves the clock.
+Scenario contending_services(SharingMode mode) {
   Scenario sc;
   sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), mode));
   sc.platform.devices[0].power_cap = Watts{60.0};
@@ -584,13 +583,20 @@ void expect_launching_ahead_changes_nothing(SharingMode mode) {
   a.stages[0].kernels.assign(6, a.stages[0].kernels[0]);
   a.stages[0].input_bytes = Bytes{4e6};
   StreamSpec m = stream("memory", 1e6, 300e6, 4, poisson(120));
-  for (auto& k : m.stages[0].kernels) {  // every SM: it waits for the ones a compute kernel holds
+  for (auto& k : m.stages[0].kernels) {
     k.shape.kind = KernelClass::GRID;
     k.shape.blocks = 540;
     k.shape.blocks_per_sm = 5;
   }
   m.stages[0].input_bytes = Bytes{2e6};
   sc.workloads.streams = {a, m};
+  return sc;
+}
+
+// Launched ahead, every request's finish, the busy integrals, the energy, the samples and the acted bits of
+// the contending services equal those of the traced run (a launch timer per kernel) to the last bit.
+void expect_launching_ahead_changes_nothing(SharingMode mode) {
+  const Scenario sc = contending_services(mode);
   const SimResult fast = run(sc);
   const SimResult ref = run_traced(sc);
   ASSERT_EQ(fast.requests.size(), ref.requests.size());
@@ -667,23 +673,8 @@ TEST(SharedSet, ACopySharesTheBusWithTwoCoRunningKernels) {
 namespace {
 
 void expect_the_rates_of_simgrids_parallel_tasks(SharingMode mode) {
-  Scenario sc;
-  sc.platform.devices.push_back(device(a100(0.7, 0.9, 20e-6), mode));
-  sc.platform.devices[0].power_cap = Watts{60.0};
-  sc.workloads.run.duration = Seconds{2.0};
-  sc.workloads.run.drain = Seconds{2.0};
-  StreamSpec a = grid_stream("compute", 0.15, 324, poisson(200));
-  a.stages[0].kernels.assign(6, a.stages[0].kernels[0]);
-  a.stages[0].input_bytes = Bytes{4e6};
-  StreamSpec m = stream("memory", 1e6, 300e6, 4, poisson(120));
-  for (auto& k : m.stages[0].kernels) {
-    k.shape.kind = KernelClass::GRID;
-    k.shape.blocks = 540;
-    k.shape.blocks_per_sm = 5;
-  }
-  m.stages[0].input_bytes = Bytes{2e6};
-  StreamSpec f = stream("fill", 2e9, 100e6, 3, poisson(80));  // no geometry: shares the SMs max-min
-  sc.workloads.streams = {a, m, f};
+  Scenario sc = contending_services(mode);
+  sc.workloads.streams.push_back(stream("fill", 2e9, 100e6, 3, poisson(80)));  // no geometry: SMs max-min
   const std::vector<double> shares = {0.7, 0.5, 1.0};
   set_engine_shares(false);
   const SimResult ref = run(sc, nullptr, shares);
@@ -717,10 +708,10 @@ void expect_the_rates_of_simgrids_parallel_tasks(SharingMode mode) {
 
 }  // namespace
 
-// Two capped contexts (70 % and 50 % of the SMs) and one uncapped, compute kernels of 60 % of the SMs that
-// wait for SMs and run on fewer, memory-bound ones, inputs over the host link, and a 60 W cap that moves the
-// clock: every request's finish, the busy integrals and the energy are those of a parallel task per kernel
-// to 1e-9 (rounding: the engine sums in another order), the acted bits and counts the same.
+// The contending services with two capped contexts (70 % and 50 % of the SMs) and a third service
+// uncapped, without launch geometry: every request's finish, the busy integrals and the energy are those of a
+// parallel task per kernel to 1e-9 (rounding: the engine sums in another order), the acted bits and counts
+// the same.
 TEST(SharedSet, GivesTheRatesOfSimGridsParallelTasksUnderMps) {
   expect_the_rates_of_simgrids_parallel_tasks(SharingMode::MPS);
 }
