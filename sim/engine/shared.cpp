@@ -107,44 +107,49 @@ void Simulation::solve_shared(int unit) {
   u.shared_bus_load = 0;
   const std::size_t n = u.shared.size();
   if (n == 0) return;
-  // Resources: 0 the GPU host, 1 the bus, 2 the host link, 3 + 2i and 4 + 2i the capping hosts of kernel
-  // i's context.
-  const std::size_t nc = 3 + 2 * n;
-  auto weight = [&](std::size_t c, std::size_t i) {
-    const Job& j = jobs_[u.shared[i]];
-    if (c == 0) return j.sh_gpu;
-    if (c == 1) return j.sh_bus;
-    if (c == 2) return j.sh_pcie;
-    if ((c - 3) / 2 != i) return 0.0;
-    return c % 2 == 1 ? j.sh_cap : j.sh_cap_memory;
-  };
-  auto& remaining = sh_remaining_;
-  auto& usage = sh_usage_;
-  auto& mu = sh_mu_;
-  auto& open = sh_active_;
-  auto& fixed = sh_fixed_;
-  remaining.assign(nc, 0.0);
-  usage.assign(nc, 0.0);
-  open.assign(nc, 0);
-  mu.assign(n, 0.0);
-  fixed.assign(n, 0);
+  // Resources: three shared by all (0 the GPU host, 1 the bus, 2 the host link) and two of each kernel's
+  // own (its context's capping hosts: compute, memory). w[5i + r]: kernel i's amount on resource r (3, 4:
+  // its own); remaining, usage and open of the shared ones in [0, 3), of kernel i's own at 3 + 2i + {0, 1}.
+  constexpr std::size_t kShared = 3;
+  // Scratch on the stack for up to 8 kernels (nearly always 1 to 3), else in the simulation's vectors.
+  constexpr std::size_t kSmall = 8;
+  double w_small[5 * kSmall], remaining_small[kShared + 2 * kSmall], mu_small[kSmall];
+  char open_small[kShared + 2 * kSmall], fixed_small[kSmall];
+  const bool small = n <= kSmall;
+  if (!small) {
+    sh_weight_.resize(5 * n);
+    sh_remaining_.resize(kShared + 2 * n);
+    sh_mu_.resize(n);
+    sh_active_.resize(kShared + 2 * n);
+    sh_fixed_.resize(n);
+  }
+  double* w = small ? w_small : sh_weight_.data();
+  double* remaining = small ? remaining_small : sh_remaining_.data();
+  double* mu = small ? mu_small : sh_mu_.data();
+  char* open = small ? open_small : sh_active_.data();
+  char* fixed = small ? fixed_small : sh_fixed_.data();
+  double usage[kShared] = {0, 0, 0};
+  std::fill(remaining, remaining + kShared + 2 * n, 0.0);
+  std::fill(mu, mu + n, 0.0);
+  std::fill(open, open + kShared + 2 * n, char{0});
+  std::fill(fixed, fixed + n, char{0});
   remaining[0] = u.gpu->get_speed();
   remaining[1] = u.bus_host->get_speed();
   if (const sg::Host* link = devices_[u.device].pcie_host) remaining[2] = link->get_speed();
-  for (std::size_t i = 0; i < n; ++i) {
-    const Context& ctx = contexts_[jobs_[u.shared[i]].context];
-    if (ctx.cap != nullptr) remaining[3 + 2 * i] = ctx.cap->get_speed();
-    if (ctx.cap_memory != nullptr) remaining[4 + 2 * i] = ctx.cap_memory->get_speed();
-  }
   std::size_t growing = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    jobs_[u.shared[i]].sh_rate = 0;
+    Job& j = jobs_[u.shared[i]];
+    j.sh_rate = 0;
+    const Context& ctx = contexts_[j.context];
+    if (ctx.cap != nullptr) remaining[kShared + 2 * i] = ctx.cap->get_speed();
+    if (ctx.cap_memory != nullptr) remaining[kShared + 2 * i + 1] = ctx.cap_memory->get_speed();
+    const double amounts[5] = {j.sh_gpu, j.sh_bus, j.sh_pcie, j.sh_cap, j.sh_cap_memory};
     bool uses = false;
-    for (std::size_t c : {std::size_t{0}, std::size_t{1}, std::size_t{2}, 3 + 2 * i, 4 + 2 * i}) {
-      if (weight(c, i) > 0) {
-        uses = true;
-        open[c] = 1;
-      }
+    for (std::size_t r = 0; r < 5; ++r) {
+      w[5 * i + r] = amounts[r];
+      if (!(amounts[r] > 0)) continue;
+      uses = true;
+      open[r < kShared ? r : kShared + 2 * i + (r - kShared)] = 1;
     }
     if (uses) {
       ++growing;
@@ -153,45 +158,64 @@ void Simulation::solve_shared(int unit) {
     }
   }
   for (int round = 0; growing > 0 && round < 100000; ++round) {
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (!open[c]) continue;
+    for (std::size_t r = 0; r < kShared; ++r) {  // equal shares of what each resource has left
+      if (!open[r]) continue;
       int nb = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        if (!fixed[i] && weight(c, i) > 0) ++nb;
+        if (!fixed[i] && w[5 * i + r] > 0) ++nb;
       }
       if (nb == 0) {
-        open[c] = 0;
-        remaining[c] = 0;
-        usage[c] = 0;
+        open[r] = 0;
+        remaining[r] = 0;
       } else {
-        usage[c] = remaining[c] / nb;
+        usage[r] = remaining[r] / nb;
       }
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {  // (a kernel's own: all of it, or closed once it is fixed)
+      for (std::size_t c = kShared + 2 * i; c < kShared + 2 * i + 2; ++c) {
+        if (open[c] && fixed[i]) {
+          open[c] = 0;
+          remaining[c] = 0;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {  // each growing kernel grows by its least share over its amount
       if (fixed[i]) continue;
       double inc = std::numeric_limits<double>::max();
-      for (std::size_t c : {std::size_t{0}, std::size_t{1}, std::size_t{2}, 3 + 2 * i, 4 + 2 * i}) {
-        const double w = weight(c, i);
-        if (w > 0) inc = std::min(inc, usage[c] / w);
+      for (std::size_t r = 0; r < kShared; ++r) {
+        if (w[5 * i + r] > 0) inc = std::min(inc, usage[r] / w[5 * i + r]);
+      }
+      for (std::size_t r = kShared; r < 5; ++r) {
+        if (w[5 * i + r] > 0) inc = std::min(inc, remaining[kShared + 2 * i + (r - kShared)] / w[5 * i + r]);
       }
       mu[i] = inc;
       jobs_[u.shared[i]].sh_rate += inc;
     }
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (!open[c]) continue;
-      for (std::size_t k = n; k-- > 0;) {  // SimGrid's order: the latest kernel first
-        if (c >= 3 && (c - 3) / 2 != k) continue;
-        remaining[c] -= weight(c, k) * mu[k];
-        if (remaining[c] < kMaxminPrecision) remaining[c] = 0;
-      }
-      if (remaining[c] <= 0) {
-        open[c] = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-          if (!fixed[i] && weight(c, i) > 0) {
-            fixed[i] = 1;
-            --growing;
-          }
+    auto saturate = [&](std::size_t c, auto&& uses) {  // below the precision: fix the kernels that use it
+      if (remaining[c] > 0) return;
+      open[c] = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!fixed[i] && uses(i)) {
+          fixed[i] = 1;
+          --growing;
         }
+      }
+    };
+    for (std::size_t r = 0; r < kShared; ++r) {
+      if (!open[r]) continue;
+      for (std::size_t k = n; k-- > 0;) {  // SimGrid's order: the latest kernel first
+        remaining[r] -= w[5 * k + r] * mu[k];
+        if (remaining[r] < kMaxminPrecision) remaining[r] = 0;
+      }
+      saturate(r, [&](std::size_t i) { return w[5 * i + r] > 0; });
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t r = kShared; r < 5; ++r) {
+        const std::size_t c = kShared + 2 * k + (r - kShared);
+        if (!open[c]) continue;
+        remaining[c] -= w[5 * k + r] * mu[k];
+        if (remaining[c] < kMaxminPrecision) remaining[c] = 0;
+        saturate(c, [&](std::size_t i) { return i == k && w[5 * k + r] > 0; });
       }
     }
   }

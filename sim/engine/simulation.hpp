@@ -346,7 +346,7 @@ class Simulation {
   std::vector<int> unit_local_, device_local_;
   std::vector<int> dirty_units_;      // units touched since the last clock advance
   std::vector<sg::ExecPtr> retired_;  // completed activities, released at the next clock advance
-  std::vector<double> sh_remaining_, sh_usage_, sh_mu_;  // solve_shared's scratch
+  std::vector<double> sh_weight_, sh_remaining_, sh_mu_;  // solve_shared's scratch (beyond 8 kernels)
   std::vector<char> sh_active_, sh_fixed_;
   std::vector<sg::ExecPtr> cancelled_;  // cancelled since the last clock advance (kernels.cpp, release_sms)
   double clock_ = 0;                  // simulated time before the clock advance being accounted
